@@ -1,0 +1,189 @@
+"""Source records: who said it, whom they belong to, and how reliable they have proven.
+
+A source's reliability grade (Admiralty A–F) is an append-only history of
+SourceGrade rows; Source.reliability caches the latest one and is written only
+by sources.actions in the same transaction as the grade row.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from sources.text import normalise_name
+
+
+class SourceKind(models.TextChoices):
+    PERSON = "person", "Person"
+    GOVERNMENT_BODY = "government_body", "Government body"
+    MILITARY_INTELLIGENCE = "military_intelligence", "Military or intelligence body"
+    MINISTRY = "ministry", "Ministry"
+    MEDIA_OUTLET = "media_outlet", "Media outlet"
+    NGO = "ngo", "NGO"
+    SOCIAL_ACCOUNT = "social_account", "Social media account"
+    OTHER = "other", "Other"
+
+
+class Reliability(models.TextChoices):
+    """The Admiralty code's source-reliability axis."""
+
+    A = "A", "A – Completely reliable"
+    B = "B", "B – Usually reliable"
+    C = "C", "C – Fairly reliable"
+    D = "D", "D – Not usually reliable"
+    E = "E", "E – Unreliable"
+    F = "F", "F – Reliability cannot be judged"
+
+
+class Conflict(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=SourceKind.choices, default=SourceKind.OTHER)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        help_text="The organisation this source belongs to or speaks for (Budanov → HUR → Ministry of Defence).",
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. UA, US.")
+    homepage = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    reliability = models.CharField(
+        max_length=1, choices=Reliability.choices, blank=True,
+        help_text="Latest Admiralty grade; set only by adding a grade, which keeps the history.",
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_sources",
+        help_text="Set when this record was merged into another; merged records keep their id for old links.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("grade_source", "Can grade a source's reliability"), ("merge_source", "Can merge duplicate sources")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="source_not_own_parent"),
+            models.UniqueConstraint(fields=["name", "country"], condition=Q(merged_into__isnull=True),
+                                    name="source_unique_live_name_country"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def ancestors(self) -> list["Source"]:
+        """Parents up to the root, nearest first (cycle-safe)."""
+        chain, seen, node = [], {self.pk}, self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+
+class SourceAlias(models.Model):
+    """Another spelling of a source's name, in any script, used for matching."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    normalised = models.CharField(max_length=300, editable=False, db_index=True)  # serves alias lookup in intake
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "normalised"], name="alias_unique_per_source")]
+        verbose_name_plural = "source aliases"
+
+    def save(self, *args, **kwargs):
+        self.normalised = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+class ConflictParty(models.Model):
+    """A source is a party to a named conflict, on one side."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="conflict_parties")
+    conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="parties")
+    side = models.CharField(max_length=100, help_text="e.g. Ukraine, Russia.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "conflict"], name="one_side_per_conflict")]
+        verbose_name_plural = "conflict parties"
+
+    def __str__(self):
+        return f"{self.source} — {self.conflict} ({self.side})"
+
+
+class SourceRelation(models.Model):
+    """Edges of the source graph besides the parent organisation."""
+
+    class Kind(models.TextChoices):
+        SPEAKS_FOR = "speaks_for", "speaks for"
+        RELAYS = "relays", "usually relays"
+        AFFILIATED = "affiliated", "affiliated with"
+
+    from_source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="relations_out")
+    to_source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_source", "to_source", "kind"], name="relation_unique"),
+            models.CheckConstraint(condition=~Q(from_source=models.F("to_source")), name="relation_not_self"),
+        ]
+
+
+class SourceGrade(models.Model):
+    """Append-only: one row per grading. Never edited or deleted."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="grades")
+    grade = models.CharField(max_length=1, choices=Reliability.choices)
+    rationale = models.TextField()
+    graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    graded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-graded_at", "-id"]
+        indexes = [models.Index(fields=["source", "-graded_at"], name="grade_history_idx")]  # grade history per source
+
+    def __str__(self):
+        return f"{self.source}: {self.grade}"
+
+
+class SourceEvent(models.Model):
+    """Append-only history of changes to source records (merges, imports, edits)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created"
+        EDITED = "edited"
+        GRADED = "graded"
+        MERGED = "merged"
+        IMPORTED = "imported"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class TrackRecord(models.Model):
+    """Cached result of the track-record computation (derived data, recomputed idempotently)."""
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="track_record")
+    mean = models.FloatField(null=True)
+    interval_low = models.FloatField(null=True)
+    interval_high = models.FloatField(null=True)
+    effective_n = models.FloatField(default=0)
+    count = models.PositiveIntegerField(default=0)
+    by_topic = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,69 @@
+"""Which real services this run has, and what to do when one is missing.
+
+Locally a missing PostgreSQL, Redis or Chromium skips the tests that need it,
+with the reason; under CI=true the same absence fails them, so CI always runs
+the whole suite against real services.
+"""
+
+import os
+import shutil
+import socket
+from functools import cache
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _missing(reason: str):
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _port_open(host: str, port: int) -> bool:
+    # Loopback only: the URL comes from our own settings and is checked first.
+    assert host in ("127.0.0.1", "::1", "localhost"), host
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def using_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def require_postgres():
+    if not using_postgres():
+        _missing("this test needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
+
+
+@cache
+def redis_url() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    return url if url.startswith("redis://") else None
+
+
+def require_redis():
+    from urllib.parse import urlsplit
+
+    url = redis_url()
+    if not url:
+        _missing("this test needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
+    parts = urlsplit(url)
+    if not _port_open(parts.hostname or "127.0.0.1", parts.port or 6379):
+        _missing(f"Redis at {url} is not answering")
+
+
+def require_chromium():
+    if not (os.path.exists(CHROMIUM) and shutil.which("chromium")):
+        _missing(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        _missing("browser tests need the playwright package (make test installs it)")

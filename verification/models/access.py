@@ -1,0 +1,112 @@
+"""Who may call the API, who is told of changes: keys, webhooks, notifications, worker heartbeats."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ApiKey(models.Model):
+    """A bearer key, stored as a SHA-256 digest: keys are long and random, so a
+    slow password hash adds nothing but latency on every request."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"
+        REVIEW = "review", "Review"
+        ADMIN = "admin", "Admin"
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)  # the one lookup on every API request
+    scope = models.CharField(max_length=8, choices=Scope.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys",
+                             help_text="Review and admin keys act as this user, with this user's rights.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+        constraints = [models.CheckConstraint(condition=Q(scope="read") | Q(user__isnull=False), name="apikey_review_admin_need_user")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…, {self.scope})"
+
+
+class WebhookEndpoint(models.Model):
+    url = models.URLField(max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    secret = models.CharField(max_length=100, help_text="Standard Webhooks secret, whsec_…")
+    event_types = models.JSONField(default=list, blank=True, help_text="Empty means every event type.")
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookEvent(models.Model):
+    """An outbox row written in the same transaction as the change it reports."""
+
+    id = models.CharField(primary_key=True, max_length=40, editable=False)
+    type = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = f"msg_{uuid.uuid4().hex}"
+        super().save(*args, **kwargs)
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="one_delivery_per_endpoint_event")]
+        indexes = [models.Index(fields=["next_attempt_at"], name="delivery_pending_idx", condition=Q(status="pending"))]  # reconciler
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned"
+        RETURNED = "returned"
+        ESCALATED = "escalated"
+        REOPENED = "reopened"
+        PUBLISHED = "published"
+        INTEGRITY = "integrity"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    claim = models.ForeignKey("verification.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField()
+    dedup_key = models.CharField(max_length=200, blank=True, help_text="Makes a notification idempotent: one per key and user.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "dedup_key"], condition=~Q(dedup_key=""), name="notification_dedup")]
+        indexes = [models.Index(fields=["user"], name="notification_unread_idx", condition=Q(read_at__isnull=True))]  # unread count
+
+
+class WorkerHeartbeat(models.Model):
+    hostname = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()

@@ -1,0 +1,231 @@
+"""Claims, who they are attributed to, where they appeared, and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from verification.urlnorm import normalise_url
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    LIKELY_TRUE = "likely_true", "Likely true"
+    UNPROVEN = "unproven", "Unproven (cannot be confirmed)"
+    DISPUTED = "disputed", "Disputed (credible evidence both ways)"
+    MISLEADING = "misleading", "Misleading"
+    FALSE = "false", "False"
+    NOT_CHECKABLE = "not_checkable", "Not checkable (opinion)"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Claim(models.Model):
+    """A checkable statement and where it stands in review.
+
+    Workflow (the allowed moves are ALLOWED_MOVES in verification/transitions.py;
+    only functions there change ``state``)::
+
+        queued ──take──▶ in_review ──assess──▶ awaiting_signoff ──sign off──▶ published
+          ▲                │  │                      │                          │
+          └──release/expire┘  │                      └──return──▶ in_review     │
+                              │                                                 │
+        reopened ◀────────────┼───────────────reopen / new evidence─────────────┘
+          └──take──▶ in_review
+
+    ``verdict`` and ``confidence`` are those of the *published* assessment: they
+    stay visible while a claim is reopened, until a new one is signed off.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        IN_REVIEW = "in_review", "In review"
+        AWAITING_SIGNOFF = "awaiting_signoff", "Awaiting sign-off"
+        PUBLISHED = "published", "Published"
+        REOPENED = "reopened", "Reopened"
+
+    text = models.TextField()
+    first_made_at = models.DateTimeField(null=True, blank=True, help_text="When the claim was first made.")
+    language = models.CharField(max_length=16, default="en")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    credibility = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Admiralty information credibility 1–6.")
+    published_assessment = models.ForeignKey("Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pending_assessment = models.ForeignKey("Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+
+    priority = models.IntegerField(default=50, help_text="Higher is taken first.")
+    reach = models.PositiveIntegerField(default=0, help_text="Estimated audience of the appearances.")
+    view_count = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set once per SLA breach.")
+
+    lease_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leased_claims")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; writes carry the version they read.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_claim", "Can take, assess and release claims in the queue"),
+            ("signoff_claim", "Can sign off or return another reviewer's assessment"),
+            ("assign_claim", "Can reassign and bulk-release claims"),
+            ("reopen_claim", "Can reopen a published claim"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1), name="claim_confidence_0_1"),
+            models.CheckConstraint(condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6), name="claim_credibility_1_6"),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(lease_owner__isnull=True, lease_expires_at__isnull=True) | Q(lease_owner__isnull=False, lease_expires_at__isnull=False),
+                name="claim_lease_owner_and_expiry_together"),
+            models.CheckConstraint(condition=Q(state__in=["queued", "in_review", "awaiting_signoff", "published", "reopened"]), name="claim_state_valid"),
+            models.CheckConstraint(condition=Q(verdict="") | Q(verdict__in=[v.value for v in Verdict]), name="claim_verdict_valid"),
+        ]
+        indexes = [
+            # "take next": highest priority first among unleased queued/reopened claims.
+            models.Index(fields=["-priority", "created_at"], name="claim_queue_idx",
+                         condition=Q(state__in=["queued", "reopened"], lease_owner__isnull=True)),
+            # lease expiry scan
+            models.Index(fields=["lease_expires_at"], name="claim_lease_expiry_idx", condition=Q(lease_owner__isnull=False)),
+            # SLA scan: due claims not yet escalated
+            models.Index(fields=["due_at"], name="claim_due_idx", condition=Q(escalated_at__isnull=True) & ~Q(state="published")),
+            # list filters and cursor pagination
+            models.Index(fields=["state", "-created_at"], name="claim_state_created_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("public-claim", args=[self.pk])
+
+    @property
+    def public_url(self) -> str:
+        return settings.PUBLIC_BASE_URL.rstrip("/") + self.get_absolute_url()
+
+
+class AttributionRole(models.TextChoices):
+    STATED = "stated", "Stated"
+    RELAYED = "relayed", "Relayed"
+    RELEASED_MATERIAL = "released_material", "Released material"
+    COULD_NOT_CONFIRM = "could_not_confirm", "Could not confirm"
+    DENIED = "denied", "Denied"
+    OPINION = "opinion", "Opinion or commentary"
+
+
+class Attribution(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="attributions")
+    role = models.CharField(max_length=20, choices=AttributionRole.choices)
+    quote = models.TextField(blank=True)
+    relays = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="relayed_by",
+                               help_text="For a relayed attribution: the attribution it passes on.")
+    appeared_url = models.URLField(max_length=2000, blank=True)
+    appeared_in = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    help_text="The outlet where the statement appeared.")
+    appeared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source", "role"], name="attribution_unique_role"),
+            models.CheckConstraint(condition=Q(role__in=[r.value for r in AttributionRole]), name="attribution_role_valid"),
+        ]
+        indexes = [models.Index(fields=["source", "role"], name="attribution_source_role_idx")]  # track records, source pages
+
+    def __str__(self):
+        return f"{self.source} {self.get_role_display().lower()}"
+
+
+class Appearance(models.Model):
+    """Where the claim was published (an article URL), matched by the status lookup."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    url = models.URLField(max_length=2000)
+    normalised_url = models.CharField(max_length=2000, editable=False, db_index=True)  # GET /api/v1/status?url=
+    outlet = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="appearances")
+    published_at = models.DateTimeField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "normalised_url"], name="appearance_unique_per_claim")]
+
+    def save(self, *args, **kwargs):
+        self.normalised_url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+
+class Assessment(models.Model):
+    """Append-only: one reviewer's verdict, confidence and rationale. Never edited."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assessments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    confidence = models.FloatField()
+    credibility = models.PositiveSmallIntegerField(null=True, blank=True)
+    rationale = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(confidence__gte=0, confidence__lte=1), name="assessment_confidence_0_1"),
+            models.CheckConstraint(condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6), name="assessment_credibility_1_6"),
+            models.CheckConstraint(condition=Q(verdict__in=[v.value for v in Verdict]), name="assessment_verdict_valid"),
+        ]
+
+
+class ClaimEvent(models.Model):
+    """Append-only history of every change to a claim: who, when, from, to, why."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created"
+        EDITED = "edited"
+        TAKEN = "taken"
+        RELEASED = "released"
+        EXTENDED = "extended"
+        EXPIRED = "expired"
+        REASSIGNED = "reassigned"
+        ASSESSED = "assessed"
+        PUBLISHED = "published"
+        RETURNED = "returned"
+        REOPENED = "reopened"
+        ESCALATED = "escalated"
+        PRIORITY = "priority"
+        EVIDENCE = "evidence"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    verdict = models.CharField(max_length=20, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(help_text="The claim's version after this change.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at"], name="claim_event_timeline_idx")]  # claim history
+
+    def __str__(self):
+        return f"{self.kind} {self.from_state}→{self.to_state}"

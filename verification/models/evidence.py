@@ -1,0 +1,122 @@
+"""Evidence for and against a claim, the stored bytes behind it, and its custody log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from verification.urlnorm import normalise_url
+
+
+class StoredFile(models.Model):
+    """Bytes stored once per SHA-256; evidence items and snapshots point here."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=200, help_text="Sniffed from the bytes, never the client's word.")
+    original_name = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_verified_at = models.DateTimeField(null=True, blank=True)
+    integrity_ok = models.BooleanField(default=True, help_text="False once re-verification found different bytes.")
+
+    def __str__(self):
+        return f"{self.sha256[:12]} ({self.size} bytes)"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        VIDEO = "video", "Video"
+        IMAGE = "image", "Image"
+        DOCUMENT = "document", "Document"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        ARTICLE = "article", "Article"
+        ARCHIVED_PAGE = "archived_page", "Archived page"
+        DATASET = "dataset", "Dataset"
+        TESTIMONY = "testimony", "Testimony"
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    class Capture(models.TextChoices):
+        NOT_REQUESTED = "not_requested", "Not requested"
+        PENDING = "pending", "Pending"
+        CAPTURED = "captured", "Captured"
+        FAILED = "failed", "Failed"
+
+    claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    normalised_url = models.CharField(max_length=2000, blank=True, editable=False, db_index=True)  # related-evidence suggestions
+    stored_file = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    provided_by = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence_provided")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
+    credibility = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Admiralty information credibility 1–6.")
+    notes = models.TextField(blank=True)
+    capture_status = models.CharField(max_length=16, choices=Capture.choices, default=Capture.NOT_REQUESTED)
+    capture_error = models.TextField(blank=True)
+    capture_attempts = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6), name="evidence_credibility_1_6"),
+            models.CheckConstraint(condition=~Q(url="") | Q(stored_file__isnull=False) | ~Q(notes=""), name="evidence_has_content"),
+        ]
+        indexes = [models.Index(fields=["capture_status"], name="evidence_capture_pending_idx", condition=Q(capture_status="pending"))]  # reconciler
+
+    def save(self, *args, **kwargs):
+        self.normalised_url = normalise_url(self.url) if self.url else ""
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.title
+
+
+class Snapshot(models.Model):
+    """What a URL returned when captured: bytes (via StoredFile), headers, final URL."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="snapshots")
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="snapshots")
+    requested_url = models.URLField(max_length=2000)
+    final_url = models.URLField(max_length=2000)
+    status_code = models.PositiveSmallIntegerField()
+    headers = models.JSONField(default=dict)
+    redirects = models.JSONField(default=list)
+    backend = models.CharField(max_length=32, default="http")
+    captured_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-captured_at"]
+
+
+class CustodyEvent(models.Model):
+    """Append-only chain of custody: who added, captured, downloaded, re-verified or re-judged the item."""
+
+    class Action(models.TextChoices):
+        ADDED = "added"
+        UPLOADED = "uploaded"
+        CAPTURE_REQUESTED = "capture_requested"
+        CAPTURED = "captured"
+        CAPTURE_FAILED = "capture_failed"
+        DOWNLOADED = "downloaded"
+        VERIFIED = "verified"
+        MISMATCH = "mismatch"
+        STANCE_CHANGED = "stance_changed"
+        CREDIBILITY_CHANGED = "credibility_changed"
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sha256 = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -1,0 +1,37 @@
+"""Webhook outbox: an event row is written in the same transaction as the
+change it reports, with one delivery row per subscribed endpoint; delivery
+tasks are enqueued only after commit, and the reconciler re-enqueues any
+delivery the broker lost. A retry reuses the event id (webhook-id)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+EVENT_TYPES = ("claim.created", "claim.state_changed", "claim.published", "claim.reopened", "evidence.added", "source.graded")
+
+
+def emit(event_type: str, data: dict) -> WebhookEvent | None:
+    """Record an event for every active endpoint subscribed to it."""
+    assert event_type in EVENT_TYPES, event_type
+    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True).only("id", "event_types")
+                 if not e.event_types or event_type in e.event_types]
+    if not endpoints:
+        return None
+    now = timezone.now()
+    event = WebhookEvent(type=event_type, payload={"type": event_type, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data})
+    event.save()
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in endpoints]
+    )
+    ids = [d.id for d in deliveries if d.id is not None] or list(
+        WebhookDelivery.objects.filter(event=event).values_list("id", flat=True))
+    transaction.on_commit(lambda: _enqueue(ids))
+    return event
+
+
+def _enqueue(delivery_ids):
+    from verification.tasks import deliver_webhook
+
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
