@@ -16,9 +16,12 @@ _WRITABLE = [
 
 
 def record(claim: Claim, kind: str, actor, *, from_state: str = "", note: str = "", verdict: str = "",
-           confidence: float | None = None, changes: dict | None = None) -> ClaimEvent:
-    claim.version += 1
-    claim.save(update_fields=_WRITABLE)
+           confidence: float | None = None, changes: dict | None = None, saved: bool = False) -> ClaimEvent:
+    """``saved=True`` when the caller already wrote the row and bumped the version
+    in its own statement (the one-round-trip lease on PostgreSQL)."""
+    if not saved:
+        claim.version += 1
+        claim.save(update_fields=_WRITABLE)
     return ClaimEvent.objects.create(
         claim=claim, kind=kind, actor=actor, from_state=from_state or claim.state, to_state=claim.state,
         verdict=verdict, confidence=confidence, changes=changes or {}, note=note, version=claim.version,

@@ -13,10 +13,11 @@ Every function here follows the same steps:
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from verification import outbox
+from verification.actions import default_due_at
 from verification.history import record
 from verification.models import Assessment, Claim, ClaimEvent, Notification, Verdict
 from verification.notify import notify
@@ -129,6 +130,10 @@ def take_next(actor) -> Claim | None:
             held = held_claim(actor)
             if held is not None:
                 return held
+        if connection.vendor == "postgresql":
+            return _lease_next_in_one_statement(actor)
+        # SQLite: the IMMEDIATE transaction holds the write lock from BEGIN,
+        # so no other process can lease between this SELECT and the UPDATE.
         claim = (Claim.objects.select_for_update(skip_locked=True)
                  .filter(state__in=TAKEABLE, lease_owner__isnull=True)
                  .order_by("-priority", "created_at").first())
@@ -137,6 +142,43 @@ def take_next(actor) -> Claim | None:
         claim.lease_owner = actor
         claim.lease_expires_at = _lease_until()
         return _move(claim, ClaimEvent.Kind.TAKEN, actor, State.IN_REVIEW)
+
+
+# Lock, lease and record in one round trip: the first CTE picks the best
+# unleased row no other transaction holds (SKIP LOCKED, served by
+# claim_queue_idx), the second leases it, the third appends the TAKEN event,
+# and the final SELECT says whether any webhook endpoint needs telling.
+_LEASE_NEXT_SQL = """
+WITH next AS (
+    SELECT id, state FROM verification_claim
+    WHERE state IN ('queued', 'reopened') AND lease_owner_id IS NULL
+    ORDER BY priority DESC, created_at LIMIT 1 FOR UPDATE SKIP LOCKED
+), leased AS (
+    UPDATE verification_claim AS c
+    SET state = 'in_review', lease_owner_id = %(actor)s, lease_expires_at = %(until)s,
+        version = c.version + 1, updated_at = %(now)s
+    FROM next WHERE c.id = next.id
+    RETURNING c.*, next.state AS from_state
+), event AS (
+    INSERT INTO verification_claimevent
+        (claim_id, kind, actor_id, from_state, to_state, verdict, confidence, changes, note, version, created_at)
+    SELECT id, 'taken', %(actor)s, from_state, 'in_review', '', NULL, '{}'::jsonb, '', version, %(now)s FROM leased
+    RETURNING id
+)
+SELECT leased.*, EXISTS (SELECT 1 FROM verification_webhookendpoint WHERE active) AS has_webhooks FROM leased
+"""
+
+
+def _lease_next_in_one_statement(actor) -> Claim | None:
+    now = timezone.now()
+    params = {"actor": actor.pk, "until": now + timedelta(seconds=settings.LEASE_SECONDS), "now": now}
+    rows = list(Claim.objects.raw(_LEASE_NEXT_SQL, params))
+    if not rows:
+        return None
+    claim = rows[0]
+    if claim.has_webhooks:
+        outbox.emit("claim.state_changed", _status(claim))
+    return claim
 
 
 def release(actor, claim_id: int, expected_version: int | None = None, note: str = "") -> Claim:
@@ -301,18 +343,43 @@ def return_for_changes(actor, claim_id: int, comment: str, expected_version: int
 
 
 def reopen(actor, claim_id: int, reason: str, expected_version: int | None = None, dedup_key: str = "") -> Claim:
-    """Put a published claim back in the queue. Its published verdict stays
-    visible until a new one is signed off. ``actor`` None means the system
-    (new evidence arrived)."""
+    """Put a published claim back in the queue with a fresh due time. Its
+    published verdict stays visible until a new one is signed off. ``actor``
+    None means the system (new evidence arrived); ``dedup_key`` names the
+    cause, so a task that runs twice reopens (and notifies) once per cause."""
     if actor is not None:
         _require(actor, "reopen_claim", "reopen published claims")
     with transaction.atomic():
         claim = _lock(claim_id)
         if claim.state == State.REOPENED:
             return claim
+        if dedup_key and claim.events.filter(kind=ClaimEvent.Kind.REOPENED, changes__dedup_key=dedup_key).exists():
+            return claim
         _check(claim, State.REOPENED, expected_version)
-        _move(claim, ClaimEvent.Kind.REOPENED, actor, State.REOPENED, note=reason)
+        if claim.state != State.PUBLISHED:
+            # The graph allows in_review → reopened (a released correction);
+            # reopening itself only ever starts from a published verdict.
+            raise IllegalMove(f"Only a published claim can be reopened; this one is {claim.get_state_display().lower()}.")
+        # A new review is a new deadline: the old due time passed long ago.
+        claim.due_at = default_due_at(claim.priority)
+        claim.escalated_at = None
+        _move(claim, ClaimEvent.Kind.REOPENED, actor, State.REOPENED, note=reason,
+              changes={"dedup_key": dedup_key} if dedup_key else None)
         outbox.emit("claim.reopened", _status(claim))
         notify([claim.last_reviewer], Notification.Kind.REOPENED, claim, f"Claim {claim.pk} was reopened: {reason}",
                dedup_key=dedup_key)
         return claim
+
+
+def request_rereview(claim_id: int, evidence_id: int) -> None:
+    """Evidence intake calls this, inside its transaction, when evidence is
+    added to a published claim. After commit the re-review task reopens the
+    claim (once per evidence item); if the broker loses the task, the
+    reconciler finds the evidence newer than the verdict and sends it again."""
+
+    def send():
+        from verification.tasks import rereview_claim
+
+        rereview_claim.delay(claim_id, evidence_id)
+
+    transaction.on_commit(send)
