@@ -1,0 +1,227 @@
+"""The pure credibility core: Beta maths, track records, independence, suggestions, calibration."""
+
+import math
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from sources.credibility import (
+    INFORMATION_CREDIBILITY, RELIABILITY_GRADES, Attribution, EvidenceItem, SourceGraph, SourceNode,
+    beta_cdf, beta_ppf, corroboration, decay_weight, independent_groups, suggest_credibility, track_record,
+    verdict_truth,
+)
+from sources.credibility_prior import (
+    ClaimIndex, PriorBlend, brier, expected_calibration_error, fit_blend, reliability_diagram, suggested_prior,
+)
+
+NOW = datetime(2024, 10, 20, tzinfo=timezone.utc)
+WAR = "Russia–Ukraine war"
+
+
+def _bisect(f, target, lo=0.0, hi=1.0):
+    """Independent check: plain bisection on a closed-form CDF."""
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) < target else (lo, mid)
+    return (lo + hi) / 2
+
+
+def test_it_keeps_the_two_admiralty_axes_apart():
+    assert list(RELIABILITY_GRADES) == ["A", "B", "C", "D", "E", "F"]
+    assert RELIABILITY_GRADES["B"] == "Usually reliable"
+    assert RELIABILITY_GRADES["F"] == "Reliability cannot be judged"
+    assert list(INFORMATION_CREDIBILITY) == [1, 2, 3, 4, 5, 6]
+    assert INFORMATION_CREDIBILITY[1] == "Confirmed by other sources"
+    assert INFORMATION_CREDIBILITY[6] == "Truth cannot be judged"
+
+
+def test_it_maps_verdicts_to_truth_values_and_skips_uninformative_ones():
+    assert [verdict_truth(v) for v in ("confirmed", "likely_true", "disputed", "misleading", "false")] == [
+        1.0, 0.75, 0.5, 0.25, 0.0]
+    assert verdict_truth("unproven") is None
+    assert verdict_truth("not_checkable") is None
+    with pytest.raises(ValueError, match="Unknown verdict"):
+        verdict_truth("pants_on_fire")
+
+
+def test_it_computes_the_uniform_beta_quantile_exactly():
+    assert beta_ppf(0.05, 1, 1) == pytest.approx(0.05, abs=1e-10)
+    assert beta_cdf(0.3, 1, 1) == pytest.approx(0.3, abs=1e-12)
+
+
+def test_it_matches_the_closed_form_beta_2_2():
+    # Beta(2, 2) has cdf 3x^2 - 2x^3, so its 5% quantile solves 3x^2 - 2x^3 = 0.05 (x = 0.13535).
+    expected = _bisect(lambda x: 3 * x**2 - 2 * x**3, 0.05)
+    assert expected == pytest.approx(0.13535, abs=1e-5)
+    record = track_record([(1.0, NOW, None), (0.0, NOW, None)], NOW)  # uniform prior + one of each
+    assert (record.alpha, record.beta) == (2.0, 2.0)
+    assert record.mean == 0.5
+    assert record.lo == pytest.approx(expected, abs=1e-9)
+    assert record.hi == pytest.approx(1 - expected, abs=1e-9)
+
+
+def test_it_matches_the_closed_form_beta_3_1():
+    # Beta(3, 1) has cdf x^3, so the 5% quantile is 0.05 ** (1/3).
+    assert beta_cdf(0.5, 3, 1) == pytest.approx(0.125, abs=1e-12)
+    assert beta_ppf(0.05, 3, 1) == pytest.approx(0.05 ** (1 / 3), abs=1e-10)
+    assert beta_ppf(0.95, 3, 1) == pytest.approx(0.95 ** (1 / 3), abs=1e-10)
+
+
+def test_it_stays_accurate_for_long_records():
+    # Symmetric Beta: the median is 0.5; and the quantile inverts the cdf.
+    assert beta_ppf(0.5, 400.5, 400.5) == pytest.approx(0.5, abs=1e-9)
+    x = beta_ppf(0.05, 300.0, 120.0)
+    assert beta_cdf(x, 300.0, 120.0) == pytest.approx(0.05, abs=1e-10)
+
+
+def test_it_halves_the_weight_at_exactly_one_half_life():
+    assert decay_weight(NOW - timedelta(days=30), NOW, 30) == 0.5
+    assert decay_weight(NOW - timedelta(days=60), NOW, 30) == 0.25
+    assert decay_weight(NOW + timedelta(days=5), NOW, 30) == 1.0  # future-dated counts as fresh
+    assert decay_weight(NOW - timedelta(days=999), NOW, None) == 1.0
+
+
+def test_it_weighs_an_old_outcome_less_than_a_fresh_one():
+    outcomes = [(1.0, NOW, "military"), (0.0, NOW - timedelta(days=90), "economy")]
+    record = track_record(outcomes, NOW, half_life_days=90)
+    assert (record.alpha, record.beta) == (2.0, 1.5)
+    assert record.effective_n == 1.5
+    assert record.count == 2
+    assert record.mean > 0.5  # the fresh true outcome outweighs the old false one
+    assert record.lo < record.mean < record.hi
+    assert set(record.by_topic) == {"military", "economy"}
+    assert record.by_topic["economy"].beta == 1.5
+    assert "selected sample" in record.note
+
+
+def _ukraine_graph():
+    return SourceGraph([
+        SourceNode("mod-ua", "Ministry of Defence of Ukraine", "ministry", conflicts={WAR: "Ukraine"}),
+        SourceNode("hur", "HUR (Defence Intelligence of Ukraine)", "military_intelligence", parent="mod-ua"),
+        SourceNode("budanov", "Kyrylo Budanov", "person", parent="hur"),
+        SourceNode("newsroom", "News Desk", "media_outlet"),
+        SourceNode("us-dod", "US Department of Defense", "ministry"),
+        SourceNode("ryder", "Pat Ryder (Pentagon spokesperson)", "person", speaks_for="us-dod"),
+        SourceNode("ukrinform", "Ukrinform", "media_outlet", relays="mod-ua"),
+        SourceNode("armyinform", "ArmyInform", "media_outlet", relays="mod-ua"),
+        SourceNode("reuters", "Reuters", "media_outlet"),
+        SourceNode("ap", "Associated Press", "media_outlet"),
+        SourceNode("mod-ru", "Ministry of Defence of Russia", "ministry", conflicts={WAR: "Russia"}),
+    ])
+
+
+def test_it_counts_two_relays_of_one_ministry_once():
+    groups = independent_groups([("ukrinform", "stated"), ("armyinform", "stated")], _ukraine_graph())
+    assert len(groups) == 1
+    assert groups[0].root == "mod-ua"
+    assert groups[0].members == ("ukrinform", "armyinform")
+    assert groups[0].all_parties and groups[0].side == "Ukraine"
+
+
+def test_it_collapses_a_speaker_to_the_body_above_and_joins_a_relay_to_its_origin():
+    graph = _ukraine_graph()
+    assert graph.origin_path("budanov") == ["budanov", "hur", "mod-ua"]
+    groups = independent_groups(
+        [Attribution("budanov", "stated"), Attribution("newsroom", "relayed", relayed_from="budanov"),
+         ("ryder", "could_not_confirm")], graph)
+    assert [g.root for g in groups] == ["mod-ua", "us-dod"]
+    assert groups[0].members == ("budanov", "newsroom")
+    assert groups[0].all_parties  # the relay speaks with the ministry's voice
+    assert not groups[1].all_parties
+
+
+def test_it_flags_agreement_only_among_parties_on_one_side():
+    graph = _ukraine_graph()
+    one_side = corroboration(independent_groups([("budanov", "stated"), ("ukrinform", "states")], graph))
+    assert (one_side.supporting, one_side.non_party_supporting) == (1, 0)
+    assert one_side.parties_one_side_only and one_side.side == "Ukraine"
+    mixed = corroboration(independent_groups([("budanov", "stated"), ("reuters", "stated"), ("ap", "stated")], graph))
+    assert (mixed.supporting, mixed.non_party_supporting) == (3, 2)
+    assert not mixed.parties_one_side_only
+
+
+def test_it_keeps_the_seed_story_troop_claim_unconfirmed():
+    # "Nearly 11,000 North Korean troops are in Russia": Budanov states it, a newsroom relays it,
+    # the Pentagon spokesperson could not confirm it.
+    suggestion = suggest_credibility(
+        evidence_items=[],
+        attributions=[("budanov", "stated"), Attribution("newsroom", "relayed", relayed_from="budanov"),
+                      ("ryder", "could_not_confirm")],
+        graph=_ukraine_graph(),
+        source_reliability={"budanov": "B", "newsroom": "C", "ryder": "A"},
+    )
+    assert suggestion.credibility in (3, 6)
+    assert suggestion.confidence <= 0.6
+    text = " ".join(suggestion.reasons)
+    assert "party to the conflict" in text and "Ukraine" in text
+    assert "could not confirm" in text.lower() and "Pat Ryder" in text
+
+
+def test_it_confirms_only_with_two_independent_non_party_groups_and_no_credible_refutation():
+    graph = _ukraine_graph()
+    reliability = {"reuters": "B", "ap": "B", "mod-ru": "B", "us-dod": "B"}
+    two = [("reuters", "stated"), ("ap", "stated")]
+    assert suggest_credibility([], two, graph, reliability).credibility == 1
+    assert suggest_credibility([], two[:1], graph, reliability).credibility == 2
+    refuted = [EvidenceItem("refutes", credibility=2, provider="us-dod")]
+    assert suggest_credibility(refuted, two, graph, reliability).credibility in (3, 4)
+
+
+def test_it_does_not_let_a_party_denial_alone_undo_independent_confirmation():
+    two = [("reuters", "stated"), ("ap", "stated"), ("mod-ru", "denied")]
+    suggestion = suggest_credibility([], two, _ukraine_graph(), {"reuters": "B", "ap": "B", "mod-ru": "B"})
+    assert suggestion.credibility == 1
+    assert any("Denied by a party" in reason for reason in suggestion.reasons)
+
+
+def test_it_counts_evidence_from_one_ministry_once():
+    graph = _ukraine_graph()
+    evidence = [EvidenceItem("supports", 1, "ukrinform"), EvidenceItem("supports", 1, "armyinform")]
+    suggestion = suggest_credibility(evidence, [], graph, {"ukrinform": "B", "armyinform": "B"})
+    assert suggestion.credibility == 3  # one party group, however many outlets carry it
+
+
+def test_it_grades_credible_refutation_without_support_as_improbable():
+    suggestion = suggest_credibility([EvidenceItem("refutes", 1, "reuters")], [("budanov", "stated")],
+                                     _ukraine_graph(), {"reuters": "A", "budanov": "B"})
+    assert suggestion.credibility == 5
+
+
+def test_it_scores_calibration_on_hand_computed_pairs():
+    pairs = [(0.1, 0), (0.3, 1), (0.8, 1), (0.9, 0)]
+    assert brier(pairs) == pytest.approx((0.01 + 0.49 + 0.04 + 0.81) / 4)
+    low, high = reliability_diagram(pairs, bins=2)
+    assert (low.count, low.mean_predicted, low.observed) == (2, pytest.approx(0.2), 0.5)
+    assert (high.count, high.mean_predicted, high.observed) == (2, pytest.approx(0.85), 0.5)
+    assert expected_calibration_error(pairs, bins=2) == pytest.approx(0.5 * 0.3 + 0.5 * 0.35)
+
+
+def test_it_puts_a_certain_prediction_in_the_last_bin_and_leaves_empty_bins_empty():
+    diagram = reliability_diagram([(1.0, 1)], bins=10)
+    assert diagram[-1].count == 1 and diagram[-1].observed == 1.0
+    assert diagram[0].count == 0 and diagram[0].mean_predicted is None
+    assert expected_calibration_error([(1.0, 1)]) == 0.0
+    with pytest.raises(ValueError, match="at least one"):
+        brier([])
+
+
+def test_it_finds_similar_claims_with_bm25():
+    index = ClaimIndex()
+    index.add("Unemployment fell to the lowest rate in a decade", 1.0)
+    index.add("The governor cut school funding by a third", 0.0)
+    index.add("Crime rates doubled under the mayor", 0.0)
+    best = index.similar("unemployment rate is the lowest in ten years", k=3)
+    assert [truth for truth, _ in best] == [1.0, 0.0]  # school funding shares no word, so no match
+    assert best[0][1] > best[1][1] > 0  # "rates" meets "rate", but only one word
+
+
+def test_it_blends_records_into_a_prior_and_fits_the_blend():
+    liar = track_record([(0.0, NOW, None)] * 8 + [(1.0, NOW, None)] * 2, NOW)
+    honest = track_record([(1.0, NOW, None)] * 8 + [(0.0, NOW, None)] * 2, NOW)
+    assert suggested_prior(None, {}, []) == 0.5
+    assert suggested_prior(liar, {}, []) < 0.5 < suggested_prior(honest, {}, [])
+    assert suggested_prior(None, {"party": [honest, honest]}, [(1.0, 3.0)]) > 0.5
+    rows = [{"source": 1.0}, {"source": -1.0}] * 20 + [{"source": 1.0, "similar": 0.0}]
+    blend = fit_blend(rows, [1.0, 0.0] * 20 + [0.0], centre=0.5)
+    assert blend.weights["source"] > 0
+    assert isinstance(blend, PriorBlend) and math.isfinite(blend.bias)
