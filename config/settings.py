@@ -169,6 +169,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),
         "processed_folder": str(_processed),
+        # Broadcast (control) messages; kombu's default is ./control in the cwd.
+        "control_folder": str(_broker_folder.parent / "control"),
         "store_processed": False,
     }
 else:
@@ -176,6 +178,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
+# One Redis database can carry several desks (or a test worker) on separate queues.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -190,6 +194,8 @@ LEASE_SCAN_SECONDS = env_int("CLAIMDESK_LEASE_SCAN_SECONDS", 30, minimum=1)
 SLA_SCAN_SECONDS = env_int("CLAIMDESK_SLA_SCAN_SECONDS", 60, minimum=1)
 PRIORITY_AGING_SECONDS = env_int("CLAIMDESK_PRIORITY_AGING_SECONDS", 300, minimum=1)
 RECONCILE_SECONDS = env_int("CLAIMDESK_RECONCILE_SECONDS", 60, minimum=1)
+# How long follow-up work may sit undone before the reconciler sends it again.
+RECONCILE_GRACE_SECONDS = env_int("CLAIMDESK_RECONCILE_GRACE_SECONDS", 120, minimum=1)
 REVERIFY_SECONDS = env_int("CLAIMDESK_REVERIFY_SECONDS", 86400, minimum=1)
 WORKER_HEARTBEAT_SECONDS = env_int("CLAIMDESK_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 
@@ -214,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": RECONCILE_SECONDS,
         "options": {"expires": RECONCILE_SECONDS},
     },
+    "reverify-stored-files": {
+        "task": "verification.tasks.reverify_stored_files",
+        "schedule": REVERIFY_SECONDS,
+        "options": {"expires": REVERIFY_SECONDS},
+    },
 }
 
 # --- Claimdesk --------------------------------------------------------------
@@ -226,8 +237,23 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Claimdesk")
 # Loopback targets for webhooks and capture are for local development and tests only.
 ALLOW_LOOPBACK_FETCH = env_bool("CLAIMDESK_ALLOW_LOOPBACK_FETCH", DEBUG)
+# Webhook delivery: attempts, exponential backoff (base x 4^n, capped, with jitter), time per attempt.
+WEBHOOK_MAX_ATTEMPTS = env_int("CLAIMDESK_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("CLAIMDESK_WEBHOOK_RETRY_BASE_SECONDS", 5, minimum=1)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("CLAIMDESK_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS", 15, minimum=1)
 UPLOAD_MAX_BYTES = env_int("CLAIMDESK_UPLOAD_MAX_BYTES", 500 * 1024 * 1024, minimum=1)
 CAPTURE_MAX_BYTES = env_int("CLAIMDESK_CAPTURE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# Sniffed types an upload may have (fnmatch patterns); the client's word is never used.
+UPLOAD_TYPES = env_list("CLAIMDESK_UPLOAD_TYPES", [
+    "image/*", "video/*", "audio/*", "application/pdf", "text/plain", "text/html", "text/csv", "application/json",
+    "application/zip", "application/vnd.openxmlformats-officedocument.*", "application/vnd.oasis.opendocument.*",
+    "application/msword", "message/rfc822",
+])
+# Transient capture failures: retried up to this many times, base x 4^n seconds apart with jitter.
+CAPTURE_MAX_RETRIES = env_int("CLAIMDESK_CAPTURE_MAX_RETRIES", 5, minimum=0)
+CAPTURE_RETRY_BASE_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_BASE_SECONDS", 30, minimum=1)
+CAPTURE_RETRY_MAX_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_MAX_SECONDS", 900, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
