@@ -100,3 +100,13 @@ def seeded(db):
     from django.core.management import call_command
 
     call_command("seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Personas are created in most tests; PBKDF2 at full strength costs ~0.5 s
+    each. Password hashing itself is Django's, not ours, so a fast hasher
+    loses no coverage."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
