@@ -1,0 +1,182 @@
+"""Evidence of a claim: GET lists it (scope read), POST adds it (scope review).
+
+POST takes JSON with a `url` (captured by a worker after commit) or `notes`
+(evidence with neither URL nor file), or a multipart form with a `file`. An
+upload is streamed: Django spools it to disk as it arrives, and intake copies
+it in chunks while hashing; the size limit is checked against Content-Length
+before a byte of the body is read. Writes go through verification/evidence.py,
+as the desk's forms do.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from sources.models import Source
+from verification import evidence as intake
+from verification.api.auth import acting_user, scopes_of
+from verification.api.base import ApiView, not_found
+from verification.api.errors import Problem
+from verification.models import Claim, Evidence
+
+TAGS = ["evidence"]
+# Multipart framing and the other form fields, on top of the file itself.
+MULTIPART_ALLOWANCE = 1024 * 1024
+
+
+class EvidenceInput(serializers.Serializer):
+    url = serializers.URLField(max_length=2000, required=False, help_text="A page to capture. JSON or form.")
+    file = serializers.FileField(required=False, help_text="An upload (multipart/form-data). Its type is read "
+                                 "from its bytes; the limits are CLAIMDESK_UPLOAD_MAX_BYTES and CLAIMDESK_UPLOAD_TYPES.")
+    notes = serializers.CharField(required=False, allow_blank=True, default="",
+                                  help_text="Alone: evidence with neither URL nor file (a testimony, a call).")
+    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False,
+                                   help_text="Default: article for a URL, from the bytes for a file, testimony for a note.")
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    stance = serializers.ChoiceField(choices=Evidence.Stance.choices, default=Evidence.Stance.CONTEXT)
+    credibility = serializers.IntegerField(min_value=1, max_value=6, required=False, allow_null=True, default=None,
+                                           help_text="Admiralty information credibility, 1 (confirmed) to 6.")
+    provided_by = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), required=False, allow_null=True,
+                                                     default=None, help_text="Id of the source that provided it.")
+
+    def validate(self, data):
+        given = [name for name in ("url", "file") if data.get(name)]
+        if len(given) > 1:
+            raise serializers.ValidationError({"file": ["Send a URL or a file, not both."]})
+        if not given and not data.get("notes", "").strip():
+            raise serializers.ValidationError({"url": ["Send a url, a file, or notes describing the evidence."]})
+        return data
+
+
+class StoredFileOutput(serializers.Serializer):
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField(help_text="Sniffed from the bytes.")
+    integrity_ok = serializers.BooleanField(help_text="False once re-verification found different bytes.")
+    last_verified_at = serializers.DateTimeField(allow_null=True)
+
+
+class SnapshotOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    requested_url = serializers.CharField()
+    final_url = serializers.CharField()
+    status_code = serializers.IntegerField()
+    redirects = serializers.JSONField()
+    headers = serializers.JSONField()
+    backend = serializers.CharField()
+    captured_at = serializers.DateTimeField()
+    stored_file = StoredFileOutput()
+
+
+class CustodyOutput(serializers.Serializer):
+    action = serializers.CharField()
+    actor = serializers.SerializerMethodField(help_text="Username; null for the system and for read-only callers.")
+    sha256 = serializers.CharField(allow_blank=True)
+    detail = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+
+    def get_actor(self, event) -> str | None:
+        if not self.context.get("show_people") or event.actor is None:
+            return None
+        return event.actor.get_username()
+
+
+class RelatedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim_id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+
+
+class EvidenceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    notes = serializers.CharField(allow_blank=True)
+    stance = serializers.CharField()
+    credibility = serializers.IntegerField(allow_null=True)
+    provided_by = serializers.IntegerField(source="provided_by_id", allow_null=True)
+    sha256 = serializers.CharField(allow_blank=True, help_text="Of the file, or of the latest snapshot.")
+    capture_status = serializers.CharField()
+    capture_error = serializers.CharField(allow_blank=True)
+    capture_attempts = serializers.IntegerField()
+    added_at = serializers.DateTimeField()
+    stored_file = StoredFileOutput(allow_null=True)
+    snapshots = SnapshotOutput(many=True, source="snapshots.all")
+    custody = CustodyOutput(many=True, source="custody.all")
+    download_url = serializers.SerializerMethodField()
+    related = serializers.SerializerMethodField(help_text="Evidence on other claims with the same URL or bytes.")
+
+    def get_download_url(self, evidence) -> str | None:
+        if not evidence.stored_file_id and not evidence.sha256:
+            return None
+        return reverse("desk-evidence-download", args=[evidence.pk])
+
+    def get_related(self, evidence) -> list[dict]:
+        related = self.context.get("related", {}).get(evidence.pk, [])
+        return RelatedOutput(related, many=True).data
+
+
+def evidence_queryset(claim_id: int):
+    return (Evidence.objects.filter(claim_id=claim_id).select_related("stored_file")
+            .prefetch_related("snapshots__stored_file", "custody__actor").order_by("added_at", "id"))
+
+
+def output(items: list[Evidence], request, many: bool = True):
+    context = {"show_people": "review" in scopes_of(request), "related": intake.related_map(items)}
+    data = EvidenceOutput(items, many=True, context=context).data
+    return data if many else data[0]
+
+
+class ClaimEvidenceView(ApiView):
+    problem_codes = (413, 415)
+
+    @extend_schema(tags=TAGS, operation_id="claims_evidence_list", responses=EvidenceOutput(many=True))
+    def get(self, request, pk: int):
+        if not Claim.objects.filter(pk=pk).exists():
+            raise not_found("Claim", pk)
+        return Response({"results": output(list(evidence_queryset(pk)), request)})
+
+    @extend_schema(tags=TAGS, operation_id="claims_evidence_create", request={
+        "application/json": EvidenceInput, "multipart/form-data": EvidenceInput},
+        responses={201: EvidenceOutput, 413: OpenApiResponse(description="Over CLAIMDESK_UPLOAD_MAX_BYTES."),
+                   415: OpenApiResponse(description="A sniffed type not in CLAIMDESK_UPLOAD_TYPES.")})
+    def post(self, request, pk: int):
+        _refuse_oversized_body(request)
+        if not Claim.objects.filter(pk=pk).exists():
+            raise not_found("Claim", pk)
+        serializer = EvidenceInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence = _add(acting_user(request), pk, serializer.validated_data)
+        return Response(output(list(evidence_queryset(pk).filter(pk=evidence.pk)), request, many=False),
+                        status=status.HTTP_201_CREATED)
+
+
+def _refuse_oversized_body(request) -> None:
+    """Answer 413 from the headers alone: a body that cannot fit is never read."""
+    limit = settings.UPLOAD_MAX_BYTES
+    length = request.META.get("CONTENT_LENGTH") or ""
+    if length.isdigit() and int(length) > limit + MULTIPART_ALLOWANCE:
+        raise Problem(413, f"The upload is over the limit of {limit} bytes (CLAIMDESK_UPLOAD_MAX_BYTES): "
+                      f"the request is {length} bytes. Upload a smaller file or ask an admin to raise the limit.",
+                      code="upload_too_large", limit_bytes=limit, sent_bytes=int(length))
+
+
+def _add(actor, claim_id: int, data: dict) -> Evidence:
+    common = {"title": data["title"], "stance": data["stance"], "credibility": data["credibility"],
+              "provided_by": data["provided_by"]}
+    try:
+        if data.get("file"):
+            return intake.add_evidence_file(actor, claim_id, data["file"], kind=data.get("kind"),
+                                            notes=data["notes"], **common)
+        if data.get("url"):
+            return intake.add_evidence_url(actor, claim_id, data["url"], kind=data.get("kind", Evidence.Kind.ARTICLE),
+                                           notes=data["notes"], **common)
+        return intake.add_evidence_note(actor, claim_id, data["notes"],
+                                        kind=data.get("kind", Evidence.Kind.TESTIMONY), **common)
+    except intake.EvidenceRefused as exc:
+        raise Problem(exc.http_status, str(exc), code=exc.code, **exc.detail) from None

@@ -1,0 +1,42 @@
+"""The evidence panel's data, so the partial needs nothing but ``claim`` in
+its context and can be included in any page, or swapped in by HTMX."""
+
+from django import template
+from django.db.models import Prefetch
+
+from verification.evidence import related_map
+from verification.evidence_views import CREDIBILITY
+from verification.models import CustodyEvent, Evidence, Snapshot
+
+register = template.Library()
+PANEL_LIMIT = 200  # a claim with more evidence than this needs a search, not a panel
+
+
+@register.simple_tag(takes_context=True)
+def evidence_panel(context, claim) -> dict:
+    """Evidence of ``claim`` with snapshots, custody and related items: five queries."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    items = list(claim.evidence.select_related("stored_file", "provided_by", "added_by").prefetch_related(
+        Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file")),
+        Prefetch("custody", queryset=CustodyEvent.objects.select_related("actor")),
+    )[:PANEL_LIMIT])
+    related = related_map(items)
+    alarms = []
+    for item in items:
+        item.related_items = related.get(item.pk, [])
+        item.snapshot_list = list(item.snapshots.all())
+        files = [item.stored_file] if item.stored_file else []
+        files += [s.stored_file for s in item.snapshot_list]
+        item.integrity_alarm = any(not f.integrity_ok for f in files)
+        if item.integrity_alarm:
+            alarms.append(item)
+    return {
+        "items": items,
+        "alarms": alarms,
+        "can_add": bool(user and user.has_perm("verification.add_evidence")),
+        "can_change": bool(user and user.has_perm("verification.change_evidence")),
+        "kinds": Evidence.Kind.choices,
+        "stances": Evidence.Stance.choices,
+        "credibility_choices": CREDIBILITY[1:],
+    }
