@@ -433,7 +433,13 @@ def _group_strengths(groups, graph, source_reliability, roles) -> list[tuple[Gro
 
 
 def _names(groups: Iterable[Group], graph: SourceGraph) -> str:
-    return "; ".join(", ".join(graph.name(m) for m in g.members) for g in groups)
+    """Members of each group, plus the body they trace to when it is not one of them
+    (a reviewer should read "Pat Ryder (traced to the Pentagon)", not just a name)."""
+    parts = []
+    for g in groups:
+        names = ", ".join(graph.name(m) for m in g.members)
+        parts.append(names if g.root in g.members else f"{names} (traced to {graph.name(g.root)})")
+    return "; ".join(parts)
 
 
 def _evidence_attributions(evidence_items) -> tuple[list[Attribution], list[float], list[float]]:
