@@ -153,6 +153,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a hard-to-undo commitment for every subdomain, so it is
+        # opt-in; leaving it off is a decision, not a deployment mistake.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -198,6 +202,9 @@ RECONCILE_SECONDS = env_int("CLAIMDESK_RECONCILE_SECONDS", 60, minimum=1)
 RECONCILE_GRACE_SECONDS = env_int("CLAIMDESK_RECONCILE_GRACE_SECONDS", 120, minimum=1)
 REVERIFY_SECONDS = env_int("CLAIMDESK_REVERIFY_SECONDS", 86400, minimum=1)
 WORKER_HEARTBEAT_SECONDS = env_int("CLAIMDESK_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+# Track records decay with time, so they are re-aged daily; calibration needs no fresher data than hourly.
+TRACK_RECORD_REFRESH_SECONDS = env_int("CLAIMDESK_TRACK_RECORD_REFRESH_SECONDS", 86400, minimum=1)
+CALIBRATION_SECONDS = env_int("CLAIMDESK_CALIBRATION_SECONDS", 3600, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-leases": {
@@ -225,11 +232,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REVERIFY_SECONDS,
         "options": {"expires": REVERIFY_SECONDS},
     },
+    "refresh-track-records": {
+        "task": "sources.tasks.refresh_track_records",
+        "schedule": TRACK_RECORD_REFRESH_SECONDS,
+        "options": {"expires": TRACK_RECORD_REFRESH_SECONDS},
+    },
+    "recompute-calibration": {
+        "task": "sources.tasks.recompute_calibration",
+        "schedule": CALIBRATION_SECONDS,
+        "options": {"expires": CALIBRATION_SECONDS},
+    },
 }
 
 # --- Claimdesk --------------------------------------------------------------
 LEASE_SECONDS = env_int("CLAIMDESK_LEASE_SECONDS", 30 * 60, minimum=1)
 ONE_LEASE_PER_REVIEWER = env_bool("CLAIMDESK_ONE_LEASE_PER_REVIEWER", True)
+# A verdict counts half as much in a source's track record after this many days (0 turns decay off).
+TRACK_RECORD_HALF_LIFE_DAYS = env_int("CLAIMDESK_TRACK_RECORD_HALF_LIFE_DAYS", 730, minimum=0)
 # Hours until a claim of each priority band is due (high band first).
 SLA_HOURS = {"urgent": env_int("CLAIMDESK_SLA_URGENT_HOURS", 4), "high": env_int("CLAIMDESK_SLA_HIGH_HOURS", 12),
              "normal": env_int("CLAIMDESK_SLA_NORMAL_HOURS", 48), "low": env_int("CLAIMDESK_SLA_LOW_HOURS", 168)}
@@ -254,14 +273,31 @@ UPLOAD_TYPES = env_list("CLAIMDESK_UPLOAD_TYPES", [
 CAPTURE_MAX_RETRIES = env_int("CLAIMDESK_CAPTURE_MAX_RETRIES", 5, minimum=0)
 CAPTURE_RETRY_BASE_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_BASE_SECONDS", 30, minimum=1)
 CAPTURE_RETRY_MAX_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_MAX_SECONDS", 900, minimum=1)
+# Intake (article to proposed claims): the largest article accepted, in bytes of UTF-8 text.
+INTAKE_MAX_BYTES = env_int("CLAIMDESK_INTAKE_MAX_BYTES", 1024 * 1024, minimum=1)
+# A name matches an existing source or alias at this rapidfuzz score (0-100); below it a new source is proposed.
+INTAKE_SOURCE_MATCH_THRESHOLD = env_int("CLAIMDESK_INTAKE_SOURCE_MATCH_THRESHOLD", 85, minimum=0)
+# Similarity (percent; pg_trgm on PostgreSQL, normalised BM25 on SQLite) at which an existing claim is
+# shown as a possible duplicate, and at which the proposal is linked to it instead of making a new claim.
+INTAKE_DUPLICATE_SUGGEST = env_int("CLAIMDESK_INTAKE_DUPLICATE_SUGGEST_PERCENT", 30, minimum=0) / 100
+INTAKE_DUPLICATE_LINK = env_int("CLAIMDESK_INTAKE_DUPLICATE_LINK_PERCENT", 85, minimum=0) / 100
+# Proposals shorter than this (in words) are only ever suggested as duplicates, never linked.
+INTAKE_LINK_MIN_WORDS = env_int("CLAIMDESK_INTAKE_LINK_MIN_WORDS", 8, minimum=1)
+# SQLite only: how many of the newest claims the BM25 comparison reads per batch.
+INTAKE_DEDUP_SCAN_LIMIT = env_int("CLAIMDESK_INTAKE_DEDUP_SCAN_LIMIT", 5000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- REST framework ---------------------------------------------------------
+# API views subclass verification.api.base.ApiView, which sets these too; as
+# defaults they also cover any plain DRF view (bearer keys, scopes, problem+json).
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "verification.api.base.ApiAutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["verification.api.auth.MethodScope"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["verification.api.auth.BearerKeyAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["verification.api.throttling.ApiRateThrottle"],
+    "EXCEPTION_HANDLER": "verification.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "key": env_str("CLAIMDESK_API_RATE", "600/minute"),
         "anon": env_str("CLAIMDESK_API_ANON_RATE", "60/minute"),
@@ -276,6 +312,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "sources.models.SourceKind",
+        "RelationKindEnum": "sources.models.SourceRelation.Kind",
+        "EvidenceKindEnum": "verification.models.Evidence.Kind",
+        "EventKindEnum": "verification.models.ClaimEvent.Kind",
+    },
 }
 
 LOGGING = {

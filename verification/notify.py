@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import timezone
 
 from sources.roles import EDITORS
 from verification.models import Notification
@@ -28,3 +29,17 @@ def notify_editors_by_email(subject: str, body: str) -> None:
     if recipients:
         messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+
+
+def unread_count(user) -> int:
+    """The badge number on the desk (notification_unread_idx)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user, ids=None) -> int:
+    """Mark the user's unread notifications read (only ``ids`` if given); the
+    count marked. Someone else's notification ids are silently ignored."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -51,6 +51,11 @@ class NotAllowed(TransitionError):
     http_status = 403
 
 
+# How a StaleVersion message says what happened: "<who> <did> at <when>".
+_DID = {"taken": "took it", "expired": "returned it to the queue when the lease expired",
+        "priority": "re-prioritised it", "evidence": "added evidence to it"}
+
+
 class StaleVersion(TransitionError):
     """The caller's copy is out of date: says what changed and by whom."""
 
@@ -60,12 +65,13 @@ class StaleVersion(TransitionError):
         last = claim.events.select_related("actor").order_by("-id").first()
         who = (last.actor.get_username() if last and last.actor else "the system") if last else "someone"
         what = last.kind if last else "changed"
+        did = _DID.get(what, f"{what} it")
         when = last.created_at.isoformat() if last else ""
         self.current_version = claim.version
         self.changed_by = who
         self.change = what
         super().__init__(
-            f"Claim {claim.pk} is at version {claim.version}, not {expected}: {who} {what} it at {when}. "
+            f"Claim {claim.pk} is at version {claim.version}, not {expected}: {who} {did} at {when}. "
             "Reload the claim and apply your change again."
         )
 
@@ -162,21 +168,30 @@ WITH next AS (
 ), event AS (
     INSERT INTO verification_claimevent
         (claim_id, kind, actor_id, from_state, to_state, verdict, confidence, changes, note, version, created_at)
-    SELECT id, 'taken', %(actor)s, from_state, 'in_review', '', NULL, '{}'::jsonb, '', version, %(now)s FROM leased
+    SELECT id, 'taken', %(actor)s, from_state, 'in_review', '', NULL, '{}'::jsonb, '', version,
+           -- Never before the claim's previous event: the time was read before
+           -- the lock, and another reviewer may have released the row since.
+           GREATEST(%(now)s, (SELECT max(e.created_at) FROM verification_claimevent e WHERE e.claim_id = leased.id))
+    FROM leased
     RETURNING id
 )
-SELECT leased.*, EXISTS (SELECT 1 FROM verification_webhookendpoint WHERE active) AS has_webhooks FROM leased
-"""
+SELECT CLAIM_COLUMNS, EXISTS (SELECT 1 FROM verification_webhookendpoint WHERE active) FROM leased
+""".replace("CLAIM_COLUMNS", ", ".join(f.column for f in Claim._meta.concrete_fields))
+# Built straight from the row (RawQuerySet's column mapping costs more CPU
+# than the statement itself); every Claim column is a type psycopg returns as is.
+_CLAIM_ATTNAMES = [f.attname for f in Claim._meta.concrete_fields]
 
 
 def _lease_next_in_one_statement(actor) -> Claim | None:
     now = timezone.now()
     params = {"actor": actor.pk, "until": now + timedelta(seconds=settings.LEASE_SECONDS), "now": now}
-    rows = list(Claim.objects.raw(_LEASE_NEXT_SQL, params))
-    if not rows:
+    with connection.cursor() as cursor:
+        cursor.execute(_LEASE_NEXT_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    claim = rows[0]
-    if claim.has_webhooks:
+    claim = Claim.from_db(connection.alias, _CLAIM_ATTNAMES, row[:-1])
+    if row[-1]:  # some webhook endpoint is active
         outbox.emit("claim.state_changed", _status(claim))
     return claim
 

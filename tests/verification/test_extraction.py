@@ -13,7 +13,8 @@ from verification.extraction import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seeds/north-korean-troops-kursk.txt")
+# The shared seeds sit beside the repository (CI checks out ../shared next to it).
+SEED = REPO.parent / "shared" / "seeds" / "north-korean-troops-kursk.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8") if SEED.exists() else None
 needs_seed = pytest.mark.skipif(SEED_TEXT is None, reason="seed story not available")
 

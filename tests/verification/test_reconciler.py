@@ -1,0 +1,101 @@
+"""The reconciler: the database is the truth; it re-sends what the broker lost."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.verification.queue_helpers import add_evidence, expire_now, fresh, kinds, published
+from verification import deadlines, transitions
+from verification.models import Claim, Evidence, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from verification.queue_tasks import reconcile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    calls = []
+    monkeypatch.setattr(deadlines, "send_task", lambda name, args: calls.append((name, args)))
+    return calls
+
+
+def ago(seconds):
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+def delivery(next_attempt_at, status=WebhookDelivery.Status.PENDING, url="http://127.0.0.1:9/hook"):
+    endpoint = WebhookEndpoint.objects.create(url=url, secret="whsec_dGVzdA==")
+    event = WebhookEvent(type="claim.created", payload={})
+    event.save()
+    return WebhookDelivery.objects.create(endpoint=endpoint, event=event, status=status, next_attempt_at=next_attempt_at)
+
+
+def test_it_resends_webhook_deliveries_left_pending_past_their_time(sent, settings):
+    settings.RECONCILE_GRACE_SECONDS = 60
+    lost = delivery(ago(300))
+    delivery(ago(10))  # still within grace: its task is probably on its way
+    delivery(ago(300), status=WebhookDelivery.Status.DELIVERED)
+    delivery(timezone.now() + timedelta(hours=1))  # a retry scheduled for later
+    counts = reconcile()
+    assert counts["deliveries"] == 1
+    assert sent == [("verification.tasks.deliver_webhook", [lost.pk])]
+
+
+def test_it_resends_evidence_captures_that_never_ran(sent, make_claim, settings):
+    settings.RECONCILE_GRACE_SECONDS = 60
+    claim = make_claim()
+    stuck = add_evidence(claim, url="http://127.0.0.1:9/page", capture_status=Evidence.Capture.PENDING)
+    Evidence.objects.filter(pk=stuck.pk).update(added_at=ago(600))
+    add_evidence(claim, capture_status=Evidence.Capture.PENDING)  # just added
+    Evidence.objects.filter(pk=add_evidence(claim, capture_status=Evidence.Capture.CAPTURED).pk).update(added_at=ago(600))
+    assert reconcile()["captures"] == 1
+    assert sent == [("verification.tasks.capture_evidence", [stuck.pk])]
+
+
+def test_it_resends_the_re_review_of_evidence_newer_than_the_published_verdict(sent, alice, erin, make_claim, settings):
+    settings.RECONCILE_GRACE_SECONDS = 60
+    claim = make_claim()
+    before = add_evidence(claim, title="Weighed in the verdict")
+    published(claim, alice, erin)
+    Claim.objects.filter(pk=claim.pk).update(published_at=ago(900))
+    Evidence.objects.filter(pk=before.pk).update(added_at=ago(1000))
+    lost = add_evidence(claim, title="Arrived after publication")
+    Evidence.objects.filter(pk=lost.pk).update(added_at=ago(600))
+    assert reconcile()["rereviews"] == 1
+    assert sent == [("verification.tasks.rereview_claim", [claim.pk, lost.pk])]
+
+
+def test_it_returns_expired_leases_and_is_harmless_to_run_twice(sent, alice, make_claim):
+    claim = make_claim()
+    transitions.take_next(alice)
+    expire_now(claim)
+    assert reconcile() == {"leases": 1, "deliveries": 0, "captures": 0, "rereviews": 0}
+    assert reconcile() == {"leases": 0, "deliveries": 0, "captures": 0, "rereviews": 0}
+    assert fresh(claim).state == Claim.State.QUEUED and kinds(claim).count("expired") == 1
+    assert sent == []
+
+
+def test_it_sends_by_task_name_with_an_expiry_so_duplicates_do_not_pile_up(monkeypatch, settings):
+    from celery import current_app
+
+    calls = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, **kw: calls.append((name, kw)))
+    settings.RECONCILE_SECONDS = 45
+    deadlines.send_task("verification.tasks.deliver_webhook", [7])
+    assert calls == [("verification.tasks.deliver_webhook", {"args": [7], "expires": 45})]
+
+
+def test_it_waits_for_a_capture_retry_that_is_scheduled_before_resending_it(sent, make_claim, settings):
+    from verification.models import CustodyEvent
+
+    settings.RECONCILE_GRACE_SECONDS = 60
+    claim = make_claim()
+    waiting, overdue = (add_evidence(claim, url=f"http://127.0.0.1:9/{n}", capture_status=Evidence.Capture.PENDING)
+                        for n in ("waiting", "overdue"))
+    Evidence.objects.filter(pk__in=[waiting.pk, overdue.pk]).update(added_at=ago(3600))
+    for evidence, failed_ago in ((waiting, 120), (overdue, 1000)):
+        failure = CustodyEvent.objects.create(evidence=evidence, action="capture_failed", detail={"retry_in_seconds": 600})
+        CustodyEvent.objects.filter(pk=failure.pk).update(created_at=ago(failed_ago))
+    assert reconcile()["captures"] == 1
+    assert sent == [("verification.tasks.capture_evidence", [overdue.pk])]
