@@ -23,6 +23,7 @@ def bench_env() -> dict:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", LOCAL_PG)
     env["CLAIMDESK_VAR_DIR"] = str(ROOT / "var" / "bench")
+    (ROOT / "var" / "bench" / "static").mkdir(parents=True, exist_ok=True)
     # Throttles would measure the limiter, not the endpoint.
     env["CLAIMDESK_API_RATE"] = "100000000/minute"
     env["CLAIMDESK_API_ANON_RATE"] = "100000000/minute"
