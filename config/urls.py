@@ -1,14 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from verification.api.errors import api_not_found
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("verification.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Any other /api/v1/ path is a problem+json 404: never a slash redirect, even with DEBUG on.
+    re_path(r"^api/v1/", api_not_found),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("sources.urls")),
     path("", include("verification.urls")),
 ]
+
+# /api/ paths answer problem+json; the rest get Django's pages.
+handler404 = "verification.api.errors.handler404"
+handler500 = "verification.api.errors.handler500"
