@@ -136,6 +136,9 @@ def capture_now(evidence_id: int, retries: int = 0) -> int | None:
     evidence = _begin(evidence_id)
     if evidence is None:
         return None
+    # The database's attempt count, not the task's: a capture re-sent by the
+    # reconciler starts a new task at retries=0 and must not retry forever.
+    retries = max(retries, evidence.capture_attempts)
     source = backend()
     try:
         result = source.capture(evidence.url)

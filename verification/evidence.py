@@ -395,7 +395,8 @@ def recapture(actor, evidence_id: int) -> Evidence:
             return evidence
         evidence.capture_status = Evidence.Capture.PENDING
         evidence.capture_error = ""
-        evidence.save(update_fields=["capture_status", "capture_error"])
+        evidence.capture_attempts = 0  # attempts count per capture request; retries are capped on it
+        evidence.save(update_fields=["capture_status", "capture_error", "capture_attempts"])
         CustodyEvent.objects.create(evidence=evidence, action=Action.CAPTURE_REQUESTED, actor=actor,
                                     detail={"backend": "http", "again": True})
         transaction.on_commit(lambda: _enqueue_capture(evidence.pk))

@@ -110,3 +110,16 @@ def test_it_waits_longer_after_each_retry_but_well_under_the_visibility_timeout(
     assert all(60 <= w <= 120 for w in waits[1])
     assert max(max(w) for w in waits) <= 300  # a quarter of the visibility timeout
     assert len(set(waits[1])) > 1  # jitter: retries of many tasks do not line up
+
+
+def test_it_caps_retries_on_the_database_count_when_the_reconciler_resends(alice, make_claim, loopback_http_server, settings):
+    """A task re-sent by the reconciler starts at retries=0; the cap must still hold."""
+    settings.CAPTURE_MAX_RETRIES = 2
+    evidence = added(alice, make_claim(), loopback_http_server.url("/error"))
+    for _ in range(2):
+        with pytest.raises(Retry):
+            capture_evidence(evidence.id)  # each call is a fresh task: request.retries is 0
+    capture_evidence(evidence.id)  # the third attempt is the last one allowed: no Retry
+    evidence.refresh_from_db()
+    assert evidence.capture_status == "failed" and evidence.capture_attempts == 3
+    assert evidence.capture_error.endswith("(gave up after the last retry)")
