@@ -192,6 +192,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
+# Celery's Django fixup closes the database connection before and after every task unless told to
+# reuse it: a new PostgreSQL connection per task, most of a webhook's latency (bench/task_latency.py).
+# Reuse it; config/celery.py drops broken or CONN_MAX_AGE-old connections between tasks, as Django
+# does between requests.
+CELERY_DB_REUSE_MAX = 1000
 
 # Scan intervals are settings so tests run them in seconds.
 LEASE_SCAN_SECONDS = env_int("CLAIMDESK_LEASE_SCAN_SECONDS", 30, minimum=1)

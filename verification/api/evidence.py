@@ -121,6 +121,10 @@ class EvidenceOutput(serializers.Serializer):
         return RelatedOutput(related, many=True).data
 
 
+class EvidenceListOutput(serializers.Serializer):
+    results = EvidenceOutput(many=True)
+
+
 def evidence_queryset(claim_id: int):
     return (Evidence.objects.filter(claim_id=claim_id).select_related("stored_file")
             .prefetch_related("snapshots__stored_file", "custody__actor").order_by("added_at", "id"))
@@ -135,7 +139,7 @@ def output(items: list[Evidence], request, many: bool = True):
 class ClaimEvidenceView(ApiView):
     problem_codes = (413, 415)
 
-    @extend_schema(tags=TAGS, operation_id="claims_evidence_list", responses=EvidenceOutput(many=True))
+    @extend_schema(tags=TAGS, operation_id="claims_evidence_list", responses=EvidenceListOutput)
     def get(self, request, pk: int):
         if not Claim.objects.filter(pk=pk).exists():
             raise not_found("Claim", pk)

@@ -1,0 +1,139 @@
+"""The base of every API view: authentication, scopes, rate limits, JSON in
+and out, problem responses, and the schema class that documents them.
+
+Views of other modules (webhooks, evidence) subclass ``ApiView`` too, so the
+whole API behaves alike; settings make the same classes DRF's defaults.
+"""
+
+import io
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from verification.api.auth import BearerKeyAuthentication, MethodScope
+from verification.api.errors import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
+from verification.api.errors import Problem, exception_handler
+from verification.api.throttling import ApiRateThrottle
+
+
+class LimitedJSONParser(JSONParser):
+    """JSONParser reads the whole stream whatever its size; this one stops at
+    DATA_UPLOAD_MAX_MEMORY_SIZE and answers 413."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if limit is not None and length and length.isdigit() and int(length) > limit:
+            raise Problem(413, f"A JSON body may be at most {limit} bytes.")
+        if stream is None:
+            return {}
+        raw = stream.read(limit + 1 if limit is not None else -1)
+        if limit is not None and len(raw) > limit:
+            raise Problem(413, f"A JSON body may be at most {limit} bytes.")
+        return super().parse(io.BytesIO(raw), media_type, parser_context)
+
+
+class AlwaysJSON(BaseContentNegotiation):
+    """The API speaks JSON only; answering JSON beats a 406 for clients that
+    send browser-like Accept headers."""
+
+    def select_parser(self, request, parsers):
+        content_type = request.content_type.split(";")[0].strip().lower()
+        if content_type.endswith("+json"):  # application/merge-patch+json and friends
+            content_type = "application/json"
+        return next((parser for parser in parsers if parser.media_type == content_type), None)
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type = serializers.CharField(help_text="Stable URN naming the problem, e.g. urn:claimdesk:problem:stale_version.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="What went wrong and what to do next.")
+    instance = serializers.CharField(required=False, help_text="The request path.")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="On validation errors: each field and its messages.")
+    current_version = serializers.IntegerField(required=False, allow_null=True, help_text="On 409/412.")
+    changed_by = serializers.CharField(required=False, allow_null=True, help_text="On 409/412: who made the last change.")
+    change = serializers.CharField(required=False, allow_null=True, help_text="On 409/412: what that change was.")
+    retry_after = serializers.IntegerField(required=False, help_text="On 429: seconds to wait.")
+
+
+class ApiAutoSchema(AutoSchema):
+    """Adds the problem responses every operation can give, so the schema lists
+    every status code a client will see."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "429"]
+        if "{" in self.path:
+            codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["413", "415"]
+        codes += [str(code) for code in getattr(self.view, "problem_codes", ())]
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(ProblemSerializer, code, media_types=(PROBLEM_CONTENT_TYPE,))
+        return responses
+
+
+class BearerKeyScheme(OpenApiAuthenticationExtension):
+    """Documents API keys as an HTTP bearer scheme in the schema."""
+
+    target_class = "verification.api.auth.BearerKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "An API key from `manage.py apikey create`: `Authorization: Bearer cd_…`."}
+
+
+class ApiView(APIView):
+    authentication_classes = [BearerKeyAuthentication, SessionAuthentication]
+    permission_classes = [MethodScope]
+    throttle_classes = [ApiRateThrottle]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [LimitedJSONParser, FormParser, MultiPartParser]
+    content_negotiation_class = AlwaysJSON
+    schema = ApiAutoSchema()
+    read_scope = "read"
+    write_scope = "review"
+    problem_codes: tuple[int, ...] = ()
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        """DRF's order is authenticate, permissions, throttle. Here the method
+        is checked first, and the rate is counted before any 401, so failed
+        and missing keys are throttled too (per address, at the 'anon' rate),
+        which slows key guessing."""
+        self.format_kwarg = None
+        if not hasattr(self, request.method.lower()):
+            # A method the path lacks is 405 whoever asks, before any 401 or 403.
+            self.http_method_not_allowed(request)
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
+        request.version, request.versioning_scheme = None, None
+        try:
+            self.perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.check_throttles(request)
+            raise
+        self.check_throttles(request)
+        self.check_permissions(request)
+
+
+def not_found(what: str, pk) -> exceptions.NotFound:
+    return exceptions.NotFound(f"{what} {pk} does not exist.")

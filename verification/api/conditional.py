@@ -1,0 +1,56 @@
+"""ETags and conditional requests for claims.
+
+A claim's ETag is ``"<id>-<version>"``: every change bumps ``version``, so it
+names one state of the claim without hashing a body. GETs answer 304 to a
+matching ``If-None-Match``; PATCH requires ``If-Match`` (428 without, 412 when
+stale). Weak tags (``W/"…"``, as some proxies rewrite them) are accepted for
+both, because the version they carry is exact.
+"""
+
+from verification.api.errors import Problem
+
+
+def etag_for(claim_id: int, version: int) -> str:
+    return f'"{claim_id}-{version}"'
+
+
+def _tags(header: str) -> list[str]:
+    tags = []
+    for part in header.split(","):
+        part = part.strip()
+        if part.startswith("W/"):
+            part = part[2:]
+        tags.append(part.strip('"'))
+    return [t for t in tags if t]
+
+
+def none_match(header: str | None, etag: str) -> bool:
+    """True when If-None-Match names this ETag (or '*'): answer 304."""
+    if not header:
+        return False
+    wanted = etag.strip('"')
+    return any(tag == "*" or tag == wanted for tag in _tags(header))
+
+
+def _version_of(tag: str, claim_id: int) -> int | None:
+    claim_part, _, version = tag.rpartition("-")
+    if claim_part and claim_part != str(claim_id):
+        return None
+    return int(version) if version.isdigit() else None
+
+
+def expected_version(header: str | None, claim_id: int, current_version: int) -> int:
+    """The version an If-Match header holds; 428 without one. A header that
+    names no version of this claim cannot match: 412 right away."""
+    if not header or not header.strip():
+        raise Problem(428, "Send the claim's ETag in an If-Match header, as you got it from GET "
+                           f"/api/v1/claims/{claim_id}, so that your edit cannot overwrite a newer one.")
+    tags = _tags(header)
+    if tags == ["*"]:
+        raise Problem(428, "If-Match: * would skip the check; send the ETag you read.")
+    versions = [v for v in (_version_of(tag, claim_id) for tag in tags) if v is not None]
+    if not versions:
+        raise Problem(412, f"If-Match {header!r} does not name a version of claim {claim_id}; it is at "
+                           f"{etag_for(claim_id, current_version)}. Fetch it again.", current_version=current_version)
+    # With several tags, the current one is the one to check (atomically, later).
+    return current_version if current_version in versions else versions[0]

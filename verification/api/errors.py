@@ -1,0 +1,187 @@
+"""Every API error as RFC 9457 ``application/problem+json``.
+
+One body shape for all of them: ``type`` (a stable URN clients can switch on),
+``title``, ``status``, ``detail`` (what to do next), ``instance`` (the path),
+and extension members where they help: ``errors`` {field: [messages]} on
+validation, ``current_version``/``changed_by``/``change`` on 409 and 412.
+Unexpected exceptions are logged with their traceback and answered with a
+plain 500 problem: no stack trace ever reaches a client, even with DEBUG on.
+"""
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions
+from rest_framework.views import set_rollback
+
+from verification.actions import PreconditionFailed
+from verification.transitions import StaleVersion, TransitionError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE = "urn:claimdesk:problem:"
+CONTENT_TYPE = "application/problem+json"
+
+# status -> (code, title) for problems without a more specific code.
+STATUS_PROBLEMS = {
+    400: ("invalid_request", "Your request is not valid"),
+    401: ("not_authenticated", "Authentication required"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    406: ("not_acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict with the current state"),
+    412: ("precondition_failed", "The resource changed since you read it"),
+    413: ("too_large", "Request too large"),
+    415: ("unsupported_media_type", "Unsupported media type"),
+    428: ("precondition_required", "If-Match required"),
+    429: ("throttled", "Too many requests"),
+    500: ("server_error", "Server error"),
+}
+
+
+class Problem(exceptions.APIException):
+    """Raise from a view for any problem with a code of its own and extension members."""
+
+    def __init__(self, status: int, detail: str, *, code: str | None = None, title: str | None = None,
+                 headers: dict | None = None, **extra):
+        self.status_code = status
+        default_code, default_title = STATUS_PROBLEMS.get(status, ("error", "Error"))
+        self.problem_code = code or default_code
+        self.title = title or default_title
+        self.headers = headers or {}
+        self.extra = extra
+        super().__init__(detail)
+
+
+def problem(status: int, detail: str, *, code: str | None = None, title: str | None = None,
+            instance: str | None = None, headers: dict | None = None, **extra) -> JsonResponse:
+    default_code, default_title = STATUS_PROBLEMS.get(status, ("error", "Error"))
+    code = code or default_code
+    body = {"type": PROBLEM_TYPE + code, "title": title or default_title, "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    response = JsonResponse(body, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as flat {"attributions.0.source": [messages]}: a
+    dotted path, list items by index."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            out.update(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                out.update(flatten_errors(item, f"{prefix}.{index}"))
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in items)
+    return out
+
+
+def _validation_problem(errors: dict[str, list[str]], instance: str | None) -> JsonResponse:
+    fields = ", ".join(sorted(errors))
+    return problem(400, f"Correct these fields and send the request again: {fields}.", code="validation_error",
+                   instance=instance, errors=errors)
+
+
+def exception_handler(exc, context):
+    """DRF's EXCEPTION_HANDLER: map every exception to a problem response."""
+    request = context.get("request")
+    response = logged_problem(exc, request.path if request is not None else None)
+    set_rollback()
+    return response
+
+
+def logged_problem(exc, instance: str | None) -> JsonResponse:
+    """``to_problem``, logging the traceback of anything that becomes a 5xx."""
+    response = to_problem(exc, instance)
+    if response.status_code >= 500:
+        log.error("API error on %s", instance, exc_info=exc)
+    return response
+
+
+def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 - one flat table of cases
+    if isinstance(exc, Problem):
+        return problem(exc.status_code, str(exc.detail), code=exc.problem_code, title=exc.title,
+                       instance=instance, headers=exc.headers, **exc.extra)
+    if isinstance(exc, StaleVersion):
+        return problem(409, str(exc), code=exc.code, title="Someone changed this claim", instance=instance,
+                       current_version=exc.current_version, changed_by=exc.changed_by, change=exc.change)
+    if isinstance(exc, TransitionError):
+        return problem(exc.http_status, str(exc), code=exc.code, instance=instance)
+    if isinstance(exc, PreconditionFailed):
+        return problem(412, str(exc), instance=instance, current_version=exc.current_version,
+                       changed_by=getattr(exc, "changed_by", None), change=getattr(exc, "change", None))
+    if isinstance(exc, exceptions.ValidationError):
+        return _validation_problem(flatten_errors(exc.detail), instance)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return _validation_problem({k: list(v) for k, v in errors.items()}, instance)
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        detail = str(exc.detail)
+        if isinstance(exc, exceptions.NotAuthenticated):
+            detail = "Send an API key as 'Authorization: Bearer <key>', or sign in."
+        return problem(401, detail, instance=instance, headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(exc, exceptions.Throttled):
+        wait = max(1, int(exc.wait or 1))
+        return problem(429, f"Too many requests for this key. Try again in {wait} seconds.", instance=instance,
+                       headers={"Retry-After": str(wait)}, retry_after=wait)
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return problem(405, f"{exc.detail}", instance=instance)
+    if isinstance(exc, (Http404, ObjectDoesNotExist, exceptions.NotFound)):
+        return problem(404, _not_found_detail(exc), instance=instance)
+    if isinstance(exc, (exceptions.PermissionDenied, DjangoPermissionDenied)):
+        detail = str(getattr(exc, "detail", "") or exc or "You do not have the right to do this.")
+        return problem(403, detail, instance=instance)
+    if isinstance(exc, RequestDataTooBig):
+        return problem(413, "The request body is too large.", instance=instance)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a bad multipart body…
+        return problem(400, "The request could not be read; check its body and headers.", instance=instance)
+    if isinstance(exc, exceptions.APIException):
+        return problem(exc.status_code, str(exc.detail), instance=instance)
+    return problem(500, "Something went wrong on our side. It has been logged; try again later.", instance=instance)
+
+
+def _not_found_detail(exc) -> str:
+    # Views raise NotFound with a message naming what is missing; Django's own
+    # Http404 messages name models and query internals, so those get ours.
+    if isinstance(exc, exceptions.NotFound) and str(exc.detail) != str(exceptions.NotFound.default_detail):
+        return str(exc.detail)
+    return "Nothing exists at this address. Check the id and the path (API paths have no trailing slash)."
+
+
+# --- Django-level handlers for /api/ paths outside DRF views -----------------
+
+@csrf_exempt  # a POST to a wrong path is a 404, not a CSRF failure page
+def api_not_found(request, *args, **kwargs):
+    """The catch-all route for unknown /api/v1/ paths, so even with DEBUG on
+    they answer a problem, never an HTML page or a slash redirect."""
+    detail = f"There is no API endpoint at {request.path}."
+    if request.path.endswith("/"):
+        detail += f" API paths have no trailing slash: try {request.path.rstrip('/')}."
+    return problem(404, detail, instance=request.path)
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return problem(500, "Something went wrong on our side. It has been logged; try again later.",
+                       instance=request.path)
+    return defaults.server_error(request)
