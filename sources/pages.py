@@ -60,7 +60,9 @@ def _track_record(source: Source):
 @desk_view
 def source_page(request, pk: int):
     source = get_object_or_404(Source.objects.select_related("parent", "merged_into", "track_record"), pk=pk)
-    attributed = (Attribution.objects.filter(source=source).select_related("claim").order_by("-claim__created_at", "-id"))
+    # Newest claims first by claim id (ids follow creation), so attribution_source_recent_idx serves the
+    # page; ordering by the claim's created_at would sort every attribution of the source on each view.
+    attributed = Attribution.objects.filter(source=source).select_related("claim").order_by("-claim_id", "-id")
     rows = track_record_rows(source) if _track_record(source) else []
     context = {
         "source": source, "ancestors": source.ancestors(),

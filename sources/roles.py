@@ -1,7 +1,7 @@
 """The three roles and exactly what each may do (least privilege).
 
-Called by a data migration, so the groups exist on a fresh database, and by
-tests after a flush. Idempotent: permissions are set, not added.
+Called by data migrations, after every migrate (post_migrate, sources/apps.py),
+and by tests after a flush. Idempotent: permissions are set, not added.
 """
 
 FACT_CHECKERS = "fact-checkers"
@@ -32,17 +32,27 @@ _ADMIN = _EDITOR + [
     "verification.add_webhookendpoint", "verification.change_webhookendpoint", "verification.delete_webhookendpoint",
     "verification.view_webhookdelivery", "verification.view_webhookevent", "verification.view_custodyevent",
     "verification.view_storedfile", "verification.view_snapshot", "verification.add_tag", "verification.change_tag",
+    # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.
+    "verification.view_notification", "verification.view_workerheartbeat", "auth.view_user", "auth.view_group",
+    "verification.view_calibrationsnapshot", "verification.view_intakebatch", "verification.view_proposal",
 ]
 ROLE_PERMISSIONS = {FACT_CHECKERS: _FACT_CHECKER, EDITORS: _EDITOR, ADMINS: _ADMIN}
 
 
-def ensure_roles(group_model=None, permission_model=None) -> None:
+def ensure_roles(group_model=None, permission_model=None) -> list[str]:
+    """Set each role's permissions; return the codes not granted because their
+    permission does not exist yet. A data migration runs before later models
+    (and their permissions) exist, so it grants what it can; the post_migrate
+    hook in sources/apps.py grants the rest when migrate finishes."""
     if group_model is None:
         from django.contrib.auth.models import Group as group_model, Permission as permission_model
-    for role, codes in ROLE_PERMISSIONS.items():
+    codes = {code for wanted in ROLE_PERMISSIONS.values() for code in wanted}
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in permission_model.objects.select_related("content_type").filter(
+            codename__in={code.split(".")[1] for code in codes})
+    }
+    for role, wanted in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)
-        wanted = []
-        for code in codes:
-            app_label, codename = code.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+        group.permissions.set([found[code] for code in wanted if code in found])
+    return sorted(codes - set(found))

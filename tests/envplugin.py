@@ -13,3 +13,4 @@ os.environ.setdefault("CLAIMDESK_VAR_DIR", str(ROOT / "var" / "test"))
 os.environ.setdefault("CLAIMDESK_ALLOW_LOOPBACK_FETCH", "1")
 os.environ.setdefault("CLAIMDESK_API_RATE", "100000/minute")
 os.environ.setdefault("CLAIMDESK_API_ANON_RATE", "100000/minute")
+os.environ.setdefault("CLAIMDESK_WEBHOOK_RETRY_BASE_SECONDS", "1")  # retries within a second in tests

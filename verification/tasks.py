@@ -7,6 +7,7 @@ or moved on, and call a transition or model function.
 """
 
 from verification.capture import capture_evidence, reverify_stored_files  # noqa: F401
+from verification.intake import run_intake_batch  # noqa: F401
 from verification.queue_tasks import (  # noqa: F401
     age_priorities,
     escalate_overdue,

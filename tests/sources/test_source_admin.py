@@ -106,3 +106,17 @@ def test_it_lists_sources_in_a_fixed_number_of_queries(admin_client, make_source
         make_source(name=f"Official {n}", parent=make_source(name=f"Office {n}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         admin_client.get(CHANGELIST)
+
+
+@pytest.mark.django_db
+def test_it_saves_other_changes_without_adding_a_grade(admin_client, make_source):
+    source = make_source()
+    url = f"/admin/sources/source/{source.pk}/change/"
+    response = admin_client.post(url, _source_form(source, notes="Head of HUR.", **{"grades-2-0-grade": ""}))
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.notes == "Head of HUR." and not source.grades.exists()
+    assert source.events.get(kind="edited").data == {"fields": ["notes"]}
+    page = admin_client.post(url, _source_form(source, **{"grades-2-0-grade": "B", "grades-2-0-rationale": " "}))
+    assert page.status_code == 200 and b"a grade needs its rationale" in page.content
+    assert not source.grades.exists()

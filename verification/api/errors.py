@@ -9,10 +9,12 @@ plain 500 problem: no stack trace ever reaches a client, even with DEBUG on.
 """
 
 import logging
+import sys
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -42,7 +44,11 @@ STATUS_PROBLEMS = {
     428: ("precondition_required", "If-Match required"),
     429: ("throttled", "Too many requests"),
     500: ("server_error", "Server error"),
+    503: ("database_unavailable", "Service unavailable"),
 }
+# While the database restarts or fails over, every query raises one of these.
+DATABASE_DOWN = "The database is unavailable for a moment. Try again in a few seconds; if you were changing " \
+                "something, reload it first to see whether your change was saved."
 
 
 class Problem(exceptions.APIException):
@@ -151,6 +157,8 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
         return problem(400, "The request could not be read; check its body and headers.", instance=instance)
     if isinstance(exc, exceptions.APIException):
         return problem(exc.status_code, str(exc.detail), instance=instance)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return problem(503, DATABASE_DOWN, instance=instance, headers={"Retry-After": "5"})
     return problem(500, "Something went wrong on our side. It has been logged; try again later.", instance=instance)
 
 
@@ -182,6 +190,8 @@ def handler404(request, exception=None):
 
 def handler500(request):
     if request.path.startswith("/api/"):
+        if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # raised outside a DRF view
+            return problem(503, DATABASE_DOWN, instance=request.path, headers={"Retry-After": "5"})
         return problem(500, "Something went wrong on our side. It has been logged; try again later.",
                        instance=request.path)
     return defaults.server_error(request)

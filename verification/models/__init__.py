@@ -1,4 +1,5 @@
 from verification.models.access import ApiKey, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkerHeartbeat
+from verification.models.calibration import CalibrationSnapshot
 from verification.models.claims import (
     Appearance,
     Assessment,
@@ -10,9 +11,10 @@ from verification.models.claims import (
     Verdict,
 )
 from verification.models.evidence import CustodyEvent, Evidence, Snapshot, StoredFile
+from verification.models.intake import IntakeBatch, Proposal
 
 __all__ = [
-    "ApiKey", "Appearance", "Assessment", "Attribution", "AttributionRole", "Claim", "ClaimEvent",
-    "CustodyEvent", "Evidence", "Notification", "Snapshot", "StoredFile", "Tag", "Verdict",
+    "ApiKey", "Appearance", "Assessment", "Attribution", "AttributionRole", "CalibrationSnapshot", "Claim", "ClaimEvent",
+    "CustodyEvent", "Evidence", "IntakeBatch", "Notification", "Proposal", "Snapshot", "StoredFile", "Tag", "Verdict",
     "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "WorkerHeartbeat",
 ]

@@ -107,6 +107,13 @@ class Claim(models.Model):
             # list filters and cursor pagination
             models.Index(fields=["state", "-created_at"], name="claim_state_created_idx"),
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
+            # API: GET /claims in its default order (-created_at, -id), cursor-paginated; without it
+            # every page sorts the whole table (bench/scale.py: 60 ms at 100k claims, 0.1 ms with it)
+            models.Index(fields=["-created_at", "-id"], name="claim_created_idx"),
+            # desk: the "overdue" tab and the dashboard's SLA breaches (escalated or not)
+            models.Index(fields=["due_at"], name="claim_open_due_idx", condition=~Q(state="published")),
+            # desk: the "recently published" tab
+            models.Index(fields=["-published_at", "-id"], name="claim_published_idx", condition=Q(state="published")),
         ]
 
     def __str__(self):
@@ -148,7 +155,12 @@ class Attribution(models.Model):
             models.UniqueConstraint(fields=["claim", "source", "role"], name="attribution_unique_role"),
             models.CheckConstraint(condition=Q(role__in=[r.value for r in AttributionRole]), name="attribution_role_valid"),
         ]
-        indexes = [models.Index(fields=["source", "role"], name="attribution_source_role_idx")]  # track records, source pages
+        indexes = [
+            models.Index(fields=["source", "role"], name="attribution_source_role_idx"),  # track records
+            # source page: a source's claims, newest first, one page at a time (sources/pages.py); read in
+            # index order, so a source quoted in 100k claims costs what one quoted in ten does
+            models.Index(fields=["source", "-claim", "-id"], name="attribution_source_recent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.source} {self.get_role_display().lower()}"
@@ -225,7 +237,10 @@ class ClaimEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["claim", "created_at"], name="claim_event_timeline_idx")]  # claim history
+        indexes = [
+            models.Index(fields=["claim", "created_at"], name="claim_event_timeline_idx"),  # claim history
+            models.Index(fields=["kind", "created_at"], name="claim_event_kind_time_idx"),  # dashboard: verdicts per day
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.from_state}→{self.to_state}"

@@ -1,0 +1,100 @@
+"""Intake: an article pasted or linked, and the claims proposed from it for review.
+
+A batch is one article; a worker turns it into proposals (verification.intake).
+Nothing reaches the queue until a person confirms a proposal, which creates a
+claim (or, for a linked duplicate, adds to an existing one) through
+verification.actions.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class IntakeBatch(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Reading the article"
+        DONE = "done", "Ready for review"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(blank=True, help_text="The pasted article, or the text read from the URL.")
+    url = models.URLField(max_length=2000, blank=True, help_text="The article's address, when given as a URL.")
+    final_url = models.URLField(max_length=2000, blank=True, help_text="Where the URL led after redirects.")
+    title = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0, help_text="Proposed claims to match and compare.")
+    error = models.TextField(blank=True, help_text="Why the batch failed, in words the submitter can act on.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "intake batches"
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["pending", "running", "done", "failed"]),
+                                   name="intake_batch_status_valid"),
+            models.CheckConstraint(condition=~Q(text="", url=""), name="intake_batch_text_or_url"),
+            models.CheckConstraint(condition=Q(progress_done__lte=models.F("progress_total")),
+                                   name="intake_batch_progress_le_total"),
+        ]
+        # The intake page lists a person's own batches, newest first.
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="intake_batch_owner_idx")]
+
+    def __str__(self):
+        return f"Intake {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
+class Proposal(models.Model):
+    """One proposed claim. ``attributions`` holds, per source named in the text:
+    name, title, role, quote, kind (guessed), source_id and score of the best
+    match (source_id null when no source scored at the threshold: a new source
+    is proposed) and up to three candidates. ``duplicates`` lists existing
+    claims as similar as the suggest threshold: claim_id, score, text."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CONFIRMED = "confirmed", "Confirmed"
+        EDITED = "edited", "Confirmed with edits"
+        DROPPED = "dropped", "Dropped"
+
+    batch = models.ForeignKey(IntakeBatch, on_delete=models.CASCADE, related_name="proposals")
+    position = models.PositiveIntegerField(help_text="Order in the article.")
+    text = models.TextField()
+    is_opinion = models.BooleanField(default=False)
+    checkable_reasons = models.JSONField(default=list, blank=True)
+    attributions = models.JSONField(default=list, blank=True)
+    duplicates = models.JSONField(default=list, blank=True)
+    linked_claim = models.ForeignKey("Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     help_text="An existing claim similar enough to link to instead of creating one.")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    claim = models.ForeignKey("Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals",
+                              help_text="The claim created, or linked to, on confirmation.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="proposal_unique_position"),
+            models.CheckConstraint(condition=Q(decision__in=["pending", "confirmed", "edited", "dropped"]),
+                                   name="proposal_decision_valid"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING
