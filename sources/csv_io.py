@@ -156,7 +156,9 @@ def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:
     country = raw["country"].upper()
     if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
         bad("country", f"'{raw['country']}' is not a two-letter ISO country code (e.g. UA, US).")
-    if raw["homepage"]:
+    if len(raw["homepage"]) > 200:
+        bad("homepage", "Homepages are at most 200 characters.")
+    elif raw["homepage"]:
         try:
             URLValidator(schemes=["http", "https"])(raw["homepage"])
         except ValidationError:
@@ -168,6 +170,8 @@ def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:
     sides = [s.strip() for s in raw["side"].split(SEP)] if raw["side"] else []
     if len(conflicts) != len(sides) or not all(conflicts) or not all(sides):
         bad("side", "Give one side for each conflict, in the same order, separated by '|'.")
+    if any(len(c) > 200 for c in conflicts) or any(len(s) > 100 for s in sides):
+        bad("conflict", "Conflict names are at most 200 characters, sides at most 100.")
     if raw["reliability"] and raw["reliability"].upper() not in Reliability.values:
         bad("reliability", f"'{raw['reliability']}' is not an Admiralty grade; use one of {', '.join(Reliability.values)} or leave it blank.")
     if raw["parent"] and raw["parent"] == raw["name"]:

@@ -92,6 +92,8 @@ class _Item:
             self.error(name, "Must be text.")
             return ""
         value = value.strip()
+        if "\x00" in value:  # PostgreSQL text cannot hold it: the write would fail, not explain
+            self.error(name, "Contains a NUL character (\\u0000); remove it.")
         if required and not value and name in self.data:
             self.error(name, "May not be empty.")
         if max_length and len(value) > max_length:
@@ -102,8 +104,9 @@ class _Item:
         if name not in self.data and default is None:
             return None  # a missing required field is reported once, as "Required"
         value = self.data.get(name, default)
-        if value not in choices:
+        if not isinstance(value, (str, int)) or value not in choices:
             self.error(name, f"'{value}' is not allowed; use one of {', '.join(map(str, choices))}.")
+            return None  # reported; later checks compare and hash it, so never pass a list or dict on
         return value
 
     def integer(self, name, low, high, default=None):
@@ -112,6 +115,7 @@ class _Item:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.error(name, f"{value!r} is out of range: use a whole number from {low} to {high}.")
+            return default
         return value
 
     def number(self, name, low, high):
@@ -120,6 +124,7 @@ class _Item:
         value = self.data.get(name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             self.error(name, f"{value!r} is out of range: use a number from {low} to {high}.")
+            return None
         return value
 
     def moment(self, name) -> datetime | None:
@@ -131,8 +136,8 @@ class _Item:
             self.error(name, f"{value!r} is not an ISO 8601 time with a zone, e.g. 2024-10-18T09:00:00Z.")
         return parsed
 
-    def url(self, name) -> str:
-        value = self.text(name)
+    def url(self, name, max_length=2000) -> str:
+        value = self.text(name, max_length=max_length)
         if value:
             try:
                 URLValidator(schemes=["http", "https"])(value)
@@ -147,6 +152,8 @@ class _Item:
             return []
         if any(len(v) > max_length for v in value):
             self.error(name, f"Each entry is at most {max_length} characters.")
+        if any("\x00" in v for v in value):
+            self.error(name, "An entry contains a NUL character (\\u0000); remove it.")
         return [v.strip() for v in value]
 
     def objects(self, name) -> list:
@@ -212,7 +219,7 @@ class Checker:
             elif name:
                 self.source_names[name] = file
             clean = {"name": name, "kind": item.choice("kind", SourceKind.values), "parent": item.text("parent"),
-                     "homepage": item.url("homepage"), "notes": item.text("notes"),
+                     "homepage": item.url("homepage", max_length=200), "notes": item.text("notes"),
                      "aliases": item.strings("aliases", 300), "country": item.text("country").upper()}
             if clean["country"] and not (len(clean["country"]) == 2 and clean["country"].isalpha() and clean["country"].isascii()):
                 item.error("country", f"'{clean['country']}' is not a two-letter ISO country code (e.g. UA, US).")
@@ -230,6 +237,8 @@ class Checker:
             if not isinstance(data, dict) or not isinstance(data.get("conflict"), str) or not str(data.get("side", "")).strip():
                 item.error(f"parties[{index}]", "Give {\"conflict\": name, \"side\": who they fight for}.")
                 continue
+            if len(data["conflict"]) > 200 or len(str(data["side"])) > 100:
+                item.error(f"parties[{index}]", "Conflict names are at most 200 characters, sides at most 100.")
             parties.append({"conflict": data["conflict"].strip(), "side": str(data["side"]).strip()})
         return parties
 

@@ -124,6 +124,7 @@ class ApiView(APIView):
         if not hasattr(self, request.method.lower()):
             # A method the path lacks is 405 whoever asks, before any 401 or 403.
             self.http_method_not_allowed(request)
+        refuse_nul_characters(request)
         request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
         request.version, request.versioning_scheme = None, None
         try:
@@ -133,6 +134,18 @@ class ApiView(APIView):
             raise
         self.check_throttles(request)
         self.check_permissions(request)
+
+
+def refuse_nul_characters(request) -> None:
+    """PostgreSQL text cannot hold a NUL byte, so a query parameter with one
+    would fail in the database (a 500); refuse it here, once for every view.
+    Body fields are covered by DRF's CharField, which refuses NUL already."""
+    bad = sorted({name for name, values in request.query_params.lists()
+                  if "\x00" in name or any("\x00" in value for value in values)})
+    if bad:
+        raise exceptions.ValidationError({name.replace("\x00", "") or "query": [
+            "Contains a NUL character (%00), which no field can hold. Remove it and send the request again."]
+            for name in bad})
 
 
 def not_found(what: str, pk) -> exceptions.NotFound:

@@ -138,8 +138,18 @@ class StatusResultsSerializer(serializers.Serializer):
     results = ScoredStatusSerializer(many=True)
 
 
+def lookup_target(url: str, field: str = "url") -> str:
+    """The normalised URL to look up; 400 when it cannot be parsed at all
+    (a port out of range, a broken IPv6 literal): a 500 before."""
+    try:
+        return normalise_url(url)
+    except ValueError as exc:
+        raise exceptions.ValidationError({field: [
+            f"{url[:200]!r} is not a URL we can read ({exc}). Send the article's address as the browser shows it."]}) from None
+
+
 def by_url(url: str) -> list[dict]:
-    target = normalise_url(url)
+    target = lookup_target(url)
     if not target:
         return []
     rows = (Claim.objects.filter(appearances__normalised_url=target).order_by("-updated_at", "-id")
@@ -234,7 +244,7 @@ def _bulk_ids(ids: list[int]) -> dict:
 def _bulk_urls(urls: list[str]) -> list[dict]:
     if not urls:
         return []
-    targets = {url: normalise_url(url) for url in urls}
+    targets = {url: lookup_target(url, "urls") for url in urls}
     found: dict[str, list[dict]] = {}
     rows = (Appearance.objects.filter(normalised_url__in=set(targets.values()) - {""})
             .order_by("-claim__updated_at", "-claim_id")
