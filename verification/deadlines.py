@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from verification import transitions
 from verification.history import record
-from verification.models import (Attribution, Claim, ClaimEvent, CustodyEvent, Evidence, Notification,
+from verification.models import (Attribution, IntakeBatch, Claim, ClaimEvent, CustodyEvent, Evidence, Notification,
                                  WebhookDelivery)
 from verification.notify import editors, notify, notify_editors_by_email
 
@@ -219,7 +219,7 @@ def rereview(claim_id: int, evidence_id: int, attempts: int = 3) -> bool:
 
 def reconcile(now: datetime | None = None) -> dict[str, int]:
     """Treat the database as the truth and redo what the broker lost:
-    expired leases, webhook deliveries and evidence captures still pending
+    expired leases, webhook deliveries, evidence captures and intake batches still pending
     after a grace period, and re-reviews never done. Re-sent tasks expire
     before the next run, so a slow worker does not pile up duplicates; the
     tasks themselves are idempotent, so a duplicate that runs is harmless."""
@@ -234,6 +234,9 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
         "deliveries": _resend("deliver_webhook", deliveries.values_list("pk", flat=True)),
         "captures": _resend("capture_evidence", _stalled_captures(now, cutoff)),
         "rereviews": _resend("rereview_claim", rereviews.values_list("claim_id", "pk")),
+        # Only batches no worker ever took: a running one is redelivered by acks_late.
+        "intake_batches": _resend("run_intake_batch", IntakeBatch.objects.filter(
+            status=IntakeBatch.Status.PENDING, created_at__lt=cutoff).values_list("pk", flat=True)),
     }
 
 

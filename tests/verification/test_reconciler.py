@@ -70,8 +70,8 @@ def test_it_returns_expired_leases_and_is_harmless_to_run_twice(sent, alice, mak
     claim = make_claim()
     transitions.take_next(alice)
     expire_now(claim)
-    assert reconcile() == {"leases": 1, "deliveries": 0, "captures": 0, "rereviews": 0}
-    assert reconcile() == {"leases": 0, "deliveries": 0, "captures": 0, "rereviews": 0}
+    assert reconcile() == {"leases": 1, "deliveries": 0, "captures": 0, "rereviews": 0, "intake_batches": 0}
+    assert reconcile() == {"leases": 0, "deliveries": 0, "captures": 0, "rereviews": 0, "intake_batches": 0}
     assert fresh(claim).state == Claim.State.QUEUED and kinds(claim).count("expired") == 1
     assert sent == []
 
@@ -99,3 +99,16 @@ def test_it_waits_for_a_capture_retry_that_is_scheduled_before_resending_it(sent
         CustodyEvent.objects.filter(pk=failure.pk).update(created_at=ago(failed_ago))
     assert reconcile()["captures"] == 1
     assert sent == [("verification.tasks.capture_evidence", [overdue.pk])]
+
+
+def test_it_resends_intake_batches_no_worker_ever_took(sent, alice, settings):
+    from verification.models import IntakeBatch
+
+    settings.RECONCILE_GRACE_SECONDS = 60
+    lost = IntakeBatch.objects.create(created_by=alice, text="Officials said 40 people were hurt.")
+    IntakeBatch.objects.filter(pk=lost.pk).update(created_at=ago(600))
+    IntakeBatch.objects.create(created_by=alice, text="Just submitted.")
+    running = IntakeBatch.objects.create(created_by=alice, text="Taken.", status=IntakeBatch.Status.RUNNING)
+    IntakeBatch.objects.filter(pk=running.pk).update(created_at=ago(600))  # acks_late redelivers a running one
+    assert reconcile()["intake_batches"] == 1
+    assert sent == [("verification.tasks.run_intake_batch", [lost.pk])]
