@@ -29,6 +29,9 @@ def bench_env() -> dict:
     env["CLAIMDESK_API_ANON_RATE"] = "100000000/minute"
     env["CLAIMDESK_ALLOW_LOOPBACK_FETCH"] = "1"
     env["LOG_LEVEL"] = "WARNING"
+    # Production mode: DEBUG would record every query, on our side only.
+    env.update({"DEBUG": "0", "SECRET_KEY": "bench-only-secret-" + "x" * 48, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0"})
     return env
 
 
