@@ -44,7 +44,12 @@ def parse_time(name: str, raw: str) -> datetime:
         value = None
     if value is None:
         raise ValidationError({name: ["Use an RFC 3339 time such as 2025-01-31T12:00:00Z, or a date."]})
-    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    value = value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    try:
+        # As UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59 (a 500 before).
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError({name: ["That time is outside the years 1 to 9999."]}) from None
 
 
 def _positive_int(name: str, raw: str) -> int:
