@@ -3,11 +3,10 @@ at it, and a guard that fails a test trying to connect beyond loopback.
 
 Test modules import the fixtures they use by name."""
 
-import ipaddress
 import socket
 import socketserver
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -82,41 +81,7 @@ def make_endpoint(db):
     return _make
 
 
-@dataclass
-class ConnectionLog:
-    blocked: list = field(default_factory=list)
-
-
-@pytest.fixture
-def no_outside_connections(monkeypatch):
-    """Any connect to an address other than loopback raises, and the test fails
-    at teardown even if the code under test swallowed the error. Names are
-    refused too: connecting to one would resolve it first."""
-    log = ConnectionLog()
-    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-
-    def check(address):
-        host = address[0] if isinstance(address, tuple) else address
-        try:
-            loopback = ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-        except ValueError:
-            loopback = False
-        if not loopback:
-            log.blocked.append(address)
-            raise AssertionError(f"test tried to connect to {address!r}")
-
-    def connect(sock, address):
-        check(address)
-        return real_connect(sock, address)
-
-    def connect_ex(sock, address):
-        check(address)
-        return real_connect_ex(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    yield log
-    assert log.blocked == [], f"connections attempted beyond loopback: {log.blocked}"
+from tests.netguard import ConnectionLog, no_outside_connections  # noqa: E402,F401  (shared fixture)
 
 
 @pytest.fixture

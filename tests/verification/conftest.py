@@ -1,11 +1,9 @@
 """Fixtures for the fetcher tests: a loopback HTTP server, a fake resolver and a
 guard that fails the test if anything tries to connect beyond loopback."""
 
-import ipaddress
 import socket
 import socketserver
 import threading
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,48 +14,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 BIG = b"x" * 5000
 
 
-@dataclass
-class ConnectionLog:
-    attempts: list = field(default_factory=list)  # every (host, port) tried
-    blocked: list = field(default_factory=list)  # the ones that were not loopback
-
-
-@pytest.fixture
-def no_outside_connections(monkeypatch):
-    """Any connect to an address other than loopback raises AssertionError and
-    fails the test at teardown, even if the code under test swallowed it."""
-    log = ConnectionLog()
-    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
-    real_create_connection = socket.create_connection
-
-    def check(address):
-        host = address[0] if isinstance(address, tuple) else address
-        log.attempts.append(address)
-        try:
-            loopback = ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-        except ValueError:
-            loopback = False  # a name: connect would resolve it, so refuse
-        if not loopback:
-            log.blocked.append(address)
-            raise AssertionError(f"test tried to connect to {address!r}")
-
-    def connect(sock, address):
-        check(address)
-        return real_connect(sock, address)
-
-    def connect_ex(sock, address):
-        check(address)
-        return real_connect_ex(sock, address)
-
-    def create_connection(address, *args, **kwargs):
-        check(address)
-        return real_create_connection(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "create_connection", create_connection)
-    yield log
-    assert log.blocked == [], f"connections attempted beyond loopback: {log.blocked}"
+from tests.netguard import ConnectionLog, no_outside_connections  # noqa: E402,F401  (shared fixture)
 
 
 class FakeDNS(dict):
