@@ -113,4 +113,4 @@ def known_sources(db, make_source):
     return {"budanov": budanov, "outlet": outlet}
 
 
-from tests.verification.conftest import no_outside_connections  # noqa: E402,F401  (fixture, re-exported)
+from tests.netguard import no_outside_connections  # noqa: E402,F401  (fixture, re-exported)
