@@ -15,6 +15,7 @@ from sources.models import ConflictParty, Reliability, Source, SourceAlias, Sour
 from sources.text import normalise_name
 from verification import outbox
 from verification.models import Appearance, Attribution, Evidence
+from verification.status import rfc3339
 
 
 def _require(actor, perm: str, what: str) -> None:
@@ -65,7 +66,7 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
         outbox.emit("source.graded", {
             "id": source.pk, "name": source.name, "grade": grade, "previous_grade": previous,
             "rationale": rationale, "graded_by": _username(actor),
-            "graded_at": row.graded_at.isoformat().replace("+00:00", "Z"),
+            "graded_at": rfc3339(row.graded_at),
         })
     return row, True
 

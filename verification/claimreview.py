@@ -34,7 +34,7 @@ from django.utils.safestring import mark_safe
 
 from sources.models import SourceKind
 from verification.models import AttributionRole, Verdict
-from verification.status import public_url
+from verification.status import public_url, rfc3339
 
 RATING = {
     Verdict.FALSE: 1,
@@ -48,10 +48,6 @@ RATING = {
 WORST, BEST = 1, 5
 # Whose claim it is, in order of preference.
 _AUTHOR_ROLES = (AttributionRole.STATED, AttributionRole.RELEASED_MATERIAL, AttributionRole.RELAYED)
-
-
-def _time(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def verdict_name(verdict: str) -> str:
@@ -82,14 +78,14 @@ def _appearances(claim, attributions) -> list[dict]:
         if appearance.title:
             item["headline"] = appearance.title
         if appearance.published_at:
-            item["datePublished"] = _time(appearance.published_at)
+            item["datePublished"] = rfc3339(appearance.published_at)
         items.append(item)
         seen.add(appearance.url)
     for attribution in attributions:
         if attribution.appeared_url and attribution.appeared_url not in seen:
             item = {"@type": "CreativeWork", "url": attribution.appeared_url}
             if attribution.appeared_at:
-                item["datePublished"] = _time(attribution.appeared_at)
+                item["datePublished"] = rfc3339(attribution.appeared_at)
             items.append(item)
             seen.add(attribution.appeared_url)
     return items
@@ -110,7 +106,7 @@ def build_claimreview(claim) -> dict | None:
     if author:
         item["author"] = author
     if claim.first_made_at:
-        item["datePublished"] = _time(claim.first_made_at)
+        item["datePublished"] = rfc3339(claim.first_made_at)
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -126,11 +122,11 @@ def build_claimreview(claim) -> dict | None:
             "worstRating": WORST,
             "alternateName": verdict_name(assessment.verdict),
         },
-        "datePublished": _time(claim.first_published_at or claim.published_at),
+        "datePublished": rfc3339(claim.first_published_at or claim.published_at),
         "inLanguage": claim.language,
     }
     if claim.published_at and claim.first_published_at and claim.published_at > claim.first_published_at:
-        review["dateModified"] = _time(claim.published_at)
+        review["dateModified"] = rfc3339(claim.published_at)
     return review
 
 

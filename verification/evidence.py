@@ -33,6 +33,7 @@ from django.db.models import Q
 from verification import outbox, transitions
 from verification.history import record
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, StoredFile
+from verification.status import rfc3339
 from verification.transitions import NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -450,5 +451,5 @@ def evidence_data(evidence: Evidence) -> dict:
         "capture_status": evidence.capture_status,
         "capture_error": evidence.capture_error or None,
         "provided_by": evidence.provided_by_id,
-        "added_at": evidence.added_at.isoformat().replace("+00:00", "Z") if evidence.added_at else None,
+        "added_at": rfc3339(evidence.added_at),
     }

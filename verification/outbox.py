@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from verification.status import rfc3339
 
 EVENT_TYPES = ("claim.created", "claim.state_changed", "claim.published", "claim.reopened", "evidence.added", "source.graded")
 
@@ -19,7 +20,7 @@ def emit(event_type: str, data: dict) -> WebhookEvent | None:
     if not endpoints:
         return None
     now = timezone.now()
-    event = WebhookEvent(type=event_type, payload={"type": event_type, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data})
+    event = WebhookEvent(type=event_type, payload={"type": event_type, "timestamp": rfc3339(now), "data": data})
     event.save()
     deliveries = WebhookDelivery.objects.bulk_create(
         [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in endpoints]

@@ -39,6 +39,7 @@ from standardwebhooks import Webhook
 
 from verification.fetching import FetchError, FetchFailed, FetchPolicy, FetchTooLarge, UnsafeURL, check_url, fetch
 from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from verification.status import rfc3339
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +261,7 @@ def ping(endpoint: WebhookEndpoint) -> WebhookDelivery:
     now = timezone.now()
     data = {"endpoint_id": endpoint.id, "url": endpoint.url}
     with transaction.atomic():
-        event = WebhookEvent(type=PING, payload={"type": PING, "timestamp": _rfc3339(now), "data": data})
+        event = WebhookEvent(type=PING, payload={"type": PING, "timestamp": rfc3339(now), "data": data})
         event.save()
         delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, next_attempt_at=now)
         transaction.on_commit(lambda: deliver_webhook.delay(delivery.id))
@@ -280,7 +281,3 @@ def redeliver(delivery_id: int) -> WebhookDelivery:
                                    f"{settings.WEBHOOK_MAX_ATTEMPTS}); redeliver it once it has succeeded or failed.")
         transaction.on_commit(lambda: deliver_webhook.delay(delivery_id))
     return delivery
-
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")

@@ -16,8 +16,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from verification.api.base import ApiView
 from verification.api.filters import FILTER_PARAMETERS, filter_claims
-from verification.api.status import public_url
 from verification.models import Attribution, Claim
+from verification.status import public_url, rfc3339
 
 CHUNK = 500
 FIELDS = ["id", "text", "language", "state", "verdict", "confidence", "credibility", "tags", "sources",
@@ -31,19 +31,15 @@ def export_queryset(params):
     return filter_claims(queryset, params)
 
 
-def _time(value):
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def export_row(claim) -> dict:
     return {
         "id": claim.id, "text": claim.text, "language": claim.language, "state": claim.state,
         "verdict": claim.verdict or None, "confidence": claim.confidence, "credibility": claim.credibility,
         "tags": sorted(t.name for t in claim.tags.all()),
         "sources": [{"id": a.source.id, "name": a.source.name, "role": a.role} for a in claim.attributions.all()],
-        "first_made_at": _time(claim.first_made_at), "published_at": _time(claim.published_at),
-        "first_published_at": _time(claim.first_published_at), "created_at": _time(claim.created_at),
-        "updated_at": _time(claim.updated_at), "url": public_url(claim.id),
+        "first_made_at": rfc3339(claim.first_made_at), "published_at": rfc3339(claim.published_at),
+        "first_published_at": rfc3339(claim.first_published_at), "created_at": rfc3339(claim.created_at),
+        "updated_at": rfc3339(claim.updated_at), "url": public_url(claim.id),
     }
 
 

@@ -8,11 +8,7 @@ JsonResponse (or a bodiless 304). The DRF class stays for the schema and
 shares the same helpers, so both paths answer alike.
 """
 
-from functools import cache
-
-from django.conf import settings
 from django.http import HttpResponseNotModified, JsonResponse
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -26,6 +22,7 @@ from verification.api.matching import find_by_text
 from verification.api.prepared import PreparedQuery
 from verification.api.throttling import hit, identity_of
 from verification.models import Appearance, Claim, Verdict
+from verification.status import public_url, status_from_values  # noqa: F401  (public_url re-exported)
 from verification.urlnorm import normalise_url
 
 COLUMNS = ("id", "state", "verdict", "confidence", "updated_at", "version")
@@ -33,27 +30,9 @@ BULK_MAX = 100
 LOOKUP_LIMIT = 50
 
 
-@cache
-def _public_path() -> tuple[str, str]:
-    """The public page path split around the id, so rows need no reverse()."""
-    head, _, tail = reverse("public-claim", args=[987654321]).partition("987654321")
-    return head, tail
-
-
-def public_url(claim_id: int) -> str:
-    head, tail = _public_path()
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{head}{claim_id}{tail}"
-
-
-def _rfc3339(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def status_of(row: tuple) -> dict:
     """Status fields from a COLUMNS row; the same fields as verification.status."""
-    claim_id, state, verdict, confidence, updated_at, _version = row
-    return {"id": claim_id, "state": state, "verdict": verdict or None, "confidence": confidence,
-            "updated_at": _rfc3339(updated_at), "url": public_url(claim_id)}
+    return status_from_values(*row[:5])
 
 
 # The claim half of the hot path, compiled once (see verification.api.prepared).

@@ -124,7 +124,9 @@ class Claim(models.Model):
 
     @property
     def public_url(self) -> str:
-        return settings.PUBLIC_BASE_URL.rstrip("/") + self.get_absolute_url()
+        from verification.status import public_url
+
+        return public_url(self.pk)
 
 
 class AttributionRole(models.TextChoices):
