@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 
-from bench.common import QUICK, ROOT, ensure_database, migrate, print_table, save_results
+from bench.common import QUICK, ROOT, print_table, save_results
 
 SAMPLES = 30 if QUICK else 50
 WARMUP = 5
@@ -95,17 +95,11 @@ def _key(body: dict):
 
 
 def main() -> int:
-    from bench.worker import Receiver, celery_worker, purge_queue, redis_reachable, setup_sender
+    from bench.worker import Receiver, celery_worker, prepare_worker_bench
 
-    problem = redis_reachable()
-    if problem:
-        sys.exit(f"{problem}\nStart Redis (redis-server --daemonize yes) or set CELERY_BROKER_URL.")
-    ensure_database()
-    migrate()
-    setup_sender()
+    prepare_worker_bench()
     from config.celery import app
 
-    purge_queue()
     editor, reviewer = _people()
     claim_ids = _awaiting_signoff(editor, reviewer, SAMPLES + WARMUP)
     webhook, bare = [], []

@@ -93,6 +93,20 @@ def purge_queue() -> None:
     app.control.purge()
 
 
+def prepare_worker_bench() -> None:
+    """What every worker benchmark needs first: Redis (or a clear exit), the
+    bench database migrated, this process set up to send, an empty queue."""
+    from bench.common import ensure_database, migrate
+
+    problem = redis_reachable()
+    if problem:
+        sys.exit(f"{problem}\nStart Redis (redis-server --daemonize yes) or set CELERY_BROKER_URL.")
+    ensure_database()
+    migrate()
+    setup_sender()
+    purge_queue()
+
+
 # --- The receiver ---------------------------------------------------------------------
 
 

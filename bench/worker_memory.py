@@ -20,7 +20,7 @@ import sys
 import time
 import uuid
 
-from bench.common import QUICK, ROOT, ensure_database, migrate, print_table, save_results
+from bench.common import QUICK, ROOT, print_table, save_results
 
 TOTAL = 2_000 if QUICK else 10_000
 WARMUP = 1_000
@@ -86,15 +86,9 @@ def _idle_rss(pid: int) -> int:
 
 
 def main() -> int:
-    from bench.worker import Receiver, celery_worker, purge_queue, redis_reachable, setup_sender
+    from bench.worker import Receiver, celery_worker, prepare_worker_bench
 
-    problem = redis_reachable()
-    if problem:
-        sys.exit(f"{problem}\nStart Redis (redis-server --daemonize yes) or set CELERY_BROKER_URL.")
-    ensure_database()
-    migrate()
-    setup_sender()
-    purge_queue()
+    prepare_worker_bench()
     with Receiver(lambda body: body["data"]["n"]) as receiver:
         endpoint, ids = _deliveries(receiver.url, TOTAL)
         try:
