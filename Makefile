@@ -36,6 +36,10 @@ bench: venv
 bench-credibility: venv
 	$(BIN)/python -m bench.liar
 
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 bench-intake: venv
 	$(BIN)/python -m bench.intake
 

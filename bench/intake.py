@@ -69,7 +69,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from verification.extraction import (
+from verification.intake.extraction import (
     ExtractionError, ProposedAttribution, ProposedClaim, extract_claims, normalise_name,
 )
 

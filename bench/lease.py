@@ -1,4 +1,4 @@
-"""Queue lease throughput: "take next" through verification.transitions vs a
+"""Queue lease throughput: "take next" through verification.workflow.transitions vs a
 raw SQL SELECT … FOR UPDATE SKIP LOCKED + UPDATE loop, 16 concurrent workers
 on the same database, same run. Any double lease is a failure (exit 1).
 
@@ -76,7 +76,7 @@ def _transition_worker(user_id: int, deadline: float, out) -> None:
     setup_django()
     from django.contrib.auth.models import User
 
-    from verification.transitions import take_next
+    from verification.workflow.transitions import take_next
 
     user = User.objects.get(pk=user_id)
     taken = []

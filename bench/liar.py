@@ -3,8 +3,8 @@
     python -m bench.liar [DATA_DIR]      # default: ../shared/data/liar next to the repo
 
 Speakers become sources (their party an affiliation in the source graph), every
-track record is built by `sources.credibility.track_record` from TRAIN labels
-only, and `sources.credibility_prior.suggested_prior` turns them into P(true)
+track record is built by `sources.credibility.core.track_record` from TRAIN labels
+only, and `sources.credibility.prior.suggested_prior` turns them into P(true)
 for each TEST statement. The blend weights and the six-way cut points are fitted
 on 5-fold cross-fitted TRAIN rows; VALID is scored as a check, TEST only scored.
 
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sources.credibility import SourceGraph, SourceNode, TrackRecord, track_record
-from sources.credibility_prior import (
+from sources.credibility.core import SourceGraph, SourceNode, TrackRecord, track_record
+from sources.credibility.prior import (
     ClaimIndex, PriorBlend, brier, expected_calibration_error, fit_blend, prior_features, suggested_prior,
 )
 

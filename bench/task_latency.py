@@ -46,8 +46,8 @@ def _people():
 
 def _awaiting_signoff(editor, reviewer, n: int) -> list[int]:
     """Claims ready to publish, made the way the desk makes them."""
-    from verification import transitions
-    from verification.actions import ClaimInput, create_claim
+    from verification.workflow import transitions
+    from verification.workflow.claims import ClaimInput, create_claim
 
     ids = []
     for i in range(n):
@@ -60,7 +60,7 @@ def _awaiting_signoff(editor, reviewer, n: int) -> list[int]:
 
 def _endpoint(url: str):
     from verification.models import WebhookEndpoint
-    from verification.webhooks import new_secret
+    from verification.webhooks.delivery import new_secret
 
     # The bench database's endpoints would receive our events too; only ours is active.
     WebhookEndpoint.objects.filter(active=True).update(active=False)
@@ -71,7 +71,7 @@ def _endpoint(url: str):
 def _webhook_sample(receiver, editor, claim_id: int) -> float:
     from django.db import transaction
 
-    from verification import transitions
+    from verification.workflow import transitions
 
     started = {}
     with transaction.atomic():

@@ -6,7 +6,7 @@
    multipart/form-data request body, the way a browser or API client sends it.
 2. Parse that body with Django's MultiPartParser and upload handlers, as the
    API does: the file part goes to a temporary file on disk.
-3. Hand the uploaded file to verification.evidence.add_evidence_file, which
+3. Hand the uploaded file to verification.evidence.writes.add_evidence_file, which
    copies it in chunks to storage while hashing it.
 4. Print the process's peak RSS (resource.getrusage) before and after; the
    growth must stay far below the file's size. Exit 1 if it does not.
@@ -69,7 +69,7 @@ def subjects():
     from django.contrib.auth.models import Group, User
 
     from sources.roles import FACT_CHECKERS, ensure_roles
-    from verification.actions import ClaimInput, create_claim
+    from verification.workflow.claims import ClaimInput, create_claim
 
     ensure_roles()
     user, _ = User.objects.get_or_create(username="bench-uploader")
@@ -91,7 +91,7 @@ def main() -> int:
     ensure_database()
     migrate()
     setup_django()
-    from verification.evidence import add_evidence_file
+    from verification.evidence.writes import add_evidence_file
 
     user, claim = subjects()
     with tempfile.TemporaryDirectory(prefix="claimdesk-upload-bench-") as folder:

@@ -33,7 +33,7 @@ def _deliveries(url: str, n: int) -> tuple:
     from django.utils import timezone
 
     from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-    from verification.webhooks import new_secret
+    from verification.webhooks.delivery import new_secret
 
     WebhookEndpoint.objects.filter(active=True).update(active=False)  # only ours receives
     endpoint = WebhookEndpoint.objects.create(url=url, secret=new_secret(), event_types=["claim.published"],

@@ -16,7 +16,6 @@ urlpatterns = [
     re_path(r"^api/v1/", api_not_found),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("sources.urls")),
     path("", include("verification.urls")),
 ]
 

@@ -1,32 +1,27 @@
 """Writes to source records that users see: grading and merging.
 
-Same rules as verification.transitions: lock the rows, check the actor's
+Same rules as verification.workflow.transitions: lock the rows, check the actor's
 right, return early when nothing changes, write the change with an
 append-only SourceEvent, and announce it only after commit. ``actor=None``
 means the system (the seed loader, imports run by a management command).
 """
 
 from collections import Counter
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sources.models import ConflictParty, Reliability, Source, SourceAlias, SourceEvent, SourceGrade, SourceRelation
+from sources.roles import require_permission
+from sources.signals import source_graded
 from sources.text import normalise_name
-from verification import outbox
-from verification.models import Appearance, Attribution, Evidence
-from verification.status import rfc3339
 
 
 def _require(actor, perm: str, what: str) -> None:
-    from verification.transitions import NotAllowed
-
-    if actor is not None and not actor.has_perm(f"sources.{perm}"):
-        raise NotAllowed(f"You do not have the right to {what}. Ask an administrator.")
-
-
-def _username(actor) -> str | None:
-    return actor.get_username() if actor is not None else None
+    # actor=None is the system (the seed loader, a CSV import run by a command).
+    if actor is not None:
+        require_permission(actor, f"sources.{perm}", what, ask="an administrator")
 
 
 # --- Grading ----------------------------------------------------------------
@@ -38,7 +33,7 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
     2. Lock the source; refuse merged records (grade the one they were merged into).
     3. Return (latest grade, False) if it already says the same with the same reason.
     4. Add the SourceGrade row, update the cached ``reliability``, add a GRADED event.
-    5. Emit ``source.graded`` (the outbox enqueues delivery on commit).
+    5. Send ``source_graded`` inside the transaction (the webhook outbox listens).
     Returns (grade row, created).
     """
     rationale = (rationale or "").strip()
@@ -63,11 +58,7 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
         source.save(update_fields=["reliability", "updated_at"])
         SourceEvent.objects.create(source=source, kind=SourceEvent.Kind.GRADED, actor=actor, note=rationale,
                                    data={"from": previous, "to": grade, "grade_id": row.pk})
-        outbox.emit("source.graded", {
-            "id": source.pk, "name": source.name, "grade": grade, "previous_grade": previous,
-            "rationale": rationale, "graded_by": _username(actor),
-            "graded_at": rfc3339(row.graded_at),
-        })
+        source_graded.send(sender=Source, source=source, grade=row, previous=previous, actor=actor)
     return row, True
 
 
@@ -82,7 +73,11 @@ def _lock_sources(ids) -> dict[int, Source]:
 
 # --- Merging ----------------------------------------------------------------
 
-def merge_sources(actor, keep_id: int, merge_ids, note: str = "") -> tuple[Source, dict]:
+MoveRelated = Callable[[Source, Source], dict]
+
+
+def merge_sources(actor, keep_id: int, merge_ids, note: str = "", *,
+                  move_related: MoveRelated | None = None) -> tuple[Source, dict]:
     """Fold duplicate records into the one to keep.
 
     1. Check the right to merge; lock every record involved; refuse records
@@ -90,7 +85,10 @@ def merge_sources(actor, keep_id: int, merge_ids, note: str = "") -> tuple[Sourc
     2. Per duplicate: move attributions (merging a duplicate that would break
        "one role per source per claim"), aliases (plus its own name as an
        alias), grades, evidence it provided, appearances, child records,
-       relations and conflict parties; point it at the kept record.
+       relations and conflict parties; point it at the kept record. Rows of
+       other apps that name a source (claims' attributions, evidence) are
+       moved by ``move_related(keep, duplicate)``, which returns its counts:
+       verification.workflow.source_merge passes its own.
     3. Re-cache the kept record's grade from the combined history.
     4. Add a MERGED event on every record, with what moved.
     Returns (kept record, counts summed over the duplicates).
@@ -110,6 +108,8 @@ def merge_sources(actor, keep_id: int, merge_ids, note: str = "") -> tuple[Sourc
         for merged_id in merge_ids:
             merged = sources[merged_id]
             counts = _fold(keep, merged, merge_ids)
+            if move_related is not None:
+                counts.update(move_related(keep, merged))
             total.update(counts)
             SourceEvent.objects.create(source=merged, kind=SourceEvent.Kind.MERGED, actor=actor, note=note,
                                        data={"into": keep.pk, "into_name": keep.name, "counts": counts})
@@ -126,41 +126,17 @@ def merge_sources(actor, keep_id: int, merge_ids, note: str = "") -> tuple[Sourc
 
 def _fold(keep: Source, merged: Source, merge_ids: list[int]) -> dict:
     counts = {
-        "attributions": _move_attributions(keep, merged),
         "aliases": _move_aliases(keep, merged),
         "grades": SourceGrade.objects.filter(source=merged).update(source=keep),
-        "evidence": Evidence.objects.filter(provided_by=merged).update(provided_by=keep),
-        "appearances": Appearance.objects.filter(outlet=merged).update(outlet=keep),
         "children": Source.objects.filter(parent=merged).exclude(pk__in=[keep.pk, *merge_ids]).update(parent=keep),
         "relations": _move_relations(keep, merged),
         "conflict_parties": _move_parties(keep, merged),
     }
-    Attribution.objects.filter(appeared_in=merged).update(appeared_in=keep)
     # Records merged into the duplicate earlier now point straight at the kept one.
     Source.objects.filter(merged_into=merged).update(merged_into=keep)
     merged.merged_into = keep
     merged.save(update_fields=["merged_into", "updated_at"])
     return counts
-
-
-def _move_attributions(keep: Source, merged: Source) -> int:
-    moved = 0
-    for attribution in Attribution.objects.filter(source=merged).order_by("pk"):
-        twin = Attribution.objects.filter(claim_id=attribution.claim_id, source=keep, role=attribution.role).first()
-        if twin is None:
-            attribution.source = keep
-            attribution.save(update_fields=["source"])
-        else:
-            # The kept record already has this role on this claim: keep one row,
-            # fill its blanks from the duplicate, and re-point what relayed it.
-            for name in ("quote", "appeared_url", "appeared_in_id", "appeared_at", "relays_id"):
-                if not getattr(twin, name) and getattr(attribution, name):
-                    setattr(twin, name, getattr(attribution, name))
-            twin.save()
-            Attribution.objects.filter(relays=attribution).update(relays=twin)
-            attribution.delete()
-        moved += 1
-    return moved
 
 
 def _move_aliases(keep: Source, merged: Source) -> int:

@@ -1,6 +1,6 @@
 """The source graph from the database, as the credibility core wants it.
 
-`sources.credibility` is pure Python and knows sources only by id. This module
+`sources.credibility.core` is pure Python and knows sources only by id. This module
 loads the part of the graph that matters for a set of sources: the sources
 themselves and every body above them (parent organisation, the body a
 spokesperson speaks for, the body an outlet usually relays, affiliations),
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sources.credibility import SourceGraph, SourceNode
+from sources.credibility.core import SourceGraph, SourceNode
 from sources.models import Source, SourceRelation
 
 # Spokesperson -> directorate -> ministry -> government is four levels; eight leaves room.

@@ -4,6 +4,8 @@ Called by data migrations, after every migrate (post_migrate, sources/apps.py),
 and by tests after a flush. Idempotent: permissions are set, not added.
 """
 
+from sources.errors import NotAllowed
+
 FACT_CHECKERS = "fact-checkers"
 EDITORS = "editors"
 ADMINS = "admins"
@@ -56,3 +58,12 @@ def ensure_roles(group_model=None, permission_model=None) -> list[str]:
         group, _ = group_model.objects.get_or_create(name=role)
         group.permissions.set([found[code] for code in wanted if code in found])
     return sorted(codes - set(found))
+
+
+
+def require_permission(actor, perm: str, what: str, ask: str = "an editor") -> None:
+    """The one permission check for every write, in both apps. A missing actor
+    is refused like anyone else: functions the system may call without a
+    person (the seed loader, a re-review) say so at the call site."""
+    if actor is None or not actor.has_perm(perm):
+        raise NotAllowed(f"You do not have the right to {what}. Ask {ask}.")

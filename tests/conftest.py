@@ -64,7 +64,7 @@ def carol(db):
 @pytest.fixture
 def make_claim(db):
     """Create a claim through the same action the API and pages use."""
-    from verification.actions import AttributionInput, ClaimInput, create_claim
+    from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
     def _make(text="North Korea has sent 11,000 soldiers to Russia.", actor=None, priority=50, sources=(), **kwargs):
         attributions = [AttributionInput(source=s, role=r) for s, r in sources]
@@ -111,3 +111,20 @@ def fast_password_hashing():
 
     if settings.configured:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """What verification.enqueue hands to the broker, in order, as (task name, [args], options).
+
+    Celery's publish is the boundary recorded here (our own code runs unmocked),
+    for tests that check *that* work was sent; the queue tests run a real worker."""
+    from celery import current_app
+
+    sent = []
+
+    def record(name, args=(), **options):
+        sent.append((name, list(args), {k: v for k, v in options.items() if v is not None}))
+
+    monkeypatch.setattr(current_app, "send_task", record)
+    return sent

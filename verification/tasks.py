@@ -1,18 +1,114 @@
-"""Every Celery task of the verification app, registered under verification.tasks.*.
+"""Every Celery task of Claimdesk, thin: ids in, one domain function called.
 
-Task bodies live beside the code they drive; this module only gathers them so
-autodiscovery finds them and the beat schedule in settings can name them.
-Tasks are thin: they take ids, re-fetch, return quietly when the work is done
-or moved on, and call a transition or model function.
+Tasks take ids, re-fetch through the domain function, and return quietly when
+the work is done or moved on, so each is idempotent and ``acks_late`` is safe.
+Names are fixed with ``name=``: queued messages, the beat schedule in settings
+and ``verification.enqueue`` name them, so moving code never orphans a task.
+Retries are Celery's own (``autoretry_for`` with backoff and jitter), for
+transient errors only; webhook deliveries keep their schedule in the database
+(verification.webhooks.delivery) and periodic scans need none: the next run
+repairs a lost one. No task sets an ETA for a deadline: deadlines live in rows.
 """
 
-from verification.capture import capture_evidence, reverify_stored_files  # noqa: F401
-from verification.intake import run_intake_batch  # noqa: F401
-from verification.queue_tasks import (  # noqa: F401
-    age_priorities,
-    escalate_overdue,
-    expire_leases,
-    reconcile,
-    rereview_claim,
-)
-from verification.webhooks import deliver_webhook  # noqa: F401
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from verification.credibility import calibration, track_records
+from verification.evidence import capture
+from verification.intake import batches
+from verification.webhooks import delivery
+from verification.workflow import deadlines
+
+log = logging.getLogger(__name__)
+
+# Deadlocks and dropped connections pass; anything else is a bug and should surface.
+TRANSIENT_DATABASE = {"autoretry_for": (OperationalError,), "retry_backoff": 5, "retry_backoff_max": 300,
+                      "retry_jitter": True, "max_retries": 5}
+THIN = {"acks_late": True, "ignore_result": True}
+
+
+# --- Review queue: periodic scans (beat schedule in settings) ------------------------
+
+
+@shared_task(name="verification.tasks.expire_leases", **THIN)
+def expire_leases() -> int:
+    return deadlines.expire_due_leases()
+
+
+@shared_task(name="verification.tasks.escalate_overdue", **THIN)
+def escalate_overdue() -> int:
+    return deadlines.escalate_overdue()
+
+
+@shared_task(name="verification.tasks.age_priorities", **THIN)
+def age_priorities() -> int:
+    return deadlines.age_priorities()
+
+
+@shared_task(name="verification.tasks.reconcile", **THIN)
+def reconcile() -> dict:
+    return deadlines.reconcile()
+
+
+@shared_task(name="verification.tasks.rereview_claim", **THIN)
+def rereview_claim(claim_id: int, evidence_id: int) -> bool:
+    """Sent by transitions.request_rereview on commit; the reconciler re-sends a lost one."""
+    return deadlines.rereview(claim_id, evidence_id)
+
+
+# --- Evidence ------------------------------------------------------------------------
+
+
+# The attempt count lives in the evidence row (capture_now caps retries on it), so
+# Celery's own max_retries is off: a capture re-sent by the reconciler starts at 0.
+@shared_task(bind=True, name="verification.tasks.capture_evidence", autoretry_for=(capture.CaptureRetry,),
+             retry_backoff=settings.CAPTURE_RETRY_BASE_SECONDS, retry_backoff_max=capture.retry_backoff_max(),
+             retry_jitter=True, max_retries=None, **THIN)
+def capture_evidence(self, evidence_id: int) -> None:
+    capture.capture_now(evidence_id, retries=self.request.retries or 0)
+
+
+@shared_task(name="verification.tasks.reverify_stored_files", **THIN)
+def reverify_stored_files() -> dict:
+    return capture.reverify_all()
+
+
+# --- Article intake ------------------------------------------------------------------
+
+
+@shared_task(bind=True, name="verification.tasks.run_intake_batch", autoretry_for=(batches.IntakeRetry,),
+             retry_backoff=batches.RETRY_BASE_SECONDS, retry_jitter=True, max_retries=batches.FETCH_RETRIES, **THIN)
+def run_intake_batch(self, batch_id: int) -> None:
+    batches.run_batch(batch_id, retries_left=self.max_retries - (self.request.retries or 0))
+
+
+# --- Webhooks ------------------------------------------------------------------------
+
+
+@shared_task(name="verification.tasks.deliver_webhook", **THIN)
+def deliver_webhook(delivery_id: int) -> None:
+    delivery.deliver(delivery_id)
+
+
+# --- Credibility (names kept from when these lived in sources/tasks.py) ---------------
+
+
+@shared_task(name="sources.tasks.recompute_track_records_for_claim", **THIN, **TRANSIENT_DATABASE)
+def recompute_track_records_for_claim(claim_id: int) -> int:
+    """Sign-off enqueues this: the records of every source that stated the claim."""
+    return track_records.recompute_for_claim(claim_id)
+
+
+@shared_task(name="sources.tasks.refresh_track_records", **THIN, **TRANSIENT_DATABASE)
+def refresh_track_records() -> int:
+    """Periodic: re-age every record, since decay moves them even when no verdict changes."""
+    return track_records.recompute_all()
+
+
+@shared_task(name="sources.tasks.recompute_calibration", **THIN, **TRANSIENT_DATABASE)
+def recompute_calibration() -> int:
+    """Periodic: each reviewer's Brier score and reliability diagram."""
+    return calibration.recompute()

@@ -53,7 +53,7 @@ def problem_of(response, status: int) -> dict:
 
 def publish(claim, reviewer, editor, verdict="false", confidence=0.9, rationale="The video is from 2019."):
     """Assign, assess and sign off through the transitions; returns the fresh claim."""
-    from verification import transitions
+    from verification.workflow import transitions
 
     transitions.reassign(editor, claim.pk, reviewer)
     transitions.assess(reviewer, claim.pk, verdict=verdict, confidence=confidence, rationale=rationale)

@@ -14,7 +14,7 @@ import pytest
 
 from sources.models import Source
 from tests.api.core_support import PERSONAS, caller, publish  # noqa: F401 - fixture
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 DENIED_NO_KEY = {"anonymous": 401, "revoked_key": 401, "expired_key": 401}

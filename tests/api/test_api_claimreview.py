@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from tests.api.core_support import key_client, make_key, publish
 from tests.conftest import make_user
-from verification import transitions
-from verification.claimreview import RATING, build_claimreview, jsonld_script
+from verification.workflow import transitions
+from verification.workflow.claimreview import RATING, build_claimreview, jsonld_script
 from verification.models import Claim, Verdict
 
 

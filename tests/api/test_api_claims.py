@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.api.core_support import key_client, make_key, problem_of, publish, session_client
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Appearance, Claim
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.api.core_support import make_key, key_client, problem_of, publish, session_client
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.api.core_support import key_client, make_key, problem_of, publish
-from verification import transitions
+from verification.workflow import transitions
 from verification.api.matching import score
 from verification.models import Claim
 

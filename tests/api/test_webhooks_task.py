@@ -9,19 +9,23 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from tests.api.webhook_support import fake_dns, make_endpoint, no_outside_connections, receiver  # noqa: F401
-from verification import webhooks
+from verification.webhooks import delivery as webhooks
 from verification.models import WebhookDelivery, WebhookEvent
-from verification.webhooks import claim, deliver_webhook
+from verification.tasks import deliver_webhook
+from verification.webhooks.delivery import claim
 
 pytestmark = pytest.mark.usefixtures("no_outside_connections")
 
 
 @pytest.fixture
-def scheduled(monkeypatch):
-    """Retries the task would enqueue, recorded instead of sent to the broker."""
-    calls = []
-    monkeypatch.setattr(webhooks, "_schedule", lambda delivery_id, delay: calls.append((delivery_id, delay)))
-    return calls
+def scheduled(sent_tasks):
+    """Retries the task sent with a countdown, as (delivery id, countdown): recorded at Celery's publish."""
+
+    def retries():
+        return [(args[0], options.get("countdown")) for name, args, options in sent_tasks
+                if name == "verification.tasks.deliver_webhook"]
+
+    return retries
 
 
 def pending_delivery(endpoint, **fields):
@@ -48,7 +52,7 @@ def test_it_sends_a_signed_payload_and_marks_the_delivery_delivered(receiver, ma
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
     assert delivery.delivered_at is not None and delivery.next_attempt_at is None
-    assert scheduled == []
+    assert scheduled() == []
 
 
 def test_it_never_sends_a_delivered_row_again(receiver, make_endpoint, scheduled):
@@ -86,7 +90,7 @@ def test_it_records_a_500_and_schedules_a_retry_with_backoff(receiver, make_endp
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
     assert "500" in delivery.last_error and len(delivery.last_error) <= webhooks.ERROR_CHARS
-    [(delivery_id, delay)] = scheduled
+    [(delivery_id, delay)] = scheduled()
     assert delivery_id == delivery.id and 0.5 <= delay <= 1  # base 1 s in tests, equal jitter
     assert before + timedelta(seconds=0.5) <= delivery.next_attempt_at <= timezone.now() + timedelta(seconds=1)
 
@@ -115,7 +119,7 @@ def test_it_gives_up_after_the_last_attempt(receiver, make_endpoint, scheduled, 
     make_due(delivery)
     deliver_webhook(delivery.id)  # nothing left to try
     assert len(receiver.requests()) == 2
-    assert len(scheduled) == 1
+    assert len(scheduled()) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("failed", 2, 502)
     assert delivery.next_attempt_at is None
@@ -139,7 +143,7 @@ def test_it_refuses_loopback_at_send_time_when_the_setting_is_off(receiver, make
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert "loopback" in delivery.last_error and "Change the endpoint URL" in delivery.last_error
-    assert scheduled == []
+    assert scheduled() == []
 
 
 @pytest.mark.parametrize("url, kind", [("http://10.0.0.1/hook", "private"),
@@ -175,21 +179,17 @@ def test_it_grows_the_backoff_with_jitter_and_caps_it(settings):
     assert len(set(delays[3])) > 1  # jittered
 
 
-def test_it_never_counts_down_past_the_visibility_timeout(settings, monkeypatch):
-    enqueued = []
-    monkeypatch.setattr(deliver_webhook, "apply_async", lambda args, countdown: enqueued.append((args, countdown)))
+def test_it_never_counts_down_past_the_visibility_timeout(settings, scheduled):
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
     webhooks._schedule(1, 500)
     webhooks._schedule(2, 7200)  # Redis would hand it to a second worker after 600 s: the reconciler sends it
-    assert enqueued == [((1,), 500)]
+    assert scheduled() == [(1, 500)]
 
 
-def test_it_leaves_a_long_wait_in_the_row_for_the_reconciler(receiver, make_endpoint, settings, monkeypatch):
-    from verification.deadlines import reconcile
+def test_it_leaves_a_long_wait_in_the_row_for_the_reconciler(receiver, make_endpoint, settings, sent_tasks):
+    from verification.workflow.deadlines import reconcile
 
-    sent = []
-    monkeypatch.setattr(deliver_webhook, "apply_async", lambda args, countdown: sent.append(("countdown", args)))
-    monkeypatch.setattr("verification.deadlines.send_task", lambda name, args: sent.append((name, tuple(args))))
+    sent = sent_tasks
     settings.WEBHOOK_RETRY_BASE_SECONDS = 3 * 3600
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     receiver.answer(500)
@@ -199,4 +199,4 @@ def test_it_leaves_a_long_wait_in_the_row_for_the_reconciler(receiver, make_endp
     assert delivery.next_attempt_at > timezone.now() + timedelta(hours=1)
     assert sent == []  # no countdown the broker could not hold
     reconcile(now=delivery.next_attempt_at + timedelta(seconds=settings.RECONCILE_GRACE_SECONDS + 1))
-    assert ("verification.tasks.deliver_webhook", (delivery.id,)) in sent
+    assert ("verification.tasks.deliver_webhook", [delivery.id], {"expires": settings.RECONCILE_SECONDS}) in sent

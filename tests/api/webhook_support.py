@@ -73,7 +73,7 @@ def receiver():
 def make_endpoint(db):
     """An endpoint saved directly, as if it had passed the create-time check."""
     from verification.models import WebhookEndpoint
-    from verification.webhooks import new_secret
+    from verification.webhooks.delivery import new_secret
 
     def _make(url, event_types=(), **extra):
         return WebhookEndpoint.objects.create(url=url, secret=new_secret(), event_types=list(event_types), **extra)

@@ -45,7 +45,7 @@ def story(db, make_source):
 
 @pytest.fixture
 def story_claim(story, make_claim):
-    from verification.actions import AttributionInput, ClaimInput, create_claim
+    from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
     return create_claim(None, ClaimInput(
         text="North Korea has sent 11,000 soldiers to Russia's Kursk region.", priority=80, tags=["war", "troops"],
@@ -61,14 +61,14 @@ def story_claim(story, make_claim):
 @pytest.fixture
 def taken(story_claim, alice):
     """The story claim, leased to alice."""
-    from verification import transitions
+    from verification.workflow import transitions
 
     return transitions.take_next(alice)
 
 
 @pytest.fixture
 def assessed(taken, alice):
-    from verification import transitions
+    from verification.workflow import transitions
 
     return transitions.assess(alice, taken.pk, verdict="unproven", confidence=0.4,
                               rationale="Only one party to the war says so; the Pentagon could not confirm.",
@@ -77,7 +77,7 @@ def assessed(taken, alice):
 
 @pytest.fixture
 def published(assessed, erin):
-    from verification import transitions
+    from verification.workflow import transitions
 
     return transitions.sign_off(erin, assessed.pk, expected_version=assessed.version)
 

@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from sources.track_records import recompute_sources
+from verification.credibility.track_records import recompute_sources
 from tests.services import require_chromium
-from verification import transitions
+from verification.workflow import transitions
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.services import require_chromium
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, ClaimEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(os.environ.get("DESK_README_SCREENSHOTS") != "1",
@@ -49,7 +49,7 @@ def _demo_activity(alice, bob, erin, frank, make_claim):
 def _retest_some(alice, bob, erin, frank):
     """Reopen some published verdicts and publish them again, confirmed or revised,
     so reviewer calibration has tested verdicts to score."""
-    from verification.calibration import recompute
+    from verification.credibility.calibration import recompute
 
     demo = Claim.objects.filter(text__startswith="Demo claim", state="published").select_related("published_assessment")
     for i, claim in enumerate(demo.order_by("id")[:14]):

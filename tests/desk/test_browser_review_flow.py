@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sources.models import TrackRecord
 from tests.services import require_chromium
 from tests.worker import wait_for
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, CustodyEvent, Evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]

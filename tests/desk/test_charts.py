@@ -1,6 +1,6 @@
 """The SVG charts: labelled for screen readers, text escaped, scaled to the data."""
 
-from verification.charts import Interval, bar_chart, column_chart, interval_chart
+from verification.desk.charts import Interval, bar_chart, column_chart, interval_chart
 
 
 def test_it_draws_one_bar_per_row_with_a_description():

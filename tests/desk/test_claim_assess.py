@@ -2,7 +2,7 @@
 
 import pytest
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 

@@ -31,7 +31,7 @@ def test_it_shows_the_conflict_and_keeps_the_second_editors_text(client, erin, f
 
 @pytest.mark.django_db
 def test_it_keeps_the_assessment_when_an_editor_changed_the_claim(login, alice, erin, taken):
-    from verification.actions import edit_claim
+    from verification.workflow.claims import edit_claim
 
     edit_claim(erin, taken.pk, taken.version, {"priority": 95})
     response = login(alice).post(f"/desk/claims/{taken.pk}/assess", {
@@ -50,7 +50,7 @@ def test_it_keeps_the_assessment_when_an_editor_changed_the_claim(login, alice, 
 
 @pytest.mark.django_db
 def test_it_warns_in_the_lease_panel_when_someone_else_changed_the_claim(login, alice, erin, taken):
-    from verification.actions import edit_claim
+    from verification.workflow.claims import edit_claim
 
     edit_claim(erin, taken.pk, taken.version, {"priority": 95})
     response = login(alice).get(f"/desk/claims/{taken.pk}/lease?seen={taken.version}", HTTP_HX_REQUEST="true")

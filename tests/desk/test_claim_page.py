@@ -65,7 +65,7 @@ def test_it_answers_404_for_a_missing_claim(login, alice):
 
 @pytest.mark.django_db
 def test_it_keeps_its_query_count_fixed_however_much_history(login, erin, taken, alice, django_assert_max_num_queries):
-    from verification import transitions
+    from verification.workflow import transitions
 
     client = login(erin)
     Evidence.objects.create(claim=taken, kind="article", title="First report", url="https://example.org/first")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 
@@ -40,7 +40,7 @@ def _publish_and_retest(claim, reviewer, second, editor, confidence):
 
 @pytest.mark.django_db
 def test_it_says_not_enough_data_for_calibration(login, erin, alice, bob, frank, make_claim):
-    from verification.calibration import recompute
+    from verification.credibility.calibration import recompute
 
     _publish_and_retest(make_claim("Only one"), alice, bob, frank, 0.8)
     recompute()
@@ -50,7 +50,7 @@ def test_it_says_not_enough_data_for_calibration(login, erin, alice, bob, frank,
 
 @pytest.mark.django_db
 def test_it_scores_reviewers_whose_verdicts_were_tested(login, erin, alice, bob, frank, make_claim):
-    from verification.calibration import recompute
+    from verification.credibility.calibration import recompute
 
     for i in range(5):
         _publish_and_retest(make_claim(f"Claim {i}"), alice, bob, frank, 0.8)
@@ -62,7 +62,7 @@ def test_it_scores_reviewers_whose_verdicts_were_tested(login, erin, alice, bob,
 
 @pytest.mark.django_db
 def test_it_shows_a_fact_checker_only_their_own_score(login, alice, bob, frank, make_claim):
-    from verification.calibration import recompute
+    from verification.credibility.calibration import recompute
 
     for i in range(5):
         _publish_and_retest(make_claim(f"Claim {i}"), alice, bob, frank, 0.8)

@@ -3,7 +3,7 @@
 import pytest
 
 from verification.models import Notification
-from verification.notify import notify
+from verification.workflow.notifications import notify
 
 
 @pytest.mark.django_db

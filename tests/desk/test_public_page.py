@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from verification import transitions
+from verification.workflow import transitions
 
 
 def _jsonld(html: str) -> dict:

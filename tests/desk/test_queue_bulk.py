@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 
@@ -93,7 +93,7 @@ def test_it_shows_bulk_actions_to_an_editor(login, erin, story_claim):
 
 @pytest.mark.django_db
 def test_it_pages_and_caps_counts(login, alice, make_claim, settings, monkeypatch):
-    monkeypatch.setattr("verification.pages.COUNT_CAP", 30)
+    monkeypatch.setattr("verification.desk.base.COUNT_CAP", 30)
     for i in range(32):
         make_claim(f"Claim number {i:02d}", priority=50)
     client = login(alice)

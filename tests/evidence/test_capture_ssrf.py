@@ -4,8 +4,8 @@ before any socket exists, and records why on the evidence."""
 import pytest
 
 from tests.evidence.evidence_support import custody
-from verification.capture import capture_evidence
-from verification.evidence import add_evidence_url
+from verification.tasks import capture_evidence
+from verification.evidence.writes import add_evidence_url
 from verification.models import Snapshot, StoredFile
 
 REFUSED = [
@@ -37,7 +37,7 @@ def test_it_refuses_an_inside_address_and_records_why(alice, make_claim, setting
     assert Snapshot.objects.count() == 0 and StoredFile.objects.count() == 0
     assert custody(evidence) == ["added", "capture_requested", "capture_failed"]
     assert evidence.custody.last().detail == {"reason": evidence.capture_error, "transient": False,
-                                              "attempt": 1, "retry_in_seconds": None}
+                                              "attempt": 1, "retry_within_seconds": None}
 
 
 def test_it_refuses_a_redirect_from_an_allowed_host_to_the_metadata_service(

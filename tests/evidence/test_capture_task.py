@@ -4,11 +4,11 @@ loopback: snapshots, idempotence, seeded evidence, failures and retries."""
 import hashlib
 
 import pytest
-from celery.exceptions import Retry
 
 from tests.evidence.evidence_support import PAGE, custody
-from verification.capture import capture_evidence, retry_countdown
-from verification.evidence import add_evidence_url
+from verification.evidence.capture import CaptureRetry, retry_window
+from verification.tasks import capture_evidence
+from verification.evidence.writes import add_evidence_url
 from verification.models import Evidence, Snapshot, StoredFile
 
 pytestmark = pytest.mark.usefixtures("no_outside_connections", "fake_dns", "media_root")
@@ -73,20 +73,20 @@ def test_it_stores_the_same_page_once_for_two_claims(alice, make_claim, loopback
 def test_it_retries_a_transient_failure_and_keeps_the_evidence_pending(alice, make_claim, loopback_http_server):
     evidence = added(alice, make_claim(), loopback_http_server.url("/error"))
 
-    with pytest.raises(Retry):
+    with pytest.raises(CaptureRetry):  # called directly, Celery's autoretry re-raises what it would retry
         capture_evidence(evidence.id)
 
     evidence.refresh_from_db()
     assert evidence.capture_status == "pending"
-    assert "the server answered 500" in evidence.capture_error and "retrying in about" in evidence.capture_error
+    assert evidence.capture_error == "the server answered 500 Internal Server Error (attempt 1 of 6; retrying within 30 s)"
     failed = evidence.custody.get(action="capture_failed")
-    assert failed.detail["transient"] is True and failed.detail["retry_in_seconds"] >= 1
+    assert failed.detail["transient"] is True and failed.detail["retry_within_seconds"] == 30
 
 
 def test_it_gives_up_after_the_last_retry_and_says_so(alice, make_claim, loopback_http_server, settings):
     settings.CAPTURE_MAX_RETRIES = 0
     evidence = added(alice, make_claim(), loopback_http_server.url("/busy"))
-    capture_evidence(evidence.id)  # no retry left: no Retry raised
+    capture_evidence(evidence.id)  # no retry left: nothing raised
     evidence.refresh_from_db()
     assert evidence.capture_status == "failed"
     assert evidence.capture_error == "the server answered 429 Too Many Requests (gave up after the last retry)"
@@ -105,11 +105,13 @@ def test_it_waits_longer_after_each_retry_but_well_under_the_visibility_timeout(
     settings.CAPTURE_RETRY_BASE_SECONDS = 30
     settings.CAPTURE_RETRY_MAX_SECONDS = 900
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1200}
-    waits = [[retry_countdown(n) for _ in range(50)] for n in range(8)]
-    assert all(15 <= w <= 30 for w in waits[0])
-    assert all(60 <= w <= 120 for w in waits[1])
-    assert max(max(w) for w in waits) <= 300  # a quarter of the visibility timeout
-    assert len(set(waits[1])) > 1  # jitter: retries of many tasks do not line up
+    assert [retry_window(n) for n in range(6)] == [30, 60, 120, 240, 300, 300]  # a quarter of the visibility timeout
+
+
+def test_it_retries_with_celerys_backoff_and_jitter():
+    assert capture_evidence.autoretry_for == (CaptureRetry,)
+    assert capture_evidence.retry_jitter is True  # retries of many tasks after an outage do not line up
+    assert capture_evidence.retry_backoff == 30 and capture_evidence.retry_backoff_max <= 3600 // 4
 
 
 def test_it_caps_retries_on_the_database_count_when_the_reconciler_resends(alice, make_claim, loopback_http_server, settings):
@@ -117,9 +119,9 @@ def test_it_caps_retries_on_the_database_count_when_the_reconciler_resends(alice
     settings.CAPTURE_MAX_RETRIES = 2
     evidence = added(alice, make_claim(), loopback_http_server.url("/error"))
     for _ in range(2):
-        with pytest.raises(Retry):
+        with pytest.raises(CaptureRetry):
             capture_evidence(evidence.id)  # each call is a fresh task: request.retries is 0
-    capture_evidence(evidence.id)  # the third attempt is the last one allowed: no Retry
+    capture_evidence(evidence.id)  # the third attempt is the last one allowed: nothing raised
     evidence.refresh_from_db()
     assert evidence.capture_status == "failed" and evidence.capture_attempts == 3
     assert evidence.capture_error.endswith("(gave up after the last retry)")

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from tests.evidence.evidence_support import PAGE, custody, sha256sum, sha256sum_of
 from tests.worker import wait_for
-from verification.evidence import add_evidence_url
+from verification.evidence.writes import add_evidence_url
 from verification.models import Evidence
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

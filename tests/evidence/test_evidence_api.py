@@ -9,7 +9,7 @@ from django.test import Client
 
 from tests.evidence.evidence_support import EXE, PNG, upload
 from verification.api.keys import create_key
-from verification.evidence import add_evidence_file, add_evidence_url
+from verification.evidence.writes import add_evidence_file, add_evidence_url
 from verification.models import Evidence, StoredFile
 
 BRIEFING = "https://www.defense.gov/News/Transcripts/pentagon-press-briefing/"

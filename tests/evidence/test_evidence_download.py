@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.evidence.evidence_support import PAGE, PNG, custody, upload
-from verification.capture import capture_evidence
-from verification.evidence import add_evidence_file, add_evidence_url
+from verification.tasks import capture_evidence
+from verification.evidence.writes import add_evidence_file, add_evidence_url
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(video, client):
 
 
 def test_it_answers_404_for_a_note_without_bytes(alice, make_claim, client):
-    from verification.evidence import add_evidence_note
+    from verification.evidence.writes import add_evidence_note
 
     note = add_evidence_note(alice, make_claim().id, "Phone call with the ministry.")
     client.force_login(alice)

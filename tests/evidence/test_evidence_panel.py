@@ -7,16 +7,15 @@ import pytest
 from django.urls import reverse
 
 from tests.evidence.evidence_support import EXE, PNG, custody, upload
-from verification import evidence as intake
-from verification.evidence import add_evidence_file, add_evidence_url
+from verification.evidence.writes import add_evidence_file, add_evidence_note, add_evidence_url
 from verification.models import Evidence
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def no_broker(monkeypatch):
-    monkeypatch.setattr(intake, "_enqueue_capture", lambda evidence_id: None)
+def no_broker(sent_tasks):
+    """Captures are recorded, not published: no worker runs in these page tests."""
 
 
 def test_it_shows_hash_capture_status_and_custody_on_the_claim_page(alice, make_claim, media_root, client):
@@ -68,7 +67,7 @@ def test_it_shows_an_upload_refusal_in_the_panel_with_htmx(alice, make_claim, me
 
 def test_it_changes_the_stance_with_htmx_and_answers_the_panel_with_the_custody_entry(alice, bob, make_claim, client):
     claim = make_claim()
-    note = intake.add_evidence_note(alice, claim.id, "Witness saw convoys at night.")
+    note = add_evidence_note(alice, claim.id, "Witness saw convoys at night.")
     client.force_login(bob)
     response = client.post(reverse("desk-evidence-stance", args=[note.id]), {"stance": "supports"}, **HTMX)
     assert response.status_code == 200
@@ -78,7 +77,7 @@ def test_it_changes_the_stance_with_htmx_and_answers_the_panel_with_the_custody_
 
 
 def test_it_changes_the_credibility_from_the_form(alice, make_claim, client):
-    note = intake.add_evidence_note(alice, make_claim().id, "Witness saw convoys at night.")
+    note = add_evidence_note(alice, make_claim().id, "Witness saw convoys at night.")
     client.force_login(alice)
     client.post(reverse("desk-evidence-credibility", args=[note.id]), {"credibility": "5"})
     note.refresh_from_db()

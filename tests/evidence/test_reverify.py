@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from tests.evidence.evidence_support import PNG, custody, sha256sum, upload
 from tests.worker import wait_for
-from verification.capture import reverify_stored_files
-from verification.evidence import add_evidence_file
+from verification.tasks import reverify_stored_files
+from verification.evidence.writes import add_evidence_file
 from verification.models import ClaimEvent, Notification, StoredFile
 
 

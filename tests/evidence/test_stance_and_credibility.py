@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.evidence.evidence_support import custody
-from verification.evidence import add_evidence_note, set_credibility, set_stance
+from verification.evidence.writes import add_evidence_note, set_credibility, set_stance
 from verification.models import Evidence
-from verification.transitions import NotAllowed
+from verification.workflow.transitions import NotAllowed
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 suggested as related."""
 
 from tests.evidence.evidence_support import PNG, stored_files_on_disk, upload
-from verification.evidence import add_evidence_file, add_evidence_url, related_evidence
+from verification.evidence.writes import add_evidence_file, add_evidence_url, related_evidence
 from verification.models import StoredFile
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.evidence.evidence_support import EXE, PNG, stored_files_on_disk, upload
-from verification.evidence import EvidenceRefused, add_evidence_file
+from verification.evidence.writes import EvidenceRefused, add_evidence_file
 from verification.models import Evidence, StoredFile
-from verification.transitions import NotAllowed
+from verification.workflow.transitions import NotAllowed
 
 
 def assert_nothing_kept(media_root):

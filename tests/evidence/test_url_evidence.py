@@ -5,31 +5,27 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.evidence.evidence_support import custody
-from verification import evidence as intake
-from verification.evidence import add_evidence_note, add_evidence_url
+from verification.evidence.writes import add_evidence_note, add_evidence_url, recapture
 from verification.models import ClaimEvent, Evidence, WebhookEndpoint, WebhookEvent
-from verification.transitions import NotAllowed
+from verification.workflow.transitions import NotAllowed
 
 BRIEFING = "https://www.defense.gov/News/Transcripts/Transcript/Article/3950000/pentagon-press-briefing/"
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    """Capture tasks the action enqueues (no broker in these tests)."""
-    ids = []
-    monkeypatch.setattr(intake, "_enqueue_capture", ids.append)
-    return ids
+def captures(sent_tasks):
+    """Ids of the evidence whose capture was sent to the broker."""
+    return [args[0] for name, args, _ in sent_tasks if name == "verification.tasks.capture_evidence"]
 
 
 def test_it_adds_a_url_pending_capture_and_enqueues_the_capture_after_commit(
-        alice, make_claim, enqueued, django_capture_on_commit_callbacks):
+        alice, make_claim, sent_tasks, django_capture_on_commit_callbacks):
     claim = make_claim()
     with django_capture_on_commit_callbacks(execute=True):
         evidence = add_evidence_url(alice, claim.id, BRIEFING, kind="official_statement",
                                     title="Pentagon briefing", stance="supports", credibility=2)
-        assert enqueued == []  # not before commit: the worker must find the row
+        assert captures(sent_tasks) == []  # not before commit: the worker must find the row
 
-    assert enqueued == [evidence.id]
+    assert captures(sent_tasks) == [evidence.id]
     evidence.refresh_from_db()
     assert (evidence.capture_status, evidence.stance, evidence.credibility) == ("pending", "supports", 2)
     assert evidence.normalised_url == "defense.gov/News/Transcripts/Transcript/Article/3950000/pentagon-press-briefing"
@@ -41,24 +37,24 @@ def test_it_adds_a_url_pending_capture_and_enqueues_the_capture_after_commit(
     assert claim.version == event.version
 
 
-def test_it_never_enqueues_a_capture_for_seeded_evidence(alice, make_claim, enqueued,
+def test_it_never_enqueues_a_capture_for_seeded_evidence(alice, make_claim, sent_tasks,
                                                           django_capture_on_commit_callbacks):
     claim = make_claim()
     with django_capture_on_commit_callbacks(execute=True):
         evidence = add_evidence_url(alice, claim.id, BRIEFING, capture=False)
-    assert enqueued == []
+    assert captures(sent_tasks) == []
     assert evidence.capture_status == Evidence.Capture.NOT_REQUESTED
     assert custody(evidence) == ["added"]
 
 
 def test_it_enqueues_a_capture_when_a_user_asks_for_one_on_seeded_evidence(
-        alice, make_claim, enqueued, django_capture_on_commit_callbacks):
+        alice, make_claim, sent_tasks, django_capture_on_commit_callbacks):
     claim = make_claim()
     evidence = add_evidence_url(alice, claim.id, BRIEFING, capture=False)
     with django_capture_on_commit_callbacks(execute=True):
-        intake.recapture(alice, evidence.id)
-        intake.recapture(alice, evidence.id)  # already pending: not twice
-    assert enqueued == [evidence.id]
+        recapture(alice, evidence.id)
+        recapture(alice, evidence.id)  # already pending: not twice
+    assert captures(sent_tasks) == [evidence.id]
     evidence.refresh_from_db()
     assert evidence.capture_status == "pending"
     assert custody(evidence) == ["added", "capture_requested"]

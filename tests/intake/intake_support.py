@@ -1,7 +1,7 @@
 """Helpers for the intake tests: a short article covering each kind of
 attribution, and reading an article into proposals without a worker."""
 
-from verification import intake
+from verification.intake import batches as intake
 from verification.models import IntakeBatch
 
 ARTICLE = """Drones and troops: what we know

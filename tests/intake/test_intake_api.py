@@ -5,7 +5,7 @@ import json
 
 from tests.api.core_support import key_client, make_key, problem_of, session_client
 from tests.intake.intake_support import ARTICLE
-from verification import intake
+from verification.intake import batches as intake
 from verification.models import Claim, IntakeBatch, Proposal
 
 

@@ -117,7 +117,7 @@ def test_it_fails_a_batch_whose_page_is_not_an_article(alice, article_server, pa
 
 
 def test_it_fails_a_batch_of_many_articles_pasted_at_once(alice, monkeypatch):
-    monkeypatch.setattr("verification.intake.MAX_PROPOSALS", 2)
+    monkeypatch.setattr("verification.intake.batches.MAX_PROPOSALS", 2)
     batch = read(alice, text=" ".join(f"Officials said {n} bridges were closed on Sunday." for n in range(3)))
     assert batch.status == "failed" and "Submit one article at a time" in batch.error
     assert not Proposal.objects.exists() and not Claim.objects.exists()

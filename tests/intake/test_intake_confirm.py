@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from sources.models import Source, SourceEvent
 from tests.intake.intake_support import read, proposal
-from verification.intake_review import AttributionChoice, confirm
+from verification.intake.review import AttributionChoice, confirm
 from verification.models import Appearance, Attribution, Claim, ClaimEvent
-from verification.transitions import IllegalMove, NotAllowed
+from verification.workflow.transitions import IllegalMove, NotAllowed
 
 
 def test_it_confirms_a_proposal_into_a_queued_claim_with_its_attribution(alice, known_sources):

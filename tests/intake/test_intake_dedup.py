@@ -5,7 +5,7 @@ suite runs on; CI runs it on both."""
 
 import pytest
 
-from verification import intake
+from verification.intake import batches as intake
 from verification.models import Claim, IntakeBatch
 
 COPY = "Regional governor Oleh Kiper said 40 drones were launched at the port of Izmail on Tuesday night."

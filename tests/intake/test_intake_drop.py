@@ -4,9 +4,9 @@ import pytest
 
 from sources.models import Source, SourceEvent
 from tests.intake.intake_support import proposal, read
-from verification.intake_review import confirm, drop
+from verification.intake.review import confirm, drop
 from verification.models import Attribution, Claim, ClaimEvent
-from verification.transitions import IllegalMove
+from verification.workflow.transitions import IllegalMove
 
 
 def test_it_drops_a_proposal_and_writes_no_claim_or_source(alice, known_sources):

@@ -3,7 +3,7 @@ only while a batch is being read), then confirm, edit or drop each proposal."""
 
 from tests.api.core_support import session_client
 from tests.intake.intake_support import ARTICLE, proposal
-from verification import intake
+from verification.intake import batches as intake
 from verification.models import Claim, IntakeBatch
 
 

@@ -3,7 +3,7 @@ source, matched through aliases (Cyrillic included) or proposed as new."""
 
 import pytest
 
-from verification import intake
+from verification.intake import batches as intake
 from verification.models import IntakeBatch, Proposal
 
 

@@ -4,7 +4,7 @@ with a score; below the threshold a new source is proposed, with its kind."""
 import pytest
 
 from sources.models import SourceAlias
-from verification.intake_matching import SourceMatcher
+from verification.intake.matching import SourceMatcher
 
 
 @pytest.fixture

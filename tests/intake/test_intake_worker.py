@@ -5,7 +5,7 @@ import pytest
 
 from tests.intake.intake_support import ARTICLE
 from tests.worker import wait_for
-from verification import intake
+from verification.intake import batches as intake
 from verification.models import IntakeBatch
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

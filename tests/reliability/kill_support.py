@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.utils import timezone
 
 from sources.models import Source
-from verification import transitions
-from verification.actions import AttributionInput, ClaimInput, create_claim
+from verification.workflow import transitions
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 from verification.models import ClaimEvent
 
 

@@ -15,13 +15,13 @@ from django.db.models import Count, Sum
 from django.test import Client
 
 from sources.models import Source, SourceEvent, SourceGrade
-from verification import evidence as evidence_actions
-from verification import transitions
+from verification.evidence import writes as evidence_actions
+from verification.workflow import transitions
 from verification.api.keys import create_key
 from verification.models import (ApiKey, Appearance, Assessment, Claim, ClaimEvent, CustodyEvent, Evidence,
                                  Notification, StoredFile, WebhookDelivery, WebhookEndpoint, WebhookEvent)
 from verification.models.intake import IntakeBatch, Proposal
-from verification.webhooks import new_secret
+from verification.webhooks.delivery import new_secret
 
 ROLES = ["anonymous", "read_key", "revoked_key", "no_role", "fact_checker", "editor", "admin"]
 SESSION_USER = {"no_role": "carol", "fact_checker": "alice", "editor": "erin", "admin": "adam"}
@@ -128,7 +128,7 @@ _counter = [0]
 
 
 def _new_claim(source: Source) -> Claim:
-    from verification.actions import AttributionInput, ClaimInput, create_claim
+    from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
     _counter[0] += 1
     return create_claim(None, ClaimInput(text=f"Matrix claim {_counter[0]}: the bridge was closed on Monday.",

@@ -115,7 +115,7 @@ def _setup() -> dict:
     from django.contrib.auth.models import Group, User
 
     from sources.roles import FACT_CHECKERS, ensure_roles
-    from verification.actions import ClaimInput, create_claim
+    from verification.workflow.claims import ClaimInput, create_claim
     from verification.api.keys import create_key
 
     ensure_roles()

@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
-from verification import evidence, transitions
+from verification.evidence import writes as evidence
+from verification.workflow import transitions
 from verification.management.commands._backup import sha256_file
 from verification.models import Claim, ClaimEvent, StoredFile
 

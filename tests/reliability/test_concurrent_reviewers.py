@@ -24,7 +24,7 @@ from django.test import Client
 from sources.roles import EDITORS, FACT_CHECKERS, ensure_roles
 from tests.reliability.replay import assert_history_replays
 from tests.reliability.services import postgres_only
-from verification import transitions
+from verification.workflow import transitions
 from verification.api.keys import create_key
 from verification.models import Claim, ClaimEvent
 

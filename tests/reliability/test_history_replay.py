@@ -1,5 +1,5 @@
 """History completeness, as a property: random sequences of legal and illegal
-calls to verification.transitions, by every persona, with current, stale and
+calls to verification.workflow.transitions, by every persona, with current, stale and
 missing versions. After every step:
 
 - a refused call (IllegalMove, NotAllowed, StaleVersion, ValidationError)
@@ -25,8 +25,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from tests.conftest import make_user
 from tests.reliability.replay import assert_history_replays
-from verification import transitions
-from verification.actions import ClaimInput, PreconditionFailed, create_claim, edit_claim
+from verification.workflow import transitions
+from verification.workflow.claims import ClaimInput, create_claim, edit_claim
 from verification.models import Claim, ClaimEvent, Verdict
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 MAX_EXAMPLES = 50
 STEPS = 20
 PERSONAS = ["alice", "bob", "erin", "frank", "adam", "carol"]
-REFUSALS = (transitions.TransitionError, ValidationError, PreconditionFailed)
+REFUSALS = (transitions.Refused, ValidationError)
 TRACKED = ("version", "state", "lease_owner_id", "verdict", "pending_assessment_id", "published_assessment_id")
 
 versions = st.sampled_from(["current", "current", "stale", "none"])

@@ -26,10 +26,11 @@ from tests.reliability.kill_support import SlowReceiver
 from tests.reliability.replay import assert_history_replays
 from tests.reliability.services import producer_on, wait_until
 from tests.worker import CeleryWorker
-from verification import evidence, transitions
-from verification.actions import ClaimInput, create_claim
+from verification.evidence import writes as evidence
+from verification.workflow import transitions
+from verification.workflow.claims import ClaimInput, create_claim
 from verification.models import Claim, ClaimEvent, Evidence, WebhookDelivery, WebhookEndpoint
-from verification.webhooks import new_secret
+from verification.webhooks.delivery import new_secret
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

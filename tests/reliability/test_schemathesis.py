@@ -35,7 +35,7 @@ from verification.api.keys import create_key
 from sources.models import Source
 from verification.models import Claim, Evidence, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from verification.models.intake import IntakeBatch, Proposal
-from verification.webhooks import new_secret
+from verification.webhooks.delivery import new_secret
 
 pytestmark = pytest.mark.django_db
 

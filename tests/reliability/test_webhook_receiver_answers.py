@@ -14,8 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from verification import webhooks
-from verification.webhooks import ERROR_CHARS, deliver_webhook, new_secret
+from verification.webhooks import delivery as webhooks
+from verification.tasks import deliver_webhook
+from verification.webhooks.delivery import ERROR_CHARS, new_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +69,9 @@ def hostile():
 
 @pytest.mark.parametrize("path", sorted(HOSTILE))
 def test_it_never_counts_a_hostile_answer_as_delivered_and_keeps_only_a_short_note(path, hostile, settings,
-                                                                                  monkeypatch):
+                                                                                  sent_tasks):
     settings.WEBHOOK_TIMEOUT_SECONDS = 2
-    retries = []
-    monkeypatch.setattr(webhooks, "_schedule", lambda delivery_id, delay: retries.append(delivery_id))
+    retries = sent_tasks
     endpoint = WebhookEndpoint.objects.create(url=hostile + path, secret=new_secret())
     event = WebhookEvent(type="claim.published", payload={"type": "claim.published", "data": {"id": 1}})
     event.save()
@@ -85,5 +85,5 @@ def test_it_never_counts_a_hostile_answer_as_delivered_and_keeps_only_a_short_no
     assert delivery.delivered_at is None and delivery.next_attempt_at is not None
     assert 0 < len(delivery.last_error) <= ERROR_CHARS
     assert "<script>" not in delivery.last_error
-    assert retries == [delivery.pk]
+    assert [(name, args) for name, args, _ in retries] == [("verification.tasks.deliver_webhook", [delivery.pk])]
     assert took < settings.WEBHOOK_TIMEOUT_SECONDS + 3, f"{path} held the worker for {took:.1f}s"

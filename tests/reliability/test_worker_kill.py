@@ -42,7 +42,7 @@ from tests.reliability.replay import assert_history_replays
 from tests.reliability.services import filesystem_broker, producer_on, restore_unacked, wait_until
 from tests.worker import CeleryWorker
 from verification.models import Claim, ClaimEvent, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from verification.webhooks import new_secret
+from verification.webhooks.delivery import new_secret
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ class Broker:
             restore_unacked(self.url, VISIBILITY)
 
     def beat(self, final: bool = False) -> None:
-        from sources.tasks import refresh_track_records
+        from verification.tasks import refresh_track_records
         from verification.tasks import escalate_overdue, expire_leases, reconcile
 
         reconcile.delay()  # every minute in production

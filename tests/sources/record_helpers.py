@@ -1,7 +1,7 @@
 """Helpers for the track-record tests (plain functions, not fixtures)."""
 
-from verification import transitions
-from verification.actions import AttributionInput, ClaimInput, create_claim
+from verification.workflow import transitions
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
 
 def publish(text, attributions, reviewer, editor, verdict, confidence=0.7, first_made_at=None, tags=()):

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from sources.credibility import (
+from sources.credibility.core import (
     INFORMATION_CREDIBILITY, RELIABILITY_GRADES, Attribution, EvidenceItem, SourceGraph, SourceNode,
     beta_cdf, beta_ppf, corroboration, decay_weight, independent_groups, suggest_credibility, track_record,
     verdict_truth,
 )
-from sources.credibility_prior import (
+from sources.credibility.prior import (
     ClaimIndex, PriorBlend, brier, expected_calibration_error, fit_blend, reliability_diagram, suggested_prior,
 )
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from sources.actions import grade_source
 from sources.models import SourceEvent, SourceGrade
 from verification.models import WebhookEndpoint, WebhookEvent
-from verification.transitions import NotAllowed
+from verification.workflow.transitions import NotAllowed
 
 
 @pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 
 from sources.graph import load_graph
 from sources.models import Conflict, ConflictParty, SourceRelation
-from verification.actions import AttributionInput, ClaimInput, create_claim
-from verification.suggestions import suggest_for_claim
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
+from verification.credibility.suggestions import suggest_for_claim
 
 pytestmark = pytest.mark.django_db
 

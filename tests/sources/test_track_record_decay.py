@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from sources.models import TrackRecord
-from sources.track_records import recompute_for_claim
+from verification.credibility.track_records import recompute_for_claim
 from tests.sources.record_helpers import publish
 
 pytestmark = pytest.mark.django_db

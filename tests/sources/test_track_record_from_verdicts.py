@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from sources.models import TrackRecord
-from sources.track_records import NOTE, recompute_for_claim
+from verification.credibility.track_records import NOTE, recompute_for_claim
 from tests.sources.record_helpers import publish
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_it_gives_up_quietly_on_a_claim_that_is_gone(db):
 
 
 def test_it_uses_the_latest_published_verdict_after_a_correction(settings, make_source, alice, bob, erin):
-    from verification import transitions
+    from verification.workflow import transitions
 
     settings.TRACK_RECORD_HALF_LIFE_DAYS = 0
     budanov = make_source("Kyrylo Budanov")

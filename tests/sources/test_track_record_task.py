@@ -4,7 +4,7 @@ and publishing a verdict runs it through a real worker."""
 import pytest
 
 from sources.models import TrackRecord
-from sources.tasks import recompute_track_records_for_claim
+from verification.tasks import recompute_track_records_for_claim
 from tests.sources.record_helpers import publish
 from tests.worker import wait_for
 

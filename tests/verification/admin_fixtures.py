@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sources.models import TrackRecord
-from verification import outbox, transitions
+from verification.webhooks import outbox
+from verification.workflow import transitions
 from verification.models import (
     ApiKey, CalibrationSnapshot, Claim, IntakeBatch, Notification, Proposal, Snapshot, StoredFile, WebhookEndpoint,
     WorkerHeartbeat,

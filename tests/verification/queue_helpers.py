@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, Evidence
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Assessment, Claim, ClaimEvent, CustodyEvent
 
 INLINES = ["attributions", "appearances", "evidence", "assessments", "events"]
@@ -44,7 +44,7 @@ def test_it_edits_text_through_edit_claim_and_never_the_state(admin_client, adam
 
 @pytest.mark.django_db
 def test_it_refuses_an_edit_made_on_an_old_copy(admin_client, erin, make_claim):
-    from verification.actions import edit_claim
+    from verification.workflow.claims import edit_claim
 
     claim = make_claim()
     stale = claim_form(claim, text="My edit.")

@@ -15,7 +15,7 @@ from django.db import connection
 
 from sources.roles import FACT_CHECKERS, ensure_roles
 from tests.services import require_postgres
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, ClaimEvent
 
 REVIEWERS = 16

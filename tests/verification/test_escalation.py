@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import fresh, kinds, last_event, published
-from verification import deadlines, transitions
-from verification.actions import edit_claim
+from verification.workflow import deadlines
+from verification.workflow import transitions
+from verification.workflow.claims import edit_claim
 from verification.models import Claim, Notification
-from verification.queue_tasks import escalate_overdue
+from verification.tasks import escalate_overdue
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from verification.extraction import (
+from verification.intake.extraction import (
     ExtractionError, extract_claims, guess_source_kind, normalise_name,
 )
 

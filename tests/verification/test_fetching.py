@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from verification.fetching import (
+from verification.evidence.fetching import (
     FetchFailed,
     FetchPolicy,
     FetchTooLarge,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import expire_now, fresh, kinds, last_event
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, Notification
 
 pytestmark = pytest.mark.django_db

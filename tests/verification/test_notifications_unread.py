@@ -2,9 +2,9 @@
 
 import pytest
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Notification
-from verification.notify import mark_read, unread_count
+from verification.workflow.notifications import mark_read, unread_count
 
 pytestmark = pytest.mark.django_db
 

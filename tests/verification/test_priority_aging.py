@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from sources.models import Conflict, ConflictParty
 from tests.verification.queue_helpers import fresh, kinds, last_event
-from verification import deadlines, transitions
-from verification.actions import edit_claim
+from verification.workflow import deadlines
+from verification.workflow import transitions
+from verification.workflow.claims import edit_claim
 from verification.models import Claim
-from verification.queue_tasks import age_priorities
+from verification.tasks import age_priorities
 
 NEUTRAL = {"waited_hours": 0, "sla_used": 0, "reach": 0, "views": 0, "sensitivity": 0}
 

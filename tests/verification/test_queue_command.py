@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.verification.queue_helpers import assessed
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from tests.verification.queue_helpers import add_evidence, expire_now, fresh, kinds, published
 from tests.worker import wait_for
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, Notification
-from verification.queue_tasks import escalate_overdue, expire_leases
+from verification.tasks import escalate_overdue, expire_leases
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

@@ -6,18 +6,21 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import add_evidence, expire_now, fresh, kinds, published
-from verification import deadlines, transitions
+from verification.workflow import transitions
 from verification.models import Claim, Evidence, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from verification.queue_tasks import reconcile
+from verification.tasks import reconcile
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    calls = []
-    monkeypatch.setattr(deadlines, "send_task", lambda name, args: calls.append((name, args)))
-    return calls
+def sent(sent_tasks):
+    return sent_tasks
+
+
+def calls(sent):
+    """(task name, args) of each task the reconciler sent."""
+    return [(name, args) for name, args, _ in sent]
 
 
 def ago(seconds):
@@ -39,7 +42,7 @@ def test_it_resends_webhook_deliveries_left_pending_past_their_time(sent, settin
     delivery(timezone.now() + timedelta(hours=1))  # a retry scheduled for later
     counts = reconcile()
     assert counts["deliveries"] == 1
-    assert sent == [("verification.tasks.deliver_webhook", [lost.pk])]
+    assert calls(sent) == [("verification.tasks.deliver_webhook", [lost.pk])]
 
 
 def test_it_resends_evidence_captures_that_never_ran(sent, make_claim, settings):
@@ -50,7 +53,7 @@ def test_it_resends_evidence_captures_that_never_ran(sent, make_claim, settings)
     add_evidence(claim, capture_status=Evidence.Capture.PENDING)  # just added
     Evidence.objects.filter(pk=add_evidence(claim, capture_status=Evidence.Capture.CAPTURED).pk).update(added_at=ago(600))
     assert reconcile()["captures"] == 1
-    assert sent == [("verification.tasks.capture_evidence", [stuck.pk])]
+    assert calls(sent) == [("verification.tasks.capture_evidence", [stuck.pk])]
 
 
 def test_it_resends_the_re_review_of_evidence_newer_than_the_published_verdict(sent, alice, erin, make_claim, settings):
@@ -63,7 +66,7 @@ def test_it_resends_the_re_review_of_evidence_newer_than_the_published_verdict(s
     lost = add_evidence(claim, title="Arrived after publication")
     Evidence.objects.filter(pk=lost.pk).update(added_at=ago(600))
     assert reconcile()["rereviews"] == 1
-    assert sent == [("verification.tasks.rereview_claim", [claim.pk, lost.pk])]
+    assert calls(sent) == [("verification.tasks.rereview_claim", [claim.pk, lost.pk])]
 
 
 def test_it_returns_expired_leases_and_is_harmless_to_run_twice(sent, alice, make_claim):
@@ -73,17 +76,15 @@ def test_it_returns_expired_leases_and_is_harmless_to_run_twice(sent, alice, mak
     assert reconcile() == {"leases": 1, "deliveries": 0, "captures": 0, "rereviews": 0, "intake_batches": 0}
     assert reconcile() == {"leases": 0, "deliveries": 0, "captures": 0, "rereviews": 0, "intake_batches": 0}
     assert fresh(claim).state == Claim.State.QUEUED and kinds(claim).count("expired") == 1
-    assert sent == []
+    assert calls(sent) == []
 
 
-def test_it_sends_by_task_name_with_an_expiry_so_duplicates_do_not_pile_up(monkeypatch, settings):
-    from celery import current_app
-
-    calls = []
-    monkeypatch.setattr(current_app, "send_task", lambda name, **kw: calls.append((name, kw)))
+def test_it_sends_by_task_name_with_an_expiry_so_duplicates_do_not_pile_up(sent_tasks, settings):
+    settings.RECONCILE_GRACE_SECONDS = 60
     settings.RECONCILE_SECONDS = 45
-    deadlines.send_task("verification.tasks.deliver_webhook", [7])
-    assert calls == [("verification.tasks.deliver_webhook", {"args": [7], "expires": 45})]
+    lost = delivery(ago(300))
+    reconcile()
+    assert sent_tasks == [("verification.tasks.deliver_webhook", [lost.pk], {"expires": 45})]
 
 
 def test_it_waits_for_a_capture_retry_that_is_scheduled_before_resending_it(sent, make_claim, settings):
@@ -98,7 +99,7 @@ def test_it_waits_for_a_capture_retry_that_is_scheduled_before_resending_it(sent
         failure = CustodyEvent.objects.create(evidence=evidence, action="capture_failed", detail={"retry_in_seconds": 600})
         CustodyEvent.objects.filter(pk=failure.pk).update(created_at=ago(failed_ago))
     assert reconcile()["captures"] == 1
-    assert sent == [("verification.tasks.capture_evidence", [overdue.pk])]
+    assert calls(sent) == [("verification.tasks.capture_evidence", [overdue.pk])]
 
 
 def test_it_resends_intake_batches_no_worker_ever_took(sent, alice, settings):
@@ -111,4 +112,4 @@ def test_it_resends_intake_batches_no_worker_ever_took(sent, alice, settings):
     running = IntakeBatch.objects.create(created_by=alice, text="Taken.", status=IntakeBatch.Status.RUNNING)
     IntakeBatch.objects.filter(pk=running.pk).update(created_at=ago(600))  # acks_late redelivers a running one
     assert reconcile()["intake_batches"] == 1
-    assert sent == [("verification.tasks.run_intake_batch", [lost.pk])]
+    assert calls(sent) == [("verification.tasks.run_intake_batch", [lost.pk])]

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.verification.queue_helpers import add_evidence, fresh, kinds, last_event, published
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, Notification
-from verification.queue_tasks import rereview_claim
+from verification.tasks import rereview_claim
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ that a later publication revised or confirmed, cached per reviewer."""
 
 import pytest
 
-from sources.tasks import recompute_calibration
-from verification import transitions
-from verification.calibration import judged_assessments
+from verification.tasks import recompute_calibration
+from verification.workflow import transitions
+from verification.credibility.calibration import judged_assessments
 from verification.models import CalibrationSnapshot
 
 pytestmark = pytest.mark.django_db

@@ -125,7 +125,7 @@ def test_it_loads_another_folder(tmp_path):
 
 @pytest.mark.django_db
 def test_it_does_not_bring_back_a_merged_record(adam, seeded):
-    from sources.actions import merge_sources
+    from verification.workflow.source_merge import merge_sources
 
     hur = Source.objects.get(name="HUR (Main Directorate of Intelligence)")
     mod = Source.objects.get(name="Ministry of Defence of Ukraine")

@@ -4,7 +4,7 @@ party to the war and not confirmed by the Pentagon, is not 'confirmed'."""
 import pytest
 
 from verification.models import Claim, Evidence
-from verification.suggestions import suggest_for_claim
+from verification.credibility.suggestions import suggest_for_claim
 
 pytestmark = pytest.mark.django_db
 

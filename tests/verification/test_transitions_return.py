@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.verification.queue_helpers import assessed, fresh, kinds, last_event, published
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, Notification
 
 pytestmark = pytest.mark.django_db

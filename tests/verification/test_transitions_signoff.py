@@ -3,7 +3,7 @@
 import pytest
 
 from tests.verification.queue_helpers import assessed, fresh, kinds, last_event
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, Notification
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.models import Claim, ClaimEvent
 
 

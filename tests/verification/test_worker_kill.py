@@ -18,7 +18,7 @@ from django.utils import timezone
 from tests.services import require_redis
 from tests.worker import CeleryWorker, wait_for
 from verification.models import Claim, ClaimEvent
-from verification.queue_tasks import escalate_overdue, expire_leases
+from verification.tasks import escalate_overdue, expire_leases
 
 LEASED = 120  # enough that the scan is still running when the first claim is done
 OVERDUE = 20

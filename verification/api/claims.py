@@ -6,7 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from verification.actions import AttributionInput, ClaimInput, PreconditionFailed, create_claim, edit_claim
+from verification.workflow.errors import StaleVersion
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, edit_claim
 from verification.api.auth import acting_user, has_scope, request_key, require_perm
 from verification.api.base import ApiView, not_found
 from verification.api.conditional import etag_for, expected_version, none_match
@@ -19,7 +20,7 @@ from verification.api.serializers import (
     ClaimPatchSerializer,
     ClaimSerializer,
 )
-from verification.claimreview import build_claimreview
+from verification.workflow.claimreview import build_claimreview
 from verification.models import Attribution, Claim, ClaimEvent
 
 IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
@@ -124,17 +125,10 @@ class ClaimDetailView(ApiView):
                           errors={"non_field_errors": ["No fields to change."]})
         try:
             edit_claim(acting_user(request), pk, expected, serializer.validated_data)
-        except PreconditionFailed as exc:
-            raise Problem(412, str(exc), current_version=exc.current_version, **last_change(pk)) from None
+        except StaleVersion as exc:  # If-Match names a version that is gone: 412, not the 409 of other actions
+            raise Problem(412, str(exc), current_version=exc.current_version, changed_by=exc.changed_by,
+                          change=exc.change) from None
         return claim_response(request, pk)
-
-
-def last_change(claim_id: int) -> dict:
-    """Who made the latest change and what it was, for 409/412 bodies."""
-    event = ClaimEvent.objects.filter(claim_id=claim_id).select_related("actor").order_by("-id").first()
-    if event is None:
-        return {"changed_by": None, "change": None}
-    return {"changed_by": event.actor.get_username() if event.actor else "the system", "change": event.kind}
 
 
 class ClaimReviewView(ApiView):

@@ -21,8 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.views import set_rollback
 
-from verification.actions import PreconditionFailed
-from verification.transitions import StaleVersion, TransitionError
+from verification.workflow.errors import Refused, StaleVersion
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +124,8 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
     if isinstance(exc, StaleVersion):
         return problem(409, str(exc), code=exc.code, title="Someone changed this claim", instance=instance,
                        current_version=exc.current_version, changed_by=exc.changed_by, change=exc.change)
-    if isinstance(exc, TransitionError):
+    if isinstance(exc, Refused):
         return problem(exc.http_status, str(exc), code=exc.code, instance=instance)
-    if isinstance(exc, PreconditionFailed):
-        return problem(412, str(exc), instance=instance, current_version=exc.current_version,
-                       changed_by=getattr(exc, "changed_by", None), change=getattr(exc, "change", None))
     if isinstance(exc, exceptions.ValidationError):
         return _validation_problem(flatten_errors(exc.detail), instance)
     if isinstance(exc, DjangoValidationError):

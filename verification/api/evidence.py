@@ -15,7 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from sources.models import Source
-from verification import evidence as intake
+from verification.evidence import writes as evidence_writes
 from verification.api.auth import acting_user, scopes_of
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
@@ -131,7 +131,7 @@ def evidence_queryset(claim_id: int):
 
 
 def output(items: list[Evidence], request, many: bool = True):
-    context = {"show_people": "review" in scopes_of(request), "related": intake.related_map(items)}
+    context = {"show_people": "review" in scopes_of(request), "related": evidence_writes.related_map(items)}
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]
 
@@ -175,12 +175,12 @@ def _add(actor, claim_id: int, data: dict) -> Evidence:
               "provided_by": data["provided_by"]}
     try:
         if data.get("file"):
-            return intake.add_evidence_file(actor, claim_id, data["file"], kind=data.get("kind"),
+            return evidence_writes.add_evidence_file(actor, claim_id, data["file"], kind=data.get("kind"),
                                             notes=data["notes"], **common)
         if data.get("url"):
-            return intake.add_evidence_url(actor, claim_id, data["url"], kind=data.get("kind", Evidence.Kind.ARTICLE),
+            return evidence_writes.add_evidence_url(actor, claim_id, data["url"], kind=data.get("kind", Evidence.Kind.ARTICLE),
                                            notes=data["notes"], **common)
-        return intake.add_evidence_note(actor, claim_id, data["notes"],
+        return evidence_writes.add_evidence_note(actor, claim_id, data["notes"],
                                         kind=data.get("kind", Evidence.Kind.TESTIMONY), **common)
-    except intake.EvidenceRefused as exc:
+    except evidence_writes.EvidenceRefused as exc:
         raise Problem(exc.http_status, str(exc), code=exc.code, **exc.detail) from None

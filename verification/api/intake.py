@@ -2,7 +2,7 @@
 
 POST /intake answers 202 at once with the batch's id; a worker reads the
 article, and GET /intake/{id} shows its progress and, once done, the proposals.
-Writes go through verification.intake and verification.intake_review, as the
+Writes go through verification.intake.batches and verification.intake.review, as the
 desk's pages do.
 """
 
@@ -11,11 +11,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from verification import intake, intake_review
+from verification.intake import batches as intake
+from verification.intake import review as intake_review
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
-from verification.intake_input import IntakeRefused
+from verification.intake.articles import IntakeRefused
 from verification.models import AttributionRole, IntakeBatch, Proposal
 
 TAGS = ["intake"]

@@ -2,13 +2,13 @@
 a transition function, and the claim's detail as output.
 
 Every body carries the ``version`` the caller read; a stale one answers 409
-naming what changed and who changed it (see verification.transitions).
+naming what changed and who changed it (see verification.workflow.transitions).
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from verification import transitions
+from verification.workflow import transitions
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.claims import claim_response

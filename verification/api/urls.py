@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sources import api as source_views
+from verification.api import sources as source_views
 from verification.api import claims as claim_views
 from verification.api import evidence as evidence_views
 from verification.api import exports as export_views

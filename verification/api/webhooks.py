@@ -11,13 +11,13 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from verification import webhooks
+from verification.webhooks import delivery as webhooks
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
 from verification.api.pagination import CappedCursorPagination, ordering_parameter
 from verification.models import WebhookDelivery, WebhookEndpoint
-from verification.outbox import EVENT_TYPES
+from verification.webhooks.outbox import EVENT_TYPES
 
 TAGS = ["webhooks"]
 LIST_PARAMETERS = [ordering_parameter(CappedCursorPagination.orderings)]  # newest first by default

@@ -8,7 +8,7 @@ from django.db.models import Q
 class CalibrationSnapshot(models.Model):
     """How well one reviewer's stated confidence matched how their published verdicts held up.
 
-    Written only by verification.calibration.recompute; one row per reviewer who
+    Written only by verification.credibility.calibration.recompute; one row per reviewer who
     has at least one verdict that was later revised or confirmed.
     """
 

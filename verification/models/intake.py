@@ -1,9 +1,9 @@
 """Intake: an article pasted or linked, and the claims proposed from it for review.
 
-A batch is one article; a worker turns it into proposals (verification.intake).
+A batch is one article; a worker turns it into proposals (verification.intake.batches).
 Nothing reaches the queue until a person confirms a proposal, which creates a
 claim (or, for a linked duplicate, adds to an existing one) through
-verification.actions.
+verification.workflow.claims.
 """
 
 from django.conf import settings

@@ -4,8 +4,8 @@ its context and can be included in any page, or swapped in by HTMX."""
 from django import template
 from django.db.models import Prefetch
 
-from verification.evidence import related_map
-from verification.evidence_views import CREDIBILITY
+from verification.evidence.writes import related_map
+from verification.desk.evidence import CREDIBILITY
 from verification.models import CustodyEvent, Evidence, Snapshot
 
 register = template.Library()

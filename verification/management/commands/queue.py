@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from verification.models import Claim
-from verification.transitions import TAKEABLE
+from verification.workflow.transitions import TAKEABLE
 
 
 def _ago(delta) -> str:

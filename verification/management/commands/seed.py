@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from sources.roles import ADMINS, EDITORS, FACT_CHECKERS
-from verification.seeding import SeedInvalid, load_seeds
+from verification.seeding.loader import SeedInvalid, load_seeds
 
 DEMO_PASSWORD = "claimdesk-demo"  # development only: printed, and never created when DEBUG is off
 DEMO_USERS = [("factchecker", FACT_CHECKERS), ("factchecker2", FACT_CHECKERS), ("editor", EDITORS), ("admin", ADMINS)]

@@ -1,0 +1,256 @@
+"""Suggested prior: how likely a new claim is true before anyone checks it, and how to measure that.
+
+Pure Python, no Django, like `sources.credibility.core`. The product and the LIAR
+benchmark (`python -m bench.liar`) share `suggested_prior`, so the benchmark
+numbers describe what editors see.
+
+The prior blends, in log-odds, three kinds of track record: the source's own,
+its affiliations' (party, parent organisation, ...), and the verdicts of the
+most similar previously checked claims (a small BM25 index). The few blend
+weights are fitted by `fit_logistic` on data the prior is not judged on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from sources.credibility.core import TrackRecord
+
+# --- Claim similarity (BM25) ---
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by for from has have he her his i if in is it its of on or our "
+    "she that the their them there they this to was we were what when which who will with you".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens without stopwords; a trailing plural 's' is dropped so 'tax'/'taxes' meet."""
+    tokens = []
+    for token in _TOKEN.findall(text.lower()):
+        if token in _STOPWORDS or len(token) < 2:
+            continue
+        tokens.append(token[:-1] if len(token) > 4 and token.endswith("s") and not token.endswith("ss") else token)
+    return tokens
+
+
+class ClaimIndex:
+    """BM25 over checked claims, each stored with its truth value."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75, max_df_share: float = 0.05):
+        self.k1, self.b = k1, b
+        # Terms in more than this share of claims (and in hundreds of them) carry little idf but
+        # dominate run time, so queries skip them; small collections keep every term.
+        self.max_df_share = max_df_share
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        self.lengths: list[int] = []
+        self.outcomes: list[float] = []
+
+    def add(self, text: str, truth: float) -> int:
+        doc = len(self.outcomes)
+        counts: dict[str, int] = {}
+        tokens = tokenize(text)
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+        for token, tf in counts.items():
+            self.postings.setdefault(token, []).append((doc, tf))
+        self.lengths.append(len(tokens))
+        self.outcomes.append(truth)
+        return doc
+
+    def similar(self, text: str, k: int = 20, exclude: int | None = None) -> list[tuple[float, float]]:
+        """(truth value, BM25 score) of the k best-matching claims, best first."""
+        n = len(self.outcomes)
+        if not n:
+            return []
+        avg_len = sum(self.lengths) / n or 1.0
+        scores: dict[int, float] = {}
+        for token in set(tokenize(text)):
+            postings = self.postings.get(token, ())
+            df = len(postings)
+            if not df or df > max(self.max_df_share * n, 200):
+                continue
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            for doc, tf in postings:
+                norm = self.k1 * (1.0 - self.b + self.b * self.lengths[doc] / avg_len)
+                scores[doc] = scores.get(doc, 0.0) + idf * tf * (self.k1 + 1.0) / (tf + norm)
+        scores.pop(exclude, None)
+        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        return [(self.outcomes[doc], score) for doc, score in best]
+# --- Suggested prior: a log-odds blend of track records ---
+
+# Product defaults, rounded from the LIAR fit (python -m bench.liar prints the fitted ones).
+# Unlisted affiliation kinds fall back to "affiliation".
+DEFAULT_WEIGHTS = {"source": 0.5, "affiliation": 0.45, "similar": 0.95}
+_SIMILAR_PSEUDO_SCORE = 5.0  # shrinks a few weak matches towards the centre
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+@dataclass(frozen=True)
+class PriorBlend:
+    """P(true) = sigmoid(bias + sum of weight * (logit(input mean) - logit(centre))).
+
+    `centre` is the rate the track records were shrunk towards, so an input with no
+    history (or a missing one) adds nothing rather than pulling towards 0.5.
+    """
+
+    centre: float = 0.5
+    bias: float = 0.0
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def weight(self, name: str) -> float:
+        return self.weights.get(name, self.weights.get("affiliation", 0.0))
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        return sigmoid(self.bias + sum(self.weight(name) * value for name, value in features.items()))
+
+
+def prior_features(
+    source_record: TrackRecord | None,
+    affiliation_records: Mapping[str, TrackRecord | Sequence[TrackRecord]],
+    similar_claim_outcomes: Sequence[tuple[float, float]],
+    centre: float = 0.5,
+) -> dict[str, float]:
+    """Log-odds of each input relative to `centre`; several records of one kind are averaged."""
+    shift = logit(centre)
+    features = {}
+    if source_record is not None:
+        features["source"] = logit(source_record.mean) - shift
+    for kind, records in affiliation_records.items():
+        records = [records] if isinstance(records, TrackRecord) else list(records)
+        if records:
+            features[kind] = sum(logit(r.mean) for r in records) / len(records) - shift
+    if similar_claim_outcomes:
+        total = sum(score for _, score in similar_claim_outcomes) + _SIMILAR_PSEUDO_SCORE
+        truth = sum(t * score for t, score in similar_claim_outcomes) + _SIMILAR_PSEUDO_SCORE * centre
+        features["similar"] = logit(truth / total) - shift
+    return features
+
+
+def suggested_prior(
+    source_record: TrackRecord | None,
+    affiliation_records: Mapping[str, TrackRecord | Sequence[TrackRecord]],
+    similar_claim_outcomes: Sequence[tuple[float, float]],
+    blend: PriorBlend = PriorBlend(),
+) -> float:
+    """Probability that a new claim is true, before checking, from the records around it.
+
+    `similar_claim_outcomes` are (truth value, similarity score) pairs, e.g. from `ClaimIndex.similar`.
+    """
+    return blend.probability(prior_features(source_record, affiliation_records, similar_claim_outcomes, blend.centre))
+
+
+def fit_blend(feature_rows: Sequence[Mapping[str, float]], outcomes: Sequence[float],
+              centre: float, l2: float = 1.0) -> PriorBlend:
+    """Fit the blend's bias and weights by L2-penalised logistic regression (Newton's method).
+
+    Only fit on data the blend will not be judged on: the benchmark uses cross-fitted TRAIN rows.
+    """
+    names = sorted({name for row in feature_rows for name in row})
+    rows = [[1.0] + [row.get(name, 0.0) for name in names] for row in feature_rows]
+    coef = [0.0] * (len(names) + 1)
+    for _ in range(50):
+        step = _newton_step(rows, outcomes, coef, l2)
+        coef = [c - s for c, s in zip(coef, step)]
+        if max(map(abs, step)) < 1e-9:
+            break
+    return PriorBlend(centre=centre, bias=coef[0], weights=dict(zip(names, coef[1:])))
+
+
+def _newton_step(rows, outcomes, coef, l2) -> list[float]:
+    """Solve H step = gradient for the penalised log-loss (the bias is not penalised)."""
+    d = len(coef)
+    grad = [l2 * c if i else 0.0 for i, c in enumerate(coef)]
+    hess = [[l2 if (i == j and i) else 0.0 for j in range(d)] for i in range(d)]
+    for x, y in zip(rows, outcomes):
+        p = sigmoid(sum(c * v for c, v in zip(coef, x)))
+        s = max(p * (1.0 - p), 1e-9)
+        for i in range(d):
+            grad[i] += (p - y) * x[i]
+            row = hess[i]
+            for j in range(i, d):
+                row[j] += s * x[i] * x[j]
+    for i in range(d):
+        for j in range(i):
+            hess[i][j] = hess[j][i]
+    hess[0][0] += 1e-9  # keeps a one-class fixture solvable
+    return _solve(hess, grad)
+
+
+def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
+    """Gauss-Jordan elimination with partial pivoting; the systems here are a few rows."""
+    n = len(rhs)
+    a = [row[:] + [b] for row, b in zip(matrix, rhs)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        a[col], a[pivot] = a[pivot], a[col]
+        if abs(a[col][col]) < 1e-300:
+            raise ArithmeticError("singular system in the blend fit; add L2 or drop a constant feature")
+        for r in range(n):
+            if r != col and a[r][col]:
+                factor = a[r][col] / a[col][col]
+                a[r] = [v - factor * w for v, w in zip(a[r], a[col])]
+    return [a[i][n] / a[i][i] for i in range(n)]
+
+
+# --- Calibration ---
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    lo: float
+    hi: float
+    count: int
+    mean_predicted: float | None  # None for an empty bin
+    observed: float | None
+
+
+def _checked_pairs(pairs: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    pairs = [(float(p), float(y)) for p, y in pairs]
+    if not pairs:
+        raise ValueError("Calibration needs at least one (probability, outcome) pair")
+    for p, y in pairs:
+        if not (0.0 <= p <= 1.0 and 0.0 <= y <= 1.0):
+            raise ValueError(f"Probabilities and outcomes must be in [0, 1], got ({p}, {y})")
+    return pairs
+
+
+def brier(pairs: Iterable[tuple[float, float]]) -> float:
+    """Mean squared error of (predicted probability, outcome) pairs."""
+    pairs = _checked_pairs(pairs)
+    return sum((p - y) ** 2 for p, y in pairs) / len(pairs)
+
+
+def reliability_diagram(pairs: Iterable[tuple[float, float]], bins: int = 10) -> list[CalibrationBin]:
+    """Equal-width bins over [0, 1]; p == 1.0 falls into the last bin."""
+    pairs = _checked_pairs(pairs)
+    members: list[list[tuple[float, float]]] = [[] for _ in range(bins)]
+    for p, y in pairs:
+        members[min(int(p * bins), bins - 1)].append((p, y))
+    result = []
+    for i, items in enumerate(members):
+        n = len(items)
+        result.append(CalibrationBin(
+            lo=i / bins, hi=(i + 1) / bins, count=n,
+            mean_predicted=sum(p for p, _ in items) / n if n else None,
+            observed=sum(y for _, y in items) / n if n else None,
+        ))
+    return result
+
+
+def expected_calibration_error(pairs: Iterable[tuple[float, float]], bins: int = 10) -> float:
+    """Count-weighted mean gap between predicted and observed frequency over the bins."""
+    diagram = reliability_diagram(pairs, bins)
+    total = sum(b.count for b in diagram)
+    return sum(b.count * abs(b.mean_predicted - b.observed) for b in diagram if b.count) / total

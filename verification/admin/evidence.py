@@ -1,0 +1,140 @@
+"""Admin for evidence and its custody. Evidence added or re-judged here goes
+through verification.evidence.writes like any other intake (custody rows, claim
+history, webhook); stored bytes, snapshots and custody are history, read-only."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from sources.admiralty import CREDIBILITY_MEANING, credibility_help
+from verification.evidence import writes as evidence_writes
+from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
+from verification.models import CustodyEvent, Evidence, Snapshot, StoredFile
+
+CREDIBILITY_CHOICES = [("", "—")] + [(grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()]
+
+
+class EvidenceForm(forms.ModelForm):
+    credibility = forms.TypedChoiceField(choices=CREDIBILITY_CHOICES, coerce=int, empty_value=None, required=False,
+                                         help_text=credibility_help(), label="Information credibility")
+
+    class Meta:
+        model = Evidence
+        formfield_callback = https_urls
+        fields = ["kind", "title", "url", "provided_by", "stance", "credibility", "notes"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            fixed = [name for name in ("kind", "url") if name in self.changed_data]
+            if fixed:
+                raise ValidationError(f"The {' and '.join(fixed)} of an item cannot change once added (its custody "
+                                      "starts there); add a new item instead.")
+        elif not (data.get("url") or data.get("notes")):
+            raise ValidationError("Give a URL or describe the item in the notes (files are uploaded on the claim page).")
+        return data
+
+
+def save_evidence_form(form, actor, claim_id: int) -> Evidence:
+    """Through verification.evidence.writes, so custody, the claim's history and the
+    evidence.added webhook are written as for any other evidence_writes."""
+    data = form.cleaned_data
+    if form.instance.pk is None:
+        common = {"kind": data["kind"], "title": data["title"], "stance": data["stance"],
+                  "credibility": data["credibility"], "provided_by": data["provided_by"]}
+        if data.get("url"):
+            return evidence_writes.add_evidence_url(actor, claim_id, data["url"], notes=data.get("notes", ""), **common)
+        return evidence_writes.add_evidence_note(actor, claim_id, data["notes"], **common)
+    evidence = form.instance
+    if "stance" in form.changed_data:
+        evidence_writes.set_stance(actor, evidence.pk, data["stance"], note="Changed in the admin.")
+    if "credibility" in form.changed_data:
+        evidence_writes.set_credibility(actor, evidence.pk, data["credibility"], note="Changed in the admin.")
+    described = [name for name in ("title", "notes", "provided_by") if name in form.changed_data]
+    if described:
+        Evidence.objects.filter(pk=evidence.pk).update(**{name: data[name] for name in described})
+    evidence.refresh_from_db()
+    return evidence
+
+
+class EvidenceFormSet(forms.BaseInlineFormSet):
+    actor = None  # set by the claim admin before saving
+
+    def save_new(self, form, commit=True):
+        return save_evidence_form(form, self.actor, self.instance.pk)
+
+    def save_existing(self, form, obj, commit=True):
+        return save_evidence_form(form, self.actor, self.instance.pk)
+
+
+class EvidenceInline(StackedInline):
+    model = Evidence
+    form = EvidenceForm
+    formset = EvidenceFormSet
+    fields = ["kind", "title", "url", "provided_by", "stance", "credibility", "notes", "sha256", "capture_status",
+              "added_by", "added_at"]
+    readonly_fields = ["sha256", "capture_status", "added_by", "added_at"]
+    autocomplete_fields = ["provided_by"]
+    show_change_link = True
+    can_delete = False  # evidence is withdrawn by re-judging it, never deleted: custody must stay whole
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provided_by", "added_by")
+
+
+class CustodyInline(AppendOnlyInline):
+    model = CustodyEvent
+    fields = ["created_at", "action", "actor", "sha256", "detail"]
+    verbose_name_plural = "chain of custody"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class SnapshotInline(AppendOnlyInline):
+    model = Snapshot
+    fields = ["captured_at", "requested_url", "final_url", "status_code", "backend", "stored_file"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(Admin):
+    form = EvidenceForm
+    list_display = ["title", "kind", "claim", "stance", "credibility", "provided_by", "capture_status", "added_at"]
+    list_select_related = ["claim", "provided_by"]
+    list_filter = ["kind", "stance", "credibility", "capture_status"]
+    search_fields = ["title", "url", "notes", "sha256", "claim__text"]
+    autocomplete_fields = ["provided_by"]
+    readonly_fields = ["claim", "stored_file", "sha256", "capture_status", "capture_error", "capture_attempts",
+                       "added_by", "added_at"]
+    fields = ["claim", "kind", "title", "url", "provided_by", "stance", "credibility", "notes", "stored_file", "sha256",
+              "capture_status", "capture_error", "capture_attempts", "added_by", "added_at"]
+    inlines = [SnapshotInline, CustodyInline]
+
+    def has_add_permission(self, request):
+        return False  # evidence belongs to a claim: add it on the claim's page
+
+    def save_model(self, request, obj, form, change):
+        save_evidence_form(form, request.user, obj.claim_id)
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(AppendOnlyAdmin):
+    list_display = ["sha256", "size", "content_type", "original_name", "integrity_ok", "last_verified_at", "created_at"]
+    list_filter = ["integrity_ok", "content_type"]
+    search_fields = ["sha256", "original_name"]
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(AppendOnlyAdmin):
+    list_display = ["captured_at", "evidence", "final_url", "status_code", "backend"]
+    list_select_related = ["evidence"]
+    search_fields = ["requested_url", "final_url"]
+
+
+@admin.register(CustodyEvent)
+class CustodyEventAdmin(AppendOnlyAdmin):
+    list_display = ["created_at", "evidence", "action", "actor", "sha256"]
+    list_select_related = ["evidence", "actor"]
+    list_filter = ["action"]
+    search_fields = ["evidence__title", "sha256"]

@@ -1,0 +1,213 @@
+"""The claim page: everything a reviewer needs on one screen, and the forms
+that assess, sign off, return, reopen and edit it.
+
+Every form carries the claim version the user saw. When someone else changed
+the claim meanwhile, the transition or the edit raises StaleVersion; the page then says who changed what and shows the form
+again with the user's input, now based on the current version, so nothing
+typed is lost and a second submit is a deliberate choice.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from verification.workflow import transitions
+from verification.workflow.claims import edit_claim
+from verification.desk.charts import attribution_chain
+from verification.desk.forms import (
+    AssessmentForm, ClaimEditForm, ReopenForm, ReturnForm, SignOffForm, VersionForm, reviewers,
+)
+from verification.models import Claim, ClaimEvent
+from verification.desk.base import add_validation_errors, desk_view, page_number, report_error, window
+from verification.credibility.suggestions import suggest_for_claim
+
+State = Claim.State
+STALE = transitions.StaleVersion
+# A user's own lease extension or added evidence does not conflict with the
+# form they have open in another part of the same page.
+OWN_HARMLESS = {ClaimEvent.Kind.EXTENDED, ClaimEvent.Kind.EVIDENCE}
+HISTORY_PAGE = 50
+
+
+def load_claim(pk: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related("lease_owner", "created_by", "pending_assessment__reviewer",
+                                     "published_assessment__reviewer"), pk=pk)
+
+
+def capabilities(user, claim: Claim) -> dict:
+    """What this user may do to this claim now; the template shows only these forms."""
+    holds = claim.state == State.IN_REVIEW and claim.lease_owner_id == user.pk
+    pending = claim.pending_assessment
+    can_signoff = user.has_perm("verification.signoff_claim")
+    return {
+        "holds": holds,
+        "can_assess": holds and user.has_perm("verification.review_claim"),
+        "can_signoff": claim.state == State.AWAITING_SIGNOFF and can_signoff and pending and pending.reviewer_id != user.pk,
+        "own_pending": claim.state == State.AWAITING_SIGNOFF and pending is not None and pending.reviewer_id == user.pk,
+        "can_release": claim.state == State.IN_REVIEW and (holds or user.has_perm("verification.assign_claim")),
+        "can_assign": claim.state in (*transitions.TAKEABLE, State.IN_REVIEW) and user.has_perm("verification.assign_claim"),
+        "can_reopen": claim.state == State.PUBLISHED and user.has_perm("verification.reopen_claim"),
+        "can_edit": user.has_perm("verification.change_claim"),
+        "can_add_evidence": user.has_perm("verification.add_evidence"),
+    }
+
+
+def default_forms(claim: Claim) -> dict:
+    v = {"version": claim.version}
+    return {
+        "assess": AssessmentForm(initial=v), "signoff": SignOffForm(initial=v), "return": ReturnForm(initial=v),
+        "reopen": ReopenForm(initial=v), "version": VersionForm(initial=v),
+        "edit": ClaimEditForm(initial={**v, "text": claim.text, "priority": claim.priority}),
+    }
+
+
+def claim_context(request, claim: Claim, forms: dict | None = None, conflict: dict | None = None) -> dict:
+    attributions = list(claim.attributions.select_related("source__parent", "relays__source", "appeared_in"))
+    can = capabilities(request.user, claim)
+    history = window(claim.events.select_related("actor").order_by("-created_at", "-id"),
+                     page_number(request, "history"), per_page=HISTORY_PAGE)
+    return {
+        "claim": claim, "can": can, "forms": {**default_forms(claim), **(forms or {})}, "conflict": conflict,
+        "attributions": attributions, "chain_svg": attribution_chain(attributions),
+        "appearances": list(claim.appearances.select_related("outlet")[:50]),
+        "tags": list(claim.tags.all()), "history": history,
+        "assignees": list(reviewers()[:200]) if can["can_assign"] else [],
+        "suggestion": suggest_for_claim(claim, attributions),  # shown beside the decision, never applied
+    }
+
+
+@desk_view
+def claim_page(request, pk: int):
+    claim = load_claim(pk)
+    return render(request, "verification/claim.html", claim_context(request, claim))
+
+
+def render_claim(request, pk: int, forms=None, conflict=None, status=200):
+    claim = load_claim(pk)
+    return render(request, "verification/claim.html", claim_context(request, claim, forms, conflict), status=status)
+
+
+# --- Conflicts ------------------------------------------------------------------
+
+def changes_since(claim_id: int, version: int) -> list[ClaimEvent]:
+    return list(ClaimEvent.objects.filter(claim_id=claim_id, version__gt=version)
+                .select_related("actor").order_by("version", "id")[:10])
+
+
+def own_harmless_version(claim_id: int, version: int, user) -> int | None:
+    """The current version if every change since ``version`` was the user's own
+    lease extension or evidence; None if anyone else changed anything."""
+    events = changes_since(claim_id, version)
+    if events and all(e.actor_id == user.pk and e.kind in OWN_HARMLESS for e in events):
+        return events[-1].version
+    return None
+
+
+def describe(event: ClaimEvent) -> str:
+    who = event.actor.get_username() if event.actor else "the system"
+    what = {"edited": "edited", "taken": "took", "released": "released", "extended": "extended the lease on",
+            "expired": "(lease expired on)", "reassigned": "reassigned", "assessed": "assessed",
+            "published": "signed off", "returned": "returned", "reopened": "reopened",
+            "escalated": "escalated", "priority": "changed the priority of", "evidence": "added evidence to"}
+    sentence = f"{who} {what.get(event.kind, event.kind)} this claim at {event.created_at:%H:%M:%S}"
+    fields = [name for name in (event.changes or {}) if isinstance(event.changes.get(name), dict)]
+    if event.kind == "edited" and fields:
+        parts = [f"{name}: “{event.changes[name].get('from')}” → “{event.changes[name].get('to')}”" for name in fields]
+        sentence += " (" + "; ".join(parts) + ")"
+    if event.from_state and event.to_state and event.from_state != event.to_state:
+        sentence += f" — now {State(event.to_state).label.lower()}"
+    return sentence + "."
+
+
+def conflict_response(request, pk: int, key: str, form_class, seen_version: int):
+    """Re-show the page with the user's input, rebased on the current version."""
+    claim = load_claim(pk)
+    data = request.POST.copy()
+    data["version"] = str(claim.version)
+    conflict = {"key": key, "seen": seen_version, "current": claim.version,
+                "changes": [describe(e) for e in changes_since(pk, seen_version)]}
+    context = claim_context(request, claim, {key: form_class(data)}, conflict)
+    return render(request, "verification/claim.html", context, status=409)
+
+
+def handle(request, pk: int, key: str, form_class, do, success: str):
+    """Validate ``form_class``, run ``do(cleaned, version)`` (which may return a
+    message to show instead of ``success``), and turn each refusal into a
+    message or a conflict notice with the input kept."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render_claim(request, pk, {key: form}, status=400)
+    version = form.cleaned_data["version"]
+    try:
+        try:
+            said = do(form.cleaned_data, version)
+        except STALE:
+            rebased = own_harmless_version(pk, version, request.user)
+            if rebased is None:
+                raise
+            said = do(form.cleaned_data, rebased)
+    except STALE:
+        return conflict_response(request, pk, key, form_class, version)
+    except ValidationError as exc:
+        add_validation_errors(form, exc)
+        return render_claim(request, pk, {key: form}, status=400)
+    except transitions.Refused as exc:
+        report_error(request, exc)
+        return render_claim(request, pk, {key: form}, status=exc.http_status)
+    messages.success(request, said or success)
+    return redirect("desk-claim", pk=pk)
+
+
+# --- The forms' endpoints -------------------------------------------------------------
+
+@require_POST
+@desk_view
+def assess(request, pk: int):
+    def do(data, version):
+        transitions.assess(request.user, pk, verdict=data["verdict"], confidence=data["confidence"],
+                           rationale=data["rationale"], credibility=data["credibility"], expected_version=version)
+
+    return handle(request, pk, "assess", AssessmentForm, do, "Assessment saved. It now waits for an editor's sign-off.")
+
+
+@require_POST
+@desk_view
+def sign_off(request, pk: int):
+    def do(data, version):
+        transitions.sign_off(request.user, pk, expected_version=version, note=data["note"])
+
+    return handle(request, pk, "signoff", SignOffForm, do, "Signed off: the verdict is published.")
+
+
+@require_POST
+@desk_view
+def return_for_changes(request, pk: int):
+    def do(data, version):
+        transitions.return_for_changes(request.user, pk, data["comment"], expected_version=version)
+
+    return handle(request, pk, "return", ReturnForm, do, "Returned to the reviewer with your comment.")
+
+
+@require_POST
+@desk_view
+def reopen(request, pk: int):
+    def do(data, version):
+        transitions.reopen(request.user, pk, data["reason"], expected_version=version)
+
+    return handle(request, pk, "reopen", ReopenForm, do, "Reopened: the claim is back in the queue; its verdict stays public.")
+
+
+@require_POST
+@desk_view
+def edit(request, pk: int):
+    def do(data, version):
+        current = Claim.objects.values("text", "priority").get(pk=pk)
+        changes = {k: data[k] for k in ("text", "priority") if data[k] != current[k]}
+        if not changes:
+            return "Nothing to save: the claim already says that."
+        edit_claim(request.user, pk, version, changes)  # the version check is inside its UPDATE
+        return None
+
+    return handle(request, pk, "edit", ClaimEditForm, do, "Claim saved.")

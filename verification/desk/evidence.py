@@ -1,0 +1,203 @@
+"""The desk's evidence panel: add a URL, a file or a note, change stance and
+credibility, re-capture, and download stored bytes (each download is written
+to the custody log).
+
+Every form posts to a plain view that calls verification/evidence.py, the
+same functions the API calls. With HTMX the view answers the refreshed panel
+(templates/verification/_evidence_panel.html); without it, it redirects back
+to the claim page with a message, so the panel works with JavaScript off.
+"""
+
+import base64
+import mimetypes
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from verification.evidence import writes as evidence_writes
+from verification.models import Claim, Evidence, Snapshot
+from verification.desk.base import desk_view, report_error
+from verification.workflow.transitions import Refused
+
+PANEL = "verification/_evidence_panel.html"
+CREDIBILITY = [("", "—"), (1, "1 Confirmed"), (2, "2 Probably true"), (3, "3 Possibly true"),
+               (4, "4 Doubtful"), (5, "5 Improbable"), (6, "6 Cannot be judged")]
+
+
+class _Common(forms.Form):
+    title = forms.CharField(max_length=500, required=False)
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT)
+    credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
+
+
+class UrlForm(_Common):
+    url = forms.URLField(max_length=2000, assume_scheme="https")
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.ARTICLE)
+
+
+class FileForm(_Common):
+    file = forms.FileField()
+    kind = forms.ChoiceField(choices=[("", "From the file")] + Evidence.Kind.choices, required=False)
+
+
+class NoteForm(_Common):
+    notes = forms.CharField(widget=forms.Textarea)
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.TESTIMONY)
+
+
+class StanceForm(forms.Form):
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+
+
+class CredibilityForm(forms.Form):
+    credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
+
+
+def _answer(request, claim_id: int, status: int = 200, errors: list[str] | None = None):
+    """HTMX gets the panel again; a plain form post goes back where it came from."""
+    if request.htmx:
+        claim = get_object_or_404(Claim, pk=claim_id)
+        return render(request, PANEL, {"claim": claim, "panel_errors": errors or []}, status=status)
+    for text in errors or []:
+        messages.error(request, text)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = ""
+    return redirect(target) if target else redirect("desk-claim", pk=claim_id)
+
+
+def _run(request, claim_id: int, form, do, success: str):
+    """Validate, call the action, and turn each refusal into words on the panel."""
+    if not form.is_valid():
+        errors = [f"{name}: {m}" if name != "__all__" else m for name, ms in form.errors.items() for m in ms]
+        return _answer(request, claim_id, 400, errors)
+    try:
+        do(form.cleaned_data)
+    except evidence_writes.EvidenceRefused as exc:
+        return _answer(request, claim_id, exc.http_status, [str(exc)])
+    except (ValidationError, Refused) as exc:
+        if not request.htmx:
+            report_error(request, exc)
+            return _answer(request, claim_id)
+        texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        return _answer(request, claim_id, getattr(exc, "http_status", 400), texts)
+    if not request.htmx:
+        messages.success(request, success)
+    return _answer(request, claim_id)
+
+
+def _common(data: dict) -> dict:
+    return {"title": data["title"], "stance": data["stance"], "credibility": data["credibility"]}
+
+
+@require_GET
+@desk_view
+def panel(request, pk: int):
+    claim = get_object_or_404(Claim, pk=pk)
+    return render(request, PANEL, {"claim": claim})
+
+
+@require_POST
+@desk_view
+def add_url(request, pk: int):
+    get_object_or_404(Claim, pk=pk)
+
+    def do(data):
+        evidence_writes.add_evidence_url(request.user, pk, data["url"], kind=data["kind"], **_common(data))
+
+    return _run(request, pk, UrlForm(request.POST), do, "URL added; a worker is capturing it now.")
+
+
+@require_POST
+@desk_view
+def add_file(request, pk: int):
+    get_object_or_404(Claim, pk=pk)
+
+    def do(data):
+        evidence_writes.add_evidence_file(request.user, pk, data["file"], kind=data["kind"] or None, **_common(data))
+
+    return _run(request, pk, FileForm(request.POST, request.FILES), do, "File added, hashed and stored.")
+
+
+@require_POST
+@desk_view
+def add_note(request, pk: int):
+    get_object_or_404(Claim, pk=pk)
+
+    def do(data):
+        evidence_writes.add_evidence_note(request.user, pk, data["notes"], kind=data["kind"], **_common(data))
+
+    return _run(request, pk, NoteForm(request.POST), do, "Note added as evidence.")
+
+
+@require_POST
+@desk_view
+def change_stance(request, pk: int):
+    evidence = get_object_or_404(Evidence, pk=pk)
+
+    def do(data):
+        evidence_writes.set_stance(request.user, pk, data["stance"])
+
+    return _run(request, evidence.claim_id, StanceForm(request.POST), do, "Stance changed.")
+
+
+@require_POST
+@desk_view
+def change_credibility(request, pk: int):
+    evidence = get_object_or_404(Evidence, pk=pk)
+
+    def do(data):
+        evidence_writes.set_credibility(request.user, pk, data["credibility"])
+
+    return _run(request, evidence.claim_id, CredibilityForm(request.POST), do, "Credibility changed.")
+
+
+@require_POST
+@desk_view
+def recapture(request, pk: int):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    return _run(request, evidence.claim_id, forms.Form(request.POST), lambda data: evidence_writes.recapture(request.user, pk),
+                "Capture requested again.")
+
+
+@require_GET
+@desk_view
+def download(request, pk: int):
+    """Serve the stored bytes as an attachment and log who took them.
+
+    ?snapshot=<id> picks one capture of a URL; without it, the uploaded file,
+    else the latest snapshot. Repr-Digest (RFC 9530) carries the SHA-256
+    recorded at intake, so the receiver can check the copy it got.
+    """
+    evidence = get_object_or_404(Evidence.objects.select_related("stored_file"), pk=pk)
+    snapshot = None
+    if request.GET.get("snapshot", "").isdigit():
+        snapshot = get_object_or_404(Snapshot.objects.select_related("stored_file"), pk=request.GET["snapshot"],
+                                     evidence=evidence)
+    elif evidence.stored_file is None:
+        snapshot = evidence.snapshots.select_related("stored_file").first()
+    stored = snapshot.stored_file if snapshot else evidence.stored_file
+    if stored is None:
+        raise Http404("This evidence has no stored file or snapshot to download.")
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing from storage; the integrity check will flag it.") from None
+    evidence_writes.record_download(request.user, evidence, stored, snapshot.pk if snapshot else None)
+    response = FileResponse(handle, as_attachment=True, filename=_filename(evidence, stored),
+                            content_type=stored.content_type or "application/octet-stream")
+    response["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(stored.sha256)).decode() + ":"
+    response["Content-Security-Policy"] = "sandbox"  # never render uploaded HTML as our page
+    return response
+
+
+def _filename(evidence: Evidence, stored) -> str:
+    if stored.original_name and "." in stored.original_name:
+        return stored.original_name
+    extension = mimetypes.guess_extension(stored.content_type or "") or ""
+    return f"evidence-{evidence.pk}-{stored.sha256[:12]}{extension}"

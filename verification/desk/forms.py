@@ -1,0 +1,165 @@
+"""Forms of the desk pages. They only parse and validate input; the writes
+happen in verification.workflow.transitions and verification.workflow.claims."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse_lazy
+
+from sources.models import Source, SourceAlias
+from sources.text import normalise_name
+from verification.models import AttributionRole, Claim, Verdict
+
+# The Admiralty code's information-credibility axis, shown where it is set.
+CREDIBILITY_CHOICES = [
+    ("", "Not graded"),
+    ("1", "1 – Confirmed by other sources"),
+    ("2", "2 – Probably true"),
+    ("3", "3 – Possibly true"),
+    ("4", "4 – Doubtful"),
+    ("5", "5 – Improbable"),
+    ("6", "6 – Truth cannot be judged"),
+]
+PRIORITY_BANDS = {"urgent": (90, 100), "high": (70, 89), "normal": (40, 69), "low": (0, 39)}
+
+
+class VersionForm(forms.Form):
+    """Every write carries the claim version the user was looking at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AssessmentForm(VersionForm):
+    verdict = forms.ChoiceField(choices=[("", "Choose a verdict…"), *Verdict.choices])
+    confidence = forms.FloatField(
+        min_value=0, max_value=1, initial=0.5,
+        widget=forms.NumberInput(attrs={"type": "range", "min": "0", "max": "1", "step": "0.05"}),
+        help_text="How sure you are of the verdict, from 0 (a guess) to 1 (certain).",
+    )
+    credibility = forms.TypedChoiceField(choices=CREDIBILITY_CHOICES, coerce=int, empty_value=None, required=False,
+                                         label="Information credibility")
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}),
+                                help_text="What readers see on the public page: the evidence and why it decides.")
+
+
+class SignOffForm(VersionForm):
+    note = forms.CharField(required=False, label="Note (optional)", widget=forms.TextInput)
+
+
+class ReturnForm(VersionForm):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What should change?")
+
+
+class ReopenForm(VersionForm):
+    reason = forms.CharField(widget=forms.TextInput, label="Why reopen?")
+
+
+class ClaimEditForm(VersionForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Claim text")
+    priority = forms.IntegerField(min_value=0, max_value=100, help_text="0 (low) to 100 (urgent).")
+
+
+def reviewers():
+    """Users who may hold claims (fact-checkers, editors), for assignment menus."""
+    return (get_user_model().objects.filter(is_active=True)
+            .filter(Q(groups__permissions__codename="review_claim") | Q(user_permissions__codename="review_claim"))
+            .distinct().order_by("username"))
+
+
+class QueueFilterForm(forms.Form):
+    TABS = [("unassigned", "Unassigned"), ("mine", "Mine"), ("overdue", "Overdue"),
+            ("signoff", "Awaiting my sign-off"), ("published", "Recently published"), ("all", "All")]
+
+    tab = forms.ChoiceField(choices=TABS, required=False, widget=forms.HiddenInput)
+    q = forms.CharField(required=False, label="Search claim text", max_length=200)
+    state = forms.ChoiceField(choices=[("", "Any state"), *Claim.State.choices], required=False)
+    verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False)
+    tag = forms.CharField(required=False, max_length=64)
+    source = forms.CharField(required=False, max_length=300, label="Source name")
+    priority = forms.ChoiceField(choices=[("", "Any priority"), *[(b, b.title()) for b in PRIORITY_BANDS]],
+                                 required=False)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("assign", "Assign"), ("release", "Release"), ("export_csv", "Export CSV"), ("export_json", "Export JSON")]
+    MAX = 200
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[], error_messages={"required": "Select at least one claim."})
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ModelChoiceField(queryset=None, required=False, label="Assign to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = reviewers()
+        self.fields["assignee"].empty_label = "Choose a reviewer…"
+        # Any integer id is accepted here; the transitions check each claim itself.
+        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(v, v) for v in raw if v.isdigit()]
+
+    def clean_ids(self):
+        return self.cleaned_data["ids"][: self.MAX]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose whom to assign the selected claims to.")
+        return data
+
+
+def find_source(name: str) -> Source:
+    """Resolve what a user typed to one live source: "#12", a name, or an alias."""
+    name = (name or "").strip()
+    if name.startswith("#") and name[1:].isdigit():
+        match = list(Source.objects.filter(pk=int(name[1:]), merged_into__isnull=True)[:1])
+    else:
+        match = list(Source.objects.filter(name__iexact=name, merged_into__isnull=True)[:3])
+        if not match:
+            ids = SourceAlias.objects.filter(normalised=normalise_name(name)).values("source_id")
+            match = list(Source.objects.filter(pk__in=ids, merged_into__isnull=True)[:3])
+    if not match:
+        raise ValidationError(f"No source called “{name}”. Pick one from the suggestions, or ask an admin to add it.")
+    if len(match) > 1:
+        options = ", ".join(f"#{s.pk} {s.name} ({s.country or 'no country'})" for s in match)
+        raise ValidationError(f"“{name}” matches several sources: {options}. Type the one you mean as #id.")
+    return match[0]
+
+
+def _source_input():
+    """A text input whose suggestions come from the server as the user types (HTMX)."""
+    return forms.TextInput(attrs={
+        "list": "source-suggestions", "autocomplete": "off", "hx-get": reverse_lazy("desk-source-suggest"),
+        "hx-trigger": "input changed delay:300ms", "hx-target": "#source-suggestions", "hx-swap": "innerHTML",
+    })
+
+
+class AttributionRowForm(forms.Form):
+    source = forms.CharField(required=False, max_length=300, label="Source", widget=_source_input())
+    role = forms.ChoiceField(choices=AttributionRole.choices, initial=AttributionRole.STATED)
+    quote = forms.CharField(required=False, label="Quote (optional)")
+    relays = forms.CharField(required=False, max_length=300, label="Relays (source it passes on)", widget=_source_input())
+
+    def clean_source(self):
+        value = self.cleaned_data["source"]
+        return find_source(value) if value.strip() else None
+
+    def clean_relays(self):
+        value = self.cleaned_data["relays"]
+        return find_source(value) if value.strip() else None
+
+
+AttributionFormSet = forms.formset_factory(AttributionRowForm, extra=3, max_num=20, absolute_max=20)
+
+
+class ClaimSubmitForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Claim",
+                           help_text="The checkable statement, in one or two sentences.")
+    tags = forms.CharField(required=False, help_text="Comma-separated, e.g. war, troops.")
+    priority = forms.IntegerField(min_value=0, max_value=100, initial=50, help_text="0 (low) to 100 (urgent).")
+    language = forms.CharField(max_length=16, initial="en")
+    appeared_url = forms.URLField(required=False, label="Where it appeared (article URL)", max_length=2000, assume_scheme="https")
+    evidence_url = forms.URLField(required=False, label="First evidence: URL", max_length=2000, assume_scheme="https")
+    evidence_note = forms.CharField(required=False, label="First evidence: note", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_tags(self):
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:20]

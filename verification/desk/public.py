@@ -1,0 +1,43 @@
+"""The public verdict page: readable without login, for claims with a published
+verdict only (a reopened claim keeps showing its last published verdict).
+
+It is the ``url`` that the API's status fields and the ClaimReview point to,
+and it embeds the same ClaimReview JSON-LD (verification.workflow.claimreview).
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from verification.workflow.claimreview import build_claimreview, jsonld_script
+from verification.models import Appearance, Attribution, Claim, ClaimEvent, Verdict
+
+
+def _label(verdict: str) -> str:
+    return Verdict(verdict).label if verdict in Verdict.values else verdict
+
+
+def corrections(claim: Claim) -> list[dict]:
+    """Each earlier published verdict, with when and why it was replaced."""
+    verdicts = list(claim.events.filter(kind=ClaimEvent.Kind.PUBLISHED).order_by("created_at", "id")
+                    .values("verdict", "confidence", "created_at", "note")[:50])
+    return [{"verdict": _label(row["verdict"]), "confidence": row["confidence"], "published": row["created_at"],
+             "replaced": later["created_at"], "note": later["note"]}
+            for row, later in zip(verdicts, verdicts[1:])]
+
+
+def public_claim(request, pk: int):
+    claim = get_object_or_404(
+        Claim.objects.exclude(published_assessment=None).select_related("published_assessment").prefetch_related(
+            # The same rows feed the page and the ClaimReview builder.
+            Prefetch("attributions", Attribution.objects.select_related("source", "relays__source")),
+            Prefetch("appearances", Appearance.objects.order_by("id"))),
+        pk=pk)
+    context = {
+        "claim": claim, "assessment": claim.published_assessment,
+        "attributions": list(claim.attributions.all()), "appearances": list(claim.appearances.all())[:20],
+        "evidence": list(claim.evidence.select_related("provided_by")[:100]),
+        "corrections": corrections(claim), "organisation": settings.ORGANISATION_NAME,
+        "jsonld": jsonld_script(build_claimreview(claim)),
+    }
+    return render(request, "verification/public_claim.html", context)

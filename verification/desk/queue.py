@@ -1,0 +1,183 @@
+"""The queue page: tabs, filters, search, "take next", and editors' bulk actions."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from sources.models import SourceAlias
+from sources.text import normalise_name
+from verification.workflow import transitions
+from verification.desk.forms import PRIORITY_BANDS, BulkForm, QueueFilterForm
+from verification.models import Attribution, Claim
+from verification.desk.base import bounded_count, desk_view, page_number, report_error, window
+from verification.status import status_fields
+
+State = Claim.State
+
+
+def tab_queryset(user, tab: str):
+    """Each tab is one indexed filter with its own natural order."""
+    claims = Claim.objects.all()
+    if tab == "mine":
+        return claims.filter(lease_owner=user, state=State.IN_REVIEW).order_by("lease_expires_at", "id")
+    if tab == "overdue":
+        return claims.filter(due_at__lt=timezone.now()).exclude(state=State.PUBLISHED).order_by("due_at", "id")
+    if tab == "signoff":
+        waiting = claims.filter(state=State.AWAITING_SIGNOFF)
+        if user.has_perm("verification.signoff_claim"):
+            return waiting.exclude(pending_assessment__reviewer=user).order_by("due_at", "id")
+        return waiting.filter(pending_assessment__reviewer=user).order_by("due_at", "id")
+    if tab == "published":
+        return claims.filter(state=State.PUBLISHED).order_by("-published_at", "-id")
+    if tab == "all":
+        return claims.order_by("-id")  # newest first, by primary key: no sort over the whole table
+    # Exactly the order of claim_queue_idx (and of take_next), so the page reads the index.
+    return claims.filter(state__in=transitions.TAKEABLE, lease_owner__isnull=True).order_by("-priority", "created_at")
+
+
+def apply_filters(claims, data: dict):
+    if data.get("q"):
+        claims = claims.filter(text__icontains=data["q"])
+    if data.get("state"):
+        claims = claims.filter(state=data["state"])
+    if data.get("verdict"):
+        claims = claims.filter(verdict=data["verdict"])
+    if data.get("tag"):
+        claims = claims.filter(tags__name=data["tag"].strip().lower())
+    if data.get("priority"):
+        low, high = PRIORITY_BANDS[data["priority"]]
+        claims = claims.filter(priority__gte=low, priority__lte=high)
+    if data.get("source"):
+        name = data["source"].strip()
+        aliases = SourceAlias.objects.filter(normalised=normalise_name(name)).values("source_id")
+        attributed = Attribution.objects.filter(claim=OuterRef("pk")).filter(
+            Q(source__name__icontains=name) | Q(source_id__in=aliases))
+        claims = claims.filter(Exists(attributed))
+    return claims
+
+
+def _tab_label(user, tab, label):
+    if tab == "signoff" and not user.has_perm("verification.signoff_claim"):
+        return "Awaiting sign-off (mine)"
+    return label
+
+
+@desk_view
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    tab = data.get("tab") or "unassigned"
+    claims = apply_filters(tab_queryset(request.user, tab), data)
+    claims = claims.select_related("lease_owner", "pending_assessment__reviewer").prefetch_related("tags")
+    page = window(claims, page_number(request))
+    context = {
+        "form": form, "tab": tab, "page": page, "now": timezone.now(),
+        "total": bounded_count(claims),
+        "tabs": [(key, _tab_label(request.user, key, label), bounded_count(tab_queryset(request.user, key)) if key != "all" else None)
+                 for key, label in QueueFilterForm.TABS],
+        "query": _query_without_page(request), "held": transitions.held_claim(request.user),
+        "can_bulk": request.user.has_perm("verification.assign_claim"),
+    }
+    if context["can_bulk"]:
+        context["bulk_form"] = BulkForm()
+    template = "verification/_queue_results.html" if request.htmx and request.htmx.target == "queue-results" else "verification/queue.html"
+    return render(request, template, context)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_POST
+@desk_view
+def take_next(request):
+    try:
+        claim = transitions.take_next(request.user)
+    except transitions.Refused as exc:
+        report_error(request, exc)
+        return redirect("desk-queue")
+    if claim is None:
+        messages.info(request, "Nothing is waiting in the queue. Well done.")
+        return redirect("desk-queue")
+    messages.success(request, f"Claim {claim.pk} is yours until {timezone.localtime(claim.lease_expires_at):%H:%M}.")
+    return redirect("desk-claim", pk=claim.pk)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) and target.startswith("/desk/"):
+        return redirect(target)
+    return redirect("desk-queue")
+
+
+@require_POST
+@desk_view
+def bulk(request):
+    """Assign, release or export the selected claims. Each claim goes through
+    its own transition, so one refused claim does not stop the others."""
+    if not request.user.has_perm("verification.assign_claim"):
+        raise PermissionDenied("Bulk actions are for editors.")
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request)
+    ids, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    if action.startswith("export_"):
+        return export(ids, action.removeprefix("export_"))
+    done, failed = [], []
+    for claim_id in ids:
+        try:
+            if action == "assign":
+                transitions.reassign(request.user, claim_id, form.cleaned_data["assignee"])
+            else:
+                transitions.release(request.user, claim_id)
+            done.append(claim_id)
+        except transitions.Refused as exc:
+            failed.append(f"claim {claim_id}: {exc}")
+    verb = f"Assigned to {form.cleaned_data['assignee']}" if action == "assign" else "Released"
+    if done:
+        messages.success(request, f"{verb}: {len(done)} claim{'s' if len(done) != 1 else ''} ({', '.join(map(str, done))}).")
+    for failure in failed:
+        messages.error(request, failure)
+    return _back(request)
+
+
+EXPORT_FIELDS = ["id", "text", "state", "verdict", "confidence", "priority", "due_at", "tags", "sources", "url"]
+
+
+def _export_rows(ids):
+    claims = (Claim.objects.filter(pk__in=ids).order_by("id").prefetch_related("tags", "attributions__source"))
+    for claim in claims:
+        row = status_fields(claim)
+        row.update(text=claim.text, priority=claim.priority,
+                   due_at=claim.due_at.isoformat() if claim.due_at else None,
+                   tags=[t.name for t in claim.tags.all()],
+                   sources=[f"{a.source.name} ({a.role})" for a in claim.attributions.all()])
+        yield {key: row[key] for key in EXPORT_FIELDS}
+
+
+def export(ids, kind: str) -> HttpResponse:
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    if kind == "json":
+        response = HttpResponse(json.dumps(list(_export_rows(ids)), indent=2, ensure_ascii=False),
+                                content_type="application/json")
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+        writer.writeheader()
+        for row in _export_rows(ids):
+            writer.writerow({**row, "tags": "; ".join(row["tags"]), "sources": "; ".join(row["sources"])})
+    response["Content-Disposition"] = f'attachment; filename="claims-{stamp}.{kind}"'
+    return response

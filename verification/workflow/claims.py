@@ -1,0 +1,143 @@
+"""Writes to a claim that are not workflow moves: creating it and editing its
+text or metadata. Same rules as transitions: validate, write with an event,
+announce after commit. Editing compares the version inside the UPDATE itself,
+so two writers can never both pass the check."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sources.models import Source
+from verification.webhooks import outbox
+from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Tag
+from verification.status import status_fields
+from verification.workflow.errors import require_permission, stale_version
+
+EDITABLE_FIELDS = ("text", "language", "first_made_at", "priority", "reach", "due_at")
+
+
+def priority_band(priority: int) -> str:
+    if priority >= 90:
+        return "urgent"
+    if priority >= 70:
+        return "high"
+    if priority >= 40:
+        return "normal"
+    return "low"
+
+
+def default_due_at(priority: int, start: datetime | None = None) -> datetime:
+    return (start or timezone.now()) + timedelta(hours=settings.SLA_HOURS[priority_band(priority)])
+
+
+@dataclass
+class AttributionInput:
+    source: Source
+    role: str
+    quote: str = ""
+    appeared_url: str = ""
+    appeared_in: Source | None = None
+    appeared_at: datetime | None = None
+    relays_source: Source | None = None  # the source whose attribution this one relays
+
+
+@dataclass
+class ClaimInput:
+    text: str
+    language: str = "en"
+    first_made_at: datetime | None = None
+    priority: int = 50
+    reach: int = 0
+    due_at: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    attributions: list[AttributionInput] = field(default_factory=list)
+    appearances: list[dict] = field(default_factory=list)
+
+
+def _validate_claim_input(data: ClaimInput) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (data.text or "").strip():
+        errors["text"] = ["A claim needs its statement: the text may not be empty."]
+    if not 0 <= data.priority <= 100:
+        errors["priority"] = ["Priority is a number from 0 (low) to 100 (urgent)."]
+    seen = set()
+    for index, item in enumerate(data.attributions):
+        if item.role not in AttributionRole.values:
+            errors.setdefault("attributions", []).append(
+                f"attributions[{index}].role: '{item.role}' is not a role; use one of {', '.join(AttributionRole.values)}.")
+        key = (item.source.pk, item.role)
+        if key in seen:
+            errors.setdefault("attributions", []).append(
+                f"attributions[{index}]: {item.source} is already attributed as '{item.role}' on this claim.")
+        seen.add(key)
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_claim(actor, data: ClaimInput) -> Claim:
+    """1. Validate; 2. write the claim, tags, attributions, appearances and a
+    'created' event in one transaction; 3. announce claim.created after commit."""
+    _validate_claim_input(data)
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            text=data.text.strip(), language=data.language, first_made_at=data.first_made_at, priority=data.priority,
+            reach=data.reach, due_at=data.due_at or default_due_at(data.priority), created_by=actor,
+        )
+        if data.tags:
+            tags = [Tag.objects.get_or_create(name=name.strip().lower())[0] for name in data.tags if name.strip()]
+            claim.tags.set(tags)
+        _add_attributions(claim, data.attributions)
+        for appearance in data.appearances:
+            Appearance.objects.create(claim=claim, **appearance)
+        ClaimEvent.objects.create(claim=claim, kind=ClaimEvent.Kind.CREATED, actor=actor, to_state=claim.state,
+                                  version=claim.version, changes={"text": claim.text})
+        outbox.emit("claim.created", status_fields(claim))
+    return claim
+
+
+def _add_attributions(claim: Claim, items: list[AttributionInput]) -> None:
+    created: dict[int, Attribution] = {}
+    for item in items:
+        relays = created.get(item.relays_source.pk) if item.relays_source else None
+        attribution = Attribution.objects.create(
+            claim=claim, source=item.source, role=item.role, quote=item.quote, appeared_url=item.appeared_url,
+            appeared_in=item.appeared_in, appeared_at=item.appeared_at, relays=relays,
+        )
+        created.setdefault(item.source.pk, attribution)
+
+
+def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note: str = "") -> Claim:
+    """Change editable fields if, and only if, the claim is still at ``expected_version``."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be edited here."] for name in sorted(unknown)})
+    if "text" in changes and not (changes["text"] or "").strip():
+        raise ValidationError({"text": ["A claim needs its statement: the text may not be empty."]})
+    require_permission(actor, "verification.change_claim", "edit a claim's text and metadata")
+    with transaction.atomic():
+        before = Claim.objects.filter(pk=claim_id).values(*EDITABLE_FIELDS).first()
+        if before is None:
+            raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        diff = {k: v for k, v in changes.items() if before[k] != v}
+        # The version test is part of the UPDATE: a concurrent writer's row
+        # makes this match nothing, and we report instead of overwriting.
+        updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            raise stale_version(Claim.objects.get(pk=claim_id), expected_version)
+        claim = Claim.objects.get(pk=claim_id)
+        ClaimEvent.objects.create(
+            claim=claim, kind=ClaimEvent.Kind.EDITED, actor=actor, from_state=claim.state, to_state=claim.state,
+            changes={k: {"from": _jsonable(before[k]), "to": _jsonable(v)} for k, v in diff.items()},
+            note=note, version=claim.version,
+        )
+    return claim
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, datetime) else value
