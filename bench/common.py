@@ -30,8 +30,15 @@ def bench_env() -> dict:
     env["CLAIMDESK_ALLOW_LOOPBACK_FETCH"] = "1"
     env["LOG_LEVEL"] = "WARNING"
     # Production mode: DEBUG would record every query, on our side only.
-    env.update({"DEBUG": "0", "SECRET_KEY": "bench-only-secret-" + "x" * 48, "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0"})
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-" + "x" * 48,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+        }
+    )
     return env
 
 
@@ -47,14 +54,23 @@ def ensure_database() -> str:
     try:
         import psycopg
 
-        with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                             dbname="postgres", autocommit=True, connect_timeout=3) as conn:
+        with psycopg.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=3,
+        ) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:
-        sys.exit(f"PostgreSQL is needed for the benchmarks and is not reachable at {parts.hostname}:{parts.port or 5432}: {exc}\n"
-                 "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL.")
+    except Exception as exc:  # noqa: BLE001 - any driver error: say how to start PostgreSQL
+        sys.exit(
+            "PostgreSQL is needed for the benchmarks and is not reachable at "
+            f"{parts.hostname}:{parts.port or 5432}: {exc}\n"
+            "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL."
+        )
     return url
 
 
@@ -68,7 +84,9 @@ def setup_django():
 
 
 def migrate():
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=bench_env(), check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=bench_env(), check=True
+    )
 
 
 def save_results(new: dict) -> dict:

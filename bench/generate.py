@@ -6,7 +6,7 @@ appearances and evidence, fast: PostgreSQL COPY, with a progress bar.
 
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tqdm import tqdm
 
@@ -16,57 +16,105 @@ CHUNK = 20_000
 STATES = ["queued"] * 6 + ["in_review", "awaiting_signoff", "published", "published", "reopened"]
 VERDICTS = ["confirmed", "likely_true", "unproven", "disputed", "misleading", "false"]
 ROLES = ["stated", "relayed", "released_material", "could_not_confirm", "denied", "opinion"]
-WORDS = ("troops border ministry said video camp deployed soldiers report confirmed spokesperson figures "
-         "election vaccine budget inflation harvest flood ceasefire drones missiles agency officials").split()
+WORDS = (
+    "troops border ministry said video camp deployed soldiers report confirmed spokesperson figures "
+    "election vaccine budget inflation harvest flood ceasefire drones missiles agency officials"
+).split()
 
 
 def _sources(cursor, count: int) -> list[int]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     existing = [row[0] for row in cursor.execute("SELECT id FROM sources_source ORDER BY id").fetchall()]
     needed = count - len(existing)
     if needed > 0:
-        with cursor.copy("COPY sources_source (name, kind, country, homepage, notes, reliability, created_at, updated_at) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY sources_source (name, kind, country, homepage, notes, reliability, created_at, updated_at) FROM STDIN"
+        ) as copy:
             for i in range(len(existing), count):
-                copy.write_row((f"Bench source {i}", random.choice(["person", "ministry", "media_outlet"]), "ZZ", "", "",
-                                random.choice("ABCDEF"), now, now))
+                copy.write_row(
+                    (
+                        f"Bench source {i}",
+                        random.choice(["person", "ministry", "media_outlet"]),
+                        "ZZ",
+                        "",
+                        "",
+                        random.choice("ABCDEF"),
+                        now,
+                        now,
+                    )
+                )
         existing = [row[0] for row in cursor.execute("SELECT id FROM sources_source ORDER BY id").fetchall()]
     return existing
 
 
 def _copy_claims(cursor, start: int, stop: int, now) -> None:
-    cols = ("text, language, state, verdict, confidence, priority, reach, view_count, due_at, version, created_at, updated_at, published_at")
+    cols = (
+        "text, language, state, verdict, confidence, priority, reach, view_count, due_at, version, "
+        "created_at, updated_at, published_at"
+    )
     with cursor.copy(f"COPY verification_claim ({cols}) FROM STDIN") as copy:
         for i in range(start, stop):
             state = random.choice(STATES)
             published = state in ("published", "reopened")
             created = now - timedelta(minutes=i % 100_000)
-            copy.write_row((f"Claim {i}: " + " ".join(random.choices(WORDS, k=12)), "en", state,
-                            random.choice(VERDICTS) if published else "", round(random.random(), 2) if published else None,
-                            random.randint(0, 100), random.randint(0, 10_000), 0, created + timedelta(hours=48), 1,
-                            created, created, created if published else None))
+            copy.write_row(
+                (
+                    f"Claim {i}: " + " ".join(random.choices(WORDS, k=12)),
+                    "en",
+                    state,
+                    random.choice(VERDICTS) if published else "",
+                    round(random.random(), 2) if published else None,
+                    random.randint(0, 100),
+                    random.randint(0, 10_000),
+                    0,
+                    created + timedelta(hours=48),
+                    1,
+                    created,
+                    created,
+                    created if published else None,
+                )
+            )
 
 
 def _copy_children(cursor, first_id: int, last_id: int, source_ids: list[int], now) -> None:
-    with cursor.copy("COPY verification_attribution (claim_id, source_id, role, quote, appeared_url, created_at) FROM STDIN") as copy:
+    with cursor.copy(
+        "COPY verification_attribution (claim_id, source_id, role, quote, appeared_url, created_at) FROM STDIN"
+    ) as copy:
         for claim_id in range(first_id, last_id + 1):
             for source_id, role in zip(random.sample(source_ids, 2), random.sample(ROLES, 2)):
                 copy.write_row((claim_id, source_id, role, "", "", now))
     with cursor.copy("COPY verification_appearance (claim_id, url, normalised_url, title) FROM STDIN") as copy:
         for claim_id in range(first_id, last_id + 1):
             copy.write_row((claim_id, f"https://news.example.org/a/{claim_id}", f"news.example.org/a/{claim_id}", ""))
-    cols = "claim_id, kind, title, url, normalised_url, sha256, stance, notes, capture_status, capture_error, capture_attempts, added_at"
+    cols = (
+        "claim_id, kind, title, url, normalised_url, sha256, stance, notes, capture_status, capture_error, "
+        "capture_attempts, added_at"
+    )
     with cursor.copy(f"COPY verification_evidence ({cols}) FROM STDIN") as copy:
         for claim_id in range(first_id, last_id + 1):
-            copy.write_row((claim_id, "article", f"Evidence for {claim_id}", f"https://docs.example.org/{claim_id}",
-                            f"docs.example.org/{claim_id}", "", random.choice(["supports", "refutes", "context"]), "",
-                            "not_requested", "", 0, now))
+            copy.write_row(
+                (
+                    claim_id,
+                    "article",
+                    f"Evidence for {claim_id}",
+                    f"https://docs.example.org/{claim_id}",
+                    f"docs.example.org/{claim_id}",
+                    "",
+                    random.choice(["supports", "refutes", "context"]),
+                    "",
+                    "not_requested",
+                    "",
+                    0,
+                    now,
+                )
+            )
 
 
 def grow_to(target: int, sources: int = 2_000) -> int:
     """Add claims until there are ``target``; returns how many were added."""
     from django.db import connection, transaction
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # the psycopg cursor, for COPY
         have = cursor.execute("SELECT count(*) FROM verification_claim").fetchone()[0]

@@ -70,7 +70,11 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from verification.intake.extraction import (
-    ExtractionError, ProposedAttribution, ProposedClaim, extract_claims, normalise_name,
+    ExtractionError,
+    ProposedAttribution,
+    ProposedClaim,
+    extract_claims,
+    normalise_name,
 )
 
 DEFAULT_STORIES = Path(__file__).with_name("intake_stories.json")
@@ -150,8 +154,7 @@ def _score_expected_source(counts: Counts, story_id: str, exp: dict, claim) -> N
         if claim.is_opinion == bool(exp.get("is_opinion")):
             counts.opinion_correct += 1
         else:
-            counts.misses.append(f"{story_id}: opinion should be {exp.get('is_opinion')}: "
-                                 f"{exp['fragment']!r}")
+            counts.misses.append(f"{story_id}: opinion should be {exp.get('is_opinion')}: {exp['fragment']!r}")
     if not exp.get("source"):
         return
     counts.expected_sources += 1
@@ -164,8 +167,7 @@ def _score_expected_source(counts: Counts, story_id: str, exp: dict, claim) -> N
     if any(a.role == exp["role"] for a in found):
         counts.roles_correct += 1
     else:
-        counts.misses.append(f"{story_id}: role for {exp['source']!r} should be {exp['role']}, "
-                             f"got {found[0].role}")
+        counts.misses.append(f"{story_id}: role for {exp['source']!r} should be {exp['role']}, got {found[0].role}")
 
 
 def _score_attributions(counts: Counts, story_id: str, claim, expectations: list[dict]) -> None:
@@ -200,9 +202,11 @@ def load_stories(path: Path) -> list[dict]:
 def _print_tables(rows: list[tuple[str, Counts]], total: Counts) -> None:
     print(f"{'story':<28} {'prop':>5} {'exp':>5} {'claims ok':>10} {'sources ok':>11} {'roles ok':>9}")
     for story_id, c in rows:
-        print(f"{story_id:<28} {c.proposed:>5} {c.expected:>5} "
-              f"{c.expected_matched:>5}/{c.expected:<4} {c.sources_found:>5}/{c.expected_sources:<5} "
-              f"{c.roles_correct:>4}/{c.sources_found:<4}")
+        print(
+            f"{story_id:<28} {c.proposed:>5} {c.expected:>5} "
+            f"{c.expected_matched:>5}/{c.expected:<4} {c.sources_found:>5}/{c.expected_sources:<5} "
+            f"{c.roles_correct:>4}/{c.sources_found:<4}"
+        )
     m = metrics(total)
     print()
     print(f"{'measure':<24} {'precision':>10} {'recall':>10}")
@@ -219,9 +223,11 @@ def _print_batches(batches: dict[str, Counts]) -> None:
     print(f"{'batch':<24} {'claims P/R':>13} {'attribs P/R':>13} {'roles':>6}")
     for name, c in batches.items():
         m = metrics(c)
-        print(f"{name:<24} {m['claim_precision']:>6.3f}/{m['claim_recall']:<6.3f} "
-              f"{m['attribution_precision']:>6.3f}/{m['attribution_recall']:<6.3f} "
-              f"{m['role_accuracy']:>6.3f}")
+        print(
+            f"{name:<24} {m['claim_precision']:>6.3f}/{m['claim_recall']:<6.3f} "
+            f"{m['attribution_precision']:>6.3f}/{m['attribution_recall']:<6.3f} "
+            f"{m['role_accuracy']:>6.3f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

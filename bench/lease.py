@@ -30,10 +30,15 @@ def _reset_queue(pool: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM verification_claimevent WHERE kind = 'taken'")
-        cursor.execute("UPDATE verification_claim SET state = 'published', lease_owner_id = NULL, lease_expires_at = NULL "
-                       "WHERE state IN ('queued', 'reopened', 'in_review')")
-        cursor.execute("UPDATE verification_claim SET state = 'queued' WHERE id IN "
-                       "(SELECT id FROM verification_claim ORDER BY id LIMIT %s)", [pool])
+        cursor.execute(
+            "UPDATE verification_claim SET state = 'published', lease_owner_id = NULL, lease_expires_at = NULL "
+            "WHERE state IN ('queued', 'reopened', 'in_review')"
+        )
+        cursor.execute(
+            "UPDATE verification_claim SET state = 'queued' WHERE id IN "
+            "(SELECT id FROM verification_claim ORDER BY id LIMIT %s)",
+            [pool],
+        )
         # Both loops start from the same clean table, not one bloated by the other's dead rows.
         cursor.execute("VACUUM ANALYZE verification_claim")
 
@@ -54,14 +59,15 @@ def _reviewers() -> list[int]:
 
 
 def _raw_worker(user_id: int, deadline: float, out) -> None:
-    import psycopg
-
     from urllib.parse import urlsplit
+
+    import psycopg
 
     parts = urlsplit(os.environ["DATABASE_URL"])
     taken = []
-    with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                         dbname=parts.path.lstrip("/")) as conn:
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres", dbname=parts.path.lstrip("/")
+    ) as conn:
         while time.monotonic() < deadline:
             with conn.transaction():
                 row = conn.execute(RAW_SELECT).fetchone()
@@ -140,15 +146,24 @@ def main() -> int:
     # Within a round no claim may be leased twice (nobody releases).
     double = sum(n - 1 for run in raw_taken + ours_taken for n in Counter(run).values() if n > 1)
     ratio = ours_rate / raw_rate if raw_rate else 0.0
-    print_table(f"Queue lease, {WORKERS} workers, {SECONDS}s each", [
-        ("loop", "leases/s", "leases"),
-        ("raw SQL SKIP LOCKED", f"{raw_rate:.0f}", sum(map(len, raw_taken))),
-        ("transitions.take_next", f"{ours_rate:.0f}", sum(map(len, ours_taken))),
-        ("ratio (target >= 0.50)", f"{ratio:.2f}", ""),
-        ("double leases (must be 0)", double, ""),
-    ])
-    save_results({"lease_ratio": round(ratio, 3), "double_leases": double,
-                  "lease_raw_per_s": round(raw_rate), "lease_ours_per_s": round(ours_rate)})
+    print_table(
+        f"Queue lease, {WORKERS} workers, {SECONDS}s each",
+        [
+            ("loop", "leases/s", "leases"),
+            ("raw SQL SKIP LOCKED", f"{raw_rate:.0f}", sum(map(len, raw_taken))),
+            ("transitions.take_next", f"{ours_rate:.0f}", sum(map(len, ours_taken))),
+            ("ratio (target >= 0.50)", f"{ratio:.2f}", ""),
+            ("double leases (must be 0)", double, ""),
+        ],
+    )
+    save_results(
+        {
+            "lease_ratio": round(ratio, 3),
+            "double_leases": double,
+            "lease_raw_per_s": round(raw_rate),
+            "lease_ours_per_s": round(ours_rate),
+        }
+    )
     return 1 if double else 0
 
 

@@ -20,12 +20,18 @@ import random
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sources.credibility.core import SourceGraph, SourceNode, TrackRecord, track_record
 from sources.credibility.prior import (
-    ClaimIndex, PriorBlend, brier, expected_calibration_error, fit_blend, prior_features, suggested_prior,
+    ClaimIndex,
+    PriorBlend,
+    brier,
+    expected_calibration_error,
+    fit_blend,
+    prior_features,
+    suggested_prior,
 )
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "liar"
@@ -34,7 +40,7 @@ LABELS = ("pants-fire", "false", "barely-true", "half-true", "mostly-true", "tru
 BINARY_TRUE = frozenset({"half-true", "mostly-true", "true"})  # the usual LIAR binary split
 WANG_2017_ACC6 = 0.274  # hybrid CNN, text + all metadata (credit history included), test set
 # LIAR rows carry no dates, so records use no decay and one reference time.
-REFERENCE_TIME = datetime(2017, 4, 23, tzinfo=timezone.utc)
+REFERENCE_TIME = datetime(2017, 4, 23, tzinfo=UTC)
 PRIOR_STRENGTH = 4.0  # pseudo-statements each record starts with, at the TRAIN base rate
 SIMILAR_CLAIMS = 60  # neighbours per claim; chosen on VALID (10/30/60/100/200 tried)
 FOLDS = 5
@@ -66,10 +72,17 @@ class Statement:
 
     def metadata(self) -> dict[str, tuple[str, ...]]:
         """Metadata values by kind; free text is normalised so 'a tweet' and 'A tweet.' meet."""
+
         def norm(value: str) -> tuple[str, ...]:
             value = " ".join(value.lower().replace(".", "").split())
             return (value,) if value else ()
-        return {"subject": self.subjects, "context": norm(self.context), "job": norm(self.job), "state": norm(self.state)}
+
+        return {
+            "subject": self.subjects,
+            "context": norm(self.context),
+            "job": norm(self.job),
+            "state": norm(self.state),
+        }
 
 
 def load_split(path: Path) -> list[Statement]:
@@ -80,10 +93,18 @@ def load_split(path: Path) -> list[Statement]:
             if len(row) != 14 or row[1] not in LABELS:
                 raise DataError(f"{path}:{line_no}: expected 14 tab-separated fields and a LIAR label; got {row[:2]}")
             # Deliberately no row[8:13]: the credit-history counts include this statement's label.
-            statements.append(Statement(
-                label=row[1], text=row[2], subjects=tuple(s for s in row[3].split(",") if s), speaker=row[4],
-                job=row[5], state=row[6], party=row[7] or "none", context=row[13],
-            ))
+            statements.append(
+                Statement(
+                    label=row[1],
+                    text=row[2],
+                    subjects=tuple(s for s in row[3].split(",") if s),
+                    speaker=row[4],
+                    job=row[5],
+                    state=row[6],
+                    party=row[7] or "none",
+                    context=row[13],
+                )
+            )
     return statements
 
 
@@ -135,8 +156,10 @@ def learn(statements: list[Statement], graph: SourceGraph) -> Knowledge:
 def prior_inputs(s: Statement, known: Knowledge, graph: SourceGraph):
     """The arguments `suggested_prior` takes for one statement: source, affiliation and similar-claim records."""
     keys = _group_keys(s, graph)
-    records = {kind: [known.records[kind][k] for k in keys[kind] if k in known.records.get(kind, {})]
-               for kind in ("affiliation", *METADATA_KINDS)}
+    records = {
+        kind: [known.records[kind][k] for k in keys[kind] if k in known.records.get(kind, {})]
+        for kind in ("affiliation", *METADATA_KINDS)
+    }
     source = known.records["source"].get(s.source_id)
     return source, records, known.index.similar(s.text, k=SIMILAR_CLAIMS)
 
@@ -167,7 +190,7 @@ def fit_six_way_cuts(probs: list[float], labels: list[str], bins: int = 100) -> 
     prefix = [[0] * (n + 1) for _ in LABELS]
     for c, label in enumerate(LABELS):
         for j in range(n):
-            prefix[c][j + 1] = prefix[c][j] + sum(lab == label for _, lab in pairs[edges[j]:edges[j + 1]])
+            prefix[c][j + 1] = prefix[c][j] + sum(lab == label for _, lab in pairs[edges[j] : edges[j + 1]])
     best, back = [prefix[0][:]], []
     for c in range(1, len(LABELS)):
         row, arg = [], []
@@ -221,12 +244,16 @@ def print_table(results: dict[str, dict], blend: PriorBlend) -> None:
     print(f"{'model':<16}{'speakers':<9}{'n':>6}{'acc2':>8}{'brier':>8}{'ece':>8}{'acc6':>8}")
     for name, parts in results.items():
         for part, m in parts.items():
-            print(f"{name:<16}{part:<9}{m['n']:>6}{_fmt(m['acc2']):>8}{_fmt(m['brier'], 4):>8}"
-                  f"{_fmt(m['ece']):>8}{_fmt(m['acc6']):>8}")
+            print(
+                f"{name:<16}{part:<9}{m['n']:>6}{_fmt(m['acc2']):>8}{_fmt(m['brier'], 4):>8}"
+                f"{_fmt(m['ece']):>8}{_fmt(m['acc6']):>8}"
+            )
     weights = ", ".join(f"{k} {v:+.2f}" for k, v in sorted(blend.weights.items()))
     print(f"blend fitted on cross-fitted TRAIN: bias {blend.bias:+.2f}, {weights}; centre {blend.centre:.3f}")
-    print(f"six-way for comparison: Wang 2017 reports {WANG_2017_ACC6} on TEST "
-          "(hybrid CNN, text + all metadata including the leaky credit history).")
+    print(
+        f"six-way for comparison: Wang 2017 reports {WANG_2017_ACC6} on TEST "
+        "(hybrid CNN, text + all metadata including the leaky credit history)."
+    )
 
 
 def load_all(data_dir: Path) -> dict[str, list[Statement]]:
@@ -262,11 +289,20 @@ def run(data_dir: Path) -> dict:
     print_table(results, blend)
     prior, majority = results["prior test"], results["majority test"]["all"]
     return {
-        "acc6": prior["all"]["acc6"], "acc2": prior["all"]["acc2"], "brier": prior["all"]["brier"],
-        "ece": prior["all"]["ece"], "acc2_unseen": prior["unseen"]["acc2"], "brier_majority": majority["brier"],
-        "acc2_seen": prior["seen"]["acc2"], "brier_unseen": prior["unseen"]["brier"],
-        "acc6_unseen": prior["unseen"]["acc6"], "n_test": prior["all"]["n"], "n_unseen": prior["unseen"]["n"],
-        "acc2_majority": majority["acc2"], "acc6_majority": majority["acc6"], "acc6_wang2017": WANG_2017_ACC6,
+        "acc6": prior["all"]["acc6"],
+        "acc2": prior["all"]["acc2"],
+        "brier": prior["all"]["brier"],
+        "ece": prior["all"]["ece"],
+        "acc2_unseen": prior["unseen"]["acc2"],
+        "brier_majority": majority["brier"],
+        "acc2_seen": prior["seen"]["acc2"],
+        "brier_unseen": prior["unseen"]["brier"],
+        "acc6_unseen": prior["unseen"]["acc6"],
+        "n_test": prior["all"]["n"],
+        "n_unseen": prior["unseen"]["n"],
+        "acc2_majority": majority["acc2"],
+        "acc6_majority": majority["acc6"],
+        "acc6_wang2017": WANG_2017_ACC6,
         "seconds": round(time.monotonic() - started, 1),
     }
 

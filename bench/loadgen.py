@@ -74,8 +74,9 @@ async def run(url: str, seconds: float, connections: int, headers: list[str]) ->
     errors: list = []
     start = time.monotonic()
     deadline = start + seconds
-    totals = await asyncio.gather(*[_connection(parts.hostname, parts.port, request, deadline, counts, errors)
-                                    for _ in range(connections)])
+    totals = await asyncio.gather(
+        *[_connection(parts.hostname, parts.port, request, deadline, counts, errors) for _ in range(connections)]
+    )
     elapsed = time.monotonic() - start
     return {"requests": sum(totals), "rate": sum(totals) / elapsed, "statuses": dict(counts), "errors": errors[:5]}
 

@@ -64,16 +64,25 @@ def preflight() -> list[str]:
     try:
         import psycopg
 
-        psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                        dbname="postgres", connect_timeout=3).close()
+        psycopg.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
     except Exception as exc:  # noqa: BLE001 - report, whatever it is
         where = "DATABASE_URL" if url != LOCAL_PG else "the default"
-        missing.append(f"PostgreSQL at {parts.hostname}:{parts.port or 5432} ({where}) does not answer: {exc}".strip()
-                       + "\n    start it, e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start")
+        missing.append(
+            f"PostgreSQL at {parts.hostname}:{parts.port or 5432} ({where}) does not answer: {exc}".strip()
+            + "\n    start it, e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+        )
     problem = redis_reachable()
     if problem:
-        missing.append(f"{problem}\n    start it (redis-server --daemonize yes) or point CELERY_BROKER_URL at one"
-                       f" (unset, the benchmarks use {DEFAULT_BROKER})")
+        missing.append(
+            f"{problem}\n    start it (redis-server --daemonize yes) or point CELERY_BROKER_URL at one"
+            f" (unset, the benchmarks use {DEFAULT_BROKER})"
+        )
     return missing
 
 
@@ -104,12 +113,26 @@ def report(results: dict, runs: list[dict]) -> list[tuple]:
         rows.append((key, shown, f"{op} {target}", verdict(value, op, target), what.format(large=large)))
     upload = results.get("upload_memory") or {}
     if upload:
-        rows.append(("upload_memory growth", f"{upload.get('growth_mb')} MB", "< 64 MB", "",
-                     f"peak RSS {upload.get('peak_rss_mb')} MB for a {upload.get('file_mb')} MB upload"))
+        rows.append(
+            (
+                "upload_memory growth",
+                f"{upload.get('growth_mb')} MB",
+                "< 64 MB",
+                "",
+                f"peak RSS {upload.get('peak_rss_mb')} MB for a {upload.get('file_mb')} MB upload",
+            )
+        )
     for name, scale in (results.get("scale") or {}).items():
-        rows.append((f"  scale: {name}", f"{scale['ratio']:.2f}", "", "",
-                     f"{scale['ms_small']} ms -> {scale['ms_large']} ms, queries {scale['queries_small']}"
-                     f" -> {scale['queries_large']}"))
+        rows.append(
+            (
+                f"  scale: {name}",
+                f"{scale['ratio']:.2f}",
+                "",
+                "",
+                f"{scale['ms_small']} ms -> {scale['ms_large']} ms, queries {scale['queries_small']}"
+                f" -> {scale['queries_large']}",
+            )
+        )
     for run_ in runs:
         rows.append((f"  ran {run_['module']}", run_["outcome"], f"{run_['seconds']}s", "", ""))
     return rows
@@ -126,13 +149,22 @@ def main() -> int:
     print(f"Benchmarks{' (BENCH_QUICK)' if QUICK else ''}: load average {load_before[0]:.2f} at start", flush=True)
     runs = [run(module, timeout) for module, timeout in BENCHES]
     load_after = os.getloadavg()
-    results = save_results({**machine(), "quick": QUICK, "total_seconds": round(time.monotonic() - began),
-                            "load_average": {"start": round(load_before[0], 2), "end": round(load_after[0], 2)},
-                            "runs": runs})
+    results = save_results(
+        {
+            **machine(),
+            "quick": QUICK,
+            "total_seconds": round(time.monotonic() - began),
+            "load_average": {"start": round(load_before[0], 2), "end": round(load_after[0], 2)},
+            "runs": runs,
+        }
+    )
     from bench.common import print_table
 
-    print_table(f"All benchmarks, {results['date']}, {results['nproc']} cores ({results['cpu_model']}), "
-                f"{results['total_seconds']}s, load {load_before[0]:.1f} -> {load_after[0]:.1f}", report(results, runs))
+    print_table(
+        f"All benchmarks, {results['date']}, {results['nproc']} cores ({results['cpu_model']}), "
+        f"{results['total_seconds']}s, load {load_before[0]:.1f} -> {load_after[0]:.1f}",
+        report(results, runs),
+    )
     print(f"\nwritten: {RESULTS.relative_to(ROOT)}")
     crashed = [r["module"] for r in runs if r["outcome"] != "ok"]
     if results.get("double_leases"):

@@ -80,8 +80,13 @@ def _prepare(size: int) -> dict:
     claim_id = Claim.objects.filter(id__gte=first + size // 2).order_by("id").values_list("id", flat=True).first()
     sources = Source.objects.order_by("id").values_list("id", flat=True)
     source_id = sources.filter(id__gte=sources.first() + sources.count() // 2).first()
-    return {"editor": editor, "auth": f"Bearer {raw}", "claim_id": claim_id, "source_id": source_id,
-            "claims": Claim.objects.count()}
+    return {
+        "editor": editor,
+        "auth": f"Bearer {raw}",
+        "claim_id": claim_id,
+        "source_id": source_id,
+        "claims": Claim.objects.count(),
+    }
 
 
 def _requests(setup: dict) -> dict:
@@ -142,8 +147,14 @@ def serve(size: int) -> None:
 class Child:
     def __init__(self, size: int):
         self.size = size
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.scale", "--serve", str(size)], cwd=ROOT,
-                                        env=child_env(size), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.scale", "--serve", str(size)],
+            cwd=ROOT,
+            env=child_env(size),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         self.info = self._read()  # waits for generation the first time: minutes at 1M
 
     def _read(self):
@@ -164,8 +175,12 @@ class Child:
 
 def collect_static() -> None:
     """DEBUG off serves hashed static names from a manifest; the pages need it."""
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
-                   env=child_env(SMALL), check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=child_env(SMALL),
+        check=True,
+    )
 
 
 def interleave(small: Child, large: Child) -> tuple[dict, dict]:
@@ -178,7 +193,7 @@ def interleave(small: Child, large: Child) -> tuple[dict, dict]:
         turns = min(max(REQUESTS // batch, math.ceil(SECONDS * 1000 / (batch * guess))), 400)
         samples = {SMALL: [], LARGE: []}
         for turn in range(turns):
-            for child in ((small, large) if turn % 2 == 0 else (large, small)):
+            for child in (small, large) if turn % 2 == 0 else (large, small):
                 samples[child.size] += child.time(name, batch)
         medians[name] = {size: statistics.median(values) for size, values in samples.items()}
         counts[name] = batch * turns
@@ -196,20 +211,54 @@ def main() -> int:
         large.close()
     claims = {SMALL: small.info["claims"], LARGE: large.info["claims"]}
     queries = {SMALL: small.info["queries"], LARGE: large.info["queries"]}
-    rows = [("endpoint", f"ms @{label(SMALL)}", f"ms @{label(LARGE)}", "ratio", f"queries @{label(SMALL)}",
-             f"queries @{label(LARGE)}", "requests each")]
+    rows = [
+        (
+            "endpoint",
+            f"ms @{label(SMALL)}",
+            f"ms @{label(LARGE)}",
+            "ratio",
+            f"queries @{label(SMALL)}",
+            f"queries @{label(LARGE)}",
+            "requests each",
+        )
+    ]
     ratios = {name: medians[name][LARGE] / medians[name][SMALL] for name in ENDPOINTS}
     equal = all(queries[SMALL][name] == queries[LARGE][name] for name in ENDPOINTS)
     for name in ENDPOINTS:
-        rows.append((name, f"{medians[name][SMALL]:.1f}", f"{medians[name][LARGE]:.1f}", f"{ratios[name]:.2f}",
-                     queries[SMALL][name], queries[LARGE][name], counts[name]))
+        rows.append(
+            (
+                name,
+                f"{medians[name][SMALL]:.1f}",
+                f"{medians[name][LARGE]:.1f}",
+                f"{ratios[name]:.2f}",
+                queries[SMALL][name],
+                queries[LARGE][name],
+                counts[name],
+            )
+        )
     worst = max(ratios.values())
-    rows.append((f"scale ratio, worst (target <= {TARGET})", "", "", f"{worst:.2f}", "equal" if equal else "DIFFER", "", ""))
+    rows.append(
+        (f"scale ratio, worst (target <= {TARGET})", "", "", f"{worst:.2f}", "equal" if equal else "DIFFER", "", "")
+    )
     print_table(f"Scale: {claims[SMALL]} vs {claims[LARGE]} claims, median per request, sizes interleaved", rows)
-    save_results({"scale_ratio": round(worst, 3), "scale_queries_equal": equal, "scale_large_claims": claims[LARGE],
-                  "scale": {name: {"ms_small": round(medians[name][SMALL], 2), "ms_large": round(medians[name][LARGE], 2),
-                                   "queries_small": queries[SMALL][name], "queries_large": queries[LARGE][name],
-                                   "ratio": round(ratios[name], 3), "requests": counts[name]} for name in ENDPOINTS}})
+    save_results(
+        {
+            "scale_ratio": round(worst, 3),
+            "scale_queries_equal": equal,
+            "scale_large_claims": claims[LARGE],
+            "scale": {
+                name: {
+                    "ms_small": round(medians[name][SMALL], 2),
+                    "ms_large": round(medians[name][LARGE], 2),
+                    "queries_small": queries[SMALL][name],
+                    "queries_large": queries[LARGE][name],
+                    "ratio": round(ratios[name], 3),
+                    "requests": counts[name],
+                }
+                for name in ENDPOINTS
+            },
+        }
+    )
     return 0 if equal else 1
 
 

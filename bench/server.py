@@ -20,16 +20,40 @@ def free_port() -> int:
 
 def production_env() -> dict:
     env = bench_env()
-    env.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0", "SECRET_KEY": SECRET,
-                "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": SECRET,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+        }
+    )
     return env
 
 
 @contextmanager
 def gunicorn(workers: int = 2):
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-           "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--keep-alive", "30"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "30",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=production_env())
     try:
         deadline = time.monotonic() + 30
@@ -53,5 +77,7 @@ def load(url: str, seconds: float, connections: int, headers: list[str]) -> dict
     cmd = [sys.executable, "-m", "bench.loadgen", url, "--seconds", str(seconds), "--connections", str(connections)]
     for header in headers:
         cmd += ["-H", header]
-    out = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=seconds + 60, check=True)
+    out = subprocess.run(
+        cmd, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=seconds + 60, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -16,8 +16,14 @@ CONNECTIONS = 8
 
 
 def _api_key() -> str:
-    out = subprocess.run([sys.executable, "manage.py", "apikey", "create", "--name", "bench", "--scope", "read"],
-                         cwd=ROOT, env=production_env(), capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "manage.py", "apikey", "create", "--name", "bench", "--scope", "read"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -43,7 +49,7 @@ def main() -> int:
     rows, results = [("endpoint", "req/s", "statuses")], {}
     with gunicorn() as base:
         paths = {"bare": f"/bare/claims/{claim_id}/status", "api": f"/api/v1/claims/{claim_id}/status"}
-        for round_ in range(2):  # alternate; keep each side's best round
+        for _round in range(2):  # alternate; keep each side's best round
             for name, path in paths.items():
                 result = load(base + path, SECONDS, CONNECTIONS, [auth])
                 results[name] = max(results.get(name, {"rate": 0}), result, key=lambda r: r["rate"])
@@ -54,14 +60,24 @@ def main() -> int:
         rows.append((name, f"{results[name]['rate']:.0f}", results[name]["statuses"]))
     ratio = results["api"]["rate"] / results["bare"]["rate"]
     ratio_304 = results["api_304"]["rate"] / results["bare_304"]["rate"]
-    rows += [("status ratio (target >= 0.75)", f"{ratio:.2f}", ""), ("304 ratio (target >= 0.90)", f"{ratio_304:.2f}", "")]
+    rows += [
+        ("status ratio (target >= 0.75)", f"{ratio:.2f}", ""),
+        ("304 ratio (target >= 0.90)", f"{ratio_304:.2f}", ""),
+    ]
     print_table(f"Status read, gunicorn 2 workers, {CONNECTIONS} connections, {SECONDS}s", rows)
     ok = all(set(results[n]["statuses"]) == {"200"} for n in ("bare", "api")) and all(
-        set(results[n]["statuses"]) == {"304"} for n in ("bare_304", "api_304"))
+        set(results[n]["statuses"]) == {"304"} for n in ("bare_304", "api_304")
+    )
     if not ok:
         print("unexpected statuses: the comparison is void", file=sys.stderr)
-    save_results({"status_ratio": round(ratio, 3), "status_304_ratio": round(ratio_304, 3),
-                  "status_api_per_s": round(results["api"]["rate"]), "status_bare_per_s": round(results["bare"]["rate"])})
+    save_results(
+        {
+            "status_ratio": round(ratio, 3),
+            "status_304_ratio": round(ratio_304, 3),
+            "status_api_per_s": round(results["api"]["rate"]),
+            "status_bare_per_s": round(results["bare"]["rate"]),
+        }
+    )
     return 0 if ok else 1
 
 

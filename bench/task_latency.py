@@ -64,8 +64,9 @@ def _endpoint(url: str):
 
     # The bench database's endpoints would receive our events too; only ours is active.
     WebhookEndpoint.objects.filter(active=True).update(active=False)
-    return WebhookEndpoint.objects.create(url=url, secret=new_secret(), event_types=["claim.published"],
-                                          description="bench/task_latency.py")
+    return WebhookEndpoint.objects.create(
+        url=url, secret=new_secret(), event_types=["claim.published"], description="bench/task_latency.py"
+    )
 
 
 def _webhook_sample(receiver, editor, claim_id: int) -> float:
@@ -114,14 +115,22 @@ def main() -> int:
     webhook_ms = statistics.median(webhook[WARMUP:]) * 1000
     bare_ms = statistics.median(bare[WARMUP:]) * 1000
     ratio = webhook_ms / bare_ms
-    print_table(f"Task latency, median of {SAMPLES} samples each (after {WARMUP} warm-up), threads pool x4, Redis", [
-        ("path", "median ms", "p90 ms"),
-        ("bare Celery round trip (send_task -> POST)", f"{bare_ms:.1f}", f"{_p90(bare[WARMUP:]):.1f}"),
-        ("sign_off commit -> webhook POST", f"{webhook_ms:.1f}", f"{_p90(webhook[WARMUP:]):.1f}"),
-        (f"ratio (target <= {TARGET})", f"{ratio:.2f}", ""),
-    ])
-    save_results({"task_latency_ratio": round(ratio, 3), "task_latency_webhook_ms": round(webhook_ms, 2),
-                  "task_latency_bare_ms": round(bare_ms, 2)})
+    print_table(
+        f"Task latency, median of {SAMPLES} samples each (after {WARMUP} warm-up), threads pool x4, Redis",
+        [
+            ("path", "median ms", "p90 ms"),
+            ("bare Celery round trip (send_task -> POST)", f"{bare_ms:.1f}", f"{_p90(bare[WARMUP:]):.1f}"),
+            ("sign_off commit -> webhook POST", f"{webhook_ms:.1f}", f"{_p90(webhook[WARMUP:]):.1f}"),
+            (f"ratio (target <= {TARGET})", f"{ratio:.2f}", ""),
+        ],
+    )
+    save_results(
+        {
+            "task_latency_ratio": round(ratio, 3),
+            "task_latency_webhook_ms": round(webhook_ms, 2),
+            "task_latency_bare_ms": round(bare_ms, 2),
+        }
+    )
     return 0
 
 

@@ -39,8 +39,10 @@ def write_request_body(folder: Path) -> tuple[Path, str]:
     body, sha = folder / "request-body", hashlib.sha256()
     with open(body, "wb") as out:
         out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\nLeaked video\r\n'.encode())
-        out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="video.mp4"\r\n'
-                  f"Content-Type: application/octet-stream\r\n\r\n".encode())
+        out.write(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="video.mp4"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        )
         written = 0
         while written < SIZE:
             block = (MP4_HEADER + os.urandom(BLOCK - len(MP4_HEADER))) if written == 0 else os.urandom(BLOCK)
@@ -108,18 +110,32 @@ def main() -> int:
         ok_hash = evidence.sha256 == expected
         growth = after - before
         mb = 1024 * 1024
-        print_table(f"Upload of a {SIZE // mb} MB file (multipart parse + add_evidence_file)", [
-            ("measure", "value"),
-            ("peak RSS before upload", f"{before / mb:.1f} MB"),
-            ("peak RSS after parsing", f"{parsed / mb:.1f} MB"),
-            ("peak RSS after storing", f"{after / mb:.1f} MB"),
-            ("growth during the upload", f"{growth / mb:.1f} MB (limit {LIMIT // mb} MB)"),
-            ("time", f"{seconds:.1f} s ({SIZE / mb / seconds:.0f} MB/s)"),
-            ("stored as", f"{evidence.stored_file.content_type}, sha256 {evidence.sha256[:16]}… "
-                          f"{'matches' if ok_hash else 'DOES NOT MATCH'}"),
-        ])
-        save_results({"upload_memory": {"file_mb": SIZE // mb, "peak_rss_mb": round(after / mb, 1),
-                                        "growth_mb": round(growth / mb, 1), "seconds": round(seconds, 2)}})
+        print_table(
+            f"Upload of a {SIZE // mb} MB file (multipart parse + add_evidence_file)",
+            [
+                ("measure", "value"),
+                ("peak RSS before upload", f"{before / mb:.1f} MB"),
+                ("peak RSS after parsing", f"{parsed / mb:.1f} MB"),
+                ("peak RSS after storing", f"{after / mb:.1f} MB"),
+                ("growth during the upload", f"{growth / mb:.1f} MB (limit {LIMIT // mb} MB)"),
+                ("time", f"{seconds:.1f} s ({SIZE / mb / seconds:.0f} MB/s)"),
+                (
+                    "stored as",
+                    f"{evidence.stored_file.content_type}, sha256 {evidence.sha256[:16]}… "
+                    f"{'matches' if ok_hash else 'DOES NOT MATCH'}",
+                ),
+            ],
+        )
+        save_results(
+            {
+                "upload_memory": {
+                    "file_mb": SIZE // mb,
+                    "peak_rss_mb": round(after / mb, 1),
+                    "growth_mb": round(growth / mb, 1),
+                    "seconds": round(seconds, 2),
+                }
+            }
+        )
     finally:
         cleanup(evidence, claim)
     if not ok_hash or growth > LIMIT:

@@ -27,8 +27,13 @@ def worker_env() -> dict:
     from bench.server import production_env
 
     env = production_env()
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "CELERY_BROKER_URL": broker_url(),
-                "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CELERY_BROKER_URL": broker_url(),
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        }
+    )
     return env
 
 
@@ -63,11 +68,25 @@ def celery_worker(log_path: Path, concurrency: int = 4, pool: str = "threads", i
     """A real `celery -A config worker` in its own process group, as the Procfile runs it."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "wb")
-    cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", f"--pool={pool}",
-           f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "-I", include,
-           f"--hostname=bench-{os.getpid()}@localhost"]
-    process = subprocess.Popen(cmd, cwd=ROOT, env=worker_env(), stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel=INFO",
+        f"--pool={pool}",
+        f"--concurrency={concurrency}",
+        "--without-gossip",
+        "--without-mingle",
+        "-I",
+        include,
+        f"--hostname=bench-{os.getpid()}@localhost",
+    ]
+    process = subprocess.Popen(
+        cmd, cwd=ROOT, env=worker_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while b" ready." not in log_path.read_bytes():
@@ -153,7 +172,7 @@ class Receiver(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.send_response(204)
         self.send_header("Content-Length", "0")

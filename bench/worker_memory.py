@@ -36,15 +36,24 @@ def _deliveries(url: str, n: int) -> tuple:
     from verification.webhooks.delivery import new_secret
 
     WebhookEndpoint.objects.filter(active=True).update(active=False)  # only ours receives
-    endpoint = WebhookEndpoint.objects.create(url=url, secret=new_secret(), event_types=["claim.published"],
-                                              description="bench/worker_memory.py")
+    endpoint = WebhookEndpoint.objects.create(
+        url=url, secret=new_secret(), event_types=["claim.published"], description="bench/worker_memory.py"
+    )
     now = timezone.now()
-    events = WebhookEvent.objects.bulk_create([
-        WebhookEvent(id=f"msg_{uuid.uuid4().hex}", type="claim.published", created_at=now,
-                     payload={"type": "claim.published", "timestamp": now.isoformat(), "data": {"n": i}})
-        for i in range(n)])
+    events = WebhookEvent.objects.bulk_create(
+        [
+            WebhookEvent(
+                id=f"msg_{uuid.uuid4().hex}",
+                type="claim.published",
+                created_at=now,
+                payload={"type": "claim.published", "timestamp": now.isoformat(), "data": {"n": i}},
+            )
+            for i in range(n)
+        ]
+    )
     WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=now) for event in events], batch_size=2000)
+        [WebhookDelivery(endpoint=endpoint, event=event, next_attempt_at=now) for event in events], batch_size=2000
+    )
     ids = list(WebhookDelivery.objects.filter(endpoint=endpoint).order_by("id").values_list("id", flat=True))
     return endpoint, ids
 
@@ -108,19 +117,32 @@ def main() -> int:
         received = receiver.count
     growth = end / base - 1
     rate = (TOTAL - WARMUP) / seconds
-    print_table(f"Worker memory, {TOTAL} deliveries (+{TOTAL // SCAN_EVERY} lease scans), threads pool x4", [
-        ("measure", "value"),
-        ("RSS at start", f"{start_rss / 1024:.1f} MB"),
-        (f"RSS after warm-up ({WARMUP} tasks)", f"{base / 1024:.1f} MB"),
-        (f"RSS after {TOTAL} tasks", f"{end / 1024:.1f} MB"),
-        ("peak RSS", f"{peak[0] / 1024:.1f} MB"),
-        ("throughput after warm-up", f"{rate:.0f} tasks/s"),
-        ("requests received", received),
-        (f"growth (target < {TARGET:.0%})", f"{growth:+.1%}"),
-    ])
-    save_results({"worker_rss_growth": round(growth, 4), "worker_rss_mb": {
-        "start": round(start_rss / 1024, 1), "after_warmup": round(base / 1024, 1), "end": round(end / 1024, 1),
-        "peak": round(peak[0] / 1024, 1)}, "worker_tasks": TOTAL, "worker_tasks_per_s": round(rate)})
+    print_table(
+        f"Worker memory, {TOTAL} deliveries (+{TOTAL // SCAN_EVERY} lease scans), threads pool x4",
+        [
+            ("measure", "value"),
+            ("RSS at start", f"{start_rss / 1024:.1f} MB"),
+            (f"RSS after warm-up ({WARMUP} tasks)", f"{base / 1024:.1f} MB"),
+            (f"RSS after {TOTAL} tasks", f"{end / 1024:.1f} MB"),
+            ("peak RSS", f"{peak[0] / 1024:.1f} MB"),
+            ("throughput after warm-up", f"{rate:.0f} tasks/s"),
+            ("requests received", received),
+            (f"growth (target < {TARGET:.0%})", f"{growth:+.1%}"),
+        ],
+    )
+    save_results(
+        {
+            "worker_rss_growth": round(growth, 4),
+            "worker_rss_mb": {
+                "start": round(start_rss / 1024, 1),
+                "after_warmup": round(base / 1024, 1),
+                "end": round(end / 1024, 1),
+                "peak": round(peak[0] / 1024, 1),
+            },
+            "worker_tasks": TOTAL,
+            "worker_tasks_per_s": round(rate),
+        }
+    )
     return 0
 
 

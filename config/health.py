@@ -15,7 +15,7 @@ def _check_database() -> tuple[bool, str]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True, "ok"
-    except Exception as exc:  # any driver error means "down" to a load balancer
+    except Exception as exc:  # noqa: BLE001 - any driver error means "down" to a load balancer
         return False, type(exc).__name__
 
 
@@ -26,7 +26,7 @@ def _check_broker() -> tuple[bool, str]:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True, "ok"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any transport error means "down"
         return False, type(exc).__name__
 
 
@@ -36,7 +36,7 @@ def _check_worker() -> tuple[bool, str]:
     cutoff = timezone.now() - timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
     try:
         latest = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any driver error means "down"
         return False, type(exc).__name__
     if latest is None:
         return False, "no worker has ever reported"
@@ -53,4 +53,6 @@ def healthz(request):
         ok, detail = check()
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(item["ok"] for item in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )

@@ -34,7 +34,9 @@ class WorkerHeartbeatStep(bootsteps.StartStopStep):
 
         hostname = getattr(worker, "hostname", None) or socket.gethostname()
         record_heartbeat(hostname)
-        self.tref = worker.timer.call_repeatedly(settings.WORKER_HEARTBEAT_SECONDS, record_heartbeat, (hostname,), priority=10)
+        self.tref = worker.timer.call_repeatedly(
+            settings.WORKER_HEARTBEAT_SECONDS, record_heartbeat, (hostname,), priority=10
+        )
 
     def stop(self, worker):
         if self.tref:

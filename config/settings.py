@@ -136,7 +136,10 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "claimdesk@localhost")
@@ -256,8 +259,12 @@ ONE_LEASE_PER_REVIEWER = env_bool("CLAIMDESK_ONE_LEASE_PER_REVIEWER", True)
 # A verdict counts half as much in a source's track record after this many days (0 turns decay off).
 TRACK_RECORD_HALF_LIFE_DAYS = env_int("CLAIMDESK_TRACK_RECORD_HALF_LIFE_DAYS", 730, minimum=0)
 # Hours until a claim of each priority band is due (high band first).
-SLA_HOURS = {"urgent": env_int("CLAIMDESK_SLA_URGENT_HOURS", 4), "high": env_int("CLAIMDESK_SLA_HIGH_HOURS", 12),
-             "normal": env_int("CLAIMDESK_SLA_NORMAL_HOURS", 48), "low": env_int("CLAIMDESK_SLA_LOW_HOURS", 168)}
+SLA_HOURS = {
+    "urgent": env_int("CLAIMDESK_SLA_URGENT_HOURS", 4),
+    "high": env_int("CLAIMDESK_SLA_HIGH_HOURS", 12),
+    "normal": env_int("CLAIMDESK_SLA_NORMAL_HOURS", 48),
+    "low": env_int("CLAIMDESK_SLA_LOW_HOURS", 168),
+}
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Claimdesk")
 # Loopback targets for webhooks and capture are for local development and tests only.
@@ -270,11 +277,24 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS", 15, minim
 UPLOAD_MAX_BYTES = env_int("CLAIMDESK_UPLOAD_MAX_BYTES", 500 * 1024 * 1024, minimum=1)
 CAPTURE_MAX_BYTES = env_int("CLAIMDESK_CAPTURE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Sniffed types an upload may have (fnmatch patterns); the client's word is never used.
-UPLOAD_TYPES = env_list("CLAIMDESK_UPLOAD_TYPES", [
-    "image/*", "video/*", "audio/*", "application/pdf", "text/plain", "text/html", "text/csv", "application/json",
-    "application/zip", "application/vnd.openxmlformats-officedocument.*", "application/vnd.oasis.opendocument.*",
-    "application/msword", "message/rfc822",
-])
+UPLOAD_TYPES = env_list(
+    "CLAIMDESK_UPLOAD_TYPES",
+    [
+        "image/*",
+        "video/*",
+        "audio/*",
+        "application/pdf",
+        "text/plain",
+        "text/html",
+        "text/csv",
+        "application/json",
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.*",
+        "application/vnd.oasis.opendocument.*",
+        "application/msword",
+        "message/rfc822",
+    ],
+)
 # Transient capture failures: retried up to this many times, base x 4^n seconds apart with jitter.
 CAPTURE_MAX_RETRIES = env_int("CLAIMDESK_CAPTURE_MAX_RETRIES", 5, minimum=0)
 CAPTURE_RETRY_BASE_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_BASE_SECONDS", 30, minimum=1)
@@ -300,8 +320,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "verification.api.base.ApiAutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["verification.api.auth.MethodScope"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["verification.api.auth.BearerKeyAuthentication",
-                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "verification.api.auth.BearerKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["verification.api.throttling.ApiRateThrottle"],
     "EXCEPTION_HANDLER": "verification.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {

@@ -26,6 +26,7 @@ def _require(actor, perm: str, what: str) -> None:
 
 # --- Grading ----------------------------------------------------------------
 
+
 def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[SourceGrade, bool]:
     """Append an Admiralty reliability grade to a source's history.
 
@@ -48,7 +49,9 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
     with transaction.atomic():
         source = _lock_sources([source_id])[source_id]
         if source.merged_into_id:
-            raise ValidationError({"source": [f"{source} was merged into record {source.merged_into_id}; grade that one."]})
+            raise ValidationError(
+                {"source": [f"{source} was merged into record {source.merged_into_id}; grade that one."]}
+            )
         latest = source.grades.order_by("-graded_at", "-id").first()
         if latest is not None and latest.grade == grade and latest.rationale.strip() == rationale:
             return latest, False
@@ -56,8 +59,13 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
         row = SourceGrade.objects.create(source=source, grade=grade, rationale=rationale, graded_by=actor)
         source.reliability = grade
         source.save(update_fields=["reliability", "updated_at"])
-        SourceEvent.objects.create(source=source, kind=SourceEvent.Kind.GRADED, actor=actor, note=rationale,
-                                   data={"from": previous, "to": grade, "grade_id": row.pk})
+        SourceEvent.objects.create(
+            source=source,
+            kind=SourceEvent.Kind.GRADED,
+            actor=actor,
+            note=rationale,
+            data={"from": previous, "to": grade, "grade_id": row.pk},
+        )
         source_graded.send(sender=Source, source=source, grade=row, previous=previous, actor=actor)
     return row, True
 
@@ -76,8 +84,9 @@ def _lock_sources(ids) -> dict[int, Source]:
 MoveRelated = Callable[[Source, Source], dict]
 
 
-def merge_sources(actor, keep_id: int, merge_ids, note: str = "", *,
-                  move_related: MoveRelated | None = None) -> tuple[Source, dict]:
+def merge_sources(
+    actor, keep_id: int, merge_ids, note: str = "", *, move_related: MoveRelated | None = None
+) -> tuple[Source, dict]:
     """Fold duplicate records into the one to keep.
 
     1. Check the right to merge; lock every record involved; refuse records
@@ -111,14 +120,22 @@ def merge_sources(actor, keep_id: int, merge_ids, note: str = "", *,
             if move_related is not None:
                 counts.update(move_related(keep, merged))
             total.update(counts)
-            SourceEvent.objects.create(source=merged, kind=SourceEvent.Kind.MERGED, actor=actor, note=note,
-                                       data={"into": keep.pk, "into_name": keep.name, "counts": counts})
+            SourceEvent.objects.create(
+                source=merged,
+                kind=SourceEvent.Kind.MERGED,
+                actor=actor,
+                note=note,
+                data={"into": keep.pk, "into_name": keep.name, "counts": counts},
+            )
         _unparent_from_merged(keep, merge_ids)
         latest = keep.grades.order_by("-graded_at", "-id").first()
         keep.reliability = latest.grade if latest else ""
         keep.save(update_fields=["reliability", "parent", "updated_at"])
         SourceEvent.objects.create(
-            source=keep, kind=SourceEvent.Kind.MERGED, actor=actor, note=note,
+            source=keep,
+            kind=SourceEvent.Kind.MERGED,
+            actor=actor,
+            note=note,
             data={"merged": merge_ids, "merged_names": [sources[i].name for i in merge_ids], "counts": dict(total)},
         )
     return keep, dict(total)

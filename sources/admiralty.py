@@ -14,10 +14,10 @@ from sources.credibility.core import INFORMATION_CREDIBILITY, RELIABILITY_GRADES
 _RELIABILITY_DETAIL = {
     "A": "no doubt about authenticity, trustworthiness or competence; a history of complete reliability.",
     "B": "minor doubt about authenticity, trustworthiness or competence; "
-         "a history of valid information most of the time.",
+    "a history of valid information most of the time.",
     "C": "doubt about authenticity, trustworthiness or competence, but has provided valid information in the past.",
     "D": "significant doubt about authenticity, trustworthiness or competence, "
-         "but has provided valid information in the past.",
+    "but has provided valid information in the past.",
     "E": "lacking in authenticity, trustworthiness and competence; a history of invalid information.",
     "F": "no basis exists for evaluating the source.",
 }
@@ -32,7 +32,9 @@ _CREDIBILITY_DETAIL = {
 }
 
 RELIABILITY_MEANING = {grade: f"{RELIABILITY_GRADES[grade]}: {detail}" for grade, detail in _RELIABILITY_DETAIL.items()}
-CREDIBILITY_MEANING = {grade: f"{INFORMATION_CREDIBILITY[grade]}: {detail}" for grade, detail in _CREDIBILITY_DETAIL.items()}
+CREDIBILITY_MEANING = {
+    grade: f"{INFORMATION_CREDIBILITY[grade]}: {detail}" for grade, detail in _CREDIBILITY_DETAIL.items()
+}
 
 
 def reliability_help() -> str:

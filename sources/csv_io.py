@@ -31,24 +31,39 @@ SEP = "|"
 
 # --- Export -----------------------------------------------------------------
 
+
 def export_sources(queryset=None) -> str:
     """The records as CSV text (live records only: merged ones live on as aliases)."""
     queryset = (queryset if queryset is not None else Source.objects.all()).filter(merged_into__isnull=True)
-    queryset = queryset.select_related("parent").prefetch_related("aliases", "conflict_parties__conflict").order_by("name", "pk")
+    queryset = (
+        queryset.select_related("parent")
+        .prefetch_related("aliases", "conflict_parties__conflict")
+        .order_by("name", "pk")
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for source in queryset:
         parties = sorted(source.conflict_parties.all(), key=lambda p: p.conflict.name)
-        writer.writerow([
-            source.name, source.kind, source.parent.name if source.parent else "", source.country, source.homepage,
-            SEP.join(sorted(a.name for a in source.aliases.all())), SEP.join(p.conflict.name for p in parties),
-            SEP.join(p.side for p in parties), source.reliability, source.notes,
-        ])
+        writer.writerow(
+            [
+                source.name,
+                source.kind,
+                source.parent.name if source.parent else "",
+                source.country,
+                source.homepage,
+                SEP.join(sorted(a.name for a in source.aliases.all())),
+                SEP.join(p.conflict.name for p in parties),
+                SEP.join(p.side for p in parties),
+                source.reliability,
+                source.notes,
+            ]
+        )
     return out.getvalue()
 
 
 # --- Import -----------------------------------------------------------------
+
 
 @dataclass
 class RowError:
@@ -96,7 +111,9 @@ def import_sources(actor, data: bytes | str, filename: str = "upload.csv") -> Im
     rows, errors = _parse(data)
     errors += _check_references(actor, rows)
     if errors:
-        raise CsvImportError(sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1)))
+        raise CsvImportError(
+            sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
+        )
     result = ImportResult()
     with transaction.atomic():
         by_name: dict[str, Source] = {}
@@ -121,8 +138,15 @@ def _parse(data) -> tuple[list[Row], list[RowError]]:
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
-        reason = "; ".join(filter(None, [missing and f"missing column(s) {', '.join(missing)}",
-                                         unknown and f"unknown column(s) {', '.join(unknown)}"]))
+        reason = "; ".join(
+            filter(
+                None,
+                [
+                    missing and f"missing column(s) {', '.join(missing)}",
+                    unknown and f"unknown column(s) {', '.join(unknown)}",
+                ],
+            )
+        )
         return [], [RowError(1, "", f"The header must be: {','.join(COLUMNS)} ({reason}).")]
     rows, errors, seen = [], [], {}
     try:
@@ -135,7 +159,11 @@ def _parse(data) -> tuple[list[Row], list[RowError]]:
             row = _check_row(number, dict(zip(header, (v.strip() for v in values))), errors)
             key = (row.name, row.country)
             if row.name and key in seen:
-                errors.append(RowError(number, "name", f"'{row.name}' ({row.country or 'no country'}) is already on row {seen[key]}."))
+                errors.append(
+                    RowError(
+                        number, "name", f"'{row.name}' ({row.country or 'no country'}) is already on row {seen[key]}."
+                    )
+                )
             seen.setdefault(key, number)
             rows.append(row)
     except csv.Error as exc:
@@ -143,7 +171,7 @@ def _parse(data) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
-def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:
+def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:  # noqa: C901 - one check per column
     def bad(column, reason):
         errors.append(RowError(number, column, reason))
 
@@ -173,11 +201,25 @@ def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:
     if any(len(c) > 200 for c in conflicts) or any(len(s) > 100 for s in sides):
         bad("conflict", "Conflict names are at most 200 characters, sides at most 100.")
     if raw["reliability"] and raw["reliability"].upper() not in Reliability.values:
-        bad("reliability", f"'{raw['reliability']}' is not an Admiralty grade; use one of {', '.join(Reliability.values)} or leave it blank.")
+        bad(
+            "reliability",
+            f"'{raw['reliability']}' is not an Admiralty grade; "
+            f"use one of {', '.join(Reliability.values)} or leave it blank.",
+        )
     if raw["parent"] and raw["parent"] == raw["name"]:
         bad("parent", "A source cannot be its own parent.")
-    return Row(number, raw["name"], raw["kind"], raw["parent"], country, raw["homepage"], aliases,
-               list(zip(conflicts, sides)), raw["reliability"].upper(), raw["notes"])
+    return Row(
+        number,
+        raw["name"],
+        raw["kind"],
+        raw["parent"],
+        country,
+        raw["homepage"],
+        aliases,
+        list(zip(conflicts, sides)),
+        raw["reliability"].upper(),
+        raw["notes"],
+    )
 
 
 def _check_references(actor, rows: list[Row]) -> list[RowError]:
@@ -187,24 +229,37 @@ def _check_references(actor, rows: list[Row]) -> list[RowError]:
     in_file = Counter(row.name for row in rows)
     for row in rows:
         if in_file[row.parent] > 1:
-            errors.append(RowError(row.number, "parent", f"{in_file[row.parent]} rows are named '{row.parent}'; "
-                                                         "a parent must be unambiguous."))
+            errors.append(
+                RowError(
+                    row.number,
+                    "parent",
+                    f"{in_file[row.parent]} rows are named '{row.parent}'; a parent must be unambiguous.",
+                )
+            )
         elif row.parent and row.parent not in in_file:
             count = Source.objects.filter(name=row.parent, merged_into__isnull=True).count()
             if count == 0:
-                errors.append(RowError(row.number, "parent", f"No source named '{row.parent}' in this file or on record."))
+                errors.append(
+                    RowError(row.number, "parent", f"No source named '{row.parent}' in this file or on record.")
+                )
             elif count > 1:
-                errors.append(RowError(row.number, "parent", f"{count} records are named '{row.parent}'; rename one first."))
+                errors.append(
+                    RowError(row.number, "parent", f"{count} records are named '{row.parent}'; rename one first.")
+                )
         current = _existing(row)
         if row.reliability and (current is None or current.reliability != row.reliability):
             if actor is not None and not actor.has_perm("sources.grade_source"):
-                errors.append(RowError(row.number, "reliability", "You do not have the right to grade sources; leave it blank."))
+                errors.append(
+                    RowError(row.number, "reliability", "You do not have the right to grade sources; leave it blank.")
+                )
     parent_of = {row.name: row.parent for row in rows}
     for row in rows:
         seen, node = {row.name}, row.parent
         while node and node in parent_of:
             if node in seen:
-                errors.append(RowError(row.number, "parent", f"The parent chain from '{row.name}' loops back on itself."))
+                errors.append(
+                    RowError(row.number, "parent", f"The parent chain from '{row.name}' loops back on itself.")
+                )
                 break
             seen.add(node)
             node = parent_of[node]
@@ -243,7 +298,11 @@ def _write_row(actor, row: Row, by_name: dict, result: ImportResult, filename: s
     if created:
         source = Source.objects.create(name=row.name, country=row.country, **fields)
     else:
-        changes = {k: {"from": _plain(getattr(source, k)), "to": _plain(v)} for k, v in fields.items() if getattr(source, k) != v}
+        changes = {
+            k: {"from": _plain(getattr(source, k)), "to": _plain(v)}
+            for k, v in fields.items()
+            if getattr(source, k) != v
+        }
         if changes:
             for name, value in fields.items():
                 setattr(source, name, value)
@@ -252,8 +311,13 @@ def _write_row(actor, row: Row, by_name: dict, result: ImportResult, filename: s
     changes.update(_sync_aliases(source, row.aliases))
     changes.update(_sync_parties(source, row.parties))
     if created or changes:
-        SourceEvent.objects.create(source=source, kind=SourceEvent.Kind.IMPORTED, actor=actor,
-                                   note=f"{filename}, row {row.number}", data={"created": created, "changes": changes})
+        SourceEvent.objects.create(
+            source=source,
+            kind=SourceEvent.Kind.IMPORTED,
+            actor=actor,
+            note=f"{filename}, row {row.number}",
+            data={"created": created, "changes": changes},
+        )
     graded = bool(row.reliability) and row.reliability != source.reliability
     if graded:
         grade_source(actor, source.pk, row.reliability, f"Imported from {filename}, row {row.number}.")

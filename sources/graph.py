@@ -16,8 +16,8 @@ spokesperson -> directorate -> ministry).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from sources.credibility.core import SourceGraph, SourceNode
 from sources.models import Source, SourceRelation
@@ -59,12 +59,25 @@ def _load_level(ids: set[int]) -> _Level:
     and one query per level keeps the claim page's query count low.
     """
     level = _Level()
-    rows = (Source.objects.filter(pk__in=ids)
-            .order_by("pk", "relations_out__id", "conflict_parties__id")
-            .values("id", "name", "kind", "parent_id", "merged_into_id", "reliability",
-                    "track_record__mean", "track_record__effective_n", "track_record__count",
-                    "relations_out__kind", "relations_out__to_source_id",
-                    "conflict_parties__conflict__name", "conflict_parties__side"))
+    rows = (
+        Source.objects.filter(pk__in=ids)
+        .order_by("pk", "relations_out__id", "conflict_parties__id")
+        .values(
+            "id",
+            "name",
+            "kind",
+            "parent_id",
+            "merged_into_id",
+            "reliability",
+            "track_record__mean",
+            "track_record__effective_n",
+            "track_record__count",
+            "relations_out__kind",
+            "relations_out__to_source_id",
+            "conflict_parties__conflict__name",
+            "conflict_parties__side",
+        )
+    )
     for row in rows:
         source_id = row["id"]
         level.sources.setdefault(source_id, row)
@@ -74,7 +87,9 @@ def _load_level(ids: set[int]) -> _Level:
         if target is not None and target not in edges.setdefault(kind, []):
             edges[kind].append(target)
         if row["conflict_parties__conflict__name"] is not None:
-            level.parties.setdefault(source_id, {})[row["conflict_parties__conflict__name"]] = row["conflict_parties__side"]
+            level.parties.setdefault(source_id, {})[row["conflict_parties__conflict__name"]] = row[
+                "conflict_parties__side"
+            ]
     return level
 
 
@@ -84,8 +99,13 @@ def _node(row: dict, edges: dict[str, list[int]], conflicts: dict[str, str]) -> 
     # makes stale references collapse into one group with the live record.
     parent = row["merged_into_id"] or row["parent_id"]
     return SourceNode(
-        id=row["id"], name=row["name"], kind=row["kind"], parent=parent,
-        speaks_for=first(Kind.SPEAKS_FOR), relays=first(Kind.RELAYS), conflicts=conflicts,
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        parent=parent,
+        speaks_for=first(Kind.SPEAKS_FOR),
+        relays=first(Kind.RELAYS),
+        conflicts=conflicts,
         affiliations=tuple(edges.get(Kind.AFFILIATED, ())),
     )
 
@@ -108,7 +128,8 @@ def load_graph(source_ids: Iterable[int]) -> GraphData:
             data.reliability[source_id] = row["reliability"] or None
             if row["track_record__mean"] is not None:
                 data.records[source_id] = RecordSummary(
-                    row["track_record__mean"], row["track_record__effective_n"], row["track_record__count"])
+                    row["track_record__mean"], row["track_record__effective_n"], row["track_record__count"]
+                )
             following |= _next_ids(node)
         frontier = following - data.graph.nodes.keys()
     return data

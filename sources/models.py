@@ -46,18 +46,28 @@ class Source(models.Model):
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=32, choices=SourceKind.choices, default=SourceKind.OTHER)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         help_text="The organisation this source belongs to or speaks for (Budanov → HUR → Ministry of Defence).",
     )
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. UA, US.")
     homepage = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, blank=True,
+        max_length=1,
+        choices=Reliability.choices,
+        blank=True,
         help_text="Latest Admiralty grade; set only by adding a grade, which keeps the history.",
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_sources",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_sources",
         help_text="Set when this record was merged into another; merged records keep their id for old links.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,11 +75,17 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("grade_source", "Can grade a source's reliability"), ("merge_source", "Can merge duplicate sources")]
+        permissions = [
+            ("grade_source", "Can grade a source's reliability"),
+            ("merge_source", "Can merge duplicate sources"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="source_not_own_parent"),
-            models.UniqueConstraint(fields=["name", "country"], condition=Q(merged_into__isnull=True),
-                                    name="source_unique_live_name_country"),
+            models.UniqueConstraint(
+                fields=["name", "country"],
+                condition=Q(merged_into__isnull=True),
+                name="source_unique_live_name_country",
+            ),
         ]
 
     def __str__(self):
@@ -96,12 +112,12 @@ class SourceAlias(models.Model):
         constraints = [models.UniqueConstraint(fields=["source", "normalised"], name="alias_unique_per_source")]
         verbose_name_plural = "source aliases"
 
+    def __str__(self):
+        return self.name
+
     def save(self, *args, **kwargs):
         self.normalised = normalise_name(self.name)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.name
 
 
 class ConflictParty(models.Model):

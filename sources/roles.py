@@ -11,32 +11,75 @@ EDITORS = "editors"
 ADMINS = "admins"
 
 _VIEW_ALL = [
-    "verification.view_claim", "verification.view_attribution", "verification.view_appearance",
-    "verification.view_evidence", "verification.view_assessment", "verification.view_claimevent",
-    "verification.view_tag", "sources.view_source", "sources.view_sourcealias", "sources.view_sourcegrade",
-    "sources.view_conflict", "sources.view_conflictparty", "sources.view_sourcerelation", "sources.view_trackrecord",
+    "verification.view_claim",
+    "verification.view_attribution",
+    "verification.view_appearance",
+    "verification.view_evidence",
+    "verification.view_assessment",
+    "verification.view_claimevent",
+    "verification.view_tag",
+    "sources.view_source",
+    "sources.view_sourcealias",
+    "sources.view_sourcegrade",
+    "sources.view_conflict",
+    "sources.view_conflictparty",
+    "sources.view_sourcerelation",
+    "sources.view_trackrecord",
 ]
 _FACT_CHECKER = _VIEW_ALL + [
-    "verification.add_claim", "verification.add_attribution", "verification.add_appearance",
-    "verification.add_evidence", "verification.change_evidence", "verification.review_claim",
+    "verification.add_claim",
+    "verification.add_attribution",
+    "verification.add_appearance",
+    "verification.add_evidence",
+    "verification.change_evidence",
+    "verification.review_claim",
 ]
 _EDITOR = _FACT_CHECKER + [
-    "verification.change_claim", "verification.signoff_claim", "verification.assign_claim",
-    "verification.reopen_claim", "verification.change_attribution",
+    "verification.change_claim",
+    "verification.signoff_claim",
+    "verification.assign_claim",
+    "verification.reopen_claim",
+    "verification.change_attribution",
 ]
 _ADMIN = _EDITOR + [
-    "sources.add_source", "sources.change_source", "sources.grade_source", "sources.merge_source",
-    "sources.add_sourcealias", "sources.change_sourcealias", "sources.delete_sourcealias",
-    "sources.add_conflict", "sources.change_conflict", "sources.add_conflictparty", "sources.change_conflictparty",
-    "sources.delete_conflictparty", "sources.add_sourcerelation", "sources.change_sourcerelation",
-    "sources.delete_sourcerelation", "sources.add_sourcegrade", "sources.view_sourceevent",
-    "verification.view_apikey", "verification.change_apikey", "verification.view_webhookendpoint",
-    "verification.add_webhookendpoint", "verification.change_webhookendpoint", "verification.delete_webhookendpoint",
-    "verification.view_webhookdelivery", "verification.view_webhookevent", "verification.view_custodyevent",
-    "verification.view_storedfile", "verification.view_snapshot", "verification.add_tag", "verification.change_tag",
+    "sources.add_source",
+    "sources.change_source",
+    "sources.grade_source",
+    "sources.merge_source",
+    "sources.add_sourcealias",
+    "sources.change_sourcealias",
+    "sources.delete_sourcealias",
+    "sources.add_conflict",
+    "sources.change_conflict",
+    "sources.add_conflictparty",
+    "sources.change_conflictparty",
+    "sources.delete_conflictparty",
+    "sources.add_sourcerelation",
+    "sources.change_sourcerelation",
+    "sources.delete_sourcerelation",
+    "sources.add_sourcegrade",
+    "sources.view_sourceevent",
+    "verification.view_apikey",
+    "verification.change_apikey",
+    "verification.view_webhookendpoint",
+    "verification.add_webhookendpoint",
+    "verification.change_webhookendpoint",
+    "verification.delete_webhookendpoint",
+    "verification.view_webhookdelivery",
+    "verification.view_webhookevent",
+    "verification.view_custodyevent",
+    "verification.view_storedfile",
+    "verification.view_snapshot",
+    "verification.add_tag",
+    "verification.change_tag",
     # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.
-    "verification.view_notification", "verification.view_workerheartbeat", "auth.view_user", "auth.view_group",
-    "verification.view_calibrationsnapshot", "verification.view_intakebatch", "verification.view_proposal",
+    "verification.view_notification",
+    "verification.view_workerheartbeat",
+    "auth.view_user",
+    "auth.view_group",
+    "verification.view_calibrationsnapshot",
+    "verification.view_intakebatch",
+    "verification.view_proposal",
 ]
 ROLE_PERMISSIONS = {FACT_CHECKERS: _FACT_CHECKER, EDITORS: _EDITOR, ADMINS: _ADMIN}
 
@@ -47,18 +90,19 @@ def ensure_roles(group_model=None, permission_model=None) -> list[str]:
     (and their permissions) exist, so it grants what it can; the post_migrate
     hook in sources/apps.py grants the rest when migrate finishes."""
     if group_model is None:
-        from django.contrib.auth.models import Group as group_model, Permission as permission_model
+        from django.contrib.auth.models import Group as group_model
+        from django.contrib.auth.models import Permission as permission_model
     codes = {code for wanted in ROLE_PERMISSIONS.values() for code in wanted}
     found = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in permission_model.objects.select_related("content_type").filter(
-            codename__in={code.split(".")[1] for code in codes})
+            codename__in={code.split(".")[1] for code in codes}
+        )
     }
     for role, wanted in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)
         group.permissions.set([found[code] for code in wanted if code in found])
     return sorted(codes - set(found))
-
 
 
 def require_permission(actor, perm: str, what: str, ask: str = "an editor") -> None:

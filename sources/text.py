@@ -13,21 +13,70 @@ import re
 import unicodedata
 
 _CYR_COMMON = {
-    "а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "з": "z", "к": "k",
-    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ь": "", "ъ": "", "'": "", "ʼ": "", "’": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ъ": "",
+    "'": "",
+    "ʼ": "",
+    "’": "",
 }
 # Ukrainian: the national (2010) romanisation, which also gives official spellings
 # such as "Kyrylo Budanov". Word-initial forms of є ї й ю я differ.
-_UK = {**_CYR_COMMON, "г": "h", "ґ": "g", "и": "y", "і": "i", "ї": "i", "й": "i",
-       "є": "ie", "ю": "iu", "я": "ia", "ё": "io", "ы": "y", "э": "e"}
+_UK = {
+    **_CYR_COMMON,
+    "г": "h",
+    "ґ": "g",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "є": "ie",
+    "ю": "iu",
+    "я": "ia",
+    "ё": "io",
+    "ы": "y",
+    "э": "e",
+}
 _UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 # Russian: a simple BGN-style table, close to common English press spellings.
-_RU = {**_CYR_COMMON, "г": "g", "ґ": "g", "и": "i", "і": "i", "ї": "yi", "й": "y",
-       "є": "ye", "ю": "yu", "я": "ya", "ё": "e", "ы": "y", "э": "e"}
-_LATIN_EXTRA = {"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe",
-                "þ": "th", "ı": "i", "ð": "d"}
+_RU = {
+    **_CYR_COMMON,
+    "г": "g",
+    "ґ": "g",
+    "и": "i",
+    "і": "i",
+    "ї": "yi",
+    "й": "y",
+    "є": "ye",
+    "ю": "yu",
+    "я": "ya",
+    "ё": "e",
+    "ы": "y",
+    "э": "e",
+}
+_LATIN_EXTRA = {"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i", "ð": "d"}
 _CYRILLIC_WORD_RE = re.compile(r"[\u0400-\u04ff]+(?:['’ʼ][\u0400-\u04ff]+)*")
 
 
@@ -80,4 +129,3 @@ def normalise_name(name: str) -> str:
     text = re.sub(r"['’ʼ`]", "", text)
     text = re.sub(r"[\W_]+", " ", text)
     return text.strip()
-

@@ -46,8 +46,10 @@ def using_postgres() -> bool:
 
 def require_postgres():
     if not using_postgres():
-        _missing("this test needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)",
-                 covered_by_other_pass=True)
+        _missing(
+            "this test needs PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)",
+            covered_by_other_pass=True,
+        )
 
 
 @cache

@@ -11,12 +11,17 @@ from verification.models import WorkerHeartbeat
 
 @pytest.mark.django_db(transaction=True)
 def test_it_answers_ok_with_a_live_worker(client, celery_worker):
-    wait_for(lambda: WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(seconds=10)).exists(),
-             timeout=30, message="the worker's first heartbeat")
+    wait_for(
+        lambda: WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(seconds=10)).exists(),
+        timeout=30,
+        message="the worker's first heartbeat",
+    )
     response = client.get("/healthz")
     assert response.status_code == 200, response.content
-    assert response.json() == {"status": "ok", "checks": {name: {"ok": True, "detail": "ok"}
-                                                          for name in ("database", "broker", "worker")}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {name: {"ok": True, "detail": "ok"} for name in ("database", "broker", "worker")},
+    }
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -13,15 +13,23 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parent.parent
-SETUP = "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup(); print('started')"
+SETUP = (
+    "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+    "django.setup(); print('started')"
+)
 GOOD_KEY = "k3y-" + "x7Qp9" * 11
 
 
 def start(**env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
     base["CLAIMDESK_VAR_DIR"] = str(settings.VAR_DIR)
-    return subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", SETUP], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("raw, value", [("1", True), ("yes", True), ("off", False), ("0", False), ("", False)])
@@ -52,12 +60,15 @@ def test_it_reads_lists_and_defaults(monkeypatch):
     assert env_str("CLAIMDESK_UNSET", "fallback") == "fallback" and env_int("CLAIMDESK_UNSET", 7) == 7
 
 
-@pytest.mark.parametrize("env, named", [
-    ({"DEBUG": "0", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
-    ({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
-    ({"DEBUG": "0", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
-    ({"DEBUG": "perhaps"}, "DEBUG='perhaps'"),
-])
+@pytest.mark.parametrize(
+    "env, named",
+    [
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
+        ({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
+        ({"DEBUG": "0", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "perhaps"}, "DEBUG='perhaps'"),
+    ],
+)
 def test_it_refuses_to_start_with_bad_production_settings(env, named):
     result = start(**env)
     assert result.returncode != 0 and "started" not in result.stdout

@@ -51,11 +51,28 @@ class CeleryWorker:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")
         start_offset = self.log_path.stat().st_size
-        cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", f"--pool={self.pool}",
-               f"--concurrency={self.concurrency}", "--without-gossip", "--without-mingle",
-               f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@localhost"]
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=worker_env(self.extra_env), stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            f"--pool={self.pool}",
+            f"--concurrency={self.concurrency}",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@localhost",
+        ]
+        self.process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=worker_env(self.extra_env),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -39,7 +39,7 @@ def send(task_name: str, *args, countdown: float | None = None, expires: float |
     try:
         current_app.send_task(task_name, args=list(args), countdown=countdown, expires=expires)
         return True
-    except Exception:  # noqa: BLE001 - any broker error; the reconciler redoes the work from the database
+    except Exception:
         with _failures_lock:
             _failures += 1
         log.exception("Could not send %s%r to the broker; the reconciler will send it again", task_name, args)

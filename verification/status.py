@@ -27,8 +27,14 @@ def rfc3339(value) -> str | None:
 def status_from_values(claim_id, state, verdict, confidence, updated_at) -> dict:
     """verdict/confidence are the *published* ones: null before the first
     sign-off, kept while the claim is reopened."""
-    return {"id": claim_id, "state": state, "verdict": verdict or None, "confidence": confidence,
-            "updated_at": rfc3339(updated_at), "url": public_url(claim_id)}
+    return {
+        "id": claim_id,
+        "state": state,
+        "verdict": verdict or None,
+        "confidence": confidence,
+        "updated_at": rfc3339(updated_at),
+        "url": public_url(claim_id),
+    }
 
 
 def status_fields(claim) -> dict:

@@ -25,8 +25,13 @@ from verification.workflow import deadlines
 log = logging.getLogger(__name__)
 
 # Deadlocks and dropped connections pass; anything else is a bug and should surface.
-TRANSIENT_DATABASE = {"autoretry_for": (OperationalError,), "retry_backoff": 5, "retry_backoff_max": 300,
-                      "retry_jitter": True, "max_retries": 5}
+TRANSIENT_DATABASE = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 THIN = {"acks_late": True, "ignore_result": True}
 
 
@@ -64,9 +69,16 @@ def rereview_claim(claim_id: int, evidence_id: int) -> bool:
 
 # The attempt count lives in the evidence row (capture_now caps retries on it), so
 # Celery's own max_retries is off: a capture re-sent by the reconciler starts at 0.
-@shared_task(bind=True, name="verification.tasks.capture_evidence", autoretry_for=(capture.CaptureRetry,),
-             retry_backoff=settings.CAPTURE_RETRY_BASE_SECONDS, retry_backoff_max=capture.retry_backoff_max(),
-             retry_jitter=True, max_retries=None, **THIN)
+@shared_task(
+    bind=True,
+    name="verification.tasks.capture_evidence",
+    autoretry_for=(capture.CaptureRetry,),
+    retry_backoff=settings.CAPTURE_RETRY_BASE_SECONDS,
+    retry_backoff_max=capture.retry_backoff_max(),
+    retry_jitter=True,
+    max_retries=None,
+    **THIN,
+)
 def capture_evidence(self, evidence_id: int) -> None:
     capture.capture_now(evidence_id, retries=self.request.retries or 0)
 
@@ -79,8 +91,15 @@ def reverify_stored_files() -> dict:
 # --- Article intake ------------------------------------------------------------------
 
 
-@shared_task(bind=True, name="verification.tasks.run_intake_batch", autoretry_for=(batches.IntakeRetry,),
-             retry_backoff=batches.RETRY_BASE_SECONDS, retry_jitter=True, max_retries=batches.FETCH_RETRIES, **THIN)
+@shared_task(
+    bind=True,
+    name="verification.tasks.run_intake_batch",
+    autoretry_for=(batches.IntakeRetry,),
+    retry_backoff=batches.RETRY_BASE_SECONDS,
+    retry_jitter=True,
+    max_retries=batches.FETCH_RETRIES,
+    **THIN,
+)
 def run_intake_batch(self, batch_id: int) -> None:
     batches.run_batch(batch_id, retries_left=self.max_retries - (self.request.retries or 0))
 

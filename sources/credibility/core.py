@@ -12,9 +12,9 @@ collapsed into one number here.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Hashable, Iterable, Mapping, Sequence
 
 RELIABILITY_GRADES = {
     "A": "Completely reliable",
@@ -61,6 +61,7 @@ def verdict_truth(verdict: str) -> float | None:
 
 
 # --- Beta distribution (stdlib only; scipy would be one heavy dependency for three functions) ---
+
 
 def _log_beta(a: float, b: float) -> float:
     return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
@@ -131,6 +132,7 @@ def beta_ppf(q: float, a: float, b: float) -> float:
 
 # --- Track records ---
 
+
 @dataclass(frozen=True)
 class TrackRecord:
     """Beta posterior over how often a source's checked claims were true."""
@@ -142,7 +144,7 @@ class TrackRecord:
     count: int  # raw number of outcomes used
     alpha: float
     beta: float
-    by_topic: dict[str, "TrackRecord"] = field(default_factory=dict)
+    by_topic: dict[str, TrackRecord] = field(default_factory=dict)
     note: str = SELECTION_NOTE
 
     @property
@@ -171,8 +173,13 @@ def _posterior(weighted: Iterable[tuple[float, float]], prior: tuple[float, floa
         total += weight
         count += 1
     return TrackRecord(
-        mean=alpha / (alpha + beta), lo=beta_ppf(0.05, alpha, beta), hi=beta_ppf(0.95, alpha, beta),
-        effective_n=total, count=count, alpha=alpha, beta=beta,
+        mean=alpha / (alpha + beta),
+        lo=beta_ppf(0.05, alpha, beta),
+        hi=beta_ppf(0.95, alpha, beta),
+        effective_n=total,
+        count=count,
+        alpha=alpha,
+        beta=beta,
     )
 
 
@@ -285,7 +292,7 @@ class Attribution:
     source: Hashable
     role: str
     relayed_from: Hashable | None = None  # for a relay: whose statement it passes on
-    evidence: "EvidenceItem | None" = None  # set when an evidence provider stands in as an attribution
+    evidence: EvidenceItem | None = None  # set when an evidence provider stands in as an attribution
 
 
 def _as_attribution(item) -> Attribution:
@@ -330,8 +337,11 @@ def _make_group(root, members: list[tuple[Attribution, dict[str, str]]]) -> Grou
     conflict = min(shared) if shared else None
     sides = {sides[conflict] for _, sides in members} if conflict else set()
     return Group(
-        root=root, attributions=tuple(a for a, _ in members), all_parties=conflict is not None,
-        conflict=conflict, side=sides.pop() if len(sides) == 1 else None,
+        root=root,
+        attributions=tuple(a for a, _ in members),
+        all_parties=conflict is not None,
+        conflict=conflict,
+        side=sides.pop() if len(sides) == 1 else None,
     )
 
 
@@ -373,7 +383,8 @@ def corroboration(groups: Sequence[Group]) -> Corroboration:
         non_party_refuting=sum(g.refutes and not g.all_parties for g in groups),
         non_party_not_confirming=sum(g.not_confirming and not g.all_parties for g in groups),
         parties_one_side_only=one_side and side is not None,
-        conflict=conflict, side=side,
+        conflict=conflict,
+        side=side,
     )
 
 
@@ -493,7 +504,9 @@ def _decide(support, refute_strength, not_confirmed, graph) -> tuple[int, float,
     best = max([w for _, w in support] + [0.0])
     penalty = 0.15 if not_confirmed else 0.0
     if len(non_party) >= 2 and not credible_refute:
-        why = [f"Supported by {len(non_party)} independent non-party groups: {_names((g for g, _ in non_party), graph)}."]
+        why = [
+            f"Supported by {len(non_party)} independent non-party groups: {_names((g for g, _ in non_party), graph)}."
+        ]
         return 1, min(0.95, 0.5 + 0.1 * len(non_party) + 0.2 * best - penalty), why
     if credible_refute:
         if not non_party:
@@ -501,7 +514,11 @@ def _decide(support, refute_strength, not_confirmed, graph) -> tuple[int, float,
         grade = 4 if refute_strength >= best else 3
         return grade, 0.35, ["Credible evidence both ways: independent support and a credible refutation."]
     if non_party:
-        return 2, 0.45 + 0.2 * best - penalty, [f"One independent non-party group supports it: {_names([non_party[0][0]], graph)}."]
+        return (
+            2,
+            0.45 + 0.2 * best - penalty,
+            [f"One independent non-party group supports it: {_names([non_party[0][0]], graph)}."],
+        )
     if parties:
         return _party_only(parties, support, graph, penalty)
     if support:

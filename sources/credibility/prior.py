@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 from sources.credibility.core import TrackRecord
 
@@ -81,6 +81,8 @@ class ClaimIndex:
         scores.pop(exclude, None)
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [(self.outcomes[doc], score) for doc, score in best]
+
+
 # --- Suggested prior: a log-odds blend of track records ---
 
 # Product defaults, rounded from the LIAR fit (python -m bench.liar prints the fitted ones).
@@ -152,8 +154,9 @@ def suggested_prior(
     return blend.probability(prior_features(source_record, affiliation_records, similar_claim_outcomes, blend.centre))
 
 
-def fit_blend(feature_rows: Sequence[Mapping[str, float]], outcomes: Sequence[float],
-              centre: float, l2: float = 1.0) -> PriorBlend:
+def fit_blend(
+    feature_rows: Sequence[Mapping[str, float]], outcomes: Sequence[float], centre: float, l2: float = 1.0
+) -> PriorBlend:
     """Fit the blend's bias and weights by L2-penalised logistic regression (Newton's method).
 
     Only fit on data the blend will not be judged on: the benchmark uses cross-fitted TRAIN rows.
@@ -207,6 +210,7 @@ def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
 
 # --- Calibration ---
 
+
 @dataclass(frozen=True)
 class CalibrationBin:
     lo: float
@@ -241,11 +245,15 @@ def reliability_diagram(pairs: Iterable[tuple[float, float]], bins: int = 10) ->
     result = []
     for i, items in enumerate(members):
         n = len(items)
-        result.append(CalibrationBin(
-            lo=i / bins, hi=(i + 1) / bins, count=n,
-            mean_predicted=sum(p for p, _ in items) / n if n else None,
-            observed=sum(y for _, y in items) / n if n else None,
-        ))
+        result.append(
+            CalibrationBin(
+                lo=i / bins,
+                hi=(i + 1) / bins,
+                count=n,
+                mean_predicted=sum(p for p, _ in items) / n if n else None,
+                observed=sum(y for _, y in items) / n if n else None,
+            )
+        )
     return result
 
 

@@ -60,8 +60,17 @@ def publish(claim, reviewer, editor, verdict="false", confidence=0.9, rationale=
     return transitions.sign_off(editor, claim.pk)
 
 
-PERSONAS = ["anonymous", "read_key", "revoked_key", "expired_key", "fact_checker", "editor", "admin",
-            "review_key", "admin_key"]
+PERSONAS = [
+    "anonymous",
+    "read_key",
+    "revoked_key",
+    "expired_key",
+    "fact_checker",
+    "editor",
+    "admin",
+    "review_key",
+    "admin_key",
+]
 
 
 @pytest.fixture
@@ -74,8 +83,13 @@ def caller(db, request):
         if persona in ("read_key", "revoked_key", "expired_key"):
             raw = make_key("read", revoked=persona == "revoked_key", expired=persona == "expired_key")
             return key_client(raw), None
-        fixture = {"fact_checker": "alice", "editor": "erin", "admin": "adam", "review_key": "alice",
-                   "admin_key": "adam"}[persona]
+        fixture = {
+            "fact_checker": "alice",
+            "editor": "erin",
+            "admin": "adam",
+            "review_key": "alice",
+            "admin_key": "adam",
+        }[persona]
         user = request.getfixturevalue(fixture)
         if persona.endswith("_key"):
             return key_client(make_key(persona.removesuffix("_key"), user)), user

@@ -7,15 +7,15 @@ review/admin keys acting as alice and adam.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
 from sources.models import Source
 from tests.api.core_support import PERSONAS, caller, publish  # noqa: F401 - fixture
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 DENIED_NO_KEY = {"anonymous": 401, "revoked_key": 401, "expired_key": 401}
 
@@ -118,7 +118,12 @@ def _create_claim_verify(ctx, allowed, response):
 
 
 def _patch_request(ctx):
-    return "patch", f"/api/v1/claims/{ctx.claim.pk}", {"priority": 77}, {"HTTP_IF_MATCH": f'"{ctx.claim.pk}-{ctx.claim.version}"'}
+    return (
+        "patch",
+        f"/api/v1/claims/{ctx.claim.pk}",
+        {"priority": 77},
+        {"HTTP_IF_MATCH": f'"{ctx.claim.pk}-{ctx.claim.version}"'},
+    )
 
 
 def _patch_verify(ctx, allowed, response):
@@ -159,8 +164,12 @@ def _source_patch_verify(ctx, allowed, response):
 
 _release = _action("release", _leased, {}, "queued")
 _extend = _action("extend", _leased, {}, "in_review")
-_assess = _action("assess", _leased, {"verdict": "misleading", "confidence": 0.7, "rationale": "Cut from context."},
-                  "awaiting_signoff")
+_assess = _action(
+    "assess",
+    _leased,
+    {"verdict": "misleading", "confidence": 0.7, "rationale": "Cut from context."},
+    "awaiting_signoff",
+)
 _signoff = _action("signoff", _assessed, {}, "published")
 _return = _action("return", _assessed, {"comment": "Cite the original upload."}, "in_review")
 _reopen = _action("reopen", _published, {"reason": "New footage."}, "reopened")
@@ -185,12 +194,20 @@ CASES = [
     Case("export_json", READ, _get("/api/v1/export/claims.json"), _unchanged_version),
     Case("sources_list", READ, _get("/api/v1/sources")),
     Case("source_detail", READ, _get("/api/v1/sources/{s}")),
-    Case("sources_create", ADMIN_WRITE(201), lambda ctx: ("post", "/api/v1/sources", {"name": "Matrix Ministry"}, {}),
-         _source_create_verify),
-    Case("source_patch", ADMIN_WRITE(200),
-         lambda ctx: ("patch", f"/api/v1/sources/{ctx.source.pk}", {"homepage": "https://example.org/"}, {}),
-         _source_patch_verify),
+    Case(
+        "sources_create",
+        ADMIN_WRITE(201),
+        lambda ctx: ("post", "/api/v1/sources", {"name": "Matrix Ministry"}, {}),
+        _source_create_verify,
+    ),
+    Case(
+        "source_patch",
+        ADMIN_WRITE(200),
+        lambda ctx: ("patch", f"/api/v1/sources/{ctx.source.pk}", {"homepage": "https://example.org/"}, {}),
+        _source_patch_verify,
+    ),
 ]
+
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -5,9 +5,9 @@ from django.core.management import call_command
 
 from tests.api.core_support import key_client, make_key, publish
 from tests.conftest import make_user
+from verification.models import Claim, Verdict
 from verification.workflow import transitions
 from verification.workflow.claimreview import RATING, build_claimreview, jsonld_script
-from verification.models import Claim, Verdict
 
 
 def _check_required(review: dict, claim: Claim) -> None:
@@ -43,17 +43,23 @@ def test_it_describes_a_seed_claims_published_verdict(settings):
 @pytest.mark.django_db
 def test_it_names_the_stating_source_and_the_appearances(alice, erin, make_claim, make_source):
     outlet, budanov = make_source(name="Reuters", kind="media_outlet", homepage="https://reuters.com/"), make_source()
-    claim = make_claim(sources=[(outlet, "relayed"), (budanov, "stated")],
-                       appearances=[{"url": "https://reuters.com/world/1", "title": "Troops", "outlet": outlet}])
+    claim = make_claim(
+        sources=[(outlet, "relayed"), (budanov, "stated")],
+        appearances=[{"url": "https://reuters.com/world/1", "title": "Troops", "outlet": outlet}],
+    )
     publish(claim, alice, erin, verdict="confirmed")
     review = build_claimreview(Claim.objects.get(pk=claim.pk))
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Kyrylo Budanov"}
-    assert review["itemReviewed"]["appearance"] == [{"@type": "CreativeWork", "url": "https://reuters.com/world/1", "headline": "Troops"}]
+    assert review["itemReviewed"]["appearance"] == [
+        {"@type": "CreativeWork", "url": "https://reuters.com/world/1", "headline": "Troops"}
+    ]
     assert review["reviewRating"]["ratingValue"] == 5 and review["reviewRating"]["alternateName"] == "Confirmed"
 
 
 @pytest.mark.django_db
-def test_it_adds_date_modified_after_a_correction_and_keeps_it_while_reopened(alice, bob, erin, make_claim, make_source):
+def test_it_adds_date_modified_after_a_correction_and_keeps_it_while_reopened(
+    alice, bob, erin, make_claim, make_source
+):
     claim = make_claim(sources=[(make_source(), "stated")], appearances=[{"url": "https://news.example/1"}])
     publish(claim, alice, erin, verdict="false")
     first = build_claimreview(Claim.objects.get(pk=claim.pk))

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from tests.api.core_support import key_client, make_key, problem_of, publish, session_client
-from verification.workflow import transitions
 from verification.models import Appearance, Claim
+from verification.workflow import transitions
 
 
 def ids(response):
@@ -19,7 +19,9 @@ def ids(response):
 @pytest.mark.django_db
 def test_it_filters_by_state_verdict_source_tag_time_and_words(alice, erin, make_claim, make_source):
     budanov, ministry = make_source(), make_source(name="Ministry of Defence", kind="ministry")
-    troops = make_claim(text="North Korea has sent 11,000 soldiers to Russia.", sources=[(budanov, "stated")], tags=["Troops"])
+    troops = make_claim(
+        text="North Korea has sent 11,000 soldiers to Russia.", sources=[(budanov, "stated")], tags=["Troops"]
+    )
     drones = make_claim(text="Drones hit the refinery at night.", sources=[(ministry, "stated"), (budanov, "relayed")])
     publish(drones, alice, erin, verdict="misleading")
     client = key_client(make_key("read"))
@@ -76,11 +78,22 @@ def test_it_pages_with_cursors_and_caps_the_page_size(make_claim):
 def test_it_creates_a_claim_with_attributions_and_appearances(alice, make_source):
     budanov, outlet = make_source(), make_source(name="Ukrainska Pravda", kind="media_outlet")
     body = {
-        "text": "  North Korea has sent 11,000 soldiers.  ", "priority": 90, "tags": ["Troops", "DPRK"],
+        "text": "  North Korea has sent 11,000 soldiers.  ",
+        "priority": 90,
+        "tags": ["Troops", "DPRK"],
         "first_made_at": "2024-11-04T09:00:00Z",
-        "attributions": [{"source": budanov.pk, "role": "stated", "quote": "11,000", "appeared_in": outlet.pk,
-                          "appeared_url": "https://www.pravda.com.ua/news/1"}],
-        "appearances": [{"url": "https://www.pravda.com.ua/news/1/?utm_source=x", "outlet": outlet.pk, "title": "Budanov"}],
+        "attributions": [
+            {
+                "source": budanov.pk,
+                "role": "stated",
+                "quote": "11,000",
+                "appeared_in": outlet.pk,
+                "appeared_url": "https://www.pravda.com.ua/news/1",
+            }
+        ],
+        "appearances": [
+            {"url": "https://www.pravda.com.ua/news/1/?utm_source=x", "outlet": outlet.pk, "title": "Budanov"}
+        ],
     }
     response = session_client(alice).post("/api/v1/claims", json.dumps(body), content_type="application/json")
     assert response.status_code == 201

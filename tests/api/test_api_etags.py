@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from tests.api.core_support import make_key, key_client, problem_of, publish, session_client
-from verification.workflow import transitions
+from tests.api.core_support import key_client, make_key, problem_of, publish, session_client
 from verification.models import Claim
+from verification.workflow import transitions
 
 
 def _patch(client, claim_id, body, if_match=None):
@@ -102,7 +102,8 @@ def test_it_answers_409_naming_who_moved_the_claim_when_an_action_is_stale(alice
     response = session_client(alice).post(
         f"/api/v1/claims/{claim.pk}/assess",
         json.dumps({"version": leased.version, "verdict": "false", "confidence": 0.9, "rationale": "Old video."}),
-        content_type="application/json")
+        content_type="application/json",
+    )
     body = problem_of(response, 409)
     assert body["type"].endswith("stale_version")
     assert body["changed_by"] == "erin" and body["change"] == "released"

@@ -18,7 +18,7 @@ def content(response) -> str:
 @pytest.mark.django_db
 def test_it_streams_every_matching_claim_as_csv(alice, erin, make_claim, make_source):
     source = make_source()
-    published = make_claim(text="=HYPERLINK(\"http://evil\")", sources=[(source, "stated")], tags=["x"])
+    published = make_claim(text='=HYPERLINK("http://evil")', sources=[(source, "stated")], tags=["x"])
     publish(published, alice, erin, verdict="false", confidence=0.9)
     make_claim(text="Still queued")
     response = key_client(make_key("read")).get("/api/v1/export/claims.csv?state=published")
@@ -28,7 +28,7 @@ def test_it_streams_every_matching_claim_as_csv(alice, erin, make_claim, make_so
     assert len(rows) == 1
     row = rows[0]
     assert row["id"] == str(published.pk) and row["verdict"] == "false" and row["confidence"] == "0.9"
-    assert row["text"] == "'=HYPERLINK(\"http://evil\")"  # never a formula in a spreadsheet
+    assert row["text"] == '\'=HYPERLINK("http://evil")'  # never a formula in a spreadsheet
     assert row["sources"] == "Kyrylo Budanov (stated)" and row["tags"] == "x"
     assert row["url"].endswith(f"/claims/{published.pk}/")
 

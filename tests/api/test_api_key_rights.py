@@ -20,7 +20,9 @@ def test_it_caps_an_admin_key_by_its_users_current_role(adam, make_claim):
     adam.groups.set([Group.objects.get(name="fact-checkers")])
     adam.is_staff = False
     adam.save()
-    body = problem_of(client.post("/api/v1/sources", json.dumps({"name": "After"}), content_type="application/json"), 403)
+    body = problem_of(
+        client.post("/api/v1/sources", json.dumps({"name": "After"}), content_type="application/json"), 403
+    )
     assert "role" in body["detail"]
     assert not Source.objects.filter(name="After").exists()
     assert client.get(f"/api/v1/claims/{claim.pk}").status_code == 200  # still reads

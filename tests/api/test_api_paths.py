@@ -32,7 +32,12 @@ def test_it_answers_a_slashed_get_with_a_problem_not_a_redirect(settings, debug,
     settings.DEBUG = debug
     claim = make_claim()
     client = key_client(make_key("read"))
-    for path in ("/api/v1/claims/", f"/api/v1/claims/{claim.pk}/", f"/api/v1/claims/{claim.pk}/status/", "/api/v1/sources/"):
+    for path in (
+        "/api/v1/claims/",
+        f"/api/v1/claims/{claim.pk}/",
+        f"/api/v1/claims/{claim.pk}/status/",
+        "/api/v1/sources/",
+    ):
         response = client.get(path)
         problem_of(response, 404)
         assert "Location" not in response
@@ -44,11 +49,25 @@ def test_it_serves_the_schema_with_every_path_and_snake_case_enums():
     assert response.status_code == 200
     schema = json.loads(response.content)
     paths = set(schema["paths"])
-    for path in ["/api/v1/claims", "/api/v1/claims/{id}", "/api/v1/claims/{id}/status", "/api/v1/status",
-                 "/api/v1/status/bulk", "/api/v1/claims/{id}/claimreview", "/api/v1/queue/next",
-                 "/api/v1/claims/{id}/release", "/api/v1/claims/{id}/extend", "/api/v1/claims/{id}/assess",
-                 "/api/v1/claims/{id}/signoff", "/api/v1/claims/{id}/return", "/api/v1/claims/{id}/reopen",
-                 "/api/v1/sources", "/api/v1/sources/{id}", "/api/v1/export/claims.csv", "/api/v1/export/claims.json"]:
+    for path in [
+        "/api/v1/claims",
+        "/api/v1/claims/{id}",
+        "/api/v1/claims/{id}/status",
+        "/api/v1/status",
+        "/api/v1/status/bulk",
+        "/api/v1/claims/{id}/claimreview",
+        "/api/v1/queue/next",
+        "/api/v1/claims/{id}/release",
+        "/api/v1/claims/{id}/extend",
+        "/api/v1/claims/{id}/assess",
+        "/api/v1/claims/{id}/signoff",
+        "/api/v1/claims/{id}/return",
+        "/api/v1/claims/{id}/reopen",
+        "/api/v1/sources",
+        "/api/v1/sources/{id}",
+        "/api/v1/export/claims.csv",
+        "/api/v1/export/claims.json",
+    ]:
         assert path in paths, path
     assert not [p for p in paths if p.endswith("/")]
     enums = re.findall(r'"enum": \[([^\]]*)\]', json.dumps(schema))
@@ -57,8 +76,11 @@ def test_it_serves_the_schema_with_every_path_and_snake_case_enums():
     assert {"queued", "in_review", "awaiting_signoff", "published", "reopened", "not_checkable"} <= values
     problem = schema["paths"]["/api/v1/claims/{id}"]["patch"]["responses"]["412"]["content"]
     assert "application/problem+json" in problem
-    assert schema["components"]["securitySchemes"]["apiKey"] == {**schema["components"]["securitySchemes"]["apiKey"],
-                                                               "type": "http", "scheme": "bearer"}
+    assert schema["components"]["securitySchemes"]["apiKey"] == {
+        **schema["components"]["securitySchemes"]["apiKey"],
+        "type": "http",
+        "scheme": "bearer",
+    }
 
 
 @pytest.mark.django_db

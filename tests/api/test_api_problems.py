@@ -17,9 +17,18 @@ def _post(client, path, body, **extra):
 @pytest.mark.django_db
 def test_it_lists_each_invalid_field_in_errors(alice, make_source):
     source = make_source()
-    body = problem_of(_post(session_client(alice), "/api/v1/claims", {
-        "text": "", "priority": 101, "attributions": [{"source": source.pk, "role": "shouted"}, {"source": 999999, "role": "stated"}],
-    }), 400)
+    body = problem_of(
+        _post(
+            session_client(alice),
+            "/api/v1/claims",
+            {
+                "text": "",
+                "priority": 101,
+                "attributions": [{"source": source.pk, "role": "shouted"}, {"source": 999999, "role": "stated"}],
+            },
+        ),
+        400,
+    )
     assert body["type"] == "urn:claimdesk:problem:validation_error"
     assert set(body["errors"]) == {"text", "priority", "attributions.0.role", "attributions.1.source"}
     assert all(isinstance(m, list) and m for m in body["errors"].values())
@@ -30,7 +39,9 @@ def test_it_lists_each_invalid_field_in_errors(alice, make_source):
 def test_it_reports_a_rule_broken_inside_an_action_as_a_field_error(alice, make_source):
     source = make_source()
     attribution = {"source": source.pk, "role": "stated"}
-    body = problem_of(_post(session_client(alice), "/api/v1/claims", {"text": "X", "attributions": [attribution, attribution]}), 400)
+    body = problem_of(
+        _post(session_client(alice), "/api/v1/claims", {"text": "X", "attributions": [attribution, attribution]}), 400
+    )
     assert "attributions" in body["errors"]
     assert not Claim.objects.exists()
 
@@ -45,7 +56,11 @@ def test_it_answers_malformed_json_and_wrong_media_types():
 
 @pytest.mark.django_db
 def test_it_answers_401_with_a_bearer_challenge_for_missing_and_bad_keys():
-    for client in (Client(), Client(HTTP_AUTHORIZATION="Bearer cd_not-a-key"), Client(HTTP_AUTHORIZATION="Basic Zm9vOmJhcg==")):
+    for client in (
+        Client(),
+        Client(HTTP_AUTHORIZATION="Bearer cd_not-a-key"),
+        Client(HTTP_AUTHORIZATION="Basic Zm9vOmJhcg=="),
+    ):
         for path in ("/api/v1/claims", "/api/v1/claims/1/status"):
             response = client.get(path)
             problem_of(response, 401)
@@ -100,8 +115,10 @@ def test_it_answers_413_for_a_body_over_the_limit_and_too_many_bulk_items(settin
 def test_it_throttles_per_key_with_retry_after(settings, make_claim):
     cache.clear()  # key ids repeat between tests; their counters must not
     claim = make_claim()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {"key": "3/minute", "anon": "2/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"key": "3/minute", "anon": "2/minute"},
+    }
     client, other = key_client(make_key("read")), key_client(make_key("read"))
     statuses = [client.get(f"/api/v1/claims/{claim.pk}/status").status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
@@ -156,6 +173,8 @@ def test_it_refuses_a_session_write_without_the_csrf_token(alice, make_source):
 def test_it_needs_no_csrf_token_with_a_key(alice, make_source):
     source = make_source()
     client = key_client(make_key("review", alice), enforce_csrf_checks=True)
-    response = _post(client, "/api/v1/claims", {"text": "Key claim", "attributions": [{"source": source.pk, "role": "stated"}]})
+    response = _post(
+        client, "/api/v1/claims", {"text": "Key claim", "attributions": [{"source": source.pk, "role": "stated"}]}
+    )
     assert response.status_code == 201
     assert Claim.objects.get(text="Key claim").created_by == alice

@@ -13,8 +13,16 @@ from tests.api.core_support import key_client, make_key, publish
 def claims(make_claim, make_source):
     def _make(n):
         source = make_source(name=f"Source {n}")
-        return [make_claim(text=f"Claim number {i} about troops", sources=[(source, "stated")],
-                           tags=["war", f"t{i}"], appearances=[{"url": f"https://news.example/{i}"}]) for i in range(n)]
+        return [
+            make_claim(
+                text=f"Claim number {i} about troops",
+                sources=[(source, "stated")],
+                tags=["war", f"t{i}"],
+                appearances=[{"url": f"https://news.example/{i}"}],
+            )
+            for i in range(n)
+        ]
+
     return _make
 
 

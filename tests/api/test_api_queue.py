@@ -38,8 +38,11 @@ def test_it_runs_a_claim_from_queue_to_published_and_reopened(alice, erin, make_
     alice_client, erin_client = key_client(make_key("review", alice)), key_client(make_key("review", erin))
     version = post(alice_client, "/api/v1/queue/next").json()["version"]
     version = post(alice_client, f"/api/v1/claims/{claim.pk}/extend", {"version": version}).json()["version"]
-    assessed = post(alice_client, f"/api/v1/claims/{claim.pk}/assess",
-                    {"version": version, "verdict": "not_checkable", "confidence": 0.5, "rationale": "An opinion."})
+    assessed = post(
+        alice_client,
+        f"/api/v1/claims/{claim.pk}/assess",
+        {"version": version, "verdict": "not_checkable", "confidence": 0.5, "rationale": "An opinion."},
+    )
     assert assessed.status_code == 200 and assessed.json()["state"] == "awaiting_signoff"
     assert assessed.json()["pending_assessment"]["verdict"] == "not_checkable"
 
@@ -48,13 +51,22 @@ def test_it_runs_a_claim_from_queue_to_published_and_reopened(alice, erin, make_
     published = post(erin_client, f"/api/v1/claims/{claim.pk}/signoff", {"version": assessed.json()["version"]})
     assert published.status_code == 200 and published.json()["verdict"] == "not_checkable"
 
-    reopened = post(erin_client, f"/api/v1/claims/{claim.pk}/reopen",
-                    {"version": published.json()["version"], "reason": "A source retracted."})
+    reopened = post(
+        erin_client,
+        f"/api/v1/claims/{claim.pk}/reopen",
+        {"version": published.json()["version"], "reason": "A source retracted."},
+    )
     assert reopened.json()["state"] == "reopened" and reopened.json()["verdict"] == "not_checkable"
     saved = Claim.objects.get(pk=claim.pk)
     assert saved.state == "reopened" and saved.verdict == "not_checkable"
     assert list(saved.events.values_list("kind", flat=True)) == [
-        "created", "taken", "extended", "assessed", "published", "reopened"]
+        "created",
+        "taken",
+        "extended",
+        "assessed",
+        "published",
+        "reopened",
+    ]
 
 
 @pytest.mark.django_db
@@ -62,8 +74,11 @@ def test_it_returns_an_assessment_with_a_comment(alice, erin, make_claim):
     claim = make_claim()
     alice_client, erin_client = session_client(alice), session_client(erin)
     version = post(alice_client, "/api/v1/queue/next").json()["version"]
-    version = post(alice_client, f"/api/v1/claims/{claim.pk}/assess",
-                   {"version": version, "verdict": "false", "confidence": 0.9, "rationale": "Old."}).json()["version"]
+    version = post(
+        alice_client,
+        f"/api/v1/claims/{claim.pk}/assess",
+        {"version": version, "verdict": "false", "confidence": 0.9, "rationale": "Old."},
+    ).json()["version"]
     missing = problem_of(post(erin_client, f"/api/v1/claims/{claim.pk}/return", {"version": version}), 400)
     assert "comment" in missing["errors"]
     returned = post(erin_client, f"/api/v1/claims/{claim.pk}/return", {"version": version, "comment": "Source?"})
@@ -79,7 +94,13 @@ def test_it_refuses_actions_without_a_version_illegal_moves_and_unknown_claims(a
     illegal = problem_of(post(client, f"/api/v1/claims/{claim.pk}/release", {"version": claim.version}), 409)
     assert illegal["type"].endswith("illegal_move")
     problem_of(post(client, "/api/v1/claims/999999/release", {"version": 1}), 404)
-    bad = problem_of(post(client, f"/api/v1/claims/{claim.pk}/assess",
-                          {"version": claim.version, "verdict": "maybe", "confidence": 2, "rationale": ""}), 400)
+    bad = problem_of(
+        post(
+            client,
+            f"/api/v1/claims/{claim.pk}/assess",
+            {"version": claim.version, "verdict": "maybe", "confidence": 2, "rationale": ""},
+        ),
+        400,
+    )
     assert {"verdict", "confidence", "rationale"} <= set(bad["errors"])
     assert Claim.objects.get(pk=claim.pk).version == claim.version

@@ -83,8 +83,14 @@ schema = _load_schema()
 def claims(db, in_process_wsgi, loopback_only, alice, erin, make_claim, make_source):
     """Some rows, so generated ids sometimes exist."""
     source = make_source()
-    made = [make_claim(text=f"Claim {i} about troops", sources=[(source, "stated")],
-                       appearances=[{"url": f"https://news.example/{i}"}]) for i in range(3)]
+    made = [
+        make_claim(
+            text=f"Claim {i} about troops",
+            sources=[(source, "stated")],
+            appearances=[{"url": f"https://news.example/{i}"}],
+        )
+        for i in range(3)
+    ]
     publish(made[0], alice, erin)
     return made
 
@@ -95,8 +101,14 @@ def admin_key(adam):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-          phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_it_answers_generated_requests_without_5xx_and_as_documented(case, admin_key):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {admin_key}"},

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from sources.models import ConflictParty, Conflict, Source, SourceEvent, SourceGrade, SourceRelation, TrackRecord
+from sources.models import Conflict, ConflictParty, Source, SourceEvent, SourceGrade, SourceRelation, TrackRecord
 from tests.api.core_support import key_client, make_key, problem_of, session_client
 
 
@@ -15,14 +15,20 @@ def test_it_shows_a_source_with_grades_track_record_and_affiliations(adam, make_
     budanov = make_source(parent=hur, country="UA")
     outlet = make_source(name="Ukrainska Pravda", kind="media_outlet")
     SourceRelation.objects.create(from_source=outlet, to_source=budanov, kind="relays")
-    ConflictParty.objects.create(source=budanov, conflict=Conflict.objects.create(name="Russia–Ukraine war"), side="Ukraine")
+    ConflictParty.objects.create(
+        source=budanov, conflict=Conflict.objects.create(name="Russia–Ukraine war"), side="Ukraine"
+    )
     SourceGrade.objects.create(source=budanov, grade="C", rationale="Mixed record", graded_by=adam)
     SourceGrade.objects.create(source=budanov, grade="B", rationale="Better lately", graded_by=adam)
-    TrackRecord.objects.create(source=budanov, mean=0.7, interval_low=0.5, interval_high=0.85, effective_n=9.5, count=10)
+    TrackRecord.objects.create(
+        source=budanov, mean=0.7, interval_low=0.5, interval_high=0.85, effective_n=9.5, count=10
+    )
 
     data = key_client(make_key("read")).get(f"/api/v1/sources/{budanov.pk}").json()
     assert data["ancestors"] == [{"id": hur.pk, "name": "HUR"}, {"id": ministry.pk, "name": "Ministry of Defence"}]
-    assert data["affiliations"] == [{"kind": "relays", "direction": "incoming", "source": {"id": outlet.pk, "name": outlet.name}}]
+    assert data["affiliations"] == [
+        {"kind": "relays", "direction": "incoming", "source": {"id": outlet.pk, "name": outlet.name}}
+    ]
     assert data["conflicts"] == [{"conflict": "Russia–Ukraine war", "side": "Ukraine"}]
     assert [g["grade"] for g in data["grades"]] == ["B", "C"] and data["grades"][0]["graded_by"] is None
     assert data["track_record"]["mean"] == 0.7 and data["track_record"]["count"] == 10
@@ -52,8 +58,14 @@ def test_it_lists_sources_by_name_alias_kind_and_country(make_source):
 @pytest.mark.django_db
 def test_it_lets_an_admin_add_and_grade_a_source(adam, make_source):
     ministry = make_source(name="Ministry of Defence", kind="ministry")
-    body = {"name": "General Staff", "kind": "military_intelligence", "country": "UA", "parent": ministry.pk,
-            "aliases": ["Генштаб", "Genshtab"], "grade": {"grade": "B", "rationale": "Usually confirmed."}}
+    body = {
+        "name": "General Staff",
+        "kind": "military_intelligence",
+        "country": "UA",
+        "parent": ministry.pk,
+        "aliases": ["Генштаб", "Genshtab"],
+        "grade": {"grade": "B", "rationale": "Usually confirmed."},
+    }
     response = session_client(adam).post("/api/v1/sources", json.dumps(body), content_type="application/json")
     assert response.status_code == 201
     source = Source.objects.get(name="General Staff")

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from tests.api.core_support import key_client, make_key, problem_of, publish
-from verification.workflow import transitions
 from verification.api.matching import score
 from verification.models import Claim
+from verification.workflow import transitions
 
 STATUS_FIELDS = {"id", "state", "verdict", "confidence", "updated_at", "url"}
 
@@ -69,7 +69,11 @@ def test_it_matches_cyrillic_text_whatever_the_case(make_claim):
 def test_it_scores_overlap_and_prefixes():
     assert score(["a", "b"], ["a", "b"]) == 1.0
     assert score(["north", "korea", "sen"], ["north", "korea", "sent", "troops"]) >= 0.9
-    assert 0.5 < score(["korea", "troops"], ["north", "korea", "sent", "troops"]) < score(["north", "korea"], ["north", "korea", "sent", "troops"])
+    assert (
+        0.5
+        < score(["korea", "troops"], ["north", "korea", "sent", "troops"])
+        < score(["north", "korea"], ["north", "korea", "sent", "troops"])
+    )
     assert score(["nothing"], ["north", "korea"]) == 0.0
 
 
@@ -91,7 +95,9 @@ def test_it_answers_ids_and_urls_in_bulk_in_the_order_asked(make_claim):
     assert [c["id"] for c in data["claims"]] == [b.pk, a.pk]
     assert all(set(c) == STATUS_FIELDS for c in data["claims"])
     assert data["missing_ids"] == [999999]
-    assert data["urls"][0]["url"] == "https://www.news.example/a/" and [r["id"] for r in data["urls"][0]["results"]] == [a.pk]
+    assert data["urls"][0]["url"] == "https://www.news.example/a/" and [
+        r["id"] for r in data["urls"][0]["results"]
+    ] == [a.pk]
     assert data["urls"][1]["results"] == []
     problem_of(client.post("/api/v1/status/bulk", json.dumps({}), content_type="application/json"), 400)
     many = {"ids": list(range(1, 61)), "urls": [f"https://x.example/{i}" for i in range(41)]}

@@ -17,21 +17,32 @@ HOOK = "http://127.0.0.1:8765/hook"  # loopback is allowed in tests; nothing her
 def delivery_for(endpoint, status="delivered", event_type="claim.created"):
     event = WebhookEvent(type=event_type, payload={"type": event_type, "timestamp": "2026-01-01T00:00:00Z", "data": {}})
     event.save()
-    return WebhookDelivery.objects.create(endpoint=endpoint, event=event, status=status, attempts=1,
-                                          last_status_code=200 if status == "delivered" else 500,
-                                          delivered_at=timezone.now() if status == "delivered" else None)
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event=event,
+        status=status,
+        attempts=1,
+        last_status_code=200 if status == "delivered" else 500,
+        delivered_at=timezone.now() if status == "delivered" else None,
+    )
 
 
 def test_it_creates_an_endpoint_and_shows_its_secret_only_once(admin_api, adam):
-    response = admin_api.post("/api/v1/webhooks", {"url": HOOK, "description": "CMS", "event_types": ["claim.published"]},
-                              format="json")
+    response = admin_api.post(
+        "/api/v1/webhooks", {"url": HOOK, "description": "CMS", "event_types": ["claim.published"]}, format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     endpoint = WebhookEndpoint.objects.get()
     assert response["Location"].endswith(f"/api/v1/webhooks/{endpoint.id}")
     assert body["secret"] == endpoint.secret and body["secret"].startswith("whsec_")
     Webhook(body["secret"])  # a valid Standard Webhooks secret
-    assert (body["url"], body["description"], body["event_types"], body["active"]) == (HOOK, "CMS", ["claim.published"], True)
+    assert (body["url"], body["description"], body["event_types"], body["active"]) == (
+        HOOK,
+        "CMS",
+        ["claim.published"],
+        True,
+    )
     assert (endpoint.url, endpoint.event_types, endpoint.created_by) == (HOOK, ["claim.published"], adam)
 
     detail = admin_api.get(f"/api/v1/webhooks/{endpoint.id}").json()
@@ -69,12 +80,20 @@ def test_it_lists_endpoints_newest_first_a_page_at_a_time(admin_api, make_endpoi
 def test_it_updates_an_endpoint(admin_api, make_endpoint):
     endpoint = make_endpoint(HOOK)
     secret = endpoint.secret
-    response = admin_api.patch(f"/api/v1/webhooks/{endpoint.id}",
-                               {"active": False, "event_types": ["claim.reopened", "claim.reopened"]}, format="json")
+    response = admin_api.patch(
+        f"/api/v1/webhooks/{endpoint.id}",
+        {"active": False, "event_types": ["claim.reopened", "claim.reopened"]},
+        format="json",
+    )
     assert response.status_code == 200
     assert (response.json()["active"], response.json()["event_types"]) == (False, ["claim.reopened"])
     endpoint.refresh_from_db()
-    assert (endpoint.active, endpoint.event_types, endpoint.url, endpoint.secret) == (False, ["claim.reopened"], HOOK, secret)
+    assert (endpoint.active, endpoint.event_types, endpoint.url, endpoint.secret) == (
+        False,
+        ["claim.reopened"],
+        HOOK,
+        secret,
+    )
 
 
 def test_it_deletes_an_endpoint_with_its_delivery_log(admin_api, make_endpoint):
@@ -93,7 +112,11 @@ def test_it_shows_one_endpoints_delivery_log_newest_first(admin_api, make_endpoi
     page = admin_api.get(f"/api/v1/webhooks/{endpoint.id}/deliveries?page_size=1").json()
     [newest] = page["results"]
     assert newest["id"] == failed.id and page["next"]
-    assert (newest["event_id"], newest["event_type"], newest["status"]) == (failed.event_id, "claim.published", "failed")
+    assert (newest["event_id"], newest["event_type"], newest["status"]) == (
+        failed.event_id,
+        "claim.published",
+        "failed",
+    )
     assert (newest["attempts"], newest["last_status_code"], newest["endpoint_id"]) == (1, 500, endpoint.id)
     assert newest["payload"]["type"] == "claim.published"
     assert [d["id"] for d in admin_api.get(page["next"]).json()["results"]] == [old.id]

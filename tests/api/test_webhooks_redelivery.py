@@ -8,8 +8,11 @@ from standardwebhooks import Webhook
 from tests.api.webhook_support import admin_api, make_endpoint, no_outside_connections, receiver  # noqa: F401
 from tests.worker import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("celery_worker", "no_outside_connections")]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("celery_worker", "no_outside_connections"),
+]
 
 
 def log_entry(client, endpoint, status):

@@ -21,8 +21,9 @@ HOOK = "http://127.0.0.1:8765/hook"
 def hooks(make_endpoint):
     """One endpoint with one failed delivery, for the paths that need ids."""
     endpoint = make_endpoint(HOOK)
-    event = WebhookEvent(type="claim.created", payload={"type": "claim.created", "timestamp": "2026-01-01T00:00:00Z",
-                                                        "data": {}})
+    event = WebhookEvent(
+        type="claim.created", payload={"type": "claim.created", "timestamp": "2026-01-01T00:00:00Z", "data": {}}
+    )
     event.save()
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event, status="failed", attempts=8)
     return endpoint, delivery
@@ -43,8 +44,11 @@ def requests_for(endpoint, delivery):
 
 
 def snapshot():
-    return (list(WebhookEndpoint.objects.values_list("id", "url", "description", "active")),
-            list(WebhookDelivery.objects.values_list("id", "status", "attempts")), WebhookEvent.objects.count())
+    return (
+        list(WebhookEndpoint.objects.values_list("id", "url", "description", "active")),
+        list(WebhookDelivery.objects.values_list("id", "status", "attempts")),
+        WebhookEvent.objects.count(),
+    )
 
 
 def call(client, method, path, body):
@@ -109,8 +113,9 @@ def test_it_answers_403_to_signed_in_people_who_are_not_admins(persona, request,
     assert_refused_everywhere(session(request.getfixturevalue(persona)), hooks, 403)
 
 
-@pytest.mark.parametrize("client_for", [lambda adam: bearer(key_for("admin", user=adam)), session],
-                         ids=["admin key", "admin session"])
+@pytest.mark.parametrize(
+    "client_for", [lambda adam: bearer(key_for("admin", user=adam)), session], ids=["admin key", "admin session"]
+)
 def test_it_lets_an_admin_use_every_path(client_for, adam, hooks):
     client = client_for(adam)
     for method, path, body, ok in requests_for(*hooks):

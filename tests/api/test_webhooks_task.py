@@ -9,9 +9,9 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from tests.api.webhook_support import fake_dns, make_endpoint, no_outside_connections, receiver  # noqa: F401
-from verification.webhooks import delivery as webhooks
 from verification.models import WebhookDelivery, WebhookEvent
 from verification.tasks import deliver_webhook
+from verification.webhooks import delivery as webhooks
 from verification.webhooks.delivery import claim
 
 pytestmark = pytest.mark.usefixtures("no_outside_connections")
@@ -22,15 +22,20 @@ def scheduled(sent_tasks):
     """Retries the task sent with a countdown, as (delivery id, countdown): recorded at Celery's publish."""
 
     def retries():
-        return [(args[0], options.get("countdown")) for name, args, options in sent_tasks
-                if name == "verification.tasks.deliver_webhook"]
+        return [
+            (args[0], options.get("countdown"))
+            for name, args, options in sent_tasks
+            if name == "verification.tasks.deliver_webhook"
+        ]
 
     return retries
 
 
 def pending_delivery(endpoint, **fields):
-    event = WebhookEvent(type="claim.created", payload={"type": "claim.created", "timestamp": "2026-01-01T00:00:00Z",
-                                                        "data": {"id": 7, "state": "new"}})
+    event = WebhookEvent(
+        type="claim.created",
+        payload={"type": "claim.created", "timestamp": "2026-01-01T00:00:00Z", "data": {"id": 7, "state": "new"}},
+    )
     event.save()
     return WebhookDelivery.objects.create(endpoint=endpoint, event=event, next_attempt_at=timezone.now(), **fields)
 
@@ -106,7 +111,12 @@ def test_it_retries_with_the_same_webhook_id_and_a_fresh_signature(receiver, mak
     assert first.headers["webhook-id"] == second.headers["webhook-id"] == delivery.event_id
     assert Webhook(endpoint.secret).verify(second.body, second.headers) == delivery.event.payload
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_status_code, delivery.last_error) == ("delivered", 2, 200, "")
+    assert (delivery.status, delivery.attempts, delivery.last_status_code, delivery.last_error) == (
+        "delivered",
+        2,
+        200,
+        "",
+    )
 
 
 def test_it_gives_up_after_the_last_attempt(receiver, make_endpoint, scheduled, settings):
@@ -146,9 +156,14 @@ def test_it_refuses_loopback_at_send_time_when_the_setting_is_off(receiver, make
     assert scheduled() == []
 
 
-@pytest.mark.parametrize("url, kind", [("http://10.0.0.1/hook", "private"),
-                                       ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
-                                       ("http://hooks.example.org/in", "private")])
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        ("http://10.0.0.1/hook", "private"),
+        ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
+        ("http://hooks.example.org/in", "private"),
+    ],
+)
 def test_it_refuses_an_unsafe_target_at_send_time_without_connecting(url, kind, make_endpoint, scheduled, fake_dns):
     fake_dns["hooks.example.org"] = ["192.168.1.20"]  # a public name that now resolves inside
     delivery = pending_delivery(make_endpoint(url))  # saved before the check, or DNS changed since

@@ -94,8 +94,12 @@ def fake_dns(monkeypatch):
         host = host.decode() if isinstance(host, bytes) else host
         if host not in names:
             return real_getaddrinfo(host, port, family, type, proto, flags | socket.AI_NUMERICHOST)
-        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", (ip, int(port or 0), 0, 0)) if ":" in ip
-                else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port or 0))) for ip in names[host]]
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (ip, int(port or 0), 0, 0))
+            if ":" in ip
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, int(port or 0)))
+            for ip in names[host]
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return names

@@ -35,14 +35,27 @@ def _write_fixture(folder: Path) -> None:
                 speaker = f"new-speaker-{i}"  # some speakers unseen in train
             label = LABELS[(i * 5 + offset) % 6]
             leak = ["LEAK"] * 5
-            rows.append([f"{i + 100 * offset}.json", label, STATEMENTS[i % 6], "economy,jobs", speaker,
-                         job, state, party, *leak, "a TV ad"])
+            rows.append(
+                [
+                    f"{i + 100 * offset}.json",
+                    label,
+                    STATEMENTS[i % 6],
+                    "economy,jobs",
+                    speaker,
+                    job,
+                    state,
+                    party,
+                    *leak,
+                    "a TV ad",
+                ]
+            )
         (folder / f"{split}.tsv").write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "bench.liar", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bench.liar", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_it_runs_the_benchmark_and_ends_with_a_json_summary(tmp_path):

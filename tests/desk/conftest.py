@@ -47,15 +47,20 @@ def story(db, make_source):
 def story_claim(story, make_claim):
     from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
-    return create_claim(None, ClaimInput(
-        text="North Korea has sent 11,000 soldiers to Russia's Kursk region.", priority=80, tags=["war", "troops"],
-        attributions=[
-            AttributionInput(source=story["budanov"], role="stated", quote="11,000 soldiers"),
-            AttributionInput(source=story["outlet"], role="relayed", relays_source=story["budanov"]),
-            AttributionInput(source=story["pentagon"], role="could_not_confirm"),
-        ],
-        appearances=[{"url": "https://www.pravda.com.ua/eng/news/2024/11/04/kursk/", "title": "Kursk report"}],
-    ))
+    return create_claim(
+        None,
+        ClaimInput(
+            text="North Korea has sent 11,000 soldiers to Russia's Kursk region.",
+            priority=80,
+            tags=["war", "troops"],
+            attributions=[
+                AttributionInput(source=story["budanov"], role="stated", quote="11,000 soldiers"),
+                AttributionInput(source=story["outlet"], role="relayed", relays_source=story["budanov"]),
+                AttributionInput(source=story["pentagon"], role="could_not_confirm"),
+            ],
+            appearances=[{"url": "https://www.pravda.com.ua/eng/news/2024/11/04/kursk/", "title": "Kursk report"}],
+        ),
+    )
 
 
 @pytest.fixture
@@ -70,9 +75,15 @@ def taken(story_claim, alice):
 def assessed(taken, alice):
     from verification.workflow import transitions
 
-    return transitions.assess(alice, taken.pk, verdict="unproven", confidence=0.4,
-                              rationale="Only one party to the war says so; the Pentagon could not confirm.",
-                              credibility=3, expected_version=taken.version)
+    return transitions.assess(
+        alice,
+        taken.pk,
+        verdict="unproven",
+        confidence=0.4,
+        rationale="Only one party to the war says so; the Pentagon could not confirm.",
+        credibility=3,
+        expected_version=taken.version,
+    )
 
 
 @pytest.fixture
@@ -84,8 +95,15 @@ def published(assessed, erin):
 
 # --- Browser tests (Playwright driving Debian's Chromium) -----------------------
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 LOOPBACK = {"localhost", "127.0.0.1", "[::1]", "::1"}
 

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from verification.credibility.track_records import recompute_sources
 from tests.services import require_chromium
+from verification.credibility.track_records import recompute_sources
 from verification.workflow import transitions
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
@@ -17,12 +17,19 @@ def _publish(claim, reviewer, editor, verdict):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_draws_the_dashboard_and_source_charts(celery_worker, desk_page, shoot, alice, erin, frank, story,
-                                                 make_claim):
+def test_it_draws_the_dashboard_and_source_charts(
+    celery_worker, desk_page, shoot, alice, erin, frank, story, make_claim
+):
     require_chromium()
     for verdict in ("false", "likely_true", "confirmed"):
-        _publish(make_claim(f"Budanov says something {verdict}", priority=90, sources=[(story["budanov"], "stated")],
-                            tags=["war"]), alice, frank, verdict)
+        _publish(
+            make_claim(
+                f"Budanov says something {verdict}", priority=90, sources=[(story["budanov"], "stated")], tags=["war"]
+            ),
+            alice,
+            frank,
+            verdict,
+        )
     make_claim("Still waiting in the queue", priority=10)
     recompute_sources([story["budanov"].pk])
 

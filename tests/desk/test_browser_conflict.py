@@ -10,8 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_shows_the_second_editor_the_conflict_and_keeps_their_text(celery_worker, desk_page, shoot, erin, frank,
-                                                                     story_claim):
+def test_it_shows_the_second_editor_the_conflict_and_keeps_their_text(
+    celery_worker, desk_page, shoot, erin, frank, story_claim
+):
     require_chromium()
     first, second = desk_page(erin), desk_page(frank)
     for page in (first, second):

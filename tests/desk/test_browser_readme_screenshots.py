@@ -17,11 +17,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.services import require_chromium
-from verification.workflow import transitions
 from verification.models import Claim, ClaimEvent
+from verification.workflow import transitions
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(os.environ.get("DESK_README_SCREENSHOTS") != "1",
-                                                    reason="set DESK_README_SCREENSHOTS=1 to rewrite docs/screenshots/")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        os.environ.get("DESK_README_SCREENSHOTS") != "1",
+        reason="set DESK_README_SCREENSHOTS=1 to rewrite docs/screenshots/",
+    ),
+]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MAX_BYTES = 300 * 1024
 
@@ -39,11 +44,17 @@ def _demo_activity(alice, bob, erin, frank, make_claim):
             transitions.sign_off(erin if n % 2 else frank, claim.pk)
             when = now - timedelta(days=13 - day, hours=n)
             ClaimEvent.objects.filter(claim=claim, kind="published").update(created_at=when)
-            Claim.objects.filter(pk=claim.pk).update(created_at=when - timedelta(hours=5 + n * 3), first_published_at=when)
+            Claim.objects.filter(pk=claim.pk).update(
+                created_at=when - timedelta(hours=5 + n * 3), first_published_at=when
+            )
     _retest_some(alice, bob, erin, frank)
     for i in range(3):
-        make_claim(f"Overdue demo claim {i}: casualty figures from a regional governor.", priority=75,
-                   due_at=now - timedelta(hours=2 + i * 5), tags=["casualties"])
+        make_claim(
+            f"Overdue demo claim {i}: casualty figures from a regional governor.",
+            priority=75,
+            due_at=now - timedelta(hours=2 + i * 5),
+            tags=["casualties"],
+        )
 
 
 def _retest_some(alice, bob, erin, frank):

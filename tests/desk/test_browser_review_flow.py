@@ -8,15 +8,16 @@ from playwright.sync_api import expect
 from sources.models import TrackRecord
 from tests.services import require_chromium
 from tests.worker import wait_for
-from verification.workflow import transitions
 from verification.models import Claim, CustodyEvent, Evidence
+from verification.workflow import transitions
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_lets_a_fact_checker_take_add_evidence_and_assess(celery_worker, desk_page, shoot, live_server, alice,
-                                                            story_claim):
+def test_it_lets_a_fact_checker_take_add_evidence_and_assess(
+    celery_worker, desk_page, shoot, live_server, alice, story_claim
+):
     require_chromium()
     page = desk_page(alice)
     page.get_by_role("button", name="Take next claim").click()
@@ -34,8 +35,11 @@ def test_it_lets_a_fact_checker_take_add_evidence_and_assess(celery_worker, desk
     page.locator("#ev-url-title").fill("Login page standing in for the Pentagon briefing")
     page.get_by_role("button", name="Add URL").click()
     expect(page.locator("#evidence-panel")).to_contain_text("Login page standing in")
-    captured = wait_for(lambda: Evidence.objects.filter(claim=story_claim, capture_status="captured").first(),
-                        timeout=45, message="the worker to capture the URL evidence")
+    captured = wait_for(
+        lambda: Evidence.objects.filter(claim=story_claim, capture_status="captured").first(),
+        timeout=45,
+        message="the worker to capture the URL evidence",
+    )
 
     # The assessment form: verdict, the confidence slider, rationale.
     page.get_by_label("Verdict").select_option("false")
@@ -60,12 +64,19 @@ def test_it_lets_a_fact_checker_take_add_evidence_and_assess(celery_worker, desk
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_lets_an_editor_sign_off_and_the_api_reports_the_verdict(celery_worker, desk_page, shoot, live_server,
-                                                                   alice, erin, story_claim, story):
+def test_it_lets_an_editor_sign_off_and_the_api_reports_the_verdict(
+    celery_worker, desk_page, shoot, live_server, alice, erin, story_claim, story
+):
     require_chromium()
     taken = transitions.take_next(alice)
-    transitions.assess(alice, taken.pk, verdict="false", confidence=0.8, rationale="Only one party says so.",
-                       expected_version=taken.version)
+    transitions.assess(
+        alice,
+        taken.pk,
+        verdict="false",
+        confidence=0.8,
+        rationale="Only one party says so.",
+        expected_version=taken.version,
+    )
     page = desk_page(erin)
     page.get_by_role("link", name="Awaiting my sign-off").click()
     page.get_by_role("link", name=story_claim.text).click()
@@ -91,6 +102,9 @@ def test_it_lets_an_editor_sign_off_and_the_api_reports_the_verdict(celery_worke
     shoot(public, "2-public-verdict")
 
     # The worker recomputed the stating source's track record after the sign-off.
-    record = wait_for(lambda: TrackRecord.objects.filter(source=story["budanov"], count=1).first(), timeout=45,
-                      message="the worker to recompute Budanov's track record")
+    record = wait_for(
+        lambda: TrackRecord.objects.filter(source=story["budanov"], count=1).first(),
+        timeout=45,
+        message="the worker to recompute Budanov's track record",
+    )
     assert record.mean < 0.5

@@ -2,13 +2,18 @@
 
 import pytest
 
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 
 def _post(client, claim, **fields):
-    data = {"version": claim.version, "verdict": "unproven", "confidence": "0.35", "credibility": "3",
-            "rationale": "Only one party says so; the Pentagon could not confirm."}
+    data = {
+        "version": claim.version,
+        "verdict": "unproven",
+        "confidence": "0.35",
+        "credibility": "3",
+        "rationale": "Only one party says so; the Pentagon could not confirm.",
+    }
     data.update(fields)
     return client.post(f"/desk/claims/{claim.pk}/assess", data)
 

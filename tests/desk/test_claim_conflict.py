@@ -13,11 +13,15 @@ def test_it_shows_the_conflict_and_keeps_the_second_editors_text(client, erin, f
     erin_client, frank_client = Client(), Client()
     erin_client.force_login(erin)
     frank_client.force_login(frank)
-    first = erin_client.post(f"/desk/claims/{story_claim.pk}/edit",
-                             {"version": seen, "text": "North Korea sent about 11,000 soldiers.", "priority": 80})
+    first = erin_client.post(
+        f"/desk/claims/{story_claim.pk}/edit",
+        {"version": seen, "text": "North Korea sent about 11,000 soldiers.", "priority": 80},
+    )
     assert first.status_code == 302
-    second = frank_client.post(f"/desk/claims/{story_claim.pk}/edit",
-                               {"version": seen, "text": "Frank's careful rewording of the claim.", "priority": 80})
+    second = frank_client.post(
+        f"/desk/claims/{story_claim.pk}/edit",
+        {"version": seen, "text": "Frank's careful rewording of the claim.", "priority": 80},
+    )
     html = second.content.decode()
     assert second.status_code == 409
     assert "Someone else changed this claim while you were working" in html
@@ -34,8 +38,10 @@ def test_it_keeps_the_assessment_when_an_editor_changed_the_claim(login, alice, 
     from verification.workflow.claims import edit_claim
 
     edit_claim(erin, taken.pk, taken.version, {"priority": 95})
-    response = login(alice).post(f"/desk/claims/{taken.pk}/assess", {
-        "version": taken.version, "verdict": "false", "confidence": "0.9", "rationale": "My careful rationale."})
+    response = login(alice).post(
+        f"/desk/claims/{taken.pk}/assess",
+        {"version": taken.version, "verdict": "false", "confidence": "0.9", "rationale": "My careful rationale."},
+    )
     html = response.content.decode()
     assert response.status_code == 409
     assert "erin edited this claim" in html and "priority" in html
@@ -43,8 +49,10 @@ def test_it_keeps_the_assessment_when_an_editor_changed_the_claim(login, alice, 
     assert Claim.objects.get(pk=taken.pk).state == "in_review"
     # Submitting again, now on the current version, goes through.
     claim = Claim.objects.get(pk=taken.pk)
-    again = login(alice).post(f"/desk/claims/{taken.pk}/assess", {
-        "version": claim.version, "verdict": "false", "confidence": "0.9", "rationale": "My careful rationale."})
+    again = login(alice).post(
+        f"/desk/claims/{taken.pk}/assess",
+        {"version": claim.version, "verdict": "false", "confidence": "0.9", "rationale": "My careful rationale."},
+    )
     assert again.status_code == 302 and Claim.objects.get(pk=taken.pk).state == "awaiting_signoff"
 
 

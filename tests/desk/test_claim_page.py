@@ -12,7 +12,7 @@ def test_it_shows_the_claim_chain_appearances_and_history(login, alice, taken, s
     html = response.content.decode()
     assert response.status_code == 200
     assert "North Korea has sent 11,000 soldiers" in html
-    assert '<svg' in html and "Attribution chain" in html
+    assert "<svg" in html and "Attribution chain" in html
     assert "Kyrylo Budanov" in html and "HUR" in html and "Could not confirm" in html
     assert "Kursk report" in html
     assert "You hold this claim" in html
@@ -23,9 +23,17 @@ def test_it_shows_the_claim_chain_appearances_and_history(login, alice, taken, s
 
 @pytest.mark.django_db
 def test_it_shows_evidence_with_stance_credibility_hash_and_capture(login, alice, taken):
-    Evidence.objects.create(claim=taken, kind="video", title="Video of soldiers", url="https://example.org/v.mp4",
-                            stance="supports", credibility=4, sha256="ab" * 32, capture_status="failed",
-                            capture_error="Timed out")
+    Evidence.objects.create(
+        claim=taken,
+        kind="video",
+        title="Video of soldiers",
+        url="https://example.org/v.mp4",
+        stance="supports",
+        credibility=4,
+        sha256="ab" * 32,
+        capture_status="failed",
+        capture_error="Timed out",
+    )
     html = login(alice).get(f"/desk/claims/{taken.pk}/").content.decode()
     assert "Video of soldiers" in html and "Supports" in html
     assert "credibility 4" in html

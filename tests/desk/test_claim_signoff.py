@@ -18,8 +18,10 @@ def test_it_publishes_when_another_editor_signs_off(login, erin, assessed):
 
 @pytest.mark.django_db
 def test_it_returns_with_a_comment_the_reviewer_sees(login, erin, alice, assessed):
-    response = login(erin).post(f"/desk/claims/{assessed.pk}/return",
-                                {"version": assessed.version, "comment": "Add the Pentagon briefing as evidence."})
+    response = login(erin).post(
+        f"/desk/claims/{assessed.pk}/return",
+        {"version": assessed.version, "comment": "Add the Pentagon briefing as evidence."},
+    )
     assert response.status_code == 302
     claim = Claim.objects.get(pk=assessed.pk)
     assert claim.state == "in_review" and claim.lease_owner == alice
@@ -47,8 +49,9 @@ def test_it_refuses_sign_off_by_a_fact_checker(login, bob, assessed):
 
 @pytest.mark.django_db
 def test_it_reopens_a_published_claim_keeping_its_verdict(login, frank, published):
-    response = login(frank).post(f"/desk/claims/{published.pk}/reopen",
-                                 {"version": published.version, "reason": "New satellite images."})
+    response = login(frank).post(
+        f"/desk/claims/{published.pk}/reopen", {"version": published.version, "reason": "New satellite images."}
+    )
     assert response.status_code == 302
     claim = Claim.objects.get(pk=published.pk)
     assert claim.state == "reopened" and claim.verdict == "unproven"

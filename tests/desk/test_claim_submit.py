@@ -7,13 +7,25 @@ from verification.models import Attribution, Claim, CustodyEvent, Evidence
 
 def _form(**extra):
     data = {
-        "text": "North Korea has sent 11,000 soldiers to Russia.", "tags": "war, troops", "priority": "80",
-        "language": "en", "appeared_url": "https://www.pravda.com.ua/eng/news/kursk/",
-        "evidence_url": "", "evidence_note": "Budanov said so on Ukrainian TV.",
-        "attr-TOTAL_FORMS": "3", "attr-INITIAL_FORMS": "0", "attr-MIN_NUM_FORMS": "0", "attr-MAX_NUM_FORMS": "20",
-        "attr-0-source": "Ukrainska Pravda", "attr-0-role": "relayed", "attr-0-relays": "Kyrylo Budanov",
-        "attr-1-source": "Буданов", "attr-1-role": "stated", "attr-1-quote": "11,000 soldiers",
-        "attr-2-source": "Pentagon", "attr-2-role": "could_not_confirm",
+        "text": "North Korea has sent 11,000 soldiers to Russia.",
+        "tags": "war, troops",
+        "priority": "80",
+        "language": "en",
+        "appeared_url": "https://www.pravda.com.ua/eng/news/kursk/",
+        "evidence_url": "",
+        "evidence_note": "Budanov said so on Ukrainian TV.",
+        "attr-TOTAL_FORMS": "3",
+        "attr-INITIAL_FORMS": "0",
+        "attr-MIN_NUM_FORMS": "0",
+        "attr-MAX_NUM_FORMS": "20",
+        "attr-0-source": "Ukrainska Pravda",
+        "attr-0-role": "relayed",
+        "attr-0-relays": "Kyrylo Budanov",
+        "attr-1-source": "Буданов",
+        "attr-1-role": "stated",
+        "attr-1-quote": "11,000 soldiers",
+        "attr-2-source": "Pentagon",
+        "attr-2-role": "could_not_confirm",
     }
     data.update(extra)
     return data
@@ -54,7 +66,9 @@ def test_it_keeps_the_input_when_a_source_is_unknown(login, alice, story):
 
 @pytest.mark.django_db
 def test_it_refuses_the_same_source_twice_in_one_role(login, alice, story):
-    response = login(alice).post("/desk/claims/new", _form(**{"attr-2-source": "Kyrylo Budanov", "attr-2-role": "stated"}))
+    response = login(alice).post(
+        "/desk/claims/new", _form(**{"attr-2-source": "Kyrylo Budanov", "attr-2-role": "stated"})
+    )
     assert response.status_code == 400 and "already attributed" in response.content.decode()
     assert not Claim.objects.exists()
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 
 def _publish(claim, reviewer, editor, verdict="false", confidence=0.8):

@@ -53,4 +53,7 @@ def test_it_offers_extend_and_release_from_the_queue_and_returns_there(login, al
     assert f"/desk/claims/{taken.pk}/extend" in html and f"/desk/claims/{taken.pk}/release" in html
     response = client.post(f"/desk/claims/{taken.pk}/extend", {"next": "/desk/?tab=mine"})
     assert response.status_code == 302 and response["Location"] == "/desk/?tab=mine"
-    assert client.post(f"/desk/claims/{taken.pk}/extend", {"next": "https://evil.example/"})["Location"] == f"/desk/claims/{taken.pk}/"
+    assert (
+        client.post(f"/desk/claims/{taken.pk}/extend", {"next": "https://evil.example/"})["Location"]
+        == f"/desk/claims/{taken.pk}/"
+    )

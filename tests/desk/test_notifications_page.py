@@ -42,8 +42,9 @@ def test_it_never_touches_another_users_notifications(login, alice, bob, story_c
 
 @pytest.mark.django_db
 def test_it_caps_the_badge_and_keeps_the_query_count_fixed(login, alice, story_claim, django_assert_max_num_queries):
-    Notification.objects.bulk_create([Notification(user=alice, kind="assigned", claim=story_claim, message=f"N{i}")
-                                      for i in range(120)])
+    Notification.objects.bulk_create(
+        [Notification(user=alice, kind="assigned", claim=story_claim, message=f"N{i}") for i in range(120)]
+    )
     client = login(alice)
     with django_assert_max_num_queries(10):
         html = client.get("/desk/notifications").content.decode()

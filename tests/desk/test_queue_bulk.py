@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 
 @pytest.fixture
@@ -18,7 +18,9 @@ def three(make_claim):
 @pytest.mark.django_db
 def test_it_assigns_the_selected_claims(login, erin, bob, three):
     ids = [three[0].pk, three[1].pk]
-    response = login(erin).post("/desk/bulk", {"ids": ids, "action": "assign", "assignee": bob.pk, "next": "/desk/?tab=all"})
+    response = login(erin).post(
+        "/desk/bulk", {"ids": ids, "action": "assign", "assignee": bob.pk, "next": "/desk/?tab=all"}
+    )
     assert response.status_code == 302 and response["Location"] == "/desk/?tab=all"
     assert list(Claim.objects.filter(lease_owner=bob).order_by("id").values_list("id", flat=True)) == ids
     assert Claim.objects.get(pk=three[2].pk).lease_owner is None
@@ -48,7 +50,11 @@ def test_it_exports_the_selected_claims_as_csv(login, erin, three):
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["text"] for r in rows] == ["Bulk claim 0", "Bulk claim 2"]
-    assert rows[0]["state"] == "queued" and rows[0]["tags"] == "bulk" and rows[0]["url"].endswith(f"/claims/{three[0].pk}/")
+    assert (
+        rows[0]["state"] == "queued"
+        and rows[0]["tags"] == "bulk"
+        and rows[0]["url"].endswith(f"/claims/{three[0].pk}/")
+    )
 
 
 @pytest.mark.django_db

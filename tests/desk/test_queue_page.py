@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 
 @pytest.mark.django_db

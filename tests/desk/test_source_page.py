@@ -8,13 +8,21 @@ from sources.models import SourceGrade, SourceRelation, TrackRecord
 @pytest.fixture
 def graded(story, adam):
     budanov = story["budanov"]
-    SourceGrade.objects.create(source=budanov, grade="C", rationale="Often right on troop numbers, a party to the war.",
-                               graded_by=adam)
+    SourceGrade.objects.create(
+        source=budanov, grade="C", rationale="Often right on troop numbers, a party to the war.", graded_by=adam
+    )
     budanov.reliability = "C"
     budanov.save()
     SourceRelation.objects.create(from_source=budanov, to_source=story["ministry"], kind="speaks_for")
-    TrackRecord.objects.create(source=budanov, mean=0.62, interval_low=0.41, interval_high=0.80, effective_n=9, count=9,
-                               by_topic={"war": {"mean": 0.7, "interval_low": 0.45, "interval_high": 0.88, "count": 6}})
+    TrackRecord.objects.create(
+        source=budanov,
+        mean=0.62,
+        interval_low=0.41,
+        interval_high=0.80,
+        effective_n=9,
+        count=9,
+        by_topic={"war": {"mean": 0.7, "interval_low": 0.45, "interval_high": 0.88, "count": 6}},
+    )
     return budanov
 
 
@@ -31,7 +39,7 @@ def test_it_shows_profile_affiliations_and_grades(login, alice, graded, story, s
 @pytest.mark.django_db
 def test_it_draws_the_track_record_with_its_interval(login, alice, graded):
     html = login(alice).get(f"/sources/{graded.pk}/").content.decode()
-    assert '<svg' in html and 'id="track-record-t"' in html
+    assert "<svg" in html and 'id="track-record-t"' in html
     assert "All topics: 62%, 90% interval 41%–80%, 9 claims" in html
     assert "war: 70%" in html
     assert "selected sample" in html

@@ -4,9 +4,9 @@ before any socket exists, and records why on the evidence."""
 import pytest
 
 from tests.evidence.evidence_support import custody
-from verification.tasks import capture_evidence
 from verification.evidence.writes import add_evidence_url
 from verification.models import Snapshot, StoredFile
+from verification.tasks import capture_evidence
 
 REFUSED = [
     ("http://127.0.0.1:{port}/page", "127.0.0.1 is a loopback address"),
@@ -20,9 +20,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("template,reason", REFUSED, ids=[r[1].split(" is ")[0] for r in REFUSED])
-def test_it_refuses_an_inside_address_and_records_why(alice, make_claim, settings, loopback_http_server,
-                                                      no_outside_connections, fake_dns, media_root,
-                                                      template, reason):
+def test_it_refuses_an_inside_address_and_records_why(
+    alice, make_claim, settings, loopback_http_server, no_outside_connections, fake_dns, media_root, template, reason
+):
     settings.ALLOW_LOOPBACK_FETCH = False
     fake_dns["briefing.example"] = [["127.0.0.1"]]
     evidence = add_evidence_url(alice, make_claim().id, template.format(port=loopback_http_server.server_port))
@@ -36,12 +36,17 @@ def test_it_refuses_an_inside_address_and_records_why(alice, make_claim, setting
     assert loopback_http_server.seen == []
     assert Snapshot.objects.count() == 0 and StoredFile.objects.count() == 0
     assert custody(evidence) == ["added", "capture_requested", "capture_failed"]
-    assert evidence.custody.last().detail == {"reason": evidence.capture_error, "transient": False,
-                                              "attempt": 1, "retry_within_seconds": None}
+    assert evidence.custody.last().detail == {
+        "reason": evidence.capture_error,
+        "transient": False,
+        "attempt": 1,
+        "retry_within_seconds": None,
+    }
 
 
 def test_it_refuses_a_redirect_from_an_allowed_host_to_the_metadata_service(
-        alice, make_claim, settings, loopback_http_server, no_outside_connections, fake_dns, media_root):
+    alice, make_claim, settings, loopback_http_server, no_outside_connections, fake_dns, media_root
+):
     # Loopback plays the allowed public host here: it is the only server a test may reach.
     settings.ALLOW_LOOPBACK_FETCH = True
     url = loopback_http_server.url("/redirect?to=http://169.254.169.254/latest/meta-data/iam/")

@@ -7,9 +7,9 @@ import pytest
 
 from tests.evidence.evidence_support import PAGE, custody
 from verification.evidence.capture import CaptureRetry, retry_window
-from verification.tasks import capture_evidence
 from verification.evidence.writes import add_evidence_url
 from verification.models import Evidence, Snapshot, StoredFile
+from verification.tasks import capture_evidence
 
 pytestmark = pytest.mark.usefixtures("no_outside_connections", "fake_dns", "media_root")
 
@@ -78,7 +78,9 @@ def test_it_retries_a_transient_failure_and_keeps_the_evidence_pending(alice, ma
 
     evidence.refresh_from_db()
     assert evidence.capture_status == "pending"
-    assert evidence.capture_error == "the server answered 500 Internal Server Error (attempt 1 of 6; retrying within 30 s)"
+    assert (
+        evidence.capture_error == "the server answered 500 Internal Server Error (attempt 1 of 6; retrying within 30 s)"
+    )
     failed = evidence.custody.get(action="capture_failed")
     assert failed.detail["transient"] is True and failed.detail["retry_within_seconds"] == 30
 
@@ -114,7 +116,9 @@ def test_it_retries_with_celerys_backoff_and_jitter():
     assert capture_evidence.retry_backoff == 30 and capture_evidence.retry_backoff_max <= 3600 // 4
 
 
-def test_it_caps_retries_on_the_database_count_when_the_reconciler_resends(alice, make_claim, loopback_http_server, settings):
+def test_it_caps_retries_on_the_database_count_when_the_reconciler_resends(
+    alice, make_claim, loopback_http_server, settings
+):
     """A task re-sent by the reconciler starts at retries=0; the cap must still hold."""
     settings.CAPTURE_MAX_RETRIES = 2
     evidence = added(alice, make_claim(), loopback_http_server.url("/error"))

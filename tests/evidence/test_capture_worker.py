@@ -21,7 +21,8 @@ def settled(evidence_id: int) -> Evidence | None:
 
 
 def test_it_captures_a_page_behind_a_redirect_chain_with_a_real_worker(
-        celery_worker, alice, make_claim, evidence_http_server, tmp_path):
+    celery_worker, alice, make_claim, evidence_http_server, tmp_path
+):
     url = evidence_http_server.url("/hop/3")
     evidence = add_evidence_url(alice, make_claim().id, url, title="Pentagon briefing")  # commits: enqueued
 
@@ -31,14 +32,16 @@ def test_it_captures_a_page_behind_a_redirect_chain_with_a_real_worker(
     snapshot = evidence.snapshots.get()
     assert snapshot.final_url == evidence_http_server.url("/page")
     assert [hop["location"] for hop in snapshot.redirects] == [
-        evidence_http_server.url(p) for p in ("/hop/2", "/hop/1", "/page")]
+        evidence_http_server.url(p) for p in ("/hop/2", "/hop/1", "/page")
+    ]
     assert evidence.sha256 == sha256sum_of(PAGE, tmp_path)
     assert sha256sum(Path(settings.MEDIA_ROOT) / snapshot.stored_file.file.name) == evidence.sha256
     assert custody(evidence) == ["added", "capture_requested", "captured"]
 
 
 def test_it_records_a_page_over_the_size_cap_as_failed_and_keeps_the_evidence(
-        celery_worker, alice, make_claim, evidence_http_server):
+    celery_worker, alice, make_claim, evidence_http_server
+):
     cap = settings.CAPTURE_MAX_BYTES  # the worker runs with the same setting
     claim = make_claim()
     evidence = add_evidence_url(alice, claim.id, evidence_http_server.url(f"/bytes/{cap + 1}"), title="Huge page")

@@ -32,15 +32,27 @@ def problem(response, status):
 
 def test_it_adds_a_url_as_json_and_answers_the_item_pending_capture(alice, make_claim):
     claim = make_claim()
-    response = key_client("review", alice).post(url(claim.id), {
-        "url": BRIEFING, "title": "Pentagon briefing", "kind": "official_statement", "stance": "supports",
-        "credibility": 2}, content_type="application/json")
+    response = key_client("review", alice).post(
+        url(claim.id),
+        {
+            "url": BRIEFING,
+            "title": "Pentagon briefing",
+            "kind": "official_statement",
+            "stance": "supports",
+            "credibility": 2,
+        },
+        content_type="application/json",
+    )
 
     assert response.status_code == 201, response.content
     body = response.json()
     evidence = Evidence.objects.get()
     assert (body["id"], body["url"], body["capture_status"], body["stance"]) == (
-        evidence.id, BRIEFING, "pending", "supports")
+        evidence.id,
+        BRIEFING,
+        "pending",
+        "supports",
+    )
     assert [c["action"] for c in body["custody"]] == ["added", "capture_requested"]
     assert body["custody"][0]["actor"] == "alice"
     assert (evidence.added_by, evidence.kind, evidence.credibility) == (alice, "official_statement", 2)
@@ -48,9 +60,14 @@ def test_it_adds_a_url_as_json_and_answers_the_item_pending_capture(alice, make_
 
 def test_it_uploads_a_file_as_multipart_and_answers_its_hash(alice, make_claim, media_root):
     claim = make_claim()
-    response = key_client("review", alice).post(url(claim.id), {
-        "file": upload(PNG, "video-still.png", "application/octet-stream"), "title": "Video still",
-        "stance": "refutes"})
+    response = key_client("review", alice).post(
+        url(claim.id),
+        {
+            "file": upload(PNG, "video-still.png", "application/octet-stream"),
+            "title": "Video still",
+            "stance": "refutes",
+        },
+    )
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -59,8 +76,9 @@ def test_it_uploads_a_file_as_multipart_and_answers_its_hash(alice, make_claim, 
     assert body["download_url"] == f"/desk/evidence/{body['id']}/download"
 
 
-def test_it_lists_evidence_with_snapshots_custody_and_related_items(alice, make_claim, media_root,
-                                                                    django_assert_num_queries):
+def test_it_lists_evidence_with_snapshots_custody_and_related_items(
+    alice, make_claim, media_root, django_assert_num_queries
+):
     claim, other = make_claim(), make_claim(text="Another claim.")
     add_evidence_url(alice, other.id, BRIEFING, capture=False)
     for n in range(5):
@@ -105,8 +123,9 @@ def test_it_answers_415_for_a_type_not_allowed(alice, make_claim, media_root):
 
 def test_it_answers_400_when_there_is_nothing_to_add(alice, make_claim):
     claim = make_claim()
-    body = problem(key_client("review", alice).post(url(claim.id), {"title": "Nothing"},
-                                                    content_type="application/json"), 400)
+    body = problem(
+        key_client("review", alice).post(url(claim.id), {"title": "Nothing"}, content_type="application/json"), 400
+    )
     assert "url" in body["errors"]
 
 

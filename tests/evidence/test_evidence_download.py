@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.evidence.evidence_support import PAGE, PNG, custody, upload
-from verification.tasks import capture_evidence
 from verification.evidence.writes import add_evidence_file, add_evidence_url
+from verification.tasks import capture_evidence
 
 
 @pytest.fixture
@@ -31,8 +31,9 @@ def test_it_serves_the_file_and_records_the_download_in_custody(bob, video, clie
     assert (download.actor, download.sha256) == (bob, video.sha256)
 
 
-def test_it_serves_a_snapshot_of_a_captured_url(alice, make_claim, client, loopback_http_server, media_root,
-                                                no_outside_connections, fake_dns):
+def test_it_serves_a_snapshot_of_a_captured_url(
+    alice, make_claim, client, loopback_http_server, media_root, no_outside_connections, fake_dns
+):
     evidence = add_evidence_url(alice, make_claim().id, loopback_http_server.url("/page"))
     capture_evidence(evidence.id)
     snapshot = evidence.snapshots.get()

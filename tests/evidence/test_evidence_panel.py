@@ -35,20 +35,33 @@ def test_it_shows_hash_capture_status_and_custody_on_the_claim_page(alice, make_
 def test_it_adds_a_url_from_the_form_and_goes_back_to_the_claim(alice, make_claim, client):
     claim = make_claim()
     client.force_login(alice)
-    response = client.post(reverse("desk-evidence-add-url", args=[claim.id]), {
-        "url": "https://www.defense.gov/briefing", "title": "Pentagon briefing", "kind": "official_statement",
-        "stance": "supports", "credibility": "2"})
+    response = client.post(
+        reverse("desk-evidence-add-url", args=[claim.id]),
+        {
+            "url": "https://www.defense.gov/briefing",
+            "title": "Pentagon briefing",
+            "kind": "official_statement",
+            "stance": "supports",
+            "credibility": "2",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == reverse("desk-claim", args=[claim.id])
     evidence = Evidence.objects.get()
     assert (evidence.title, evidence.stance, evidence.credibility, evidence.capture_status) == (
-        "Pentagon briefing", "supports", 2, "pending")
+        "Pentagon briefing",
+        "supports",
+        2,
+        "pending",
+    )
 
 
 def test_it_uploads_a_file_from_the_form(alice, make_claim, media_root, client):
     claim = make_claim()
     client.force_login(alice)
-    response = client.post(reverse("desk-evidence-add-file", args=[claim.id]), {
-        "file": upload(PNG, "map.png"), "title": "", "kind": "", "stance": "context", "credibility": ""})
+    response = client.post(
+        reverse("desk-evidence-add-file", args=[claim.id]),
+        {"file": upload(PNG, "map.png"), "title": "", "kind": "", "stance": "context", "credibility": ""},
+    )
     assert response.status_code == 302
     evidence = Evidence.objects.get()
     assert (evidence.title, evidence.kind, evidence.sha256) == ("map.png", "image", hashlib.sha256(PNG).hexdigest())
@@ -57,8 +70,9 @@ def test_it_uploads_a_file_from_the_form(alice, make_claim, media_root, client):
 def test_it_shows_an_upload_refusal_in_the_panel_with_htmx(alice, make_claim, media_root, client):
     claim = make_claim()
     client.force_login(alice)
-    response = client.post(reverse("desk-evidence-add-file", args=[claim.id]), {
-        "file": upload(EXE, "x.png"), "stance": "context"}, **HTMX)
+    response = client.post(
+        reverse("desk-evidence-add-file", args=[claim.id]), {"file": upload(EXE, "x.png"), "stance": "context"}, **HTMX
+    )
     assert response.status_code == 415
     html = response.content.decode()
     assert 'id="evidence-panel"' in html and "application/vnd.microsoft.portable-executable" in html
@@ -87,8 +101,11 @@ def test_it_changes_the_credibility_from_the_form(alice, make_claim, client):
 def test_it_reports_a_bad_url_without_adding_anything(alice, make_claim, client):
     claim = make_claim()
     client.force_login(alice)
-    response = client.post(reverse("desk-evidence-add-url", args=[claim.id]), {"url": "ftp://x", "stance": "context",
-                                                                               "kind": "article"}, follow=True)
+    response = client.post(
+        reverse("desk-evidence-add-url", args=[claim.id]),
+        {"url": "ftp://x", "stance": "context", "kind": "article"},
+        follow=True,
+    )
     assert "url: Enter a valid URL." in response.content.decode()
     assert Evidence.objects.count() == 0
 
@@ -96,6 +113,8 @@ def test_it_reports_a_bad_url_without_adding_anything(alice, make_claim, client)
 def test_it_refuses_the_forms_to_people_without_a_desk_role(carol, make_claim, client):
     claim = make_claim()
     client.force_login(carol)
-    response = client.post(reverse("desk-evidence-add-url", args=[claim.id]), {
-        "url": "https://example.org/", "stance": "context", "kind": "article"})
+    response = client.post(
+        reverse("desk-evidence-add-url", args=[claim.id]),
+        {"url": "https://example.org/", "stance": "context", "kind": "article"},
+    )
     assert response.status_code == 403 and Evidence.objects.count() == 0

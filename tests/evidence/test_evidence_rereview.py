@@ -5,7 +5,8 @@ from verification.evidence.writes import add_evidence_note, add_evidence_url
 
 
 def test_it_asks_for_a_re_review_when_evidence_arrives_on_a_published_claim(
-        alice, erin, make_claim, sent_tasks, django_capture_on_commit_callbacks):
+    alice, erin, make_claim, sent_tasks, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     published(claim, alice, erin)
 
@@ -19,7 +20,8 @@ def test_it_asks_for_a_re_review_when_evidence_arrives_on_a_published_claim(
 
 
 def test_it_does_not_ask_for_a_re_review_of_a_claim_still_in_the_queue(
-        alice, make_claim, sent_tasks, django_capture_on_commit_callbacks):
+    alice, make_claim, sent_tasks, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     with django_capture_on_commit_callbacks(execute=True):
         add_evidence_note(alice, claim.id, "A witness called back.")

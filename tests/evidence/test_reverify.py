@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from tests.evidence.evidence_support import PNG, custody, sha256sum, upload
 from tests.worker import wait_for
-from verification.tasks import reverify_stored_files
 from verification.evidence.writes import add_evidence_file
 from verification.models import ClaimEvent, Notification, StoredFile
+from verification.tasks import reverify_stored_files
 
 
 def tamper(stored: StoredFile) -> Path:
@@ -26,8 +26,7 @@ def tamper(stored: StoredFile) -> Path:
 
 def test_it_flags_a_file_modified_on_disk(alice, erin, frank, make_claim, media_root):
     claim = make_claim()
-    video = add_evidence_file(alice, claim.id, upload(PNG + os.urandom(5000), "budanov-video.png"),
-                              title="The video")
+    video = add_evidence_file(alice, claim.id, upload(PNG + os.urandom(5000), "budanov-video.png"), title="The video")
     intact = add_evidence_file(alice, claim.id, upload(PNG, "map.png"), title="The map")
     path = tamper(video.stored_file)
 
@@ -98,8 +97,14 @@ def test_it_flags_a_modified_file_when_the_worker_runs_the_periodic_task(celery_
 
     reverify_stored_files.delay()
 
-    wait_for(lambda: not StoredFile.objects.get(pk=video.stored_file_id).integrity_ok, timeout=60,
-             message="the worker to flag the modified file")
-    assert wait_for(lambda: Notification.objects.filter(user=erin, kind="integrity", claim=claim).exists(),
-                    timeout=10, message="the editors' notification")
+    wait_for(
+        lambda: not StoredFile.objects.get(pk=video.stored_file_id).integrity_ok,
+        timeout=60,
+        message="the worker to flag the modified file",
+    )
+    assert wait_for(
+        lambda: Notification.objects.filter(user=erin, kind="integrity", claim=claim).exists(),
+        timeout=10,
+        message="the editors' notification",
+    )
     assert custody(video) == ["added", "uploaded", "mismatch"]

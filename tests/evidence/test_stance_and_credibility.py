@@ -20,8 +20,10 @@ def test_it_changes_the_stance_and_logs_who_changed_it_from_what(bob, testimony)
     testimony.refresh_from_db()
     assert testimony.stance == "refutes"
     change = testimony.custody.get(action="stance_changed")
-    assert (change.actor, change.detail) == (bob, {"from": "context", "to": "refutes",
-                                                   "note": "The letter is dated before the deployment."})
+    assert (change.actor, change.detail) == (
+        bob,
+        {"from": "context", "to": "refutes", "note": "The letter is dated before the deployment."},
+    )
 
 
 def test_it_changes_the_credibility_and_logs_it(erin, testimony):
@@ -30,7 +32,9 @@ def test_it_changes_the_credibility_and_logs_it(erin, testimony):
     testimony.refresh_from_db()
     assert testimony.credibility is None
     assert [e.detail for e in testimony.custody.filter(action="credibility_changed")] == [
-        {"from": None, "to": 3}, {"from": 3, "to": None}]
+        {"from": None, "to": 3},
+        {"from": 3, "to": None},
+    ]
 
 
 def test_it_logs_nothing_when_nothing_changes(alice, testimony):

@@ -23,8 +23,9 @@ def test_it_links_identical_bytes_to_the_stored_file_instead_of_storing_them_twi
 
 def test_it_suggests_the_same_normalised_url_on_another_claim_as_related(alice, make_claim):
     first_claim, second_claim = make_claim(), make_claim(text="Another claim about the same briefing.")
-    first = add_evidence_url(alice, first_claim.id, "https://www.defense.gov/News/Briefing/?utm_source=x",
-                             capture=False)
+    first = add_evidence_url(
+        alice, first_claim.id, "https://www.defense.gov/News/Briefing/?utm_source=x", capture=False
+    )
     same = add_evidence_url(alice, second_claim.id, "http://defense.gov/News/Briefing", capture=False)
     other = add_evidence_url(alice, second_claim.id, "https://defense.gov/News/Other", capture=False)
     on_same_claim = add_evidence_url(alice, first_claim.id, "https://defense.gov/News/Briefing#top", capture=False)

@@ -18,11 +18,19 @@ def captures(sent_tasks):
 
 
 def test_it_adds_a_url_pending_capture_and_enqueues_the_capture_after_commit(
-        alice, make_claim, sent_tasks, django_capture_on_commit_callbacks):
+    alice, make_claim, sent_tasks, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     with django_capture_on_commit_callbacks(execute=True):
-        evidence = add_evidence_url(alice, claim.id, BRIEFING, kind="official_statement",
-                                    title="Pentagon briefing", stance="supports", credibility=2)
+        evidence = add_evidence_url(
+            alice,
+            claim.id,
+            BRIEFING,
+            kind="official_statement",
+            title="Pentagon briefing",
+            stance="supports",
+            credibility=2,
+        )
         assert captures(sent_tasks) == []  # not before commit: the worker must find the row
 
     assert captures(sent_tasks) == [evidence.id]
@@ -37,8 +45,9 @@ def test_it_adds_a_url_pending_capture_and_enqueues_the_capture_after_commit(
     assert claim.version == event.version
 
 
-def test_it_never_enqueues_a_capture_for_seeded_evidence(alice, make_claim, sent_tasks,
-                                                          django_capture_on_commit_callbacks):
+def test_it_never_enqueues_a_capture_for_seeded_evidence(
+    alice, make_claim, sent_tasks, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     with django_capture_on_commit_callbacks(execute=True):
         evidence = add_evidence_url(alice, claim.id, BRIEFING, capture=False)
@@ -48,7 +57,8 @@ def test_it_never_enqueues_a_capture_for_seeded_evidence(alice, make_claim, sent
 
 
 def test_it_enqueues_a_capture_when_a_user_asks_for_one_on_seeded_evidence(
-        alice, make_claim, sent_tasks, django_capture_on_commit_callbacks):
+    alice, make_claim, sent_tasks, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     evidence = add_evidence_url(alice, claim.id, BRIEFING, capture=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,30 +71,41 @@ def test_it_enqueues_a_capture_when_a_user_asks_for_one_on_seeded_evidence(
 
 
 def test_it_announces_new_evidence_to_webhook_subscribers(alice, make_claim):
-    WebhookEndpoint.objects.create(url="https://hooks.example.org/claimdesk", secret="whsec_x",
-                                   event_types=["evidence.added"])
+    WebhookEndpoint.objects.create(
+        url="https://hooks.example.org/claimdesk", secret="whsec_x", event_types=["evidence.added"]
+    )
     claim = make_claim()
     evidence = add_evidence_url(alice, claim.id, BRIEFING, title="Pentagon briefing")
     event = WebhookEvent.objects.get(type="evidence.added")
     data = event.payload["data"]
     assert (data["id"], data["claim_id"], data["url"], data["capture_status"]) == (
-        evidence.id, claim.id, BRIEFING, "pending")
+        evidence.id,
+        claim.id,
+        BRIEFING,
+        "pending",
+    )
 
 
 def test_it_adds_a_note_without_url_or_file(alice, make_claim):
     claim = make_claim()
-    evidence = add_evidence_note(alice, claim.id, "Called the ministry: no comment.\nSpokesperson declined.",
-                                 stance="context", credibility=6)
+    evidence = add_evidence_note(
+        alice, claim.id, "Called the ministry: no comment.\nSpokesperson declined.", stance="context", credibility=6
+    )
     assert (evidence.title, evidence.kind, evidence.url, evidence.stored_file) == (
-        "Called the ministry: no comment.", "testimony", "", None)
+        "Called the ministry: no comment.",
+        "testimony",
+        "",
+        None,
+    )
     assert evidence.capture_status == "not_requested"
     assert custody(evidence) == ["added"]
     with pytest.raises(ValidationError, match="needs text"):
         add_evidence_note(alice, claim.id, "   ")
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/file", "not a url", "javascript:alert(1)",
-                                 "https://example.org/" + "a" * 2000])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/file", "not a url", "javascript:alert(1)", "https://example.org/" + "a" * 2000]
+)
 def test_it_refuses_a_url_it_cannot_capture(alice, make_claim, url):
     claim = make_claim()
     with pytest.raises(ValidationError) as refused:

@@ -95,6 +95,7 @@ def article_server(settings):
 @pytest.fixture
 def api(client):
     """api(user) -> a client signed in as user (session auth, CSRF not enforced by the test client)."""
+
     def _as(user):
         client.force_login(user)
         return client

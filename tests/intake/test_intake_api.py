@@ -43,9 +43,14 @@ def test_it_confirms_and_drops_through_the_api(alice, known_sources):
     assert confirmed.status_code == 200 and confirmed.json()["decision"] == "confirmed"
     claim = Claim.objects.get(pk=confirmed.json()["claim"])
     assert claim.state == "queued" and claim.attributions.get().source == known_sources["budanov"]
-    edited = post(client, f"/api/v1/intake/proposals/{sybiha.pk}/confirm", {
-        "text": "North Korea is invading Europe alongside Russia.",
-        "attributions": [{"name": "Andrii Sybiha", "role": "opinion", "source_id": known_sources["outlet"].pk}]})
+    edited = post(
+        client,
+        f"/api/v1/intake/proposals/{sybiha.pk}/confirm",
+        {
+            "text": "North Korea is invading Europe alongside Russia.",
+            "attributions": [{"name": "Andrii Sybiha", "role": "opinion", "source_id": known_sources["outlet"].pk}],
+        },
+    )
     assert edited.json()["decision"] == "edited"
     assert Claim.objects.get(pk=edited.json()["claim"]).text == "North Korea is invading Europe alongside Russia."
     assert post(client, f"/api/v1/intake/proposals/{officials.pk}/drop").json()["decision"] == "dropped"

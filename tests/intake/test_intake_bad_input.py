@@ -13,20 +13,30 @@ from tests.intake.intake_support import read
 from verification.models import Claim, IntakeBatch, Proposal
 
 MENU_PASTE = "Home | News | Sport\nSubscribe\nLog in\n© 2024 Example Media"
-UKRAINIAN = ("Президент України заявив, що двадцять тисяч людей евакуйовано з прифронтових районів області "
-             "протягом минулого тижня. ") * 10
-ENGLISH = ("The ministry said 4,000 people were moved to safety on Sunday after the dam was hit. "
-           "Officials said the water level rose by 3 metres overnight and 12 villages were flooded. ")
+UKRAINIAN = (
+    "Президент України заявив, що двадцять тисяч людей евакуйовано з прифронтових районів області "
+    "протягом минулого тижня. "
+) * 10
+ENGLISH = (
+    "The ministry said 4,000 people were moved to safety on Sunday after the dam was hit. "
+    "Officials said the water level rose by 3 metres overnight and 12 villages were flooded. "
+)
 MIXED = ENGLISH * 3 + "\n\n" + UKRAINIAN[: len(UKRAINIAN) // 4]
-SPANISH = ("El ministerio dijo que cuatro mil personas fueron trasladadas el domingo después de que la presa "
-           "fuera alcanzada, y que doce pueblos quedaron inundados durante la noche. ")
+SPANISH = (
+    "El ministerio dijo que cuatro mil personas fueron trasladadas el domingo después de que la presa "
+    "fuera alcanzada, y que doce pueblos quedaron inundados durante la noche. "
+)
 MIXED_LATIN = ENGLISH * 2 + "\n\n" + SPANISH * 2
 FIVE_MB = "The minister said 5 people died in the storm on Sunday. " * (5 * 1024 * 1024 // 56 + 1)
 
 
 def nothing_written():
     return (IntakeBatch.objects.count(), Proposal.objects.count(), Claim.objects.count(), Source.objects.count()) == (
-        0, 0, 0, 0)
+        0,
+        0,
+        0,
+        0,
+    )
 
 
 def desk_post(user, **data):
@@ -37,13 +47,16 @@ def api_post(user, body):
     return session_client(user).post("/api/v1/intake", json.dumps(body), content_type="application/json")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("   \n ", "The text is empty"),
-    (MENU_PASTE, "No article sentences found"),
-    (MIXED, "The text mixes languages: about"),
-    (MIXED_LATIN, "do not read as English"),
-    (UKRAINIAN, "written in Cyrillic script; intake reads English news copy only"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("   \n ", "The text is empty"),
+        (MENU_PASTE, "No article sentences found"),
+        (MIXED, "The text mixes languages: about"),
+        (MIXED_LATIN, "do not read as English"),
+        (UKRAINIAN, "written in Cyrillic script; intake reads English news copy only"),
+    ],
+)
 def test_it_refuses_bad_text_on_the_desk_with_a_message(alice, text, message):
     response = desk_post(alice, text=text)
     assert response.status_code == 400
@@ -51,8 +64,9 @@ def test_it_refuses_bad_text_on_the_desk_with_a_message(alice, text, message):
     assert nothing_written()
 
 
-@pytest.mark.parametrize("text, code", [
-    (MENU_PASTE, "not_an_article"), (MIXED, "mixed_languages"), (UKRAINIAN, "unsupported_language")])
+@pytest.mark.parametrize(
+    "text, code", [(MENU_PASTE, "not_an_article"), (MIXED, "mixed_languages"), (UKRAINIAN, "unsupported_language")]
+)
 def test_it_refuses_bad_text_through_the_api(alice, text, code):
     body = problem_of(api_post(alice, {"text": text}), 400)
     assert body["type"].endswith(code) and body["detail"]
@@ -88,8 +102,12 @@ def test_it_refuses_text_over_the_intake_limit_naming_the_setting(alice, setting
 
 
 def test_it_refuses_text_and_url_together(alice):
-    assert "not both" in problem_of(api_post(alice, {"text": "The minister said 5 people died.",
-                                                     "url": "https://example.org/a"}), 400)["detail"]
+    assert (
+        "not both"
+        in problem_of(
+            api_post(alice, {"text": "The minister said 5 people died.", "url": "https://example.org/a"}), 400
+        )["detail"]
+    )
     assert nothing_written()
 
 
@@ -102,11 +120,14 @@ def test_it_refuses_an_internal_address_at_once(alice, settings, no_outside_conn
     assert nothing_written()
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/menu", "No article sentences found"),
-    ("/image", "is image/png, not a web page"),
-    ("/gone", "the server answered 404"),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/menu", "No article sentences found"),
+        ("/image", "is image/png, not a web page"),
+        ("/gone", "the server answered 404"),
+    ],
+)
 def test_it_fails_a_batch_whose_page_is_not_an_article(alice, article_server, path, message):
     batch = read(alice, text="", url=f"{article_server}{path}")
     assert batch.status == "failed" and message in batch.error

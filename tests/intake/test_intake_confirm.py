@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sources.models import Source, SourceEvent
-from tests.intake.intake_support import read, proposal
+from tests.intake.intake_support import proposal, read
 from verification.intake.review import AttributionChoice, confirm
 from verification.models import Appearance, Attribution, Claim, ClaimEvent
 from verification.workflow.transitions import IllegalMove, NotAllowed
@@ -73,8 +73,10 @@ def test_it_lets_an_admin_create_the_new_source_while_confirming(adam, alice, kn
 
 
 def test_it_adds_a_linked_proposal_to_the_existing_claim(alice, known_sources, make_claim):
-    text = ("Ukrainian military intelligence chief Kyrylo Budanov said 2,600 North Korean soldiers would be "
-            "sent to the Kursk region on Friday.")
+    text = (
+        "Ukrainian military intelligence chief Kyrylo Budanov said 2,600 North Korean soldiers would be "
+        "sent to the Kursk region on Friday."
+    )
     existing = make_claim(text=text)
     item = proposal(read(alice), "2,600 North Korean soldiers")
     assert item.linked_claim == existing
@@ -93,13 +95,18 @@ def test_it_adds_the_articles_address_when_linking(adam, known_sources, make_cla
     assert confirm(adam, item.pk) == existing
     url = f"{article_server}/article"
     assert list(Appearance.objects.filter(claim=existing).values_list("url", "title")) == [
-        (url, "Drones hit depot | Example News")]
+        (url, "Drones hit depot | Example News")
+    ]
     assert list(existing.attributions.values_list("source__name", "appeared_url")) == [("Oleh Kiper", url)]
 
 
 def test_it_can_unlink_and_create_a_new_claim(alice, known_sources, make_claim):
-    existing = make_claim(text=("Ukrainian military intelligence chief Kyrylo Budanov said 2,600 North Korean "
-                                "soldiers would be sent to the Kursk region on Friday."))
+    existing = make_claim(
+        text=(
+            "Ukrainian military intelligence chief Kyrylo Budanov said 2,600 North Korean "
+            "soldiers would be sent to the Kursk region on Friday."
+        )
+    )
     item = proposal(read(alice), "2,600 North Korean soldiers")
     claim = confirm(alice, item.pk, link_to=None)
     assert claim != existing and Claim.objects.count() == 2
@@ -125,6 +132,7 @@ def test_it_refuses_an_empty_text_or_a_bad_role(alice, known_sources):
     with pytest.raises(ValidationError):
         confirm(alice, item.pk, text="   ")
     with pytest.raises(ValidationError):
-        confirm(alice, item.pk,
-                choices=[AttributionChoice(name="X", role="shouted", source_id=known_sources["budanov"].pk)])
+        confirm(
+            alice, item.pk, choices=[AttributionChoice(name="X", role="shouted", source_id=known_sources["budanov"].pk)]
+        )
     assert not Claim.objects.exists()

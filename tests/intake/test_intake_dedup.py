@@ -10,8 +10,10 @@ from verification.models import Claim, IntakeBatch
 
 COPY = "Regional governor Oleh Kiper said 40 drones were launched at the port of Izmail on Tuesday night."
 REWORDED_EXISTING = "A first group of 2,600 North Korean soldiers is to be sent to Russia's Kursk region."
-REWORDED = ("Ukrainian military intelligence chief Kyrylo Budanov said a first group of 2,600 North Korean soldiers "
-            "would be sent to the Kursk region.")
+REWORDED = (
+    "Ukrainian military intelligence chief Kyrylo Budanov said a first group of 2,600 North Korean soldiers "
+    "would be sent to the Kursk region."
+)
 UNRELATED = "The health ministry said 12 hospitals were closed after the storm on Friday."
 SHORT = "Prices rose 5% in May."
 ARTICLE = f"{COPY} {REWORDED}\n\n{UNRELATED}\n\n{SHORT}"
@@ -19,9 +21,12 @@ ARTICLE = f"{COPY} {REWORDED}\n\n{UNRELATED}\n\n{SHORT}"
 
 @pytest.fixture
 def existing(make_claim):
-    return {"copy": make_claim(text=COPY), "reworded": make_claim(text=REWORDED_EXISTING),
-            "short": make_claim(text=SHORT),
-            "other": make_claim(text="The city council approved 3 million euros for new bicycle lanes on Monday.")}
+    return {
+        "copy": make_claim(text=COPY),
+        "reworded": make_claim(text=REWORDED_EXISTING),
+        "short": make_claim(text=SHORT),
+        "other": make_claim(text="The city council approved 3 million euros for new bicycle lanes on Monday."),
+    }
 
 
 def read(user, text=ARTICLE):

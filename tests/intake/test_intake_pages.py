@@ -50,9 +50,11 @@ def test_it_confirms_from_the_page_with_another_source_typed_by_alias(alice, kno
     batch = submitted(client)
     intake.run_batch(batch.pk)
     sybiha = proposal(batch, "invading Europe")
-    response = client.post(f"/desk/intake/proposals/{sybiha.pk}/confirm", {
-        "text": sybiha.text, "a0-source": "new", "a0-other-source": "Буданов", "a0-role": "opinion", "link": "new"},
-        follow=True)
+    response = client.post(
+        f"/desk/intake/proposals/{sybiha.pk}/confirm",
+        {"text": sybiha.text, "a0-source": "new", "a0-other-source": "Буданов", "a0-role": "opinion", "link": "new"},
+        follow=True,
+    )
     claim = Claim.objects.get()
     assert f"Claim {claim.pk} is in the queue." in response.content.decode()
     assert list(claim.attributions.values_list("source", "role")) == [(known_sources["budanov"].pk, "opinion")]
@@ -63,10 +65,14 @@ def test_it_explains_why_a_new_source_needs_an_admin(alice, known_sources):
     batch = submitted(client)
     intake.run_batch(batch.pk)
     sybiha = proposal(batch, "invading Europe")
-    response = client.post(f"/desk/intake/proposals/{sybiha.pk}/confirm", {
-        "text": sybiha.text, "a0-source": "new", "a0-role": "opinion", "link": "new"}, follow=True)
+    response = client.post(
+        f"/desk/intake/proposals/{sybiha.pk}/confirm",
+        {"text": sybiha.text, "a0-source": "new", "a0-role": "opinion", "link": "new"},
+        follow=True,
+    )
     assert "&#x27;Andrii Sybiha&#x27; matches no source, and creating sources needs an admin" in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert not Claim.objects.exists()
 
 

@@ -24,7 +24,11 @@ def sources(make_source):
 def test_it_matches_a_latin_name_to_a_cyrillic_alias(sources):
     match = SourceMatcher().match("Kyrylo Budanov", "person")
     assert (match.source_id, match.source_name, match.score, match.new_source) == (
-        sources["budanov"].pk, "HUR chief", 100, False)
+        sources["budanov"].pk,
+        "HUR chief",
+        100,
+        False,
+    )
 
 
 def test_it_matches_a_cyrillic_name_to_its_own_transliteration(sources):

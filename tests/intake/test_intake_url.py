@@ -31,10 +31,13 @@ def test_it_reads_the_body_of_a_page_without_an_article_element():
     title, text = html_to_text(
         "<html><head><title>T</title></head><body><nav>Menu: officials said 1 thing.</nav>"
         "<div><p>The State Emergency Service said 6,500 people were evacuated on Sunday.</p>"
-        "<p>Rescuers said the water rose by 2 metres.<br>Roads were closed.</p></div></body></html>")
+        "<p>Rescuers said the water rose by 2 metres.<br>Roads were closed.</p></div></body></html>"
+    )
     assert title == "T"
-    assert text == ("The State Emergency Service said 6,500 people were evacuated on Sunday.\n\n"
-                    "Rescuers said the water rose by 2 metres.\nRoads were closed.")
+    assert text == (
+        "The State Emergency Service said 6,500 people were evacuated on Sunday.\n\n"
+        "Rescuers said the water rose by 2 metres.\nRoads were closed."
+    )
 
 
 def test_it_decodes_the_declared_or_meta_charset():
@@ -52,7 +55,9 @@ def test_it_retries_a_page_that_is_briefly_unavailable_then_gives_up(alice, arti
     with pytest.raises(intake.IntakeRetry):  # the task's autoretry_for sends it again with backoff and jitter
         intake.run_batch(batch.pk, retries_left=intake.FETCH_RETRIES)
     batch.refresh_from_db()
-    assert batch.status == "pending" and "503" in batch.error and batch.error.endswith("Trying again within 15 seconds.")
+    assert (
+        batch.status == "pending" and "503" in batch.error and batch.error.endswith("Trying again within 15 seconds.")
+    )
     intake.run_batch(batch.pk, retries_left=0)
     batch = IntakeBatch.objects.get(pk=batch.pk)
     assert batch.status == "failed" and "the server answered 503" in batch.error

@@ -10,7 +10,7 @@ import fcntl
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def record(section: str, **values) -> None:
         data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
         run = data.setdefault(run_name(), {})
         # Merged, so tests that fill one section in parts (one per role) add up.
-        run[section] = {**run.get(section, {}), **values, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        run[section] = {**run.get(section, {}), **values, "at": datetime.now(UTC).isoformat(timespec="seconds")}
         tmp = FIGURES.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
         tmp.replace(FIGURES)

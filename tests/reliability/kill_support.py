@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.utils import timezone
 
 from sources.models import Source
+from verification.models import ClaimEvent
 from verification.workflow import transitions
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
-from verification.models import ClaimEvent
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,8 +85,11 @@ class Rounds:
     def _claim(self, **extra) -> int:
         self.n += 1
         source = Source.objects.create(name=f"Spokesperson {self.n}", kind="person")
-        data = ClaimInput(text=f"Kill-test claim {self.n}: the convoy crossed the border.",
-                          attributions=[AttributionInput(source=source, role="stated")], **extra)
+        data = ClaimInput(
+            text=f"Kill-test claim {self.n}: the convoy crossed the border.",
+            attributions=[AttributionInput(source=source, role="stated")],
+            **extra,
+        )
         return create_claim(None, data).pk
 
     def webhook(self, receiver):

@@ -10,8 +10,8 @@ request, when let in, really changes something, which the test checks: a
 caller let in can do the thing, a caller refused leaves everything as it was.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 OK, LOGIN, REFUSED = "ok", "login", "refused"
 
@@ -36,8 +36,9 @@ DESK = _level(anonymous=LOGIN, read_key=LOGIN, revoked_key=LOGIN, no_role=403, f
 DESK_EDITOR = DESK | {"fact_checker": 403}
 DESK_EDITOR_SOFT = DESK | {"fact_checker": REFUSED}  # refused with a message on the page, not a 403
 LOGOUT = {role: LOGIN for role in _ROLES}  # everyone ends on the login page
-ADMIN_SITE = _level(anonymous=LOGIN, read_key=LOGIN, revoked_key=LOGIN, no_role=LOGIN, fact_checker=LOGIN,
-                    editor=LOGIN, admin=OK)
+ADMIN_SITE = _level(
+    anonymous=LOGIN, read_key=LOGIN, revoked_key=LOGIN, no_role=LOGIN, fact_checker=LOGIN, editor=LOGIN, admin=OK
+)
 
 
 @dataclass
@@ -56,13 +57,23 @@ def _v(claim) -> dict:
 
 
 def _assess_body(claim) -> dict:
-    return {**_v(claim), "verdict": "misleading", "confidence": 0.7, "rationale": "Cut from a longer video.",
-            "credibility": 3}
+    return {
+        **_v(claim),
+        "verdict": "misleading",
+        "confidence": 0.7,
+        "rationale": "Cut from a longer video.",
+        "credibility": 3,
+    }
 
 
 def _desk_assess(claim) -> dict:
-    return {**_v(claim), "verdict": "misleading", "confidence": "0.7", "rationale": "Cut from a longer video.",
-            "credibility": ""}
+    return {
+        **_v(claim),
+        "verdict": "misleading",
+        "confidence": "0.7",
+        "rationale": "Cut from a longer video.",
+        "credibility": "",
+    }
 
 
 def _get(path):
@@ -98,8 +109,18 @@ def _desk_take_next(w):
 
 
 def _new_claim_form(w):
-    return "/desk/claims/new", {"text": "A bridge in the city was closed on Monday.", "priority": "50",
-                                "language": "en", "tags": "", "attr-TOTAL_FORMS": "0", "attr-INITIAL_FORMS": "0"}, {}
+    return (
+        "/desk/claims/new",
+        {
+            "text": "A bridge in the city was closed on Monday.",
+            "priority": "50",
+            "language": "en",
+            "tags": "",
+            "attr-TOTAL_FORMS": "0",
+            "attr-INITIAL_FORMS": "0",
+        },
+        {},
+    )
 
 
 def _evidence(suffix: str, body=lambda w: {}, with_file=False, api=False):
@@ -114,17 +135,28 @@ def _upload(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     claim = w.claim()
-    return f"/desk/claims/{claim.pk}/evidence/file", {
-        "file": SimpleUploadedFile("photo-notes.txt", b"notes from the scene\n", "text/plain"),
-        "title": "Scene notes", "stance": "supports", "credibility": "", "kind": ""}, {}
+    return (
+        f"/desk/claims/{claim.pk}/evidence/file",
+        {
+            "file": SimpleUploadedFile("photo-notes.txt", b"notes from the scene\n", "text/plain"),
+            "title": "Scene notes",
+            "stance": "supports",
+            "credibility": "",
+            "kind": "",
+        },
+        {},
+    )
 
 
 def _api_upload(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     claim = w.claim()
-    return f"/api/v1/claims/{claim.pk}/evidence", {
-        "file": SimpleUploadedFile("scene.txt", b"api notes from the scene\n", "text/plain"), "title": "Scene"}, {}
+    return (
+        f"/api/v1/claims/{claim.pk}/evidence",
+        {"file": SimpleUploadedFile("scene.txt", b"api notes from the scene\n", "text/plain"), "title": "Scene"},
+        {},
+    )
 
 
 def _proposal(suffix: str, api: bool):
@@ -174,9 +206,20 @@ def _etag(claim) -> dict:
 
 API = [
     Rule("api-claims", "get", API_READ, _get("/api/v1/claims")),
-    Rule("api-claims", "post", API_REVIEW, lambda w: ("/api/v1/claims", {
-        "text": "The minister said the dam was breached.", "attributions": [{"source": w.source.pk, "role": "stated"}]},
-        {}), writes=True),
+    Rule(
+        "api-claims",
+        "post",
+        API_REVIEW,
+        lambda w: (
+            "/api/v1/claims",
+            {
+                "text": "The minister said the dam was breached.",
+                "attributions": [{"source": w.source.pk, "role": "stated"}],
+            },
+            {},
+        ),
+        writes=True,
+    ),
     Rule("api-claim", "get", API_READ, lambda w: (f"/api/v1/claims/{w.shared().pk}", None, {})),
     Rule("api-claim", "patch", API_EDITOR, _claim_path("queued", "", lambda c: {"priority": 77}, _etag), writes=True),
     Rule("api-claim-status", "get", API_READ, lambda w: (f"/api/v1/claims/{w.shared().pk}/status", None, {})),
@@ -185,10 +228,20 @@ API = [
     Rule("api-claim-extend", "post", API_REVIEW, _claim_path("leased", "/extend", _v), writes=True),
     Rule("api-claim-assess", "post", API_REVIEW, _claim_path("leased", "/assess", _assess_body), writes=True),
     Rule("api-claim-signoff", "post", API_EDITOR, _claim_path("assessed", "/signoff", _v), writes=True),
-    Rule("api-claim-return", "post", API_EDITOR,
-         _claim_path("assessed", "/return", lambda c: {**_v(c), "comment": "Cite the original upload."}), writes=True),
-    Rule("api-claim-reopen", "post", API_EDITOR,
-         _claim_path("published", "/reopen", lambda c: {**_v(c), "reason": "New footage."}), writes=True),
+    Rule(
+        "api-claim-return",
+        "post",
+        API_EDITOR,
+        _claim_path("assessed", "/return", lambda c: {**_v(c), "comment": "Cite the original upload."}),
+        writes=True,
+    ),
+    Rule(
+        "api-claim-reopen",
+        "post",
+        API_EDITOR,
+        _claim_path("published", "/reopen", lambda c: {**_v(c), "reason": "New footage."}),
+        writes=True,
+    ),
     Rule("api-claim-evidence", "get", API_READ, lambda w: (f"/api/v1/claims/{w.shared().pk}/evidence", None, {})),
     Rule("api-claim-evidence", "post", API_REVIEW, _api_upload, writes=True, multipart=True),
     Rule("api-queue-next", "post", API_REVIEW, _queue_next, writes=True),
@@ -197,8 +250,13 @@ API = [
     Rule("api-export-csv", "get", API_READ, _get("/api/v1/export/claims.csv")),
     Rule("api-export-json", "get", API_READ, _get("/api/v1/export/claims.json")),
     Rule("api-webhooks", "get", API_ADMIN, _get("/api/v1/webhooks")),
-    Rule("api-webhooks", "post", API_ADMIN,
-         lambda w: ("/api/v1/webhooks", {"url": "http://127.0.0.1:9/new-hook", "event_types": []}, {}), writes=True),
+    Rule(
+        "api-webhooks",
+        "post",
+        API_ADMIN,
+        lambda w: ("/api/v1/webhooks", {"url": "http://127.0.0.1:9/new-hook", "event_types": []}, {}),
+        writes=True,
+    ),
     Rule("api-webhook", "get", API_ADMIN, _webhook("/api/v1/webhooks/{pk}")),
     Rule("api-webhook", "patch", API_ADMIN, _webhook("/api/v1/webhooks/{pk}", {"description": "changed"}), writes=True),
     Rule("api-webhook", "delete", API_ADMIN, _webhook("/api/v1/webhooks/{pk}"), writes=True),
@@ -206,13 +264,28 @@ API = [
     Rule("api-webhook-deliveries", "get", API_ADMIN, _webhook("/api/v1/webhooks/{pk}/deliveries")),
     Rule("api-webhook-redeliver", "post", API_ADMIN, _redeliver, writes=True),
     Rule("api-sources", "get", API_READ, _get("/api/v1/sources")),
-    Rule("api-sources", "post", API_ADMIN, lambda w: ("/api/v1/sources", {"name": "Matrix Ministry", "kind": "ministry"}, {}),
-         writes=True),
+    Rule(
+        "api-sources",
+        "post",
+        API_ADMIN,
+        lambda w: ("/api/v1/sources", {"name": "Matrix Ministry", "kind": "ministry"}, {}),
+        writes=True,
+    ),
     Rule("api-source", "get", API_READ, lambda w: (f"/api/v1/sources/{w.source.pk}", None, {})),
-    Rule("api-source", "patch", API_ADMIN,
-         lambda w: (f"/api/v1/sources/{w.source.pk}", {"homepage": "https://ministry.example.org/"}, {}), writes=True),
-    Rule("api-intake", "post", API_REVIEW,
-         lambda w: ("/api/v1/intake", {"text": "The mayor said on Monday that the bridge is closed."}, {}), writes=True),
+    Rule(
+        "api-source",
+        "patch",
+        API_ADMIN,
+        lambda w: (f"/api/v1/sources/{w.source.pk}", {"homepage": "https://ministry.example.org/"}, {}),
+        writes=True,
+    ),
+    Rule(
+        "api-intake",
+        "post",
+        API_REVIEW,
+        lambda w: ("/api/v1/intake", {"text": "The mayor said on Monday that the bridge is closed."}, {}),
+        writes=True,
+    ),
     Rule("api-intake-batch", "get", API_REVIEW, _batch("/api/v1/intake/{pk}")),
     Rule("api-intake-confirm", "post", API_REVIEW, _proposal("confirm", api=True), writes=True),
     Rule("api-intake-drop", "post", API_REVIEW, _proposal("drop", api=True), writes=True),
@@ -230,14 +303,32 @@ DESK_RULES = [
     Rule("desk-claim-new", "post", DESK, _new_claim_form, writes=True),
     Rule("desk-claim", "get", DESK, lambda w: (f"/desk/claims/{w.shared().pk}/", None, {})),
     Rule("desk-claim-assess", "post", DESK, _desk_claim("leased", "assess", lambda w, c: _desk_assess(c)), writes=True),
-    Rule("desk-claim-signoff", "post", DESK_EDITOR, _desk_claim("assessed", "signoff", lambda w, c: _v(c)), writes=True),
-    Rule("desk-claim-return", "post", DESK_EDITOR,
-         _desk_claim("assessed", "return", lambda w, c: {**_v(c), "comment": "Cite the source."}), writes=True),
-    Rule("desk-claim-reopen", "post", DESK_EDITOR,
-         _desk_claim("published", "reopen", lambda w, c: {**_v(c), "reason": "New footage."}), writes=True),
-    Rule("desk-claim-edit", "post", DESK_EDITOR,
-         _desk_claim("queued", "edit", lambda w, c: {**_v(c), "text": "Edited: the bridge was closed.", "priority": "60"}),
-         writes=True),
+    Rule(
+        "desk-claim-signoff", "post", DESK_EDITOR, _desk_claim("assessed", "signoff", lambda w, c: _v(c)), writes=True
+    ),
+    Rule(
+        "desk-claim-return",
+        "post",
+        DESK_EDITOR,
+        _desk_claim("assessed", "return", lambda w, c: {**_v(c), "comment": "Cite the source."}),
+        writes=True,
+    ),
+    Rule(
+        "desk-claim-reopen",
+        "post",
+        DESK_EDITOR,
+        _desk_claim("published", "reopen", lambda w, c: {**_v(c), "reason": "New footage."}),
+        writes=True,
+    ),
+    Rule(
+        "desk-claim-edit",
+        "post",
+        DESK_EDITOR,
+        _desk_claim(
+            "queued", "edit", lambda w, c: {**_v(c), "text": "Edited: the bridge was closed.", "priority": "60"}
+        ),
+        writes=True,
+    ),
     Rule("desk-claim-lease", "get", DESK, _desk_claim("leased", "lease")),
     Rule("desk-claim-extend", "post", DESK, _desk_claim("leased", "extend"), writes=True),
     Rule("desk-claim-release", "post", DESK, _desk_claim("leased", "release"), writes=True),
@@ -247,18 +338,48 @@ DESK_RULES = [
     Rule("desk-notifications-read", "post", DESK, _mark_read, writes=True),
     Rule("desk-source-suggest", "get", DESK, _get("/desk/sources/suggest?q=Minis")),
     Rule("desk-evidence-panel", "get", DESK, _desk_claim("queued", "evidence")),
-    Rule("desk-evidence-add-url", "post", DESK, _desk_claim("queued", "evidence/url", lambda w, c: {
-        "url": "https://example.org/report", "kind": "article", "title": "Report", "stance": "context"}), writes=True),
+    Rule(
+        "desk-evidence-add-url",
+        "post",
+        DESK,
+        _desk_claim(
+            "queued",
+            "evidence/url",
+            lambda w, c: {
+                "url": "https://example.org/report",
+                "kind": "article",
+                "title": "Report",
+                "stance": "context",
+            },
+        ),
+        writes=True,
+    ),
     Rule("desk-evidence-add-file", "post", DESK, _upload, writes=True, multipart=True),
-    Rule("desk-evidence-add-note", "post", DESK, _desk_claim("queued", "evidence/note", lambda w, c: {
-        "notes": "Called the ministry.", "kind": "testimony", "title": "Call", "stance": "refutes"}), writes=True),
+    Rule(
+        "desk-evidence-add-note",
+        "post",
+        DESK,
+        _desk_claim(
+            "queued",
+            "evidence/note",
+            lambda w, c: {"notes": "Called the ministry.", "kind": "testimony", "title": "Call", "stance": "refutes"},
+        ),
+        writes=True,
+    ),
     Rule("desk-evidence-stance", "post", DESK, _evidence("stance", lambda w: {"stance": "supports"}), writes=True),
-    Rule("desk-evidence-credibility", "post", DESK, _evidence("credibility", lambda w: {"credibility": "2"}), writes=True),
+    Rule(
+        "desk-evidence-credibility", "post", DESK, _evidence("credibility", lambda w: {"credibility": "2"}), writes=True
+    ),
     Rule("desk-evidence-recapture", "post", DESK, _evidence("recapture")),
     Rule("desk-evidence-download", "get", DESK, _evidence("download", with_file=True), writes=True),
     Rule("desk-intake", "get", DESK, _get("/desk/intake/")),
-    Rule("desk-intake", "post", DESK, lambda w: ("/desk/intake/", {"text": "The mayor said the bridge is closed."}, {}),
-         writes=True),
+    Rule(
+        "desk-intake",
+        "post",
+        DESK,
+        lambda w: ("/desk/intake/", {"text": "The mayor said the bridge is closed."}, {}),
+        writes=True,
+    ),
     Rule("desk-intake-batches", "get", DESK, _get("/desk/intake/batches")),
     Rule("desk-intake-batch", "get", DESK, _batch("/desk/intake/{pk}/")),
     Rule("desk-intake-progress", "get", DESK, _batch("/desk/intake/{pk}/progress")),

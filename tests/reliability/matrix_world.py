@@ -15,13 +15,25 @@ from django.db.models import Count, Sum
 from django.test import Client
 
 from sources.models import Source, SourceEvent, SourceGrade
-from verification.evidence import writes as evidence_actions
-from verification.workflow import transitions
 from verification.api.keys import create_key
-from verification.models import (ApiKey, Appearance, Assessment, Claim, ClaimEvent, CustodyEvent, Evidence,
-                                 Notification, StoredFile, WebhookDelivery, WebhookEndpoint, WebhookEvent)
+from verification.evidence import writes as evidence_actions
+from verification.models import (
+    ApiKey,
+    Appearance,
+    Assessment,
+    Claim,
+    ClaimEvent,
+    CustodyEvent,
+    Evidence,
+    Notification,
+    StoredFile,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from verification.models.intake import IntakeBatch, Proposal
 from verification.webhooks.delivery import new_secret
+from verification.workflow import transitions
 
 ROLES = ["anonymous", "read_key", "revoked_key", "no_role", "fact_checker", "editor", "admin"]
 SESSION_USER = {"no_role": "carol", "fact_checker": "alice", "editor": "erin", "admin": "adam"}
@@ -44,9 +56,28 @@ def client_for(role: str, users: dict) -> Client:
 def fingerprint() -> str:
     """A digest of everything a request could write: any change shows."""
     parts = [
-        [m.objects.count() for m in (User, Claim, ClaimEvent, Assessment, Evidence, CustodyEvent, StoredFile, Appearance,
-                                     Notification, Source, SourceGrade, SourceEvent, WebhookEndpoint, WebhookEvent,
-                                     WebhookDelivery, IntakeBatch, Proposal)],
+        [
+            m.objects.count()
+            for m in (
+                User,
+                Claim,
+                ClaimEvent,
+                Assessment,
+                Evidence,
+                CustodyEvent,
+                StoredFile,
+                Appearance,
+                Notification,
+                Source,
+                SourceGrade,
+                SourceEvent,
+                WebhookEndpoint,
+                WebhookEvent,
+                WebhookDelivery,
+                IntakeBatch,
+                Proposal,
+            )
+        ],
         Claim.objects.aggregate(v=Sum("version"), p=Sum("priority")),
         list(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True).order_by("pk")),
         list(Evidence.objects.order_by("pk").values_list("stance", "credibility", "capture_status")),
@@ -101,8 +132,9 @@ class World:
         if with_file:
             upload = SimpleUploadedFile("witness.txt", f"statement {claim.pk}\n".encode(), "text/plain")
             return evidence_actions.add_evidence_file(alice, claim.pk, upload, title="Witness statement")
-        return evidence_actions.add_evidence_note(alice, claim.pk, "A phone call with the mayor's office.",
-                                                  title="Call")
+        return evidence_actions.add_evidence_note(
+            alice, claim.pk, "A phone call with the mayor's office.", title="Call"
+        )
 
     def endpoint(self) -> WebhookEndpoint:
         return WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook", secret=new_secret(), description="matrix")
@@ -111,12 +143,18 @@ class World:
         endpoint = self.endpoint()
         event = WebhookEvent(type="webhook.ping", payload={"type": "webhook.ping", "data": {}})
         event.save()
-        return WebhookDelivery.objects.create(endpoint=endpoint, event=event, status=WebhookDelivery.Status.DELIVERED,
-                                              attempts=1)
+        return WebhookDelivery.objects.create(
+            endpoint=endpoint, event=event, status=WebhookDelivery.Status.DELIVERED, attempts=1
+        )
 
     def proposal(self) -> Proposal:
-        batch = IntakeBatch.objects.create(created_by=self.users["alice"], text="The mayor said the bridge is closed.",
-                                           status=IntakeBatch.Status.DONE, progress_done=1, progress_total=1)
+        batch = IntakeBatch.objects.create(
+            created_by=self.users["alice"],
+            text="The mayor said the bridge is closed.",
+            status=IntakeBatch.Status.DONE,
+            progress_done=1,
+            progress_total=1,
+        )
         return Proposal.objects.create(batch=batch, position=0, text="The bridge is closed.")
 
     def notification(self) -> Notification:
@@ -131,5 +169,10 @@ def _new_claim(source: Source) -> Claim:
     from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
     _counter[0] += 1
-    return create_claim(None, ClaimInput(text=f"Matrix claim {_counter[0]}: the bridge was closed on Monday.",
-                                         attributions=[AttributionInput(source=source, role="stated")]))
+    return create_claim(
+        None,
+        ClaimInput(
+            text=f"Matrix claim {_counter[0]}: the bridge was closed on Monday.",
+            attributions=[AttributionInput(source=source, role="stated")],
+        ),
+    )

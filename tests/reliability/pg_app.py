@@ -22,17 +22,39 @@ CLAIMS = 200
 
 
 def script(command: str, env: dict) -> str:
-    result = subprocess.run([sys.executable, str(Path(__file__)), command], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__)), command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
 def start_gunicorn(port: int, env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--graceful-timeout", "3"],
-        cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "3",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 @dataclass
@@ -67,8 +89,13 @@ class Load:
                 body = response.json()
             except ValueError:
                 body = {"raw": response.text[:300]}
-            outcome = Outcome(time.monotonic(), op, response.status_code, response.headers.get("Content-Type", ""),
-                              body if isinstance(body, dict) else {"list": True})
+            outcome = Outcome(
+                time.monotonic(),
+                op,
+                response.status_code,
+                response.headers.get("Content-Type", ""),
+                body if isinstance(body, dict) else {"list": True},
+            )
         with self.lock:
             self.outcomes.append(outcome)
         return outcome
@@ -83,12 +110,26 @@ class Load:
                 continue
             claim = taken.body
             if random.random() < 0.5:  # give it back: the queue never runs dry
-                self.call(session, "release", "POST", f"/api/v1/claims/{claim['id']}/release",
-                          json={"version": claim["version"]})
+                self.call(
+                    session,
+                    "release",
+                    "POST",
+                    f"/api/v1/claims/{claim['id']}/release",
+                    json={"version": claim["version"]},
+                )
                 continue
-            done = self.call(session, "assess", "POST", f"/api/v1/claims/{claim['id']}/assess",
-                             json={"version": claim["version"], "verdict": "unproven", "confidence": 0.5,
-                                   "rationale": "Could not confirm."})
+            done = self.call(
+                session,
+                "assess",
+                "POST",
+                f"/api/v1/claims/{claim['id']}/assess",
+                json={
+                    "version": claim["version"],
+                    "verdict": "unproven",
+                    "confidence": 0.5,
+                    "rationale": "Could not confirm.",
+                },
+            )
             if done.status == 200:
                 with self.lock:
                     self.assessed[claim["id"]] = name
@@ -111,12 +152,13 @@ class Load:
 
 # --- Run inside the private database (as a script) ---------------------------------
 
+
 def _setup() -> dict:
     from django.contrib.auth.models import Group, User
 
     from sources.roles import FACT_CHECKERS, ensure_roles
-    from verification.workflow.claims import ClaimInput, create_claim
     from verification.api.keys import create_key
+    from verification.workflow.claims import ClaimInput, create_claim
 
     ensure_roles()
     group = Group.objects.get(name=FACT_CHECKERS)

@@ -36,9 +36,15 @@ def main() -> dict:
     secure = {"secure": True}
 
     def seen(response) -> dict:
-        return {"status": response.status_code, "headers": dict(response.headers), "body": response.content.decode()[:4000],
-                "cookies": {name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"]),
-                                   "samesite": c["samesite"]} for name, c in response.cookies.items()}}
+        return {
+            "status": response.status_code,
+            "headers": dict(response.headers),
+            "body": response.content.decode()[:4000],
+            "cookies": {
+                name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"]), "samesite": c["samesite"]}
+                for name, c in response.cookies.items()
+            },
+        }
 
     return {
         "debug": settings.DEBUG,
@@ -49,13 +55,18 @@ def main() -> dict:
         "loopback_fetch": settings.ALLOW_LOOPBACK_FETCH,
         "http": seen(client.get("/accounts/login/")),
         "login": seen(client.get("/accounts/login/", **secure)),
-        "login_post_without_csrf": seen(Client(enforce_csrf_checks=True, HTTP_HOST="example.org").post(
-            "/accounts/login/", {"username": "x", "password": "y"}, **secure)),
+        "login_post_without_csrf": seen(
+            Client(enforce_csrf_checks=True, HTTP_HOST="example.org").post(
+                "/accounts/login/", {"username": "x", "password": "y"}, **secure
+            )
+        ),
         "missing_page": seen(client.get("/no/such/page/", **secure)),
         "missing_api": seen(client.get("/api/v1/no-such-thing", **secure)),
         "page_error": seen(client.get("/probe-boom", **secure)),
         "api_error": seen(client.get("/api/v1/probe-boom", **secure)),
-        "bad_host": seen(Client(raise_request_exception=False, HTTP_HOST="evil.example").get("/accounts/login/", **secure)),
+        "bad_host": seen(
+            Client(raise_request_exception=False, HTTP_HOST="evil.example").get("/accounts/login/", **secure)
+        ),
     }
 
 

@@ -60,7 +60,11 @@ def assert_history_replays(claim_ids=None) -> int:
         events[event.claim_id].append(event)
     for pk, claim in stored.items():
         got = replayed(events[pk])
-        want = {"state": claim.state, "version": claim.version, "lease_owner_id": claim.lease_owner_id,
-                "verdict": claim.verdict}
+        want = {
+            "state": claim.state,
+            "version": claim.version,
+            "lease_owner_id": claim.lease_owner_id,
+            "verdict": claim.verdict,
+        }
         assert got == want, f"claim {pk}: the history replays to {got}, the row holds {want}"
     return sum(len(v) for v in events.values())

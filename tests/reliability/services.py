@@ -54,6 +54,7 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
 
 # --- Redis --------------------------------------------------------------------
 
+
 class PrivateRedis:
     """``redis-server`` without persistence on a free loopback port: a restart
     loses every key, as a production Redis without AOF would."""
@@ -77,9 +78,25 @@ class PrivateRedis:
     def start(self) -> "PrivateRedis":
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--dir", str(self.workdir)],
-            stdout=open(self.workdir / "redis.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=open(self.workdir / "redis.log", "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         wait_until(self._answers, 10, f"redis-server on port {self.port}")
         return self
 
@@ -139,8 +156,13 @@ def filesystem_broker(folder: Path) -> tuple[dict, dict]:
     queue = folder / "queue"
     for name in ("queue", "processed", "control"):
         (folder / name).mkdir(parents=True, exist_ok=True)
-    options = {"data_folder_in": str(queue), "data_folder_out": str(queue), "processed_folder": str(folder / "processed"),
-               "control_folder": str(folder / "control"), "store_processed": False}
+    options = {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }
     return {"CELERY_BROKER_URL": "filesystem://", "CELERY_FILESYSTEM_DIR": str(queue)}, options
 
 
@@ -157,6 +179,7 @@ def restore_unacked(broker_url: str, visibility_timeout: int) -> None:
 
 
 # --- PostgreSQL ---------------------------------------------------------------
+
 
 class PrivatePostgres:
     """A throwaway cluster (initdb) on a free loopback port, trust auth, run
@@ -182,15 +205,38 @@ class PrivatePostgres:
         if os.geteuid() == 0:
             shutil.chown(self.workdir, "postgres", "postgres")
             os.chmod(self.workdir, 0o700)
-        self._run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--no-sync", "--locale=C.UTF-8")
+        self._run(
+            self.bin / "initdb",
+            "-D",
+            self.data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C.UTF-8",
+        )
         return self
 
     def start(self) -> None:
-        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.workdir} " \
-                  "-c fsync=off -c max_connections=60"
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.workdir / "server.log", "-o", options,
-                  "-w", "-t", "30", "start")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.workdir} "
+            "-c fsync=off -c max_connections=60"
+        )
+        self._run(
+            self.bin / "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            self.workdir / "server.log",
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run(self.bin / "pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "30", "stop", check=False)

@@ -33,7 +33,11 @@ def routes():
                 ns = f"{pattern.namespace}:" if pattern.namespace else namespace
                 yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
             elif isinstance(pattern, URLPattern):
-                yield (namespace + pattern.name if pattern.name else ""), prefix + str(pattern.pattern), pattern.callback
+                yield (
+                    (namespace + pattern.name if pattern.name else ""),
+                    prefix + str(pattern.pattern),
+                    pattern.callback,
+                )
 
     for name, route, callback in walk(get_resolver().url_patterns):
         if route.startswith("admin/") and name != "admin:index":
@@ -53,8 +57,11 @@ def test_it_has_a_rule_for_every_route_and_every_api_method():
         if not any(rule_name == name for rule_name, _ in ruled):
             missing.append(f"{route} (name {name!r}): no rule at all")
         if route.startswith("api/v1/") and name:
-            missing += [f"{route} {method.upper()}: no rule" for method in sorted(api_methods(callback))
-                        if (name, method) not in ruled]
+            missing += [
+                f"{route} {method.upper()}: no rule"
+                for method in sorted(api_methods(callback))
+                if (name, method) not in ruled
+            ]
     assert not missing, "Add a rule in tests/reliability/matrix_rules.py for:\n" + "\n".join(missing)
     names = {name for name, _, _ in routes()}
     stale = sorted({rule.name for rule in RULES} - names)
@@ -103,11 +110,14 @@ def send(client, rule, path, body, headers):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_lets_each_role_do_exactly_what_its_rule_says(role, alice, bob, erin, frank, adam, carol, make_source,
-                                                         figures, settings):
+def test_it_lets_each_role_do_exactly_what_its_rule_says(
+    role, alice, bob, erin, frank, adam, carol, make_source, figures, settings
+):
     users = {"alice": alice, "bob": bob, "erin": erin, "frank": frank, "adam": adam, "carol": carol}
     actor = users.get(SESSION_USER.get(role, ""), None) if role != "no_role" else carol
-    world = World(actor if role in SESSION_USER else None, users, make_source(name="Ministry of Transport", kind="ministry"))
+    world = World(
+        actor if role in SESSION_USER else None, users, make_source(name="Ministry of Transport", kind="ministry")
+    )
     client = client_for(role, users)
     problems = []
     for rule in RULES:

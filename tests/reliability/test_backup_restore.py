@@ -21,9 +21,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from verification.evidence import writes as evidence
-from verification.workflow import transitions
 from verification.management.commands._backup import sha256_file
 from verification.models import Claim, ClaimEvent, StoredFile
+from verification.workflow import transitions
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,8 +46,10 @@ class FreshDatabase:
             self.name = str(tmp_path / "restored.sqlite3")
 
     def _conninfo(self, name):
-        return (f"host={self.db.get('HOST') or '127.0.0.1'} port={self.db.get('PORT') or 5432} "
-                f"user={self.db.get('USER') or 'postgres'} dbname={name}")
+        return (
+            f"host={self.db.get('HOST') or '127.0.0.1'} port={self.db.get('PORT') or 5432} "
+            f"user={self.db.get('USER') or 'postgres'} dbname={name}"
+        )
 
     def _admin(self, *statements):
         import psycopg
@@ -59,8 +61,10 @@ class FreshDatabase:
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
         if self.vendor == "postgresql":
-            env["DATABASE_URL"] = f"postgres://{self.db.get('USER') or 'postgres'}@{self.db.get('HOST') or '127.0.0.1'}" \
-                                  f":{self.db.get('PORT') or 5432}/{self.name}"
+            env["DATABASE_URL"] = (
+                f"postgres://{self.db.get('USER') or 'postgres'}@{self.db.get('HOST') or '127.0.0.1'}"
+                f":{self.db.get('PORT') or 5432}/{self.name}"
+            )
         else:
             env["SQLITE_PATH"] = self.name
         return env
@@ -86,8 +90,9 @@ def here(query: str) -> list[tuple]:
 
 
 def manage(*args, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def build_desk(make_claim, alice, erin):
@@ -97,12 +102,17 @@ def build_desk(make_claim, alice, erin):
     transitions.assess(alice, claims[0].pk, verdict="false", confidence=0.9, rationale="Old footage.")
     transitions.sign_off(erin, claims[0].pk)
     transitions.take_next(alice)
-    for claim, body in ((claims[1], b"witness statement\n"), (claims[2], b"satellite notes\n"), (claims[3], b"satellite notes\n")):
+    for claim, body in (
+        (claims[1], b"witness statement\n"),
+        (claims[2], b"satellite notes\n"),
+        (claims[3], b"satellite notes\n"),
+    ):
         evidence.add_evidence_file(alice, claim.pk, SimpleUploadedFile("note.txt", body, "text/plain"), title="Notes")
 
 
-def test_it_restores_every_claim_event_and_file_into_an_empty_database(tmp_path, settings, make_claim, alice, erin,
-                                                                       figures):
+def test_it_restores_every_claim_event_and_file_into_an_empty_database(
+    tmp_path, settings, make_claim, alice, erin, figures
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     build_desk(make_claim, alice, erin)
     out = tmp_path / "backup"
@@ -134,9 +144,15 @@ def test_it_restores_every_claim_event_and_file_into_an_empty_database(tmp_path,
         assert len(fresh.rows(CLAIMS_Q)) == 4  # refused: nothing doubled
     finally:
         fresh.drop()
-    figures("backup_restore", claims=len(here(CLAIMS_Q)), events=len(here(EVENTS_Q)), files=len(here(FILES_Q)),
-            backup_seconds=round(backed_up, 2), restore_seconds=round(restore_seconds, 2),
-            dump_bytes=manifest["database"]["size"])
+    figures(
+        "backup_restore",
+        claims=len(here(CLAIMS_Q)),
+        events=len(here(EVENTS_Q)),
+        files=len(here(FILES_Q)),
+        backup_seconds=round(backed_up, 2),
+        restore_seconds=round(restore_seconds, 2),
+        dump_bytes=manifest["database"]["size"],
+    )
 
 
 def test_it_refuses_a_damaged_backup_and_writes_nothing(tmp_path, settings, make_claim, alice, erin):

@@ -13,7 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.reliability.matrix_world import fingerprint
 from verification.api.keys import create_key
@@ -22,15 +23,36 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY = json.loads((ROOT / "seeds" / "north-korean-troops-kursk.json").read_text())
-FUZZ = settings(max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 Tally = {}
 
 # Text as it comes from browsers, CMS plugins and careless scripts.
-nasty_text = st.one_of(st.text(max_size=300), st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
-                       st.text(max_size=20).map(lambda t: f"{t}\x00{t}"),
-                       st.sampled_from(["", " ", "\x00", "%00", "'; DROP TABLE claims; --", "a" * 5000, "\u202e",
-                                        "https://", "http://[::1", "http://a:99999/", "//x", "\ud7ff"]))
+nasty_text = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=50),
+    st.text(max_size=20).map(lambda t: f"{t}\x00{t}"),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "%00",
+            "'; DROP TABLE claims; --",
+            "a" * 5000,
+            "\u202e",
+            "https://",
+            "http://[::1",
+            "http://a:99999/",
+            "//x",
+            "\ud7ff",
+        ]
+    ),
+)
 
 
 def assert_clear(response, allowed=(200,)):
@@ -49,8 +71,11 @@ def reader(db):
 
 @pytest.fixture
 def desk(make_claim, make_source):
-    make_claim(text="North Korea has sent 11,000 soldiers to Russia.", sources=[(make_source(), "stated")],
-               appearances=[{"url": "https://news.example.org/a/1", "title": "Troops"}])
+    make_claim(
+        text="North Korea has sent 11,000 soldiers to Russia.",
+        sources=[(make_source(), "stated")],
+        appearances=[{"url": "https://news.example.org/a/1", "title": "Troops"}],
+    )
 
 
 def test_it_answers_any_text_lookup_with_results_or_a_clear_4xx(reader, desk, figures):
@@ -68,8 +93,15 @@ def test_it_answers_any_text_lookup_with_results_or_a_clear_4xx(reader, desk, fi
 
 
 def test_it_answers_any_url_lookup_with_results_or_a_clear_4xx(reader, desk, figures):
-    urls = st.one_of(nasty_text, st.builds(lambda host, path, port: f"https://{host}:{port}/{path}",
-                                           st.text(max_size=20), st.text(max_size=30), st.integers(-1, 100000)))
+    urls = st.one_of(
+        nasty_text,
+        st.builds(
+            lambda host, path, port: f"https://{host}:{port}/{path}",
+            st.text(max_size=20),
+            st.text(max_size=30),
+            st.integers(-1, 100000),
+        ),
+    )
 
     @FUZZ
     @given(url=urls, bulk=st.booleans())
@@ -92,13 +124,21 @@ def test_it_stores_a_good_upload_and_refuses_a_bad_one_without_a_trace(make_clai
     settings.UPLOAD_MAX_BYTES = 2048
     claim = make_claim()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {create_key('fuzz', 'review', user=alice)[1]}")
-    heads = st.sampled_from([b"", b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"MZ\x90\x00", b"\x7fELF", b"PK\x03\x04",
-                             b"<html>", b"#!/bin/sh\n"])
+    heads = st.sampled_from(
+        [b"", b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"MZ\x90\x00", b"\x7fELF", b"PK\x03\x04", b"<html>", b"#!/bin/sh\n"]
+    )
 
     @FUZZ
-    @given(head=heads, body=st.binary(max_size=3000), name=nasty_text, declared=st.sampled_from(
-        ["text/plain", "image/png", "application/x-msdownload", "", "text/html; charset=utf-8"]),
-        title=st.one_of(st.none(), nasty_text), stance=st.sampled_from(["supports", "refutes", "context", "maybe"]))
+    @given(
+        head=heads,
+        body=st.binary(max_size=3000),
+        name=nasty_text,
+        declared=st.sampled_from(
+            ["text/plain", "image/png", "application/x-msdownload", "", "text/html; charset=utf-8"]
+        ),
+        title=st.one_of(st.none(), nasty_text),
+        stance=st.sampled_from(["supports", "refutes", "context", "maybe"]),
+    )
     def upload(head, body, name, declared, title, stance):
         before = fingerprint()
         files_before = sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
@@ -133,9 +173,11 @@ def _paths(document, prefix=()):
 
 
 PATHS = list(_paths(STORY))
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | nasty_text,
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-                           max_leaves=6)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | nasty_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _mutated(path, value):

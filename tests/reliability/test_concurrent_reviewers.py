@@ -24,9 +24,9 @@ from django.test import Client
 from sources.roles import EDITORS, FACT_CHECKERS, ensure_roles
 from tests.reliability.replay import assert_history_replays
 from tests.reliability.services import postgres_only
-from verification.workflow import transitions
 from verification.api.keys import create_key
 from verification.models import Claim, ClaimEvent
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,8 +77,12 @@ def post(user, path, body):
 
 def patch(user, claim, priority):
     client = client_of(user)
-    return lambda: client.patch(f"/api/v1/claims/{claim.pk}", data=json.dumps({"priority": priority}),
-                                content_type="application/json", HTTP_IF_MATCH=f'"{claim.pk}-{claim.version}"')
+    return lambda: client.patch(
+        f"/api/v1/claims/{claim.pk}",
+        data=json.dumps({"priority": priority}),
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{claim.pk}-{claim.version}"',
+    )
 
 
 class Ledger:
@@ -127,8 +131,11 @@ class Desk:
         claim = transitions.reassign(self.editors[0], self.make_claim(text=f"Race {i}").pk, self.holder)
         path, version = f"/api/v1/claims/{claim.pk}/", {"version": claim.version}
         verdict = {**version, "verdict": "false", "confidence": 0.8, "rationale": "Old video."}
-        calls = [post(self.holder, path + "extend", version), post(self.holder, path + "release", version),
-                 post(self.holder, path + "assess", verdict)] * 2
+        calls = [
+            post(self.holder, path + "extend", version),
+            post(self.holder, path + "release", version),
+            post(self.holder, path + "assess", verdict),
+        ] * 2
         self.ledger.settle("holder", claim, race(calls), 409)
 
     def sign_off(self, i: int) -> Claim:
@@ -136,8 +143,10 @@ class Desk:
         claim = transitions.reassign(self.editors[0], self.make_claim(text=f"Sign-off race {i}").pk, self.assessor)
         claim = transitions.assess(self.assessor, claim.pk, verdict="false", confidence=0.9, rationale="Old video.")
         body = {"version": claim.version, "comment": "Cite it."}
-        calls = [post(e, f"/api/v1/claims/{claim.pk}/" + ("signoff" if n % 2 else "return"), body)
-                 for n, e in enumerate(self.editors)]
+        calls = [
+            post(e, f"/api/v1/claims/{claim.pk}/" + ("signoff" if n % 2 else "return"), body)
+            for n, e in enumerate(self.editors)
+        ]
         self.ledger.settle("signoff", claim, race(calls), 409)
         return Claim.objects.get(pk=claim.pk)
 
@@ -169,15 +178,26 @@ class Desk:
 def test_it_lets_exactly_one_of_six_concurrent_reviewers_win_each_race(make_claim, figures):
     postgres_only("concurrent reviewers on one claim")
     KEYS.clear()
-    desk = Desk(Ledger(), make_claim, holder=people("holder", FACT_CHECKERS, 1)[0],
-                assessor=people("assessor", FACT_CHECKERS, 1)[0], takers=people("taker", FACT_CHECKERS, RUNNERS),
-                editors=people("editor", EDITORS, RUNNERS))
+    desk = Desk(
+        Ledger(),
+        make_claim,
+        holder=people("holder", FACT_CHECKERS, 1)[0],
+        assessor=people("assessor", FACT_CHECKERS, 1)[0],
+        takers=people("taker", FACT_CHECKERS, RUNNERS),
+        editors=people("editor", EDITORS, RUNNERS),
+    )
     for i in range(RACES_PER_KIND):
         desk.holder_tabs(i)
         desk.reopen(desk.edit(desk.sign_off(i)))
         desk.take(i)
     ledger = desk.ledger
     events = assert_history_replays()
-    figures("concurrent_reviewers", races=ledger.races, requests=ledger.races * RUNNERS, losers_refused=ledger.losers,
-            reopen_losers_answered_unchanged=ledger.idempotent,
-            statuses=json.dumps(dict(sorted(ledger.statuses.items()))), events_replayed=events)
+    figures(
+        "concurrent_reviewers",
+        races=ledger.races,
+        requests=ledger.races * RUNNERS,
+        losers_refused=ledger.losers,
+        reopen_losers_answered_unchanged=ledger.idempotent,
+        statuses=json.dumps(dict(sorted(ledger.statuses.items()))),
+        events_replayed=events,
+    )

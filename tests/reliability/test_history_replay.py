@@ -20,14 +20,15 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from tests.conftest import make_user
 from tests.reliability.replay import assert_history_replays
+from verification.models import Claim, ClaimEvent, Verdict
 from verification.workflow import transitions
 from verification.workflow.claims import ClaimInput, create_claim, edit_claim
-from verification.models import Claim, ClaimEvent, Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,9 @@ class ClaimWorkflow(RuleBasedStateMachine):
     # --- helpers ------------------------------------------------------------
 
     def snapshot(self) -> dict:
-        rows = Claim.objects.filter(pk__in=self.ids).annotate(n_events=Count("events")).values("pk", "n_events", *TRACKED)
+        rows = (
+            Claim.objects.filter(pk__in=self.ids).annotate(n_events=Count("events")).values("pk", "n_events", *TRACKED)
+        )
         return {row["pk"]: row for row in rows}
 
     def resolve(self, who: str, claim_id: int, signing: bool = False):
@@ -108,7 +111,9 @@ class ClaimWorkflow(RuleBasedStateMachine):
         for pk in changed:
             bumped = after[pk]["version"] - before[pk]["version"]
             assert bumped == 1, f"claim {pk}: version moved by {bumped}"
-            assert after[pk]["n_events"] - before[pk]["n_events"] == 1, f"claim {pk}: not exactly one event for one change"
+            assert after[pk]["n_events"] - before[pk]["n_events"] == 1, (
+                f"claim {pk}: not exactly one event for one change"
+            )
 
     # --- rules --------------------------------------------------------------
 
@@ -133,8 +138,13 @@ class ClaimWorkflow(RuleBasedStateMachine):
         moves = {
             "queued": lambda: transitions.reassign(erin, claim, alice),
             "reopened": lambda: transitions.reassign(erin, claim, self.users["bob"]),
-            "in_review": lambda: transitions.assess(self.resolve("fitting", claim), claim, verdict="false",
-                                                    confidence=0.9, rationale="The video is from 2019."),
+            "in_review": lambda: transitions.assess(
+                self.resolve("fitting", claim),
+                claim,
+                verdict="false",
+                confidence=0.9,
+                rationale="The video is from 2019.",
+            ),
             "awaiting_signoff": lambda: transitions.sign_off(self.resolve("fitting", claim, signing=True), claim),
             "published": lambda: transitions.reopen(erin, claim, "A correction request"),
         }
@@ -156,26 +166,45 @@ class ClaimWorkflow(RuleBasedStateMachine):
     def extend(self, who, claim, which):
         self.act(lambda: transitions.extend(self.resolve(who, claim), claim, self.version(claim, which)))
 
-    @rule(who=actors, claim=claims, which=versions,
-          verdict=st.sampled_from([*Verdict.values, "maybe"]), confidence=st.sampled_from([0.0, 0.7, 1.0, 0.7, 1.5, -0.1]),
-          rationale=st.sampled_from(["Checked the footage.", "Checked the footage.", "   "]),
-          credibility=st.sampled_from([None, 2, 2, 7]))
+    @rule(
+        who=actors,
+        claim=claims,
+        which=versions,
+        verdict=st.sampled_from([*Verdict.values, "maybe"]),
+        confidence=st.sampled_from([0.0, 0.7, 1.0, 0.7, 1.5, -0.1]),
+        rationale=st.sampled_from(["Checked the footage.", "Checked the footage.", "   "]),
+        credibility=st.sampled_from([None, 2, 2, 7]),
+    )
     def assess(self, who, claim, which, verdict, confidence, rationale, credibility):
-        self.act(lambda: transitions.assess(self.resolve(who, claim), claim, verdict=verdict, confidence=confidence,
-                                            rationale=rationale, credibility=credibility,
-                                            expected_version=self.version(claim, which)))
+        self.act(
+            lambda: transitions.assess(
+                self.resolve(who, claim),
+                claim,
+                verdict=verdict,
+                confidence=confidence,
+                rationale=rationale,
+                credibility=credibility,
+                expected_version=self.version(claim, which),
+            )
+        )
 
     @rule(who=actors, claim=claims, which=versions)
     def sign_off(self, who, claim, which):
-        self.act(lambda: transitions.sign_off(self.resolve(who, claim, signing=True), claim, self.version(claim, which)))
+        self.act(
+            lambda: transitions.sign_off(self.resolve(who, claim, signing=True), claim, self.version(claim, which))
+        )
 
     @rule(who=actors, claim=claims, which=versions, comment=st.sampled_from(["Cite the source.", " "]))
     def return_for_changes(self, who, claim, which, comment):
         actor = self.resolve(who, claim, signing=True)
         self.act(lambda: transitions.return_for_changes(actor, claim, comment, self.version(claim, which)))
 
-    @rule(who=st.sampled_from([*PERSONAS, None]), claim=claims, which=versions,
-          dedup=st.sampled_from(["", "evidence:1", "evidence:2"]))
+    @rule(
+        who=st.sampled_from([*PERSONAS, None]),
+        claim=claims,
+        which=versions,
+        dedup=st.sampled_from(["", "evidence:1", "evidence:2"]),
+    )
     def reopen(self, who, claim, which, dedup):
         actor = self.users[who] if who else None
         self.act(lambda: transitions.reopen(actor, claim, "New footage", self.version(claim, which), dedup_key=dedup))
@@ -202,10 +231,23 @@ class ClaimWorkflow(RuleBasedStateMachine):
 
 
 def test_it_records_every_change_exactly_once_and_replays_to_the_stored_state(db, figures):
-    run_state_machine_as_test(ClaimWorkflow, settings=settings(
-        max_examples=MAX_EXAMPLES, stateful_step_count=STEPS, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        ClaimWorkflow,
+        settings=settings(
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
     assert Tally.accepted > 0 and Tally.refused > 0, "the run should mix legal and illegal calls"
     assert Claim.objects.filter(state="published").exists(), "some sequence should reach a published verdict"
-    figures("history_property", examples=Tally.examples, steps=Tally.steps, accepted_calls=Tally.accepted,
-            refused_calls=Tally.refused, claims=Claim.objects.count(), events_replayed=ClaimEvent.objects.count())
+    figures(
+        "history_property",
+        examples=Tally.examples,
+        steps=Tally.steps,
+        accepted_calls=Tally.accepted,
+        refused_calls=Tally.refused,
+        claims=Claim.objects.count(),
+        events_replayed=ClaimEvent.objects.count(),
+    )

@@ -30,10 +30,21 @@ def desk_on(cluster, tmp_path) -> tuple[dict, dict]:
     """Migrate and fill a database on the private cluster: (environment, data)."""
     cluster.createdb("claimdesk")
     env = {k: v for k, v in os.environ.items() if k not in ("SQLITE_PATH", "DJANGO_SETTINGS_MODULE")}
-    env.update(DATABASE_URL=cluster.url("claimdesk"), CLAIMDESK_VAR_DIR=str(tmp_path / "var"),
-               CELERY_BROKER_URL="filesystem://", DB_CONN_MAX_AGE="60", PYTHONPATH=str(ROOT))
-    migrated = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=180)
+    env.update(
+        DATABASE_URL=cluster.url("claimdesk"),
+        CLAIMDESK_VAR_DIR=str(tmp_path / "var"),
+        CELERY_BROKER_URL="filesystem://",
+        DB_CONN_MAX_AGE="60",
+        PYTHONPATH=str(ROOT),
+    )
+    migrated = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     return env, json.loads(script("setup", env))
 
@@ -77,11 +88,19 @@ def test_it_answers_503_while_the_database_is_down_and_recovers_without_a_restar
     assert stored["dangling"] == 0 and stored["assessments"] == stored["assessed_events"] == len(awaiting)
     writes_refused = sum(o.op != "status" for o in unavailable)
     assert writes_refused, "writes should have been attempted during the outage"
-    figures("postgres_restart", requests=len(load.outcomes), answered_503=len(unavailable),
-            writes_answered_503=writes_refused, assessments_acknowledged=len(load.assessed), claims=CLAIMS,
-            events_replayed=stored["events"], outage_seconds=round(up_at - down_at, 1),
-            recovered_after_start_seconds=round(max(0, last_failure - up_at), 2), restarts=1,
-            test_seconds=round(time.monotonic() - started, 1))
+    figures(
+        "postgres_restart",
+        requests=len(load.outcomes),
+        answered_503=len(unavailable),
+        writes_answered_503=writes_refused,
+        assessments_acknowledged=len(load.assessed),
+        claims=CLAIMS,
+        events_replayed=stored["events"],
+        outage_seconds=round(up_at - down_at, 1),
+        recovered_after_start_seconds=round(max(0, last_failure - up_at), 2),
+        restarts=1,
+        test_seconds=round(time.monotonic() - started, 1),
+    )
 
 
 def check_answers(outcomes, down_at: float, up_at: float):

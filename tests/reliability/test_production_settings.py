@@ -19,10 +19,17 @@ SECRET = "secret-internal-detail 4f9a"
 
 
 def production_env(tmp_path: Path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "CLAIMDESK_ALLOW_LOOPBACK_FETCH", "SECRET_KEY")}
-    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="example.org",
-               CLAIMDESK_VAR_DIR=str(tmp_path / "var"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "CLAIMDESK_ALLOW_LOOPBACK_FETCH", "SECRET_KEY")
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="example.org",
+        CLAIMDESK_VAR_DIR=str(tmp_path / "var"),
+    )
     return env | extra
 
 

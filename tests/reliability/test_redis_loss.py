@@ -27,10 +27,10 @@ from tests.reliability.replay import assert_history_replays
 from tests.reliability.services import producer_on, wait_until
 from tests.worker import CeleryWorker
 from verification.evidence import writes as evidence
-from verification.workflow import transitions
-from verification.workflow.claims import ClaimInput, create_claim
 from verification.models import Claim, ClaimEvent, Evidence, WebhookDelivery, WebhookEndpoint
 from verification.webhooks.delivery import new_secret
+from verification.workflow import transitions
+from verification.workflow.claims import ClaimInput, create_claim
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -70,9 +70,13 @@ class Desk:
 
     def backlog(self) -> dict:
         published = [self.publish() for _ in range(PUBLISHED)]
-        captures = [evidence.add_evidence_url(self.u["alice"], self.claim(),
-                                              f"http://127.0.0.1:{self.page_port}/report/{i}").pk for i in range(CAPTURES)]
-        rereviews = [evidence.add_evidence_note(self.u["alice"], pk, f"New witness {pk}").pk for pk in published[:REREVIEWS]]
+        captures = [
+            evidence.add_evidence_url(self.u["alice"], self.claim(), f"http://127.0.0.1:{self.page_port}/report/{i}").pk
+            for i in range(CAPTURES)
+        ]
+        rereviews = [
+            evidence.add_evidence_note(self.u["alice"], pk, f"New witness {pk}").pk for pk in published[:REREVIEWS]
+        ]
         leased = [self.claim() for _ in range(LEASES)]
         for pk in leased:
             transitions.reassign(self.u["frank"], pk, self.u["bob"])
@@ -81,10 +85,12 @@ class Desk:
 
 
 def all_done(work: dict) -> bool:
-    return (not WebhookDelivery.objects.exclude(status="delivered").exists()
-            and not Evidence.objects.filter(pk__in=work["captures"]).exclude(capture_status="captured").exists()
-            and Claim.objects.filter(pk__in=work["published"][:REREVIEWS], state="reopened").count() == REREVIEWS
-            and not Claim.objects.filter(pk__in=work["leased"], lease_owner__isnull=False).exists())
+    return (
+        not WebhookDelivery.objects.exclude(status="delivered").exists()
+        and not Evidence.objects.filter(pk__in=work["captures"]).exclude(capture_status="captured").exists()
+        and Claim.objects.filter(pk__in=work["published"][:REREVIEWS], state="reopened").count() == REREVIEWS
+        and not Claim.objects.filter(pk__in=work["leased"], lease_owner__isnull=False).exists()
+    )
 
 
 def supervise(worker: CeleryWorker, restarted: list) -> None:
@@ -100,18 +106,24 @@ def supervise(worker: CeleryWorker, restarted: list) -> None:
 
 
 @pytest.mark.parametrize("loss", ["flushall", "restart"])
-def test_it_redoes_all_lost_work_from_the_database_within_a_minute(loss, tmp_path, private_redis, figures,
-                                                                   alice, bob, erin, frank):
+def test_it_redoes_all_lost_work_from_the_database_within_a_minute(
+    loss, tmp_path, private_redis, figures, alice, bob, erin, frank
+):
     receiver = SlowReceiver(delay=0)
     page = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
     threading.Thread(target=page.serve_forever, args=(0.05,), daemon=True).start()
-    endpoint = WebhookEndpoint.objects.create(url=receiver.url, secret=new_secret(),
-                                              event_types=["claim.published", "claim.reopened"])
+    endpoint = WebhookEndpoint.objects.create(
+        url=receiver.url, secret=new_secret(), event_types=["claim.published", "claim.reopened"]
+    )
     desk = Desk({"alice": alice, "bob": bob, "erin": erin, "frank": frank}, page.server_address[1])
     private_redis.client().flushall()
     restarts_before, restarted = private_redis.restarts, []
-    worker = CeleryWorker(tmp_path / "worker.log", pool="threads", concurrency=2, extra_env={
-        "CELERY_BROKER_URL": private_redis.url, "CLAIMDESK_RECONCILE_GRACE_SECONDS": "1"})
+    worker = CeleryWorker(
+        tmp_path / "worker.log",
+        pool="threads",
+        concurrency=2,
+        extra_env={"CELERY_BROKER_URL": private_redis.url, "CLAIMDESK_RECONCILE_GRACE_SECONDS": "1"},
+    )
     try:
         with producer_on(private_redis.url):
             from verification.tasks import reconcile
@@ -144,8 +156,9 @@ def test_it_redoes_all_lost_work_from_the_database_within_a_minute(loss, tmp_pat
                 supervise(worker, restarted)
                 return WebhookDelivery.objects.filter(status="delivered").count() == WebhookDelivery.objects.count()
 
-            wait_until(flowing, RECOVERY_LIMIT - recovered_in, f"fresh work to flow again\n{worker.log_tail()}",
-                       interval=0.2)
+            wait_until(
+                flowing, RECOVERY_LIMIT - recovered_in, f"fresh work to flow again\n{worker.log_tail()}", interval=0.2
+            )
             flowing_in = time.monotonic() - lost_at
     finally:
         worker.stop()
@@ -156,13 +169,23 @@ def test_it_redoes_all_lost_work_from_the_database_within_a_minute(loss, tmp_pat
     reopened = ClaimEvent.objects.filter(claim_id__in=work["published"], kind="reopened")
     assert sorted(reopened.values_list("claim_id", flat=True)) == sorted(work["published"][:REREVIEWS])  # once each
     assert ClaimEvent.objects.filter(claim_id__in=work["leased"], kind="expired").count() == LEASES
-    assert set(Evidence.objects.filter(pk__in=work["captures"]).values_list("capture_status", flat=True)) == {"captured"}
+    assert set(Evidence.objects.filter(pk__in=work["captures"]).values_list("capture_status", flat=True)) == {
+        "captured"
+    }
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     events = set(WebhookDelivery.objects.filter(endpoint=endpoint).values_list("event_id", flat=True))
     assert set(ids) == events and len(events) == PUBLISHED + REREVIEWS + len(fresh)
     events_checked = assert_history_replays()
-    figures(f"redis_{loss}", messages_lost=queued, webhooks_redone=PUBLISHED, captures_redone=CAPTURES,
-            rereviews_redone=REREVIEWS, leases_returned=LEASES, recovered_seconds=round(recovered_in, 1),
-            fresh_work_flowing_seconds=round(flowing_in, 1), redis_restarts=private_redis.restarts - restarts_before,
-            worker_restarted_by_supervisor=len(restarted),
-            events_replayed=events_checked)
+    figures(
+        f"redis_{loss}",
+        messages_lost=queued,
+        webhooks_redone=PUBLISHED,
+        captures_redone=CAPTURES,
+        rereviews_redone=REREVIEWS,
+        leases_returned=LEASES,
+        recovered_seconds=round(recovered_in, 1),
+        fresh_work_flowing_seconds=round(flowing_in, 1),
+        redis_restarts=private_redis.restarts - restarts_before,
+        worker_restarted_by_supervisor=len(restarted),
+        events_replayed=events_checked,
+    )

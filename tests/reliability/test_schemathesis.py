@@ -19,9 +19,10 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,8 +32,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from verification.api.keys import create_key
 from sources.models import Source
+from verification.api.keys import create_key
 from verification.models import Claim, Evidence, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from verification.models.intake import IntakeBatch, Proposal
 from verification.webhooks.delivery import new_secret
@@ -40,8 +41,13 @@ from verification.webhooks.delivery import new_secret
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 10  # per operation, per key, per generation mode
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -79,7 +85,10 @@ def existing_ids(alice, erin) -> dict[str, list[int]]:
     return {
         "claims": list(Claim.objects.values_list("pk", flat=True)) or [1],
         "sources": list(Source.objects.values_list("pk", flat=True)[:20]) or [1],
-        "webhooks": [endpoint.pk], "deliveries": [delivery.pk], "intake": [batch.pk], "proposals": [proposal.pk],
+        "webhooks": [endpoint.pk],
+        "deliveries": [delivery.pk],
+        "intake": [batch.pk],
+        "proposals": [proposal.pk],
         "evidence": list(Evidence.objects.values_list("pk", flat=True)[:5]) or [1],
     }
 
@@ -94,8 +103,13 @@ def collection(path: str) -> str:
 def fuzz(operation, key: str, ids: list[int], tally: Counter, failures: list) -> None:
     strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
 
-    @settings(max_examples=EXAMPLES * 2, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES * 2,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy, pick=st.one_of(st.none(), st.sampled_from(ids)))
     def run(case, pick):
         if pick is not None and case.path_parameters and "id" in case.path_parameters:
@@ -107,24 +121,36 @@ def fuzz(operation, key: str, ids: list[int], tally: Counter, failures: list) ->
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collected and reported together below
-            failures.append(f"{operation.method.upper()} {operation.path} -> {response.status_code}: "
-                            f"{str(exc).strip()[:1500]}")
+            failures.append(
+                f"{operation.method.upper()} {operation.path} -> {response.status_code}: {str(exc).strip()[:1500]}"
+            )
 
     run()
 
 
-def test_it_answers_every_generated_request_as_the_schema_says(alice, adam, erin, numeric_names_only,
-                                                             keep_test_connection, figures):
+def test_it_answers_every_generated_request_as_the_schema_says(
+    alice, adam, erin, numeric_names_only, keep_test_connection, figures
+):
     ids = existing_ids(alice, erin)
-    keys = {"read": create_key("fuzz read", "read")[1], "review": create_key("fuzz review", "review", user=alice)[1],
-            "admin": create_key("fuzz admin", "admin", user=adam)[1]}
+    keys = {
+        "read": create_key("fuzz read", "read")[1],
+        "review": create_key("fuzz review", "review", user=alice)[1],
+        "admin": create_key("fuzz admin", "admin", user=adam)[1],
+    }
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
     tally, failures = Counter(), []
     for operation in operations:
         for key in keys.values():
             fuzz(operation, key, ids[collection(operation.path)], tally, failures)
-    figures("schemathesis", operations=len(operations), keys=len(keys), cases=tally["cases"],
-            server_errors=sum(n for s, n in tally.items() if s.startswith("status 5")), failures=len(failures))
+    figures(
+        "schemathesis",
+        operations=len(operations),
+        keys=len(keys),
+        cases=tally["cases"],
+        server_errors=sum(n for s, n in tally.items() if s.startswith("status 5")),
+        failures=len(failures),
+    )
     assert not failures, f"{len(failures)} of {tally['cases']} responses break the schema:\n\n" + "\n\n".join(
-        dict.fromkeys(failures))
+        dict.fromkeys(failures)
+    )

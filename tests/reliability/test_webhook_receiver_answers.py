@@ -14,7 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from verification.webhooks import delivery as webhooks
 from verification.tasks import deliver_webhook
 from verification.webhooks.delivery import ERROR_CHARS, new_secret
 
@@ -68,8 +67,7 @@ def hostile():
 
 
 @pytest.mark.parametrize("path", sorted(HOSTILE))
-def test_it_never_counts_a_hostile_answer_as_delivered_and_keeps_only_a_short_note(path, hostile, settings,
-                                                                                  sent_tasks):
+def test_it_never_counts_a_hostile_answer_as_delivered_and_keeps_only_a_short_note(path, hostile, settings, sent_tasks):
     settings.WEBHOOK_TIMEOUT_SECONDS = 2
     retries = sent_tasks
     endpoint = WebhookEndpoint.objects.create(url=hostile + path, secret=new_secret())

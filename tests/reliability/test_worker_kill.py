@@ -71,8 +71,7 @@ class Broker:
             restore_unacked(self.url, VISIBILITY)
 
     def beat(self, final: bool = False) -> None:
-        from verification.tasks import refresh_track_records
-        from verification.tasks import escalate_overdue, expire_leases, reconcile
+        from verification.tasks import escalate_overdue, expire_leases, reconcile, refresh_track_records
 
         reconcile.delay()  # every minute in production
         if self.name == "filesystem":  # nothing comes back by itself: the scans must run again
@@ -98,11 +97,13 @@ def broker(request, tmp_path):
 
 
 def settled(rounds: Rounds) -> bool:
-    return (not WebhookDelivery.objects.filter(status="pending").exists()
-            and not Claim.objects.filter(pk__in=rounds.leased, lease_owner__isnull=False).exists()
-            and not Claim.objects.filter(pk__in=rounds.overdue, escalated_at__isnull=True).exists()
-            and TrackRecord.objects.filter(source__attributions__claim_id__in=rounds.published).count()
-            == len(rounds.published))
+    return (
+        not WebhookDelivery.objects.filter(status="pending").exists()
+        and not Claim.objects.filter(pk__in=rounds.leased, lease_owner__isnull=False).exists()
+        and not Claim.objects.filter(pk__in=rounds.overdue, escalated_at__isnull=True).exists()
+        and TrackRecord.objects.filter(source__attributions__claim_id__in=rounds.published).count()
+        == len(rounds.published)
+    )
 
 
 def per_claim(kind: str, ids) -> Counter:
@@ -126,14 +127,23 @@ def kill_rounds(worker, broker, rounds, receiver, kills) -> Counter:
 
 
 def test_it_does_every_follow_up_exactly_once_however_often_the_worker_is_killed(
-        tmp_path, broker, kills, figures, alice, bob, erin, frank):
+    tmp_path, broker, kills, figures, alice, bob, erin, frank
+):
     kills = kills if broker.name == "redis" else max(3, kills // 2)
     rounds = Rounds({"alice": alice, "bob": bob, "erin": erin, "frank": frank})
     receiver = SlowReceiver(RECEIVER_DELAY)
     endpoint = WebhookEndpoint.objects.create(url=receiver.url, secret=new_secret(), event_types=["claim.published"])
-    worker = CeleryWorker(tmp_path / "worker.log", pool="solo", concurrency=1, extra_env={
-        **broker.env, "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
-        "CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS": "2", "CLAIMDESK_RECONCILE_GRACE_SECONDS": "1"})
+    worker = CeleryWorker(
+        tmp_path / "worker.log",
+        pool="solo",
+        concurrency=1,
+        extra_env={
+            **broker.env,
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
+            "CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS": "2",
+            "CLAIMDESK_RECONCILE_GRACE_SECONDS": "1",
+        },
+    )
     started = time.monotonic()
     try:
         with producer_on(broker.url, VISIBILITY, broker.options):
@@ -151,10 +161,17 @@ def test_it_does_every_follow_up_exactly_once_however_often_the_worker_is_killed
         receiver.close()
     recovered_seconds = time.monotonic() - started - kill_seconds
     checked = assert_done_exactly_once(rounds, receiver, endpoint, worker, editors=(erin, frank))
-    figures(f"worker_kill_{broker.name}", kills=kills, killed_inside_webhook_send=mid_task["webhook"],
-            killed_inside_lease_scan=mid_task["lease"], killed_inside_sla_scan=mid_task["escalation"],
-            killed_between_tasks=mid_task["missed"], kill_phase_seconds=round(kill_seconds, 1),
-            recovery_seconds=round(recovered_seconds, 1), **checked)
+    figures(
+        f"worker_kill_{broker.name}",
+        kills=kills,
+        killed_inside_webhook_send=mid_task["webhook"],
+        killed_inside_lease_scan=mid_task["lease"],
+        killed_inside_sla_scan=mid_task["escalation"],
+        killed_between_tasks=mid_task["missed"],
+        kill_phase_seconds=round(kill_seconds, 1),
+        recovery_seconds=round(recovered_seconds, 1),
+        **checked,
+    )
 
 
 def assert_done_exactly_once(rounds, receiver, endpoint, worker, editors) -> dict:
@@ -166,8 +183,12 @@ def assert_done_exactly_once(rounds, receiver, endpoint, worker, editors) -> dic
     notified = Counter(Notification.objects.filter(kind="escalated").values_list("user_id", "claim_id"))
     assert notified == {(editor.pk, pk): 1 for editor in editors for pk in rounds.overdue}
     # The console mail backend writes each message to the worker's log: one per editor and breach.
-    mails = Counter(re.findall(r"Subject: \[\w+\] Overdue: claim (\d+)\r?\nFrom: [^\n]*\r?\nTo: (\S+)",
-                               worker.log_path.read_text(errors="replace")))
+    mails = Counter(
+        re.findall(
+            r"Subject: \[\w+\] Overdue: claim (\d+)\r?\nFrom: [^\n]*\r?\nTo: (\S+)",
+            worker.log_path.read_text(errors="replace"),
+        )
+    )
     assert mails and all(n == 1 for n in mails.values()), f"an escalation e-mail went out twice: {mails}"
 
     # Track records: one per stated source of a published claim, counting its verdict.
@@ -185,7 +206,12 @@ def assert_done_exactly_once(rounds, receiver, endpoint, worker, editors) -> dic
         copies[headers["webhook-id"]] += 1
     assert set(copies) == set(events), "an event never reached the receiver"
     assert {json.loads(body)["data"]["id"] for _, body in receiver.received} == set(rounds.published)
-    return {"leases_expired_once": len(rounds.leased), "claims_escalated_once": len(rounds.overdue),
-            "escalation_emails": sum(mails.values()), "verdicts_recomputed": len(rounds.published),
-            "webhook_events": len(events), "webhook_redeliveries_same_id": sum(copies.values()) - len(copies),
-            "events_replayed": assert_history_replays()}
+    return {
+        "leases_expired_once": len(rounds.leased),
+        "claims_escalated_once": len(rounds.overdue),
+        "escalation_emails": sum(mails.values()),
+        "verdicts_recomputed": len(rounds.published),
+        "webhook_events": len(events),
+        "webhook_redeliveries_same_id": sum(copies.values()) - len(copies),
+        "events_replayed": assert_history_replays(),
+    }

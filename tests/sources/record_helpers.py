@@ -9,8 +9,9 @@ def publish(text, attributions, reviewer, editor, verdict, confidence=0.7, first
 
     `attributions` are (source, role) or (source, role, relays_source) tuples.
     """
-    inputs = [AttributionInput(source=a[0], role=a[1], relays_source=a[2] if len(a) > 2 else None)
-              for a in attributions]
+    inputs = [
+        AttributionInput(source=a[0], role=a[1], relays_source=a[2] if len(a) > 2 else None) for a in attributions
+    ]
     claim = create_claim(None, ClaimInput(text=text, first_made_at=first_made_at, tags=list(tags), attributions=inputs))
     taken = transitions.take_next(reviewer)
     assert taken.pk == claim.pk, "publish() expects no other claim waiting in the queue"

@@ -1,20 +1,37 @@
 """The pure credibility core: Beta maths, track records, independence, suggestions, calibration."""
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sources.credibility.core import (
-    INFORMATION_CREDIBILITY, RELIABILITY_GRADES, Attribution, EvidenceItem, SourceGraph, SourceNode,
-    beta_cdf, beta_ppf, corroboration, decay_weight, independent_groups, suggest_credibility, track_record,
+    INFORMATION_CREDIBILITY,
+    RELIABILITY_GRADES,
+    Attribution,
+    EvidenceItem,
+    SourceGraph,
+    SourceNode,
+    beta_cdf,
+    beta_ppf,
+    corroboration,
+    decay_weight,
+    independent_groups,
+    suggest_credibility,
+    track_record,
     verdict_truth,
 )
 from sources.credibility.prior import (
-    ClaimIndex, PriorBlend, brier, expected_calibration_error, fit_blend, reliability_diagram, suggested_prior,
+    ClaimIndex,
+    PriorBlend,
+    brier,
+    expected_calibration_error,
+    fit_blend,
+    reliability_diagram,
+    suggested_prior,
 )
 
-NOW = datetime(2024, 10, 20, tzinfo=timezone.utc)
+NOW = datetime(2024, 10, 20, tzinfo=UTC)
 WAR = "Russia–Ukraine war"
 
 
@@ -37,7 +54,12 @@ def test_it_keeps_the_two_admiralty_axes_apart():
 
 def test_it_maps_verdicts_to_truth_values_and_skips_uninformative_ones():
     assert [verdict_truth(v) for v in ("confirmed", "likely_true", "disputed", "misleading", "false")] == [
-        1.0, 0.75, 0.5, 0.25, 0.0]
+        1.0,
+        0.75,
+        0.5,
+        0.25,
+        0.0,
+    ]
     assert verdict_truth("unproven") is None
     assert verdict_truth("not_checkable") is None
     with pytest.raises(ValueError, match="Unknown verdict"):
@@ -95,19 +117,21 @@ def test_it_weighs_an_old_outcome_less_than_a_fresh_one():
 
 
 def _ukraine_graph():
-    return SourceGraph([
-        SourceNode("mod-ua", "Ministry of Defence of Ukraine", "ministry", conflicts={WAR: "Ukraine"}),
-        SourceNode("hur", "HUR (Defence Intelligence of Ukraine)", "military_intelligence", parent="mod-ua"),
-        SourceNode("budanov", "Kyrylo Budanov", "person", parent="hur"),
-        SourceNode("newsroom", "News Desk", "media_outlet"),
-        SourceNode("us-dod", "US Department of Defense", "ministry"),
-        SourceNode("ryder", "Pat Ryder (Pentagon spokesperson)", "person", speaks_for="us-dod"),
-        SourceNode("ukrinform", "Ukrinform", "media_outlet", relays="mod-ua"),
-        SourceNode("armyinform", "ArmyInform", "media_outlet", relays="mod-ua"),
-        SourceNode("reuters", "Reuters", "media_outlet"),
-        SourceNode("ap", "Associated Press", "media_outlet"),
-        SourceNode("mod-ru", "Ministry of Defence of Russia", "ministry", conflicts={WAR: "Russia"}),
-    ])
+    return SourceGraph(
+        [
+            SourceNode("mod-ua", "Ministry of Defence of Ukraine", "ministry", conflicts={WAR: "Ukraine"}),
+            SourceNode("hur", "HUR (Defence Intelligence of Ukraine)", "military_intelligence", parent="mod-ua"),
+            SourceNode("budanov", "Kyrylo Budanov", "person", parent="hur"),
+            SourceNode("newsroom", "News Desk", "media_outlet"),
+            SourceNode("us-dod", "US Department of Defense", "ministry"),
+            SourceNode("ryder", "Pat Ryder (Pentagon spokesperson)", "person", speaks_for="us-dod"),
+            SourceNode("ukrinform", "Ukrinform", "media_outlet", relays="mod-ua"),
+            SourceNode("armyinform", "ArmyInform", "media_outlet", relays="mod-ua"),
+            SourceNode("reuters", "Reuters", "media_outlet"),
+            SourceNode("ap", "Associated Press", "media_outlet"),
+            SourceNode("mod-ru", "Ministry of Defence of Russia", "ministry", conflicts={WAR: "Russia"}),
+        ]
+    )
 
 
 def test_it_counts_two_relays_of_one_ministry_once():
@@ -122,8 +146,13 @@ def test_it_collapses_a_speaker_to_the_body_above_and_joins_a_relay_to_its_origi
     graph = _ukraine_graph()
     assert graph.origin_path("budanov") == ["budanov", "hur", "mod-ua"]
     groups = independent_groups(
-        [Attribution("budanov", "stated"), Attribution("newsroom", "relayed", relayed_from="budanov"),
-         ("ryder", "could_not_confirm")], graph)
+        [
+            Attribution("budanov", "stated"),
+            Attribution("newsroom", "relayed", relayed_from="budanov"),
+            ("ryder", "could_not_confirm"),
+        ],
+        graph,
+    )
     assert [g.root for g in groups] == ["mod-ua", "us-dod"]
     assert groups[0].members == ("budanov", "newsroom")
     assert groups[0].all_parties  # the relay speaks with the ministry's voice
@@ -145,8 +174,11 @@ def test_it_keeps_the_seed_story_troop_claim_unconfirmed():
     # the Pentagon spokesperson could not confirm it.
     suggestion = suggest_credibility(
         evidence_items=[],
-        attributions=[("budanov", "stated"), Attribution("newsroom", "relayed", relayed_from="budanov"),
-                      ("ryder", "could_not_confirm")],
+        attributions=[
+            ("budanov", "stated"),
+            Attribution("newsroom", "relayed", relayed_from="budanov"),
+            ("ryder", "could_not_confirm"),
+        ],
         graph=_ukraine_graph(),
         source_reliability={"budanov": "B", "newsroom": "C", "ryder": "A"},
     )
@@ -182,8 +214,12 @@ def test_it_counts_evidence_from_one_ministry_once():
 
 
 def test_it_grades_credible_refutation_without_support_as_improbable():
-    suggestion = suggest_credibility([EvidenceItem("refutes", 1, "reuters")], [("budanov", "stated")],
-                                     _ukraine_graph(), {"reuters": "A", "budanov": "B"})
+    suggestion = suggest_credibility(
+        [EvidenceItem("refutes", 1, "reuters")],
+        [("budanov", "stated")],
+        _ukraine_graph(),
+        {"reuters": "A", "budanov": "B"},
+    )
     assert suggestion.credibility == 5
 
 

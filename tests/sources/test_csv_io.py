@@ -18,7 +18,9 @@ def rows_of(text):
 @pytest.fixture
 def records(adam, make_source):
     mod = make_source(name="Ministry of Defence of Ukraine", kind="ministry", country="UA")
-    hur = make_source(name="HUR", kind="military_intelligence", country="UA", parent=mod, homepage="https://example.org/hur")
+    hur = make_source(
+        name="HUR", kind="military_intelligence", country="UA", parent=mod, homepage="https://example.org/hur"
+    )
     budanov = make_source(name="Kyrylo Budanov", country="UA", parent=hur, notes="Head of HUR, 2024.")
     SourceAlias.objects.create(source=budanov, name="Буданов")
     SourceAlias.objects.create(source=budanov, name="Kirill Budanov")
@@ -34,9 +36,18 @@ def records(adam, make_source):
 def test_it_exports_and_reimports_the_same_records(adam, records):
     text = export_sources()
     budanov = next(row for row in rows_of(text) if row["name"] == "Kyrylo Budanov")
-    assert budanov == {"name": "Kyrylo Budanov", "kind": "person", "parent": "HUR", "country": "UA", "homepage": "",
-                       "aliases": "Kirill Budanov|Буданов", "conflict": "Russia–Ukraine war", "side": "Ukraine",
-                       "reliability": "C", "notes": "Head of HUR, 2024."}
+    assert budanov == {
+        "name": "Kyrylo Budanov",
+        "kind": "person",
+        "parent": "HUR",
+        "country": "UA",
+        "homepage": "",
+        "aliases": "Kirill Budanov|Буданов",
+        "conflict": "Russia–Ukraine war",
+        "side": "Ukraine",
+        "reliability": "C",
+        "notes": "Head of HUR, 2024.",
+    }
     events = SourceEvent.objects.count()
     result = import_sources(adam, text.encode())
     assert (result.created, result.updated, result.unchanged, result.graded) == ([], [], 4, 0)
@@ -57,21 +68,32 @@ def test_it_exports_and_reimports_the_same_records(adam, records):
 @pytest.mark.django_db
 def test_it_reports_every_bad_row_and_imports_nothing(adam, records):
     before = {model: model.objects.count() for model in (Source, SourceAlias, ConflictParty, SourceGrade, SourceEvent)}
-    text = "\n".join([
-        HEADER,
-        "New Desk,media_outlet,,,,,,,,fine row",
-        "Someone,wizard,,UA,,,,,,",
-        "Someone else,person,Nobody Known,Ukraine,,,,,,",
-        ",person,,,,,,,Q,",
-        "Pat Ryder,person,,US,not a url,,Russia–Ukraine war,,,",
-        "Pat Ryder,person,,US,,,,,,",
-        "Too,few,fields",
-    ])
+    text = "\n".join(
+        [
+            HEADER,
+            "New Desk,media_outlet,,,,,,,,fine row",
+            "Someone,wizard,,UA,,,,,,",
+            "Someone else,person,Nobody Known,Ukraine,,,,,,",
+            ",person,,,,,,,Q,",
+            "Pat Ryder,person,,US,not a url,,Russia–Ukraine war,,,",
+            "Pat Ryder,person,,US,,,,,,",
+            "Too,few,fields",
+        ]
+    )
     with pytest.raises(CsvImportError) as failure:
         import_sources(adam, text.encode())
     found = [(e.row, e.column) for e in failure.value.errors]
-    assert found == [(3, "kind"), (4, "parent"), (4, "country"), (5, "name"), (5, "reliability"), (6, "homepage"),
-                     (6, "side"), (7, "name"), (8, "")]
+    assert found == [
+        (3, "kind"),
+        (4, "parent"),
+        (4, "country"),
+        (5, "name"),
+        (5, "reliability"),
+        (6, "homepage"),
+        (6, "side"),
+        (7, "name"),
+        (8, ""),
+    ]
     assert "'wizard' is not a kind" in failure.value.errors[0].reason
     assert {model: model.objects.count() for model in before} == before
     assert not Source.objects.filter(name="New Desk").exists()
@@ -79,7 +101,10 @@ def test_it_reports_every_bad_row_and_imports_nothing(adam, records):
 
 @pytest.mark.django_db
 def test_it_refuses_a_file_with_the_wrong_header_or_encoding(adam):
-    for data, reason in [(b"name,kind\nA,person\n", "missing column"), ("\ufeff".join(["", HEADER]).encode("utf-16"), "UTF-8")]:
+    for data, reason in [
+        (b"name,kind\nA,person\n", "missing column"),
+        ("\ufeff".join(["", HEADER]).encode("utf-16"), "UTF-8"),
+    ]:
         with pytest.raises(CsvImportError, match=reason):
             import_sources(adam, data)
     assert not Source.objects.exists()
@@ -107,7 +132,11 @@ def test_it_imports_and_exports_through_the_admin(client, adam, records):
     page = client.post("/admin/sources/source/import-csv/", {"file": bad})
     assert page.status_code == 400
     text = page.content.decode()
-    assert "nothing was imported" in text and "wizard&#x27; is not a kind" in text and "two-letter ISO country code" in text
+    assert (
+        "nothing was imported" in text
+        and "wizard&#x27; is not a kind" in text
+        and "two-letter ISO country code" in text
+    )
     assert not Source.objects.filter(name__in=["X", "Y"]).exists()
 
     good = io.BytesIO(f"{HEADER}\nSPRAVDI,government_body,,UA,,Центр стратегічних комунікацій,,,D,\n".encode())

@@ -15,7 +15,9 @@ def test_it_keeps_every_grade_and_caches_the_latest(adam, make_source):
     source.refresh_from_db()
     assert created and source.reliability == "C"
     assert list(source.grades.values_list("grade", "rationale", "graded_by__username")) == [
-        ("C", "One figure later contradicted.", "adam"), ("B", "Figures borne out twice.", "adam")]
+        ("C", "One figure later contradicted.", "adam"),
+        ("B", "Figures borne out twice.", "adam"),
+    ]
     events = list(source.events.filter(kind="graded").order_by("id").values_list("data", flat=True))
     assert [(e["from"], e["to"]) for e in events] == [(None, "B"), ("B", "C")]
 
@@ -58,12 +60,20 @@ def test_it_refuses_to_grade_a_merged_record(adam, make_source):
 
 @pytest.mark.django_db
 def test_it_announces_the_grade_to_webhook_subscribers(adam, make_source):
-    WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook", secret="whsec_dGVzdA==", event_types=["source.graded"])
+    WebhookEndpoint.objects.create(
+        url="http://127.0.0.1:9/hook", secret="whsec_dGVzdA==", event_types=["source.graded"]
+    )
     source = make_source()
     grade_source(adam, source.pk, "B", "Figures borne out twice.")
     event = WebhookEvent.objects.get()
     assert event.type == "source.graded"
     assert event.payload["data"] | {"graded_at": None} == {
-        "id": source.pk, "name": "Kyrylo Budanov", "grade": "B", "previous_grade": None,
-        "rationale": "Figures borne out twice.", "graded_by": "adam", "graded_at": None}
+        "id": source.pk,
+        "name": "Kyrylo Budanov",
+        "grade": "B",
+        "previous_grade": None,
+        "rationale": "Figures borne out twice.",
+        "graded_by": "adam",
+        "graded_at": None,
+    }
     assert event.deliveries.count() == 1

@@ -5,8 +5,8 @@ import pytest
 
 from sources.graph import load_graph
 from sources.models import Conflict, ConflictParty, SourceRelation
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 from verification.credibility.suggestions import suggest_for_claim
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,13 @@ def graph(make_source):
 
 
 def _claim(*sources):
-    return create_claim(None, ClaimInput(text="Ukrainian forces withdrew from the village.",
-                                         attributions=[AttributionInput(source=s, role="stated") for s in sources]))
+    return create_claim(
+        None,
+        ClaimInput(
+            text="Ukrainian forces withdrew from the village.",
+            attributions=[AttributionInput(source=s, role="stated") for s in sources],
+        ),
+    )
 
 
 def test_it_counts_two_relays_of_one_ministry_once(graph):

@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sources.actions import grade_source
-from verification.workflow.source_merge import merge_sources
 from sources.models import Conflict, ConflictParty, Source, SourceAlias, SourceRelation
 from verification.models import Attribution, Evidence
+from verification.workflow.source_merge import merge_sources
 from verification.workflow.transitions import NotAllowed
 
 

@@ -23,7 +23,9 @@ def test_it_asks_which_record_to_keep_then_merges(admin_client, make_source):
     page = admin_client.post(CHANGELIST, selected)
     assert page.status_code == 200 and b"Choose the record to keep" in page.content
     assert b"Budanov K." in page.content and not Source.objects.filter(merged_into__isnull=False).exists()
-    done = admin_client.post(CHANGELIST, {**selected, "confirm": "yes", "keep": keep.pk, "note": "Same man."}, follow=True)
+    done = admin_client.post(
+        CHANGELIST, {**selected, "confirm": "yes", "keep": keep.pk, "note": "Same man."}, follow=True
+    )
     assert b"Merged 1 record(s) into Kyrylo Budanov" in done.content
     dup.refresh_from_db()
     assert dup.merged_into == keep and keep.aliases.filter(name="Budanov K.").exists()
@@ -35,18 +37,31 @@ def test_it_offers_no_merge_to_an_editor_in_the_admin(client, erin, make_source)
     erin.save()
     client.login(username="erin", password=PASSWORD)
     keep, dup = make_source(name="A"), make_source(name="B")
-    response = client.post(CHANGELIST, {"action": "merge_selected", ACTION_CHECKBOX_NAME: [keep.pk, dup.pk], "confirm": "yes",
-                                        "keep": keep.pk})
+    response = client.post(
+        CHANGELIST,
+        {"action": "merge_selected", ACTION_CHECKBOX_NAME: [keep.pk, dup.pk], "confirm": "yes", "keep": keep.pk},
+    )
     assert response.status_code in (302, 403)
     assert not Source.objects.filter(merged_into__isnull=False).exists()
 
 
 def _source_form(source, **extra):
-    data = {"name": source.name, "kind": source.kind, "parent": "", "country": source.country, "homepage": "", "notes": "",
-            "aliases-TOTAL_FORMS": 0, "aliases-INITIAL_FORMS": 0,
-            "conflict_parties-TOTAL_FORMS": 0, "conflict_parties-INITIAL_FORMS": 0,
-            "grades-TOTAL_FORMS": source.grades.count(), "grades-INITIAL_FORMS": source.grades.count(),
-            "grades-2-TOTAL_FORMS": 1, "grades-2-INITIAL_FORMS": 0}
+    data = {
+        "name": source.name,
+        "kind": source.kind,
+        "parent": "",
+        "country": source.country,
+        "homepage": "",
+        "notes": "",
+        "aliases-TOTAL_FORMS": 0,
+        "aliases-INITIAL_FORMS": 0,
+        "conflict_parties-TOTAL_FORMS": 0,
+        "conflict_parties-INITIAL_FORMS": 0,
+        "grades-TOTAL_FORMS": source.grades.count(),
+        "grades-INITIAL_FORMS": source.grades.count(),
+        "grades-2-TOTAL_FORMS": 1,
+        "grades-2-INITIAL_FORMS": 0,
+    }
     for index, grade in enumerate(source.grades.all()):
         data[f"grades-{index}-id"] = grade.pk
         data[f"grades-{index}-source"] = source.pk
@@ -60,15 +75,29 @@ def test_it_adds_a_grade_from_the_source_page_and_never_edits_old_ones(admin_cli
     url = f"/admin/sources/source/{source.pk}/change/"
     page = admin_client.get(url)
     assert b"Completely reliable: no doubt about authenticity" in page.content  # the meaning of each grade
-    response = admin_client.post(url, _source_form(source, **{"grades-2-0-grade": "B", "grades-2-0-rationale": "Borne out."}))
+    response = admin_client.post(
+        url, _source_form(source, **{"grades-2-0-grade": "B", "grades-2-0-rationale": "Borne out."})
+    )
     assert response.status_code == 302, response.content[:2000]
-    response = admin_client.post(url, _source_form(source, **{"grades-2-0-grade": "D", "grades-2-0-rationale": "Contradicted.",
-                                                              "grades-0-grade": "A", "grades-0-rationale": "Rewritten"}))
+    response = admin_client.post(
+        url,
+        _source_form(
+            source,
+            **{
+                "grades-2-0-grade": "D",
+                "grades-2-0-rationale": "Contradicted.",
+                "grades-0-grade": "A",
+                "grades-0-rationale": "Rewritten",
+            },
+        ),
+    )
     assert response.status_code == 302
     source.refresh_from_db()
     assert source.reliability == "D"
     assert list(source.grades.values_list("grade", "rationale", "graded_by")) == [
-        ("D", "Contradicted.", adam.pk), ("B", "Borne out.", adam.pk)]
+        ("D", "Contradicted.", adam.pk),
+        ("B", "Borne out.", adam.pk),
+    ]
     grade = SourceGrade.objects.get(grade="B")
     assert admin_client.post(f"/admin/sources/sourcegrade/{grade.pk}/change/", {"grade": "A"}).status_code == 403
     assert admin_client.post(f"/admin/sources/sourcegrade/{grade.pk}/delete/", {"post": "yes"}).status_code == 403

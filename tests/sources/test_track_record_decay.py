@@ -1,16 +1,16 @@
 """CLAIMDESK_TRACK_RECORD_HALF_LIFE_DAYS: older verdicts weigh less in a track record."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sources.models import TrackRecord
-from verification.credibility.track_records import recompute_for_claim
 from tests.sources.record_helpers import publish
+from verification.credibility.track_records import recompute_for_claim
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture

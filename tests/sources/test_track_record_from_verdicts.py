@@ -1,17 +1,17 @@
 """A source's track record is a Beta posterior over the published verdicts of
 claims it stated, stored in one TrackRecord row."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from sources.models import TrackRecord
-from verification.credibility.track_records import NOTE, recompute_for_claim
 from tests.sources.record_helpers import publish
+from verification.credibility.track_records import NOTE, recompute_for_claim
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def _bisect(f, target):
@@ -52,11 +52,23 @@ def test_it_computes_the_beta_record_of_stated_claims_by_hand(settings, make_sou
 def test_it_counts_only_claims_the_source_stated(settings, make_source, alice, erin):
     settings.TRACK_RECORD_HALF_LIFE_DAYS = 0
     budanov, outlet, pentagon = make_source("Kyrylo Budanov"), make_source("News Desk"), make_source("Pentagon")
-    publish("Stated and true", [(budanov, "stated"), (outlet, "relayed", budanov), (pentagon, "could_not_confirm")],
-            alice, erin, "confirmed", first_made_at=NOW)
+    publish(
+        "Stated and true",
+        [(budanov, "stated"), (outlet, "relayed", budanov), (pentagon, "could_not_confirm")],
+        alice,
+        erin,
+        "confirmed",
+        first_made_at=NOW,
+    )
     publish("Relayed and false", [(outlet, "relayed")], alice, erin, "false", first_made_at=NOW)
-    last = publish("Not confirmed and false", [(pentagon, "could_not_confirm"), (budanov, "stated")],
-                   alice, erin, "false", first_made_at=NOW)
+    last = publish(
+        "Not confirmed and false",
+        [(pentagon, "could_not_confirm"), (budanov, "stated")],
+        alice,
+        erin,
+        "false",
+        first_made_at=NOW,
+    )
 
     recompute_for_claim(last.pk, now=NOW)
 

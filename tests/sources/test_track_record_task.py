@@ -4,9 +4,9 @@ and publishing a verdict runs it through a real worker."""
 import pytest
 
 from sources.models import TrackRecord
-from verification.tasks import recompute_track_records_for_claim
 from tests.sources.record_helpers import publish
 from tests.worker import wait_for
+from verification.tasks import recompute_track_records_for_claim
 
 FIELDS = ["id", "source_id", "mean", "interval_low", "interval_high", "effective_n", "count", "by_topic"]
 
@@ -18,8 +18,14 @@ def _rows():
 @pytest.mark.django_db
 def test_it_writes_the_same_row_when_run_twice(make_source, alice, erin):
     budanov, outlet = make_source("Kyrylo Budanov"), make_source("News Desk")
-    claim = publish("North Korea has sent 11,000 soldiers to Russia.", [(budanov, "stated"), (outlet, "relayed", budanov)],
-                    alice, erin, "likely_true", tags=["troops"])
+    claim = publish(
+        "North Korea has sent 11,000 soldiers to Russia.",
+        [(budanov, "stated"), (outlet, "relayed", budanov)],
+        alice,
+        erin,
+        "likely_true",
+        tags=["troops"],
+    )
 
     assert recompute_track_records_for_claim(claim.pk) == 1
     first = _rows()
@@ -35,8 +41,11 @@ def test_it_recomputes_through_the_worker_after_sign_off(celery_worker, make_sou
 
     claim = publish("North Korea has sent 11,000 soldiers to Russia.", [(budanov, "stated")], alice, erin, "confirmed")
 
-    record = wait_for(lambda: TrackRecord.objects.filter(source=budanov).first(), timeout=60,
-                      message=f"the worker to write Budanov's track record\n{celery_worker.log_tail()}")
+    record = wait_for(
+        lambda: TrackRecord.objects.filter(source=budanov).first(),
+        timeout=60,
+        message=f"the worker to write Budanov's track record\n{celery_worker.log_tail()}",
+    )
     assert record.count == 1 and record.mean == pytest.approx(2 / 3)  # Beta(2, 1), no decay today
     before = _rows()
     recompute_track_records_for_claim(claim.pk)  # a redelivered task changes nothing

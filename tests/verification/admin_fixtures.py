@@ -7,12 +7,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sources.models import TrackRecord
-from verification.webhooks import outbox
-from verification.workflow import transitions
 from verification.models import (
-    ApiKey, CalibrationSnapshot, Claim, IntakeBatch, Notification, Proposal, Snapshot, StoredFile, WebhookEndpoint,
+    ApiKey,
+    CalibrationSnapshot,
+    Claim,
+    IntakeBatch,
+    Notification,
+    Proposal,
+    Snapshot,
+    StoredFile,
+    WebhookEndpoint,
     WorkerHeartbeat,
 )
+from verification.webhooks import outbox
+from verification.workflow import transitions
 
 
 def populate(reviewer, editor) -> None:
@@ -25,11 +33,21 @@ def populate(reviewer, editor) -> None:
     outbox.emit("claim.published", {"id": claim.pk})
     ApiKey.objects.create(name="newsroom site", prefix="cd_test1", digest="0" * 64, scope="read")
     body = b"%PDF-1.4 seed"
-    stored = StoredFile.objects.create(sha256=hashlib.sha256(body).hexdigest(), size=len(body),
-                                       content_type="application/pdf", file=ContentFile(body, name="brief.pdf"))
+    stored = StoredFile.objects.create(
+        sha256=hashlib.sha256(body).hexdigest(),
+        size=len(body),
+        content_type="application/pdf",
+        file=ContentFile(body, name="brief.pdf"),
+    )
     evidence = claim.evidence.first() or Claim.objects.filter(evidence__isnull=False).first().evidence.first()
-    Snapshot.objects.create(evidence=evidence, stored_file=stored, requested_url="https://example.org/a",
-                            final_url="https://example.org/a", status_code=200, captured_at=timezone.now())
+    Snapshot.objects.create(
+        evidence=evidence,
+        stored_file=stored,
+        requested_url="https://example.org/a",
+        final_url="https://example.org/a",
+        status_code=200,
+        captured_at=timezone.now(),
+    )
     TrackRecord.objects.create(source=claim.attributions.first().source, mean=0.5, count=1)
     WorkerHeartbeat.objects.update_or_create(hostname="test@localhost", defaults={"seen_at": timezone.now()})
     batch = IntakeBatch.objects.create(created_by=reviewer, text="Budanov said 2,600 soldiers would go to Kursk.")

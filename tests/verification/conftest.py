@@ -41,7 +41,8 @@ def fake_dns(monkeypatch):
         ips = answers[min(dns.lookups.count(host), len(answers)) - 1]
         port = int(port or 0)
         return [
-            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (ip, port, 0, 0)) if ":" in ip
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (ip, port, 0, 0))
+            if ":" in ip
             else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
             for ip in ips
         ]
@@ -61,7 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self):
+    def do_GET(self):  # noqa: C901 - one branch per test route
         self.server.seen.append((self.command, self.path, self.headers.get("Host")))
         path, query = urlsplit(self.path).path, parse_qs(urlsplit(self.path).query)
         if path == "/page":

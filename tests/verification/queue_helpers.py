@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from verification.workflow import transitions
 from verification.models import Claim, Evidence
+from verification.workflow import transitions
 
 
 def kinds(claim) -> list[str]:
@@ -38,5 +38,6 @@ def expire_now(claim) -> None:
 
 
 def add_evidence(claim, title="Satellite images of the border crossing", **fields) -> Evidence:
-    return Evidence.objects.create(claim=claim, kind=Evidence.Kind.IMAGE, title=title,
-                                   notes=fields.pop("notes", "Analyst's notes"), **fields)
+    return Evidence.objects.create(
+        claim=claim, kind=Evidence.Kind.IMAGE, title=title, notes=fields.pop("notes", "Analyst's notes"), **fields
+    )

@@ -22,7 +22,9 @@ def test_it_shows_keys_without_their_digest_and_revokes_them(admin_client, adam)
     page = admin_client.get(f"/admin/verification/apikey/{key.pk}/change/").content.decode()
     for html in (listing, page):
         assert "cd_ab12" in html and "review" in html.lower() and DIGEST not in html
-    response = admin_client.post("/admin/verification/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, follow=True)
+    response = admin_client.post(
+        "/admin/verification/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, follow=True
+    )
     assert b"Revoked 1 key(s)" in response.content
     key.refresh_from_db()
     assert key.revoked_at is not None and key.digest == DIGEST
@@ -31,9 +33,16 @@ def test_it_shows_keys_without_their_digest_and_revokes_them(admin_client, adam)
 
 @pytest.mark.django_db
 def test_it_generates_a_webhook_secret_and_shows_it_once(admin_client, adam):
-    response = admin_client.post("/admin/verification/webhookendpoint/add/", {
-        "url": "https://93.184.215.14/hooks/claimdesk", "description": "site", "event_types": '["claim.published"]',
-        "active": "on"}, follow=True)
+    response = admin_client.post(
+        "/admin/verification/webhookendpoint/add/",
+        {
+            "url": "https://93.184.215.14/hooks/claimdesk",
+            "description": "site",
+            "event_types": '["claim.published"]',
+            "active": "on",
+        },
+        follow=True,
+    )
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.secret.startswith("whsec_") and endpoint.secret.encode() in response.content
     assert endpoint.created_by == adam and endpoint.event_types == ["claim.published"]
@@ -43,8 +52,10 @@ def test_it_generates_a_webhook_secret_and_shows_it_once(admin_client, adam):
 
 @pytest.mark.django_db
 def test_it_refuses_unknown_webhook_event_types(admin_client):
-    page = admin_client.post("/admin/verification/webhookendpoint/add/", {
-        "url": "https://93.184.215.14/hooks", "event_types": '["claim.deleted"]', "active": "on"})
+    page = admin_client.post(
+        "/admin/verification/webhookendpoint/add/",
+        {"url": "https://93.184.215.14/hooks", "event_types": '["claim.deleted"]', "active": "on"},
+    )
     assert page.status_code == 200 and b"Unknown event type(s): claim.deleted" in page.content
     assert not WebhookEndpoint.objects.exists()
 
@@ -61,7 +72,8 @@ def test_it_keeps_sent_webhook_events_read_only(admin_client):
 @pytest.mark.django_db
 def test_it_refuses_a_webhook_to_a_private_address(admin_client, settings):
     settings.ALLOW_LOOPBACK_FETCH = False
-    page = admin_client.post("/admin/verification/webhookendpoint/add/", {
-        "url": "http://10.0.0.5/hook", "event_types": "[]", "active": "on"})
+    page = admin_client.post(
+        "/admin/verification/webhookendpoint/add/", {"url": "http://10.0.0.5/hook", "event_types": "[]", "active": "on"}
+    )
     assert page.status_code == 200 and b"This URL cannot receive webhooks" in page.content
     assert not WebhookEndpoint.objects.exists()

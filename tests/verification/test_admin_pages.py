@@ -15,11 +15,25 @@ from tests.verification.admin_fixtures import populate
 # Models whose add page an admin may not use: history is append-only, keys are
 # issued elsewhere, evidence is added on its claim, accounts are managed by superusers.
 NO_ADD = {
-    "auth.user", "auth.group", "sources.sourcegrade", "sources.sourceevent", "sources.trackrecord",
-    "verification.assessment", "verification.claimevent", "verification.custodyevent", "verification.storedfile",
-    "verification.snapshot", "verification.webhookevent", "verification.webhookdelivery", "verification.notification",
-    "verification.workerheartbeat", "verification.apikey", "verification.evidence", "verification.intakebatch",
-    "verification.proposal", "verification.calibrationsnapshot",
+    "auth.user",
+    "auth.group",
+    "sources.sourcegrade",
+    "sources.sourceevent",
+    "sources.trackrecord",
+    "verification.assessment",
+    "verification.claimevent",
+    "verification.custodyevent",
+    "verification.storedfile",
+    "verification.snapshot",
+    "verification.webhookevent",
+    "verification.webhookdelivery",
+    "verification.notification",
+    "verification.workerheartbeat",
+    "verification.apikey",
+    "verification.evidence",
+    "verification.intakebatch",
+    "verification.proposal",
+    "verification.calibrationsnapshot",
 }
 
 
@@ -28,12 +42,16 @@ def pages():
         opts = model._meta
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"populate() must create a {opts.label} so its admin pages are tested"
-        yield opts.label_lower, model_admin, [
-            ("changelist", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")),
-            ("search", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=bud"),
-            ("add", reverse(f"admin:{opts.app_label}_{opts.model_name}_add")),
-            ("change", reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])),
-        ]
+        yield (
+            opts.label_lower,
+            model_admin,
+            [
+                ("changelist", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")),
+                ("search", reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + "?q=bud"),
+                ("add", reverse(f"admin:{opts.app_label}_{opts.model_name}_add")),
+                ("change", reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])),
+            ],
+        )
 
 
 @pytest.mark.django_db
@@ -71,6 +89,10 @@ def test_it_sends_a_fact_checker_to_the_login_page_from_every_admin_page(client,
 def test_it_registers_every_model_of_the_project():
     from django.apps import apps
 
-    missing = [model._meta.label for app in ("sources", "verification") for model in apps.get_app_config(app).get_models()
-               if model not in admin.site._registry]
+    missing = [
+        model._meta.label
+        for app in ("sources", "verification")
+        for model in apps.get_app_config(app).get_models()
+        if model not in admin.site._registry
+    ]
     assert missing == [], "register these in sources/admin.py or verification/admin_*.py"

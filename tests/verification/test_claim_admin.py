@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from verification.workflow import transitions
 from verification.models import Assessment, Claim, ClaimEvent, CustodyEvent
+from verification.workflow import transitions
 
 INLINES = ["attributions", "appearances", "evidence", "assessments", "events"]
 
@@ -19,9 +19,17 @@ def admin_client(client, adam):
 
 
 def claim_form(claim, **changes):
-    data = {"text": claim.text, "language": claim.language, "first_made_at_0": "", "first_made_at_1": "",
-            "priority": claim.priority, "reach": claim.reach, "due_at_0": claim.due_at.strftime("%Y-%m-%d"),
-            "due_at_1": claim.due_at.strftime("%H:%M:%S"), "expected_version": claim.version}
+    data = {
+        "text": claim.text,
+        "language": claim.language,
+        "first_made_at_0": "",
+        "first_made_at_1": "",
+        "priority": claim.priority,
+        "reach": claim.reach,
+        "due_at_0": claim.due_at.strftime("%Y-%m-%d"),
+        "due_at_1": claim.due_at.strftime("%H:%M:%S"),
+        "expected_version": claim.version,
+    }
     for prefix in INLINES:
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = 0
     data.update(changes)
@@ -32,8 +40,10 @@ def claim_form(claim, **changes):
 def test_it_edits_text_through_edit_claim_and_never_the_state(admin_client, adam, make_claim):
     claim = make_claim()
     url = f"/admin/verification/claim/{claim.pk}/change/"
-    response = admin_client.post(url, claim_form(claim, text="North Korea sent 12,000 soldiers.", state="published",
-                                                 verdict="false", confidence="1"))
+    response = admin_client.post(
+        url,
+        claim_form(claim, text="North Korea sent 12,000 soldiers.", state="published", verdict="false", confidence="1"),
+    )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.text == "North Korea sent 12,000 soldiers." and claim.version == 2
@@ -57,8 +67,11 @@ def test_it_refuses_an_edit_made_on_an_old_copy(admin_client, erin, make_claim):
 
 @pytest.mark.django_db
 def test_it_creates_a_claim_with_its_created_event(admin_client, adam):
-    data = claim_form(Claim(text="x", priority=50, reach=0, version=1, due_at=timezone.now()),
-                      text="Russia moved 11,000 troops.", expected_version="")
+    data = claim_form(
+        Claim(text="x", priority=50, reach=0, version=1, due_at=timezone.now()),
+        text="Russia moved 11,000 troops.",
+        expected_version="",
+    )
     response = admin_client.post("/admin/verification/claim/add/", data)
     assert response.status_code == 302
     claim = Claim.objects.get()
@@ -69,9 +82,17 @@ def test_it_creates_a_claim_with_its_created_event(admin_client, adam):
 @pytest.mark.django_db
 def test_it_adds_evidence_with_its_custody(admin_client, adam, make_claim):
     claim = make_claim()
-    data = claim_form(claim, **{"evidence-TOTAL_FORMS": 1, "evidence-0-kind": "testimony", "evidence-0-title": "Call",
-                                "evidence-0-stance": "supports", "evidence-0-credibility": "3",
-                                "evidence-0-notes": "A soldier's relative confirmed by phone."})
+    data = claim_form(
+        claim,
+        **{
+            "evidence-TOTAL_FORMS": 1,
+            "evidence-0-kind": "testimony",
+            "evidence-0-title": "Call",
+            "evidence-0-stance": "supports",
+            "evidence-0-credibility": "3",
+            "evidence-0-notes": "A soldier's relative confirmed by phone.",
+        },
+    )
     assert admin_client.post(f"/admin/verification/claim/{claim.pk}/change/", data).status_code == 302
     evidence = claim.evidence.get()
     assert (evidence.added_by, evidence.credibility, evidence.capture_status) == (adam, 3, "not_requested")
@@ -87,7 +108,10 @@ def test_it_keeps_history_read_only_even_for_a_superuser(client, alice, erin, ma
     taken = transitions.take_next(alice)
     transitions.assess(alice, taken.pk, verdict="false", confidence=0.9, rationale="Contradicted.")
     assessment, event = Assessment.objects.get(), ClaimEvent.objects.filter(claim=claim).first()
-    for url in (f"/admin/verification/assessment/{assessment.pk}/change/", f"/admin/verification/claimevent/{event.pk}/change/"):
+    for url in (
+        f"/admin/verification/assessment/{assessment.pk}/change/",
+        f"/admin/verification/claimevent/{event.pk}/change/",
+    ):
         assert client.post(url, {"verdict": "confirmed", "note": "rewritten"}).status_code == 403
         assert client.post(url.replace("change", "delete"), {"post": "yes"}).status_code == 403
     assert client.get("/admin/verification/assessment/add/").status_code == 403

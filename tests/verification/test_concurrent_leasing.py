@@ -15,8 +15,8 @@ from django.db import connection
 
 from sources.roles import FACT_CHECKERS, ensure_roles
 from tests.services import require_postgres
-from verification.workflow import transitions
 from verification.models import Claim, ClaimEvent
+from verification.workflow import transitions
 
 REVIEWERS = 16
 CLAIMS = 200
@@ -38,9 +38,15 @@ def work(user, seed: int, errors: list, start: threading.Barrier) -> None:
             if rng.random() < 0.4:
                 transitions.release(user, claim.pk, expected_version=claim.version)
             else:
-                transitions.assess(user, claim.pk, verdict="unproven", confidence=0.5, rationale="Checked.",
-                                   expected_version=claim.version)
-    except Exception as exc:  # reported by the main thread
+                transitions.assess(
+                    user,
+                    claim.pk,
+                    verdict="unproven",
+                    confidence=0.5,
+                    rationale="Checked.",
+                    expected_version=claim.version,
+                )
+    except Exception as exc:  # noqa: BLE001 - reported by the main thread
         errors.append(exc)
     finally:
         connection.close()  # this thread's own connection
@@ -54,7 +60,9 @@ def check_leases_never_overlap(events: list[ClaimEvent]) -> None:
             assert holder is None, f"{event.kind} {event.claim_id} by {event.actor_id} while {holder} was held"
             holder = (event.claim_id, event.actor_id)
         elif event.kind in ("released", "assessed"):
-            assert holder == (event.claim_id, event.actor_id), f"{event.kind} {event.claim_id} by {event.actor_id}, held: {holder}"
+            assert holder == (event.claim_id, event.actor_id), (
+                f"{event.kind} {event.claim_id} by {event.actor_id}, held: {holder}"
+            )
             holder = None
     assert holder is None
 

@@ -29,7 +29,7 @@ def test_it_refuses_a_confidence_outside_zero_to_one(value, make_claim):
 def test_it_accepts_confidence_at_the_bounds(make_claim):
     claim = make_claim()
     for value in (0, 1, None):
-        assert not refused(lambda: Claim.objects.filter(pk=claim.pk).update(confidence=value))
+        assert not refused(lambda value=value: Claim.objects.filter(pk=claim.pk).update(confidence=value))
 
 
 @pytest.mark.django_db
@@ -38,15 +38,20 @@ def test_it_refuses_information_credibility_outside_one_to_six(value, alice, mak
     claim = make_claim()
     assert refused(lambda: Claim.objects.filter(pk=claim.pk).update(credibility=value))
     assert refused(lambda: Evidence.objects.create(claim=claim, kind="video", title="t", notes="n", credibility=value))
-    assert refused(lambda: Assessment.objects.create(claim=claim, reviewer=alice, verdict="false", confidence=0.5,
-                                                     rationale="x", credibility=value))
+    assert refused(
+        lambda: Assessment.objects.create(
+            claim=claim, reviewer=alice, verdict="false", confidence=0.5, rationale="x", credibility=value
+        )
+    )
     assert not Evidence.objects.exists() and not Assessment.objects.exists()
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_assessment_confidence_out_of_range(alice, make_claim):
     claim = make_claim()
-    assert refused(lambda: Assessment.objects.create(claim=claim, reviewer=alice, verdict="false", confidence=1.5, rationale="x"))
+    assert refused(
+        lambda: Assessment.objects.create(claim=claim, reviewer=alice, verdict="false", confidence=1.5, rationale="x")
+    )
     assert not Assessment.objects.exists()
 
 
@@ -78,7 +83,9 @@ def test_it_keeps_a_lease_owner_and_its_expiry_together(alice, make_claim):
     claim = make_claim()
     assert refused(lambda: Claim.objects.filter(pk=claim.pk).update(lease_owner=alice))
     assert refused(lambda: Claim.objects.filter(pk=claim.pk).update(lease_expires_at=timezone.now()))
-    assert not refused(lambda: Claim.objects.filter(pk=claim.pk).update(lease_owner=alice, lease_expires_at=timezone.now()))
+    assert not refused(
+        lambda: Claim.objects.filter(pk=claim.pk).update(lease_owner=alice, lease_expires_at=timezone.now())
+    )
 
 
 @pytest.mark.django_db

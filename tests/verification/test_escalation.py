@@ -6,11 +6,10 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import fresh, kinds, last_event, published
-from verification.workflow import deadlines
-from verification.workflow import transitions
-from verification.workflow.claims import edit_claim
 from verification.models import Claim, Notification
 from verification.tasks import escalate_overdue
+from verification.workflow import deadlines, transitions
+from verification.workflow.claims import edit_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +18,9 @@ def overdue(make_claim, hours=2, **kwargs):
     return make_claim(due_at=timezone.now() - timedelta(hours=hours), **kwargs)
 
 
-def test_it_escalates_an_overdue_claim_and_tells_every_editor(erin, frank, alice, make_claim, mailoutbox,
-                                                              django_capture_on_commit_callbacks):
+def test_it_escalates_an_overdue_claim_and_tells_every_editor(
+    erin, frank, alice, make_claim, mailoutbox, django_capture_on_commit_callbacks
+):
     claim = overdue(make_claim, priority=50)
     on_time = make_claim(text="Due tomorrow", due_at=timezone.now() + timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
@@ -38,8 +38,9 @@ def test_it_escalates_an_overdue_claim_and_tells_every_editor(erin, frank, alice
     assert kinds(on_time) == ["created"] and fresh(on_time).escalated_at is None
 
 
-def test_it_escalates_once_per_breach_however_often_it_runs(erin, make_claim, mailoutbox,
-                                                            django_capture_on_commit_callbacks):
+def test_it_escalates_once_per_breach_however_often_it_runs(
+    erin, make_claim, mailoutbox, django_capture_on_commit_callbacks
+):
     claim = overdue(make_claim)
     with django_capture_on_commit_callbacks(execute=True):
         escalate_overdue()
@@ -76,7 +77,9 @@ def test_it_escalates_a_claim_under_review_and_says_who_holds_it(alice, erin, ma
     assert "held by alice" in Notification.objects.get(user=erin).message
     # The reviewer's copy is now stale, and the refusal says why.
     with pytest.raises(transitions.StaleVersion, match="the system escalated it"):
-        transitions.assess(alice, claim.pk, verdict="false", confidence=0.8, rationale="x", expected_version=taken.version)
+        transitions.assess(
+            alice, claim.pk, verdict="false", confidence=0.8, rationale="x", expected_version=taken.version
+        )
 
 
 def test_it_raises_priority_into_the_urgent_band_and_never_past_100():

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from verification.intake.extraction import (
-    ExtractionError, extract_claims, guess_source_kind, normalise_name,
+    ExtractionError,
+    extract_claims,
+    guess_source_kind,
+    normalise_name,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,6 +41,7 @@ def only_claim(text):
 
 
 # --- The seed story ----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def seed_claims():
@@ -133,6 +137,7 @@ def test_it_drops_headlines_bylines_and_section_heads(seed_claims):
 
 # --- Attribution patterns ------------------------------------------------------------
 
+
 def test_it_reads_said_with_title_before_the_name():
     claim = only_claim("Health Minister Viktor Liashko said 1,200 hospitals had been damaged since 2022.")
     source = claim.attributions[0]
@@ -213,8 +218,7 @@ def test_it_reads_citing_as_relayed():
 
 def test_it_keeps_the_cited_source_as_stated():
     claim = only_claim("Reuters reported, citing Health Minister Viktor Liashko, that 40 clinics closed in May.")
-    assert [(a.name, a.role) for a in claim.attributions] == [
-        ("Reuters", "relayed"), ("Viktor Liashko", "stated")]
+    assert [(a.name, a.role) for a in claim.attributions] == [("Reuters", "relayed"), ("Viktor Liashko", "stated")]
 
 
 def test_it_reads_the_head_of_an_organisation_in_apposition():
@@ -236,7 +240,9 @@ def test_it_reads_spokesperson_and_chief_titles():
         "Army chief Oleksandr Syrskyi said the unit lost 12 tanks last week."
     )
     assert [(a.name, a.title) for c in claims for a in c.attributions] == [
-        ("Sabrina Singh", "Pentagon spokesperson"), ("Oleksandr Syrskyi", "Army chief")]
+        ("Sabrina Singh", "Pentagon spokesperson"),
+        ("Oleksandr Syrskyi", "Army chief"),
+    ]
 
 
 def test_it_follows_reported_speech_across_sentences():
@@ -269,6 +275,7 @@ def test_it_resolves_the_short_name_of_an_organisation():
 
 # --- Opinion -------------------------------------------------------------------------------
 
+
 def test_it_marks_a_call_to_action_as_opinion():
     claim = only_claim("Mayor Sven Aho urged the government to send more help to the town.")
     assert claim.is_opinion
@@ -292,45 +299,53 @@ def test_it_does_not_propose_unattributed_commentary():
 
 # --- Names ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, expected", [
-    ("Буданов", "budanov"),
-    ("Кирило Буданов", "kyrylo budanov"),
-    ("Андрій Сибіга", "andrii sybiha"),
-    ("Олег Синєгубов", "oleh syniehubov"),
-    ("Юлія Свириденко", "yuliia svyrydenko"),
-    ("Игорь Конашенков", "igor konashenkov"),
-    ("Сергей Лавров", "sergey lavrov"),
-    ("José Müller-Łukasz", "jose muller lukasz"),
-    ("Ukraine's Center for Strategic Communication", "ukraine center for strategic communication"),
-    ("  Pat   Ryder. ", "pat ryder"),
-    ("", ""),
-])
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Буданов", "budanov"),
+        ("Кирило Буданов", "kyrylo budanov"),
+        ("Андрій Сибіга", "andrii sybiha"),
+        ("Олег Синєгубов", "oleh syniehubov"),
+        ("Юлія Свириденко", "yuliia svyrydenko"),
+        ("Игорь Конашенков", "igor konashenkov"),
+        ("Сергей Лавров", "sergey lavrov"),
+        ("José Müller-Łukasz", "jose muller lukasz"),
+        ("Ukraine's Center for Strategic Communication", "ukraine center for strategic communication"),
+        ("  Pat   Ryder. ", "pat ryder"),
+        ("", ""),
+    ],
+)
 def test_it_normalises_names_in_any_script(name, expected):
     assert normalise_name(name) == expected
 
 
-@pytest.mark.parametrize("name, title, kind", [
-    ("Pentagon", "", "government_body"),
-    ("Ministry of Defence", "", "ministry"),
-    ("Ukraine's Culture and Information Ministry", "", "ministry"),
-    ("Kyiv Independent", "", "media_outlet"),
-    ("Reuters", "", "media_outlet"),
-    ("BBC", "", "media_outlet"),
-    ("Ukraine's Center for Strategic Communication and Information Security", "", "government_body"),
-    ("HUR", "", "military_intelligence"),
-    ("Defence Intelligence of Ukraine", "", "military_intelligence"),
-    ("Amnesty International", "", "ngo"),
-    ("@TruthWatch24", "", "social_account"),
-    ("Kyrylo Budanov", "Ukrainian military intelligence chief", "person"),
-    ("Pat Ryder", "Pentagon spokesperson", "person"),
-    ("Кирило Буданов", "", "person"),
-    ("North Korea", "", "other"),
-])
+@pytest.mark.parametrize(
+    "name, title, kind",
+    [
+        ("Pentagon", "", "government_body"),
+        ("Ministry of Defence", "", "ministry"),
+        ("Ukraine's Culture and Information Ministry", "", "ministry"),
+        ("Kyiv Independent", "", "media_outlet"),
+        ("Reuters", "", "media_outlet"),
+        ("BBC", "", "media_outlet"),
+        ("Ukraine's Center for Strategic Communication and Information Security", "", "government_body"),
+        ("HUR", "", "military_intelligence"),
+        ("Defence Intelligence of Ukraine", "", "military_intelligence"),
+        ("Amnesty International", "", "ngo"),
+        ("@TruthWatch24", "", "social_account"),
+        ("Kyrylo Budanov", "Ukrainian military intelligence chief", "person"),
+        ("Pat Ryder", "Pentagon spokesperson", "person"),
+        ("Кирило Буданов", "", "person"),
+        ("North Korea", "", "other"),
+    ],
+)
 def test_it_guesses_the_kind_of_source(name, title, kind):
     assert guess_source_kind(name, title) == kind
 
 
 # --- Bad input ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", ["", "   \n\t  "])
 def test_it_rejects_empty_text(text):
@@ -377,25 +392,48 @@ def test_it_survives_mixed_languages():
 
 # --- The intake benchmark ------------------------------------------------------------------------
 
+
 def test_it_prints_the_bench_scores_as_the_last_line(tmp_path):
-    stories = {"stories": [{
-        "id": "tiny",
-        "text": "Drones hit a depot\n\nRegional governor Oleh Kiper said 40 drones were launched on Tuesday. "
+    stories = {
+        "stories": [
+            {
+                "id": "tiny",
+                "text": "Drones hit a depot\n\nRegional governor Oleh Kiper said 40 drones were launched on Tuesday. "
                 "The Kyiv Independent could not independently verify the figure.",
-        "expected": [
-            {"fragment": "40 drones were launched", "source": "Oleh Kiper", "role": "stated", "is_opinion": False},
-            {"fragment": "could not independently verify", "source": "Kyiv Independent",
-             "role": "could_not_confirm", "is_opinion": False},
-        ],
-    }]}
+                "expected": [
+                    {
+                        "fragment": "40 drones were launched",
+                        "source": "Oleh Kiper",
+                        "role": "stated",
+                        "is_opinion": False,
+                    },
+                    {
+                        "fragment": "could not independently verify",
+                        "source": "Kyiv Independent",
+                        "role": "could_not_confirm",
+                        "is_opinion": False,
+                    },
+                ],
+            }
+        ]
+    }
     path = tmp_path / "stories.json"
     path.write_text(json.dumps(stories), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bench.intake", str(path)],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     scores = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(scores) == {"claim_precision", "claim_recall", "attribution_precision",
-                           "attribution_recall", "role_accuracy"}
+    assert set(scores) == {
+        "claim_precision",
+        "claim_recall",
+        "attribution_precision",
+        "attribution_recall",
+        "role_accuracy",
+    }
     assert all(isinstance(v, (int, float)) for v in scores.values())
     assert scores["attribution_recall"] == 1.0 and scores["role_accuracy"] == 1.0

@@ -21,8 +21,7 @@ from verification.evidence.fetching import (
 
 pytestmark = pytest.mark.usefixtures("no_outside_connections", "fake_dns")
 
-LOCAL = FetchPolicy(allow_loopback=True, max_bytes=4000, connect_timeout=2,
-                    read_timeout=2, total_timeout=5)
+LOCAL = FetchPolicy(allow_loopback=True, max_bytes=4000, connect_timeout=2, read_timeout=2, total_timeout=5)
 PUBLIC = FetchPolicy()  # production: loopback refused
 
 
@@ -106,11 +105,14 @@ def test_it_sniffs_the_content_type_instead_of_trusting_the_server(loopback_http
     assert result.body == loopback_http_server.served["/png-labelled-html"]
 
 
-@pytest.mark.parametrize("path, status, transient", [
-    ("/error", 500, True),
-    ("/busy", 429, True),
-    ("/missing", 404, False),
-])
+@pytest.mark.parametrize(
+    "path, status, transient",
+    [
+        ("/error", 500, True),
+        ("/busy", 429, True),
+        ("/missing", 404, False),
+    ],
+)
 def test_it_reports_error_statuses_as_transient_or_not(loopback_http_server, path, status, transient):
     with pytest.raises(FetchFailed, match=f"answered {status}") as caught:
         fetch(loopback_http_server.url(path), LOCAL)
@@ -146,26 +148,29 @@ def test_it_gives_up_on_a_dripping_body_at_the_total_deadline(loopback_http_serv
 # --- Refusals: nothing is fetched ----------------------------------------------
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://127.0.0.1/", "127.0.0.1 is a loopback address"),
-    ("http://[::1]/", "::1 is a loopback address"),
-    ("http://10.0.0.1/", "refused: 10.0.0.1 is a private address"),
-    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a cloud metadata address"),
-    ("http://0.0.0.0/", "0.0.0.0 is an unspecified address"),
-    ("http://[::]/", ":: is an unspecified address"),
-    ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1 is an IPv4-mapped IPv6 address of a loopback address"),
-    ("http://[::ffff:10.0.0.1]/", "::ffff:10.0.0.1 is an IPv4-mapped IPv6 address of a private address"),
-    ("http://2130706433/", "127.0.0.1 is a loopback address"),
-    ("http://0x7f.1/", "127.0.0.1 is a loopback address"),
-    ("http://0177.0.0.1/", "127.0.0.1 is a loopback address"),
-    ("http://100.100.100.200/", "cloud metadata"),
-    ("http://[fd00:ec2::254]/", "cloud metadata"),
-    ("ftp://example.test/file", "scheme ftp not allowed"),
-    ("file:///etc/passwd", "scheme file not allowed"),
-    ("http:///path", "no host"),
-    ("http://user:pw@example.test/", "contains credentials"),
-    ("http://example.test\\@10.0.0.1/", "backslashes"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://127.0.0.1/", "127.0.0.1 is a loopback address"),
+        ("http://[::1]/", "::1 is a loopback address"),
+        ("http://10.0.0.1/", "refused: 10.0.0.1 is a private address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a cloud metadata address"),
+        ("http://0.0.0.0/", "0.0.0.0 is an unspecified address"),
+        ("http://[::]/", ":: is an unspecified address"),
+        ("http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1 is an IPv4-mapped IPv6 address of a loopback address"),
+        ("http://[::ffff:10.0.0.1]/", "::ffff:10.0.0.1 is an IPv4-mapped IPv6 address of a private address"),
+        ("http://2130706433/", "127.0.0.1 is a loopback address"),
+        ("http://0x7f.1/", "127.0.0.1 is a loopback address"),
+        ("http://0177.0.0.1/", "127.0.0.1 is a loopback address"),
+        ("http://100.100.100.200/", "cloud metadata"),
+        ("http://[fd00:ec2::254]/", "cloud metadata"),
+        ("ftp://example.test/file", "scheme ftp not allowed"),
+        ("file:///etc/passwd", "scheme file not allowed"),
+        ("http:///path", "no host"),
+        ("http://user:pw@example.test/", "contains credentials"),
+        ("http://example.test\\@10.0.0.1/", "backslashes"),
+    ],
+)
 def test_it_refuses_unsafe_urls_without_connecting(no_outside_connections, fake_dns, url, reason):
     fake_dns["example.test"] = [["93.184.216.34"]]
     with pytest.raises(UnsafeURL, match=re.escape(reason)):
@@ -205,12 +210,16 @@ def test_it_reports_an_unknown_name_as_a_failure_not_a_refusal(fake_dns):
         check_url("http://nowhere.test/", PUBLIC)
 
 
-@pytest.mark.parametrize("target, reason", [
-    ("http://10.0.0.1/", r"10\.0\.0\.1 is a private address"),
-    ("http://169.254.169.254/latest/meta-data/", r"169\.254\.169\.254 is a cloud metadata address"),
-])
+@pytest.mark.parametrize(
+    "target, reason",
+    [
+        ("http://10.0.0.1/", r"10\.0\.0\.1 is a private address"),
+        ("http://169.254.169.254/latest/meta-data/", r"169\.254\.169\.254 is a cloud metadata address"),
+    ],
+)
 def test_it_refuses_a_redirect_from_an_allowed_host_to_an_unsafe_one(
-        loopback_http_server, no_outside_connections, target, reason):
+    loopback_http_server, no_outside_connections, target, reason
+):
     with pytest.raises(UnsafeURL, match=reason):
         fetch(loopback_http_server.url(f"/redirect?to={target}"), LOCAL)
     port = loopback_http_server.server_port
@@ -218,8 +227,7 @@ def test_it_refuses_a_redirect_from_an_allowed_host_to_an_unsafe_one(
     assert [p for _, p, _ in loopback_http_server.seen] == [f"/redirect?to={target}"]
 
 
-def test_it_ignores_proxies_from_the_environment(
-        loopback_http_server, no_outside_connections, fake_dns, monkeypatch):
+def test_it_ignores_proxies_from_the_environment(loopback_http_server, no_outside_connections, fake_dns, monkeypatch):
     # Through a proxy the socket would go to the proxy, past the address check.
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
         monkeypatch.setenv(name, "http://10.0.0.1:3128")
@@ -233,7 +241,8 @@ def test_it_ignores_proxies_from_the_environment(
 
 
 def test_it_connects_to_the_checked_address_and_keeps_the_host_header(
-        loopback_http_server, no_outside_connections, fake_dns):
+    loopback_http_server, no_outside_connections, fake_dns
+):
     fake_dns["news.test"] = [["127.0.0.1"]]
     port = loopback_http_server.server_port
     result = fetch(f"http://news.test:{port}/page", LOCAL)
@@ -243,13 +252,17 @@ def test_it_connects_to_the_checked_address_and_keeps_the_host_header(
     assert loopback_http_server.seen == [("GET", "/page", f"news.test:{port}")]
 
 
-@pytest.mark.parametrize("rebound_to", [
-    "10.0.0.1",  # requests-hardened's own filter catches this one
-    "::a00:1",  # IPv4-compatible 10.0.0.1: only our re-check catches it
-    "168.63.129.16",  # Azure WireServer, a public address: only our re-check
-])
+@pytest.mark.parametrize(
+    "rebound_to",
+    [
+        "10.0.0.1",  # requests-hardened's own filter catches this one
+        "::a00:1",  # IPv4-compatible 10.0.0.1: only our re-check catches it
+        "168.63.129.16",  # Azure WireServer, a public address: only our re-check
+    ],
+)
 def test_it_refuses_a_name_that_rebinds_between_check_and_connect(
-        loopback_http_server, no_outside_connections, fake_dns, rebound_to):
+    loopback_http_server, no_outside_connections, fake_dns, rebound_to
+):
     # First answer (our check) is allowed; the second (at connect time) is not.
     fake_dns["rebind.test"] = [["127.0.0.1"], [rebound_to]]
     port = loopback_http_server.server_port
@@ -263,27 +276,30 @@ def test_it_refuses_a_name_that_rebinds_between_check_and_connect(
 # --- classify_ip, used by webhook target validation ---------------------------
 
 
-@pytest.mark.parametrize("ip, reason", [
-    ("10.1.2.3", "10.1.2.3 is a private address"),
-    ("172.16.0.1", "private"),
-    ("192.168.1.1", "private"),
-    ("fc00::1", "private"),
-    ("100.64.0.1", "shared (carrier-grade NAT)"),
-    ("169.254.1.1", "link-local"),
-    ("fe80::1", "link-local"),
-    ("fec0::1", "site-local"),
-    ("224.0.0.1", "multicast"),
-    ("ff02::1", "multicast"),
-    ("240.0.0.1", "reserved"),
-    ("255.255.255.255", "reserved"),
-    ("192.0.2.1", "special-purpose"),
-    ("::ffff:93.184.216.34", "IPv4-mapped IPv6 address of a public address"),
-    ("::a00:1", "IPv4-compatible IPv6 address of a private address"),
-    ("2002:a00:1::1", "6to4 address of a private address"),
-    ("2002:5db8:d822::1", "6to4 address of a public address"),
-    ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "Teredo address of a private address"),
-    ("64:ff9b::a9fe:a9fe", "NAT64 address of a cloud metadata address"),
-])
+@pytest.mark.parametrize(
+    "ip, reason",
+    [
+        ("10.1.2.3", "10.1.2.3 is a private address"),
+        ("172.16.0.1", "private"),
+        ("192.168.1.1", "private"),
+        ("fc00::1", "private"),
+        ("100.64.0.1", "shared (carrier-grade NAT)"),
+        ("169.254.1.1", "link-local"),
+        ("fe80::1", "link-local"),
+        ("fec0::1", "site-local"),
+        ("224.0.0.1", "multicast"),
+        ("ff02::1", "multicast"),
+        ("240.0.0.1", "reserved"),
+        ("255.255.255.255", "reserved"),
+        ("192.0.2.1", "special-purpose"),
+        ("::ffff:93.184.216.34", "IPv4-mapped IPv6 address of a public address"),
+        ("::a00:1", "IPv4-compatible IPv6 address of a private address"),
+        ("2002:a00:1::1", "6to4 address of a private address"),
+        ("2002:5db8:d822::1", "6to4 address of a public address"),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "Teredo address of a private address"),
+        ("64:ff9b::a9fe:a9fe", "NAT64 address of a cloud metadata address"),
+    ],
+)
 def test_it_classifies_non_public_addresses(ip, reason):
     assert reason in classify_ip(ip)
 

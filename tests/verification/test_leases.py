@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import expire_now, fresh, kinds, last_event
-from verification.workflow import transitions
 from verification.models import Claim, Notification
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +73,11 @@ def test_it_lets_an_editor_reassign_a_claim_and_tells_the_new_reviewer(alice, bo
     claim = fresh(claim)
     assert claim.lease_owner == bob and claim.state == Claim.State.IN_REVIEW
     event = last_event(claim)
-    assert event.kind == "reassigned" and event.actor == erin and event.changes == {
-        "from_owner_id": alice.pk, "to_owner_id": bob.pk}
+    assert (
+        event.kind == "reassigned"
+        and event.actor == erin
+        and event.changes == {"from_owner_id": alice.pk, "to_owner_id": bob.pk}
+    )
     assert Notification.objects.get(user=bob, kind="assigned").claim == claim
     assert transitions.held_claim(alice) is None and transitions.held_claim(bob).pk == claim.pk
 

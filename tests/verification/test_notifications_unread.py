@@ -2,8 +2,8 @@
 
 import pytest
 
-from verification.workflow import transitions
 from verification.models import Notification
+from verification.workflow import transitions
 from verification.workflow.notifications import mark_read, unread_count
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from sources.models import Conflict, ConflictParty
 from tests.verification.queue_helpers import fresh, kinds, last_event
-from verification.workflow import deadlines
-from verification.workflow import transitions
-from verification.workflow.claims import edit_claim
 from verification.models import Claim
 from verification.tasks import age_priorities
+from verification.workflow import deadlines, transitions
+from verification.workflow.claims import edit_claim
 
 NEUTRAL = {"waited_hours": 0, "sla_used": 0, "reach": 0, "views": 0, "sensitivity": 0}
 
@@ -24,10 +23,16 @@ def test_it_keeps_a_fresh_unseen_claim_at_its_base():
     assert aged(50) == 50
 
 
-@pytest.mark.parametrize("field, low, high", [
-    ("waited_hours", 4, 40), ("sla_used", 0.2, 0.9), ("reach", 1_000, 5_000_000),
-    ("views", 10, 5_000), ("sensitivity", 0.4, 1.0),
-])
+@pytest.mark.parametrize(
+    "field, low, high",
+    [
+        ("waited_hours", 4, 40),
+        ("sla_used", 0.2, 0.9),
+        ("reach", 1_000, 5_000_000),
+        ("views", 10, 5_000),
+        ("sensitivity", 0.4, 1.0),
+    ],
+)
 def test_it_ranks_older_more_viewed_wider_read_and_more_sensitive_claims_higher(field, low, high):
     assert aged(**{field: low}) < aged(**{field: high})
 
@@ -84,7 +89,11 @@ def test_it_ranks_claims_from_a_party_to_a_conflict_or_an_unreliable_source_high
     both = make_claim(text="Both", sources=[(budanov, "stated"), (channel, "relayed")])
     plain = make_claim(text="Plain", sources=[(neutral, "stated")])
     assert deadlines.source_sensitivity([party.pk, rumour.pk, both.pk, plain.pk]) == {
-        party.pk: 0.6, rumour.pk: 0.4, both.pk: 1.0, plain.pk: 0.0}
+        party.pk: 0.6,
+        rumour.pk: 0.4,
+        both.pk: 1.0,
+        plain.pk: 0.0,
+    }
     age_priorities()
     assert [fresh(c).priority for c in (party, rumour, both, plain)] == [56, 54, 60, 50]
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.verification.queue_helpers import assessed
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import add_evidence, expire_now, fresh, kinds, published
-from verification.workflow import transitions
 from verification.models import Claim, Evidence, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from verification.tasks import reconcile
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,9 @@ def delivery(next_attempt_at, status=WebhookDelivery.Status.PENDING, url="http:/
     endpoint = WebhookEndpoint.objects.create(url=url, secret="whsec_dGVzdA==")
     event = WebhookEvent(type="claim.created", payload={})
     event.save()
-    return WebhookDelivery.objects.create(endpoint=endpoint, event=event, status=status, next_attempt_at=next_attempt_at)
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint, event=event, status=status, next_attempt_at=next_attempt_at
+    )
 
 
 def test_it_resends_webhook_deliveries_left_pending_past_their_time(sent, settings):
@@ -51,7 +53,9 @@ def test_it_resends_evidence_captures_that_never_ran(sent, make_claim, settings)
     stuck = add_evidence(claim, url="http://127.0.0.1:9/page", capture_status=Evidence.Capture.PENDING)
     Evidence.objects.filter(pk=stuck.pk).update(added_at=ago(600))
     add_evidence(claim, capture_status=Evidence.Capture.PENDING)  # just added
-    Evidence.objects.filter(pk=add_evidence(claim, capture_status=Evidence.Capture.CAPTURED).pk).update(added_at=ago(600))
+    Evidence.objects.filter(pk=add_evidence(claim, capture_status=Evidence.Capture.CAPTURED).pk).update(
+        added_at=ago(600)
+    )
     assert reconcile()["captures"] == 1
     assert calls(sent) == [("verification.tasks.capture_evidence", [stuck.pk])]
 
@@ -92,11 +96,15 @@ def test_it_waits_for_a_capture_retry_that_is_scheduled_before_resending_it(sent
 
     settings.RECONCILE_GRACE_SECONDS = 60
     claim = make_claim()
-    waiting, overdue = (add_evidence(claim, url=f"http://127.0.0.1:9/{n}", capture_status=Evidence.Capture.PENDING)
-                        for n in ("waiting", "overdue"))
+    waiting, overdue = (
+        add_evidence(claim, url=f"http://127.0.0.1:9/{n}", capture_status=Evidence.Capture.PENDING)
+        for n in ("waiting", "overdue")
+    )
     Evidence.objects.filter(pk__in=[waiting.pk, overdue.pk]).update(added_at=ago(3600))
     for evidence, failed_ago in ((waiting, 120), (overdue, 1000)):
-        failure = CustodyEvent.objects.create(evidence=evidence, action="capture_failed", detail={"retry_in_seconds": 600})
+        failure = CustodyEvent.objects.create(
+            evidence=evidence, action="capture_failed", detail={"retry_in_seconds": 600}
+        )
         CustodyEvent.objects.filter(pk=failure.pk).update(created_at=ago(failed_ago))
     assert reconcile()["captures"] == 1
     assert calls(sent) == [("verification.tasks.capture_evidence", [overdue.pk])]

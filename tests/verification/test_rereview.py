@@ -3,9 +3,9 @@
 import pytest
 
 from tests.verification.queue_helpers import add_evidence, fresh, kinds, last_event, published
-from verification.workflow import transitions
 from verification.models import Claim, Notification
 from verification.tasks import rereview_claim
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,11 @@ def test_it_reopens_a_published_claim_for_new_evidence_and_keeps_the_verdict(ali
     claim = fresh(claim)
     assert claim.state == Claim.State.REOPENED and claim.verdict == "unproven" and claim.confidence == 0.4
     event = last_event(claim)
-    assert event.kind == "reopened" and event.actor is None and event.note == "New evidence: Satellite images of troop trains"
+    assert (
+        event.kind == "reopened"
+        and event.actor is None
+        and event.note == "New evidence: Satellite images of troop trains"
+    )
     note = Notification.objects.get(user=alice, kind="reopened")
     assert note.claim == claim and "Satellite images" in note.message
 
@@ -55,8 +59,9 @@ def test_it_does_nothing_for_evidence_that_is_gone(alice, erin, make_claim):
     assert fresh(claim).state == Claim.State.PUBLISHED
 
 
-def test_it_asks_for_the_re_review_only_after_the_evidence_is_committed(alice, erin, make_claim,
-                                                                        django_capture_on_commit_callbacks):
+def test_it_asks_for_the_re_review_only_after_the_evidence_is_committed(
+    alice, erin, make_claim, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     published(claim, alice, erin)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -3,10 +3,10 @@ that a later publication revised or confirmed, cached per reviewer."""
 
 import pytest
 
-from verification.tasks import recompute_calibration
-from verification.workflow import transitions
 from verification.credibility.calibration import judged_assessments
 from verification.models import CalibrationSnapshot
+from verification.tasks import recompute_calibration
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -69,12 +69,16 @@ def test_it_scores_each_reviewer_against_the_latest_published_verdict(history, a
 
 def test_it_writes_the_same_rows_when_recomputed(history):
     recompute_calibration()
-    first = list(CalibrationSnapshot.objects.order_by("reviewer_id").values("id", "reviewer_id", "count", "brier", "bins"))
+    first = list(
+        CalibrationSnapshot.objects.order_by("reviewer_id").values("id", "reviewer_id", "count", "brier", "bins")
+    )
 
     recompute_calibration()
 
-    assert list(CalibrationSnapshot.objects.order_by("reviewer_id")
-                .values("id", "reviewer_id", "count", "brier", "bins")) == first
+    assert (
+        list(CalibrationSnapshot.objects.order_by("reviewer_id").values("id", "reviewer_id", "count", "brier", "bins"))
+        == first
+    )
 
 
 def test_it_has_nothing_to_score_before_any_verdict_is_revisited(make_claim, alice, erin):

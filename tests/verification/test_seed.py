@@ -41,10 +41,17 @@ def test_it_changes_nothing_the_second_time(settings):
 @pytest.mark.django_db
 def test_it_builds_the_chain_of_sources(seeded):
     budanov = Source.objects.get(name="Kyrylo Budanov")
-    assert [s.name for s in budanov.ancestors()] == ["HUR (Main Directorate of Intelligence)", "Ministry of Defence of Ukraine"]
-    assert [s.name for s in Source.objects.get(name="Pat Ryder").ancestors()] == ["The Pentagon (US Department of Defense)"]
-    assert Source.objects.get(name="Center for Strategic Communication and Information Security").parent.name == \
-        "Ministry of Culture and Information Policy of Ukraine"
+    assert [s.name for s in budanov.ancestors()] == [
+        "HUR (Main Directorate of Intelligence)",
+        "Ministry of Defence of Ukraine",
+    ]
+    assert [s.name for s in Source.objects.get(name="Pat Ryder").ancestors()] == [
+        "The Pentagon (US Department of Defense)"
+    ]
+    assert (
+        Source.objects.get(name="Center for Strategic Communication and Information Security").parent.name
+        == "Ministry of Culture and Information Policy of Ukraine"
+    )
     assert Source.objects.get(name="Andrii Sybiha").parent.name == "Ministry of Foreign Affairs of Ukraine"
     aliases = {a for s in Source.objects.all() for a in s.aliases.values_list("name", flat=True)}
     assert {"Буданов", "Кирило Буданов", "ГУР", "Сибіга"} <= aliases
@@ -66,8 +73,9 @@ def test_it_attributes_each_claim_along_the_chain(seeded):
     opinion = Attribution.objects.get(source__name="Andrii Sybiha")
     assert opinion.role == "opinion" and opinion.quote == "invading Europe side by side with Russia"
     assert Attribution.objects.filter(source__name="Pat Ryder", role="could_not_confirm").exists()
-    assert Attribution.objects.filter(source__name="Center for Strategic Communication and Information Security",
-                                      role="released_material").exists()
+    assert Attribution.objects.filter(
+        source__name="Center for Strategic Communication and Information Security", role="released_material"
+    ).exists()
     for relay in Attribution.objects.filter(role="relayed"):
         assert relay.source.name == "News Desk" and relay.relays.claim_id == relay.claim_id, roles
 
@@ -95,8 +103,12 @@ def test_it_creates_demo_logins_only_in_development(settings):
     assert not User.objects.exists() and "DEBUG is off: no demo users were created." in output
     settings.DEBUG = True
     output = seed()
-    for username, role in [("factchecker", "fact-checkers"), ("factchecker2", "fact-checkers"), ("editor", "editors"),
-                           ("admin", "admins")]:
+    for username, role in [
+        ("factchecker", "fact-checkers"),
+        ("factchecker2", "fact-checkers"),
+        ("editor", "editors"),
+        ("admin", "admins"),
+    ]:
         user = User.objects.get(username=username)
         assert user.groups.get().name == role and user.check_password("claimdesk-demo")
         assert re.search(rf"{username}\s+{role}\s+password: claimdesk-demo", output)
@@ -115,8 +127,10 @@ def test_it_publishes_the_seeded_assessment_through_the_review_queue(settings):
 
 @pytest.mark.django_db
 def test_it_loads_another_folder(tmp_path):
-    story = {"sources": [{"name": "Solo Desk", "kind": "media_outlet"}],
-             "claims": [{"text": "A claim from elsewhere.", "attributions": [{"source": "Solo Desk", "role": "stated"}]}]}
+    story = {
+        "sources": [{"name": "Solo Desk", "kind": "media_outlet"}],
+        "claims": [{"text": "A claim from elsewhere.", "attributions": [{"source": "Solo Desk", "role": "stated"}]}],
+    }
     (tmp_path / "other.json").write_text(json.dumps(story))
     seed(path=str(tmp_path))
     assert list(Source.objects.values_list("name", flat=True)) == ["Solo Desk"]

@@ -55,7 +55,12 @@ def _grade(story):
 
 
 CASES = [
-    (_unknown_parent, 'sources[2] "Kyrylo Budanov"', "field 'parent'", "Unknown source 'Directorate That Does Not Exist'"),
+    (
+        _unknown_parent,
+        'sources[2] "Kyrylo Budanov"',
+        "field 'parent'",
+        "Unknown source 'Directorate That Does Not Exist'",
+    ),
     (_unknown_kind, 'sources[2] "Kyrylo Budanov"', "field 'kind'", "'spy' is not allowed"),
     (_unknown_role, 'claims[0] "A first group', "field 'attributions[0].role'", "'whispered' is not allowed"),
     (_confidence, 'claims[4] "The Pentagon could not confirm', "field 'assessment.confidence'", "1.5 is out of range"),

@@ -3,8 +3,8 @@ party to the war and not confirmed by the Pentagon, is not 'confirmed'."""
 
 import pytest
 
-from verification.models import Claim, Evidence
 from verification.credibility.suggestions import suggest_for_claim
+from verification.models import Claim, Evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,15 @@ def test_it_weighs_credible_non_party_evidence(seeded):
 
     claim = _troops(seeded)
     pentagon = Source.objects.get(name__startswith="The Pentagon")
-    Evidence.objects.create(claim=claim, kind="official_statement", title="Pentagon confirms deployment",
-                            notes="Briefing transcript", provided_by=pentagon, stance="supports", credibility=2)
+    Evidence.objects.create(
+        claim=claim,
+        kind="official_statement",
+        title="Pentagon confirms deployment",
+        notes="Briefing transcript",
+        provided_by=pentagon,
+        stance="supports",
+        credibility=2,
+    )
 
     suggestion = suggest_for_claim(claim)
 
@@ -65,5 +72,6 @@ def test_it_lets_the_track_record_of_an_ungraded_source_stand_in_for_a_grade(mak
     suggestion = suggest_for_claim(claim)
 
     assert suggestion.credibility == 2  # one credible independent source: probably true
-    assert any("Wire agency is not graded; its track record (90% true over 12 checked claims)" in r
-               for r in suggestion.reasons)
+    assert any(
+        "Wire agency is not graded; its track record (90% true over 12 checked claims)" in r for r in suggestion.reasons
+    )

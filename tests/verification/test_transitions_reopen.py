@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.verification.queue_helpers import fresh, kinds, last_event, published
-from verification.workflow import transitions
 from verification.models import Claim, Notification
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,12 @@ def test_it_reopens_a_published_claim_and_keeps_the_verdict_visible(alice, erin,
     assert claim.published_assessment is not None and claim.due_at > timezone.now() and claim.escalated_at is None
     event = last_event(claim)
     assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
-        "reopened", erin, "published", "reopened", "New satellite images")
+        "reopened",
+        erin,
+        "published",
+        "reopened",
+        "New satellite images",
+    )
     assert Notification.objects.get(user=alice, kind="reopened").claim == claim
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.verification.queue_helpers import assessed, fresh, kinds, last_event, published
-from verification.workflow import transitions
 from verification.models import Claim, Notification
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,12 @@ def test_it_hands_the_claim_back_to_its_reviewer_with_the_comment(alice, erin, m
     assert claim.state == Claim.State.IN_REVIEW and claim.lease_owner == alice and claim.pending_assessment is None
     event = last_event(claim)
     assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
-        "returned", erin, "awaiting_signoff", "in_review", "Cite the Pentagon briefing.")
+        "returned",
+        erin,
+        "awaiting_signoff",
+        "in_review",
+        "Cite the Pentagon briefing.",
+    )
     note = Notification.objects.get(user=alice, kind="returned")
     assert "Cite the Pentagon briefing." in note.message and note.claim == claim
 
@@ -44,7 +49,9 @@ def test_it_stops_a_fact_checker_returning_an_assessment(alice, bob, make_claim)
     assessed(claim, alice)
     with pytest.raises(transitions.NotAllowed):
         transitions.return_for_changes(bob, claim.pk, "Redo it")
-    assert fresh(claim).state == Claim.State.AWAITING_SIGNOFF and not Notification.objects.filter(kind="returned").exists()
+    assert (
+        fresh(claim).state == Claim.State.AWAITING_SIGNOFF and not Notification.objects.filter(kind="returned").exists()
+    )
 
 
 def test_it_asks_for_a_comment(alice, erin, make_claim):

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.verification.queue_helpers import assessed, fresh, kinds, last_event
-from verification.workflow import transitions
 from verification.models import Claim, Notification
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,13 @@ def test_it_publishes_the_verdict_and_records_who_signed_it_off(alice, erin, mak
     assert claim.published_at and claim.first_published_at == claim.published_at
     event = last_event(claim)
     assert (event.kind, event.actor, event.from_state, event.to_state, event.verdict, event.note) == (
-        "published", erin, "awaiting_signoff", "published", "unproven", "Agreed")
+        "published",
+        erin,
+        "awaiting_signoff",
+        "published",
+        "unproven",
+        "Agreed",
+    )
     assert event.changes["signed_off_by"] == erin.pk
     assert Notification.objects.filter(user=alice, kind="published", claim=claim).count() == 1
 

@@ -3,8 +3,8 @@
 import pytest
 
 from tests.verification.queue_helpers import fresh, kinds, last_event
-from verification.workflow import transitions
 from verification.models import Claim
+from verification.workflow import transitions
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,12 @@ def test_it_leases_the_highest_priority_claim_and_records_who_took_it(alice, mak
     assert claim.version == 2
     event = last_event(claim)
     assert (event.kind, event.actor, event.from_state, event.to_state, event.version) == (
-        "taken", alice, "queued", "in_review", 2)
+        "taken",
+        alice,
+        "queued",
+        "in_review",
+        2,
+    )
 
 
 def test_it_takes_equal_priorities_oldest_first(alice, make_claim):
@@ -50,7 +55,12 @@ def test_it_releases_a_claim_back_to_the_queue(alice, make_claim):
     assert claim.state == Claim.State.QUEUED and claim.lease_owner is None and claim.lease_expires_at is None
     event = last_event(claim)
     assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
-        "released", alice, "in_review", "queued", "Need a Korean speaker")
+        "released",
+        alice,
+        "in_review",
+        "queued",
+        "Need a Korean speaker",
+    )
 
 
 def test_it_cannot_release_a_claim_nobody_took(alice, make_claim):

@@ -31,34 +31,53 @@ def make_backlog():
     owners = User.objects.bulk_create([User(username=f"gone-{i}") for i in range(5)])
     past = timezone.now() - timedelta(minutes=5)
     Claim.objects.bulk_create(
-        [Claim(text=f"Leased {i}", state="in_review", lease_owner=owners[i % 5], lease_expires_at=past) for i in range(LEASED)]
-        + [Claim(text=f"Overdue {i}", due_at=past) for i in range(OVERDUE)])
+        [
+            Claim(text=f"Leased {i}", state="in_review", lease_owner=owners[i % 5], lease_expires_at=past)
+            for i in range(LEASED)
+        ]
+        + [Claim(text=f"Overdue {i}", due_at=past) for i in range(OVERDUE)]
+    )
 
 
 def events_per_claim(kind: str) -> list[int]:
-    return list(ClaimEvent.objects.filter(kind=kind).values("claim").annotate(n=Count("id")).values_list("n", flat=True))
+    return list(
+        ClaimEvent.objects.filter(kind=kind).values("claim").annotate(n=Count("id")).values_list("n", flat=True)
+    )
 
 
 def test_it_finishes_every_follow_up_exactly_once_after_the_worker_is_killed_mid_task(tmp_path):
     require_redis()
     queue = f"kill-test-{uuid.uuid4().hex[:8]}"  # the session's worker must not take these tasks
-    worker = CeleryWorker(tmp_path / "worker.log", pool="solo", concurrency=1,
-                          extra_env={"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY), "CELERY_TASK_DEFAULT_QUEUE": queue})
+    worker = CeleryWorker(
+        tmp_path / "worker.log",
+        pool="solo",
+        concurrency=1,
+        extra_env={"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY), "CELERY_TASK_DEFAULT_QUEUE": queue},
+    )
     make_backlog()
     worker.start()
     try:
         expire_leases.apply_async(queue=queue)
         escalate_overdue.apply_async(queue=queue)  # waits its turn: solo pool, prefetch 1
-        wait_for(lambda: ClaimEvent.objects.filter(kind="expired").exists(), timeout=20, interval=0.01,
-                 message="the lease scan to start")
+        wait_for(
+            lambda: ClaimEvent.objects.filter(kind="expired").exists(),
+            timeout=20,
+            interval=0.01,
+            message="the lease scan to start",
+        )
         worker.kill()
         at_kill = ClaimEvent.objects.filter(kind="expired").count()
         assert 0 < at_kill < LEASED, "the worker should have died halfway through the scan"
         time.sleep(VISIBILITY + 0.5)  # then the restarted worker restores the unacked message at start-up
         worker.start()
-        wait_for(lambda: not Claim.objects.filter(lease_owner__isnull=False).exists()
-                 and not Claim.objects.filter(due_at__isnull=False, escalated_at__isnull=True).exists(),
-                 timeout=40, message=f"the redelivered tasks to finish\n{worker.log_tail()}")
+        wait_for(
+            lambda: (
+                not Claim.objects.filter(lease_owner__isnull=False).exists()
+                and not Claim.objects.filter(due_at__isnull=False, escalated_at__isnull=True).exists()
+            ),
+            timeout=40,
+            message=f"the redelivered tasks to finish\n{worker.log_tail()}",
+        )
     finally:
         worker.stop()
     assert Claim.objects.filter(state="queued", lease_owner=None).count() == LEASED + OVERDUE

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from verification.webhooks import delivery as webhooks
 from verification.admin.base import Admin, AppendOnlyAdmin, https_urls
 from verification.models import ApiKey, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkerHeartbeat
+from verification.webhooks import delivery as webhooks
 from verification.webhooks.outbox import EVENT_TYPES
 
 
@@ -51,7 +51,9 @@ class ApiKeyAdmin(Admin):
     @admin.action(description="Revoke selected keys", permissions=["change"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"Revoked {count} key(s); they stop working on their next request.", messages.SUCCESS)
+        self.message_user(
+            request, f"Revoked {count} key(s); they stop working on their next request.", messages.SUCCESS
+        )
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -59,13 +61,17 @@ class WebhookEndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         formfield_callback = https_urls
         fields = ["url", "description", "event_types", "active"]
-        help_texts = {"event_types": f"A JSON list of event types, e.g. [\"claim.published\"]; [] means all of: {', '.join(EVENT_TYPES)}."}
+        help_texts = {
+            "event_types": 'A JSON list of event types, e.g. ["claim.published"]; '
+            f"[] means all of: {', '.join(EVENT_TYPES)}."
+        }
 
     def clean_url(self):
         url = self.cleaned_data["url"]
         if reason := webhooks.check_target(url):
-            raise ValidationError(f"This URL cannot receive webhooks: {reason}. Give the address of a receiver on the "
-                                  "public internet.")
+            raise ValidationError(
+                f"This URL cannot receive webhooks: {reason}. Give the address of a receiver on the public internet."
+            )
         return url
 
     def clean_event_types(self):
@@ -97,8 +103,11 @@ class WebhookEndpointAdmin(Admin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            self.message_user(request, f"Signing secret for {obj.url}: {obj.secret} — copy it now, it is not shown again.",
-                              messages.WARNING)
+            self.message_user(
+                request,
+                f"Signing secret for {obj.url}: {obj.secret} — copy it now, it is not shown again.",
+                messages.WARNING,
+            )
 
 
 @admin.register(WebhookEvent)
@@ -128,8 +137,11 @@ class WebhookDeliveryAdmin(AppendOnlyAdmin):
                 done += 1
             except webhooks.NotRedeliverable:
                 skipped += 1
-        self.message_user(request, f"Queued {done} delivery(ies) again; {skipped} still pending were left alone.",
-                          messages.SUCCESS if done else messages.WARNING)
+        self.message_user(
+            request,
+            f"Queued {done} delivery(ies) again; {skipped} still pending were left alone.",
+            messages.SUCCESS if done else messages.WARNING,
+        )
 
 
 @admin.register(Notification)

@@ -6,10 +6,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from verification.workflow.claims import EDITABLE_FIELDS, ClaimInput, create_claim, edit_claim
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.admin.evidence import EvidenceInline
 from verification.models import Appearance, Assessment, Attribution, Claim, ClaimEvent, Tag
+from verification.workflow.claims import EDITABLE_FIELDS, ClaimInput, create_claim, edit_claim
 from verification.workflow.errors import NotAllowed, StaleVersion
 
 
@@ -26,7 +26,9 @@ class AttributionInline(TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         # A relayed attribution can only point at another attribution of the same claim.
         relays = formset.form.base_fields["relays"]
-        relays.queryset = Attribution.objects.filter(claim=obj).select_related("source") if obj else Attribution.objects.none()
+        relays.queryset = (
+            Attribution.objects.filter(claim=obj).select_related("source") if obj else Attribution.objects.none()
+        )
         return formset
 
 
@@ -85,7 +87,8 @@ class ClaimAdminForm(forms.ModelForm):
         if self.instance.pk and expected is not None and expected != self.instance.version:
             raise ValidationError(
                 f"Someone changed this claim while you had it open (it is now at version {self.instance.version}, "
-                f"you opened version {expected}). Reload the page and apply your edit again.")
+                f"you opened version {expected}). Reload the page and apply your edit again."
+            )
         return data
 
 
@@ -100,15 +103,59 @@ class ClaimAdmin(Admin):
     autocomplete_fields = ["tags"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "state", "verdict", "confidence", "credibility", "published_assessment", "pending_assessment", "published_at",
-        "first_published_at", "lease_owner", "lease_expires_at", "last_reviewer", "escalated_at", "view_count",
-        "version", "created_by", "created_at", "updated_at",
+        "state",
+        "verdict",
+        "confidence",
+        "credibility",
+        "published_assessment",
+        "pending_assessment",
+        "published_at",
+        "first_published_at",
+        "lease_owner",
+        "lease_expires_at",
+        "last_reviewer",
+        "escalated_at",
+        "view_count",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["text", "language", "first_made_at", "tags", "priority", "reach", "due_at", "expected_version"]}),
-        ("Workflow (changed only by the review queue)", {"fields": [
-            "state", "verdict", "confidence", "credibility", "published_assessment", "pending_assessment",
-            "published_at", "first_published_at", "lease_owner", "lease_expires_at", "last_reviewer", "escalated_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "text",
+                    "language",
+                    "first_made_at",
+                    "tags",
+                    "priority",
+                    "reach",
+                    "due_at",
+                    "expected_version",
+                ]
+            },
+        ),
+        (
+            "Workflow (changed only by the review queue)",
+            {
+                "fields": [
+                    "state",
+                    "verdict",
+                    "confidence",
+                    "credibility",
+                    "published_assessment",
+                    "pending_assessment",
+                    "published_at",
+                    "first_published_at",
+                    "lease_owner",
+                    "lease_expires_at",
+                    "last_reviewer",
+                    "escalated_at",
+                ]
+            },
+        ),
         ("Record", {"fields": ["view_count", "version", "created_by", "created_at", "updated_at"]}),
     ]
     inlines = [AttributionInline, AppearanceInline, EvidenceInline, AssessmentInline, ClaimEventInline]
@@ -121,9 +168,17 @@ class ClaimAdmin(Admin):
         """New claims go through create_claim, edits through edit_claim (version check, event row)."""
         data = form.cleaned_data
         if not change:
-            claim = create_claim(request.user, ClaimInput(
-                text=data["text"], language=data["language"], first_made_at=data["first_made_at"],
-                priority=data["priority"], reach=data["reach"], due_at=data["due_at"]))
+            claim = create_claim(
+                request.user,
+                ClaimInput(
+                    text=data["text"],
+                    language=data["language"],
+                    first_made_at=data["first_made_at"],
+                    priority=data["priority"],
+                    reach=data["reach"],
+                    due_at=data["due_at"],
+                ),
+            )
             obj.pk = claim.pk
             obj._state.adding = False
             obj.refresh_from_db()

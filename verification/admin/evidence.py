@@ -7,16 +7,24 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
-from verification.evidence import writes as evidence_writes
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
+from verification.evidence import writes as evidence_writes
 from verification.models import CustodyEvent, Evidence, Snapshot, StoredFile
 
-CREDIBILITY_CHOICES = [("", "—")] + [(grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()]
+CREDIBILITY_CHOICES = [("", "—")] + [
+    (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
+]
 
 
 class EvidenceForm(forms.ModelForm):
-    credibility = forms.TypedChoiceField(choices=CREDIBILITY_CHOICES, coerce=int, empty_value=None, required=False,
-                                         help_text=credibility_help(), label="Information credibility")
+    credibility = forms.TypedChoiceField(
+        choices=CREDIBILITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=credibility_help(),
+        label="Information credibility",
+    )
 
     class Meta:
         model = Evidence
@@ -28,10 +36,14 @@ class EvidenceForm(forms.ModelForm):
         if self.instance.pk:
             fixed = [name for name in ("kind", "url") if name in self.changed_data]
             if fixed:
-                raise ValidationError(f"The {' and '.join(fixed)} of an item cannot change once added (its custody "
-                                      "starts there); add a new item instead.")
+                raise ValidationError(
+                    f"The {' and '.join(fixed)} of an item cannot change once added (its custody "
+                    "starts there); add a new item instead."
+                )
         elif not (data.get("url") or data.get("notes")):
-            raise ValidationError("Give a URL or describe the item in the notes (files are uploaded on the claim page).")
+            raise ValidationError(
+                "Give a URL or describe the item in the notes (files are uploaded on the claim page)."
+            )
         return data
 
 
@@ -40,8 +52,13 @@ def save_evidence_form(form, actor, claim_id: int) -> Evidence:
     evidence.added webhook are written as for any other evidence_writes."""
     data = form.cleaned_data
     if form.instance.pk is None:
-        common = {"kind": data["kind"], "title": data["title"], "stance": data["stance"],
-                  "credibility": data["credibility"], "provided_by": data["provided_by"]}
+        common = {
+            "kind": data["kind"],
+            "title": data["title"],
+            "stance": data["stance"],
+            "credibility": data["credibility"],
+            "provided_by": data["provided_by"],
+        }
         if data.get("url"):
             return evidence_writes.add_evidence_url(actor, claim_id, data["url"], notes=data.get("notes", ""), **common)
         return evidence_writes.add_evidence_note(actor, claim_id, data["notes"], **common)
@@ -71,8 +88,19 @@ class EvidenceInline(StackedInline):
     model = Evidence
     form = EvidenceForm
     formset = EvidenceFormSet
-    fields = ["kind", "title", "url", "provided_by", "stance", "credibility", "notes", "sha256", "capture_status",
-              "added_by", "added_at"]
+    fields = [
+        "kind",
+        "title",
+        "url",
+        "provided_by",
+        "stance",
+        "credibility",
+        "notes",
+        "sha256",
+        "capture_status",
+        "added_by",
+        "added_at",
+    ]
     readonly_fields = ["sha256", "capture_status", "added_by", "added_at"]
     autocomplete_fields = ["provided_by"]
     show_change_link = True
@@ -105,10 +133,33 @@ class EvidenceAdmin(Admin):
     list_filter = ["kind", "stance", "credibility", "capture_status"]
     search_fields = ["title", "url", "notes", "sha256", "claim__text"]
     autocomplete_fields = ["provided_by"]
-    readonly_fields = ["claim", "stored_file", "sha256", "capture_status", "capture_error", "capture_attempts",
-                       "added_by", "added_at"]
-    fields = ["claim", "kind", "title", "url", "provided_by", "stance", "credibility", "notes", "stored_file", "sha256",
-              "capture_status", "capture_error", "capture_attempts", "added_by", "added_at"]
+    readonly_fields = [
+        "claim",
+        "stored_file",
+        "sha256",
+        "capture_status",
+        "capture_error",
+        "capture_attempts",
+        "added_by",
+        "added_at",
+    ]
+    fields = [
+        "claim",
+        "kind",
+        "title",
+        "url",
+        "provided_by",
+        "stance",
+        "credibility",
+        "notes",
+        "stored_file",
+        "sha256",
+        "capture_status",
+        "capture_error",
+        "capture_attempts",
+        "added_by",
+        "added_at",
+    ]
     inlines = [SnapshotInline, CustodyInline]
 
     def has_add_permission(self, request):

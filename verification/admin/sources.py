@@ -16,7 +16,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from sources.actions import grade_source
-from verification.workflow.source_merge import merge_sources
 from sources.admiralty import RELIABILITY_MEANING, reliability_help
 from sources.csv_io import CsvImportError, export_sources, import_sources
 from sources.models import (
@@ -32,17 +31,24 @@ from sources.models import (
 )
 from sources.text import normalise_name
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, TabularInline
-
+from verification.workflow.source_merge import merge_sources
 
 # --- Filters ----------------------------------------------------------------
+
 
 class ConflictPartyFilter(admin.SimpleListFilter):
     title = "party to conflict"
     parameter_name = "party"
 
     def lookups(self, request, model_admin):
-        sides = ConflictParty.objects.values_list("conflict_id", "conflict__name", "side").distinct().order_by("conflict__name", "side")
-        return [("none", "Not a party to any conflict")] + [(f"{cid}:{side}", f"{name} — {side}") for cid, name, side in sides]
+        sides = (
+            ConflictParty.objects.values_list("conflict_id", "conflict__name", "side")
+            .distinct()
+            .order_by("conflict__name", "side")
+        )
+        return [("none", "Not a party to any conflict")] + [
+            (f"{cid}:{side}", f"{name} — {side}") for cid, name, side in sides
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -87,6 +93,7 @@ class LiveFilter(admin.SimpleListFilter):
 
 # --- Inlines ----------------------------------------------------------------
 
+
 class AliasInline(TabularInline):
     model = SourceAlias
     fields = ["name", "normalised"]
@@ -113,13 +120,16 @@ class GradeHistoryInline(AppendOnlyInline):
 
 class AddGradeForm(forms.ModelForm):
     # Blank by default, so saving other changes to the source never adds a grade by accident.
-    grade = forms.ChoiceField(choices=[("", "— keep the current grade —"), *Reliability.choices], required=False,
-                              help_text=reliability_help())
+    grade = forms.ChoiceField(
+        choices=[("", "— keep the current grade —"), *Reliability.choices], required=False, help_text=reliability_help()
+    )
 
     class Meta:
         model = SourceGrade
         fields = ["grade", "rationale"]
-        help_texts = {"rationale": "Why this grade: what the source got right or wrong, and where. The next grader reads this."}
+        help_texts = {
+            "rationale": "Why this grade: what the source got right or wrong, and where. The next grader reads this."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,6 +176,7 @@ class AddGradeInline(StackedInline):
 
 # --- Sources ----------------------------------------------------------------
 
+
 class MergeForm(forms.Form):
     keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Record to keep")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Why these are duplicates")
@@ -176,8 +187,10 @@ class MergeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns: name, kind, parent, country, homepage, aliases, "
-                                                       "conflict, side, reliability, notes. UTF-8.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: name, kind, parent, country, homepage, aliases, conflict, side, reliability, notes. UTF-8.",
+    )
 
 
 @admin.register(Source)
@@ -188,8 +201,18 @@ class SourceAdmin(Admin):
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["reliability_meaning", "merged_into", "created_at", "updated_at"]
-    fields = ["name", "kind", "parent", "country", "homepage", "notes", "reliability_meaning", "merged_into",
-              "created_at", "updated_at"]
+    fields = [
+        "name",
+        "kind",
+        "parent",
+        "country",
+        "homepage",
+        "notes",
+        "reliability_meaning",
+        "merged_into",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AliasInline, ConflictPartyInline, GradeHistoryInline, AddGradeInline]
     actions = ["merge_selected", "export_selected"]
 
@@ -227,12 +250,18 @@ class SourceAdmin(Admin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for grade_form in formset.forms:
             if grade_form.has_changed() and grade_form.cleaned_data.get("grade"):
-                row, created = grade_source(request.user, form.instance.pk, grade_form.cleaned_data["grade"],
-                                            grade_form.cleaned_data["rationale"])
+                row, created = grade_source(
+                    request.user,
+                    form.instance.pk,
+                    grade_form.cleaned_data["grade"],
+                    grade_form.cleaned_data["rationale"],
+                )
                 if created:
                     formset.new_objects.append(row)
                 else:
-                    self.message_user(request, "That grade and rationale are already the latest; nothing added.", messages.INFO)
+                    self.message_user(
+                        request, "That grade and rationale are already the latest; nothing added.", messages.INFO
+                    )
 
     # --- merge ---------------------------------------------------------------
 
@@ -241,27 +270,45 @@ class SourceAdmin(Admin):
 
     @admin.action(description="Merge selected duplicates…", permissions=["merge"])
     def merge_selected(self, request, queryset):
-        sources = list(queryset.filter(merged_into__isnull=True).select_related("parent").annotate(
-            n_attributions=Count("attributions", distinct=True), n_aliases=Count("aliases", distinct=True),
-            n_grades=Count("grades", distinct=True), n_children=Count("children", distinct=True)).order_by("pk"))
+        sources = list(
+            queryset.filter(merged_into__isnull=True)
+            .select_related("parent")
+            .annotate(
+                n_attributions=Count("attributions", distinct=True),
+                n_aliases=Count("aliases", distinct=True),
+                n_grades=Count("grades", distinct=True),
+                n_children=Count("children", distinct=True),
+            )
+            .order_by("pk")
+        )
         if len(sources) < 2:
             self.message_user(request, "Select at least two live records to merge.", messages.WARNING)
             return None
-        form = MergeForm(request.POST if request.POST.get("confirm") else None, sources=sources,
-                         initial={"keep": max(sources, key=lambda s: (s.n_attributions, -s.pk)).pk})
+        form = MergeForm(
+            request.POST if request.POST.get("confirm") else None,
+            sources=sources,
+            initial={"keep": max(sources, key=lambda s: (s.n_attributions, -s.pk)).pk},
+        )
         if form.is_bound and form.is_valid():
             try:
-                keep, counts = merge_sources(request.user, form.cleaned_data["keep"], [s.pk for s in sources],
-                                             form.cleaned_data["note"])
+                keep, counts = merge_sources(
+                    request.user, form.cleaned_data["keep"], [s.pk for s in sources], form.cleaned_data["note"]
+                )
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
             moved = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items() if n) or "nothing else"
-            self.message_user(request, f"Merged {len(sources) - 1} record(s) into {keep}; moved {moved}.", messages.SUCCESS)
+            self.message_user(
+                request, f"Merged {len(sources) - 1} record(s) into {keep}; moved {moved}.", messages.SUCCESS
+            )
             return None
         context = {
-            **self.admin_site.each_context(request), "title": "Merge duplicate sources", "opts": self.model._meta,
-            "sources": sources, "form": form, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate sources",
+            "opts": self.model._meta,
+            "sources": sources,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/sources/source/merge_confirm.html", context)
 
@@ -295,16 +342,28 @@ class SourceAdmin(Admin):
             except CsvImportError as exc:
                 errors = exc.errors
             else:
-                self.message_user(request, f"Imported {upload.name}: {len(result.created)} created, {len(result.updated)} "
-                                           f"updated, {result.unchanged} unchanged, {result.graded} graded.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"Imported {upload.name}: {len(result.created)} created, {len(result.updated)} "
+                    f"updated, {result.unchanged} unchanged, {result.graded} graded.",
+                    messages.SUCCESS,
+                )
                 return redirect("admin:sources_source_changelist")
-        context = {**self.admin_site.each_context(request), "title": "Import sources from CSV", "opts": self.model._meta,
-                   "form": form, "errors": errors}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import sources from CSV",
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+        }
         return TemplateResponse(request, "admin/sources/source/import_csv.html", context, status=400 if errors else 200)
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"import_url": reverse("admin:sources_source_import_csv"), "export_url": reverse("admin:sources_source_export_csv"),
-                 "can_import": self.has_add_permission(request) and self.has_change_permission(request)}
+        extra = {
+            "import_url": reverse("admin:sources_source_import_csv"),
+            "export_url": reverse("admin:sources_source_export_csv"),
+            "can_import": self.has_add_permission(request) and self.has_change_permission(request),
+        }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
 
@@ -316,6 +375,7 @@ def _csv_response(text: str) -> HttpResponse:
 
 
 # --- The rest of the source graph ---------------------------------------------
+
 
 @admin.register(Conflict)
 class ConflictAdmin(Admin):

@@ -53,14 +53,19 @@ def _user_fields() -> list[str]:
 # The one query of every key request (the key with its user, if any),
 # compiled once: see verification.api.prepared.
 _KEY_BY_DIGEST = PreparedQuery(
-    lambda digest_: ApiKey.objects.filter(digest=digest_).order_by()
-    .values_list(*_KEY_COLUMNS, *(f"user__{name}" for name in _user_fields()))[:1], "0" * 64)
+    lambda digest_: (
+        ApiKey.objects.filter(digest=digest_)
+        .order_by()
+        .values_list(*_KEY_COLUMNS, *(f"user__{name}" for name in _user_fields()))[:1]
+    ),
+    "0" * 64,
+)
 
 
 def _key_from_row(row) -> ApiKey:
-    key = ApiKey(**dict(zip(_KEY_COLUMNS, row[:len(_KEY_COLUMNS)], strict=True)))
+    key = ApiKey(**dict(zip(_KEY_COLUMNS, row[: len(_KEY_COLUMNS)], strict=True)))
     if key.user_id is not None:
-        key.user = get_user_model().from_db(connection.alias, _user_fields(), row[len(_KEY_COLUMNS):])
+        key.user = get_user_model().from_db(connection.alias, _user_fields(), row[len(_KEY_COLUMNS) :])
     return key
 
 
@@ -81,10 +86,12 @@ def authenticate_key(header: str, now=None) -> ApiKey:
     now = now or timezone.now()
     if key.revoked_at is not None:
         raise exceptions.AuthenticationFailed(
-            f"API key {key.prefix}… was revoked on {key.revoked_at:%Y-%m-%d}. Ask an admin for a new key.")
+            f"API key {key.prefix}… was revoked on {key.revoked_at:%Y-%m-%d}. Ask an admin for a new key."
+        )
     if key.expires_at is not None and key.expires_at <= now:
         raise exceptions.AuthenticationFailed(
-            f"API key {key.prefix}… expired on {key.expires_at:%Y-%m-%d}. Ask an admin for a new key.")
+            f"API key {key.prefix}… expired on {key.expires_at:%Y-%m-%d}. Ask an admin for a new key."
+        )
     if key.user_id is not None and not key.user.is_active:
         raise exceptions.AuthenticationFailed(f"The account API key {key.prefix}… belongs to is disabled.")
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_GRANULARITY:
@@ -102,8 +109,9 @@ def role_scopes(user) -> frozenset:
         if user.is_superuser:
             cached = ROLE_SCOPES[ADMINS]
         else:
-            cached = NO_SCOPES.union(*(ROLE_SCOPES.get(name, NO_SCOPES)
-                                       for name in user.groups.values_list("name", flat=True)))
+            cached = NO_SCOPES.union(
+                *(ROLE_SCOPES.get(name, NO_SCOPES) for name in user.groups.values_list("name", flat=True))
+            )
         user._claimdesk_scopes = cached
     return cached
 
@@ -171,8 +179,10 @@ class MethodScope(BasePermission):
 def _missing_scope_message(key, user, needed: str) -> str:
     if key is not None:
         if needed in SCOPE_GRANTS[key.scope]:
-            return (f"Key {key.prefix}… has the '{key.scope}' scope, but its user no longer has the role for "
-                    f"'{needed}'. Ask an admin.")
+            return (
+                f"Key {key.prefix}… has the '{key.scope}' scope, but its user no longer has the role for "
+                f"'{needed}'. Ask an admin."
+            )
         return f"This needs the '{needed}' scope; key {key.prefix}… has '{key.scope}'. Ask an admin for a {needed} key."
     return f"This needs the '{needed}' scope, which your role does not give. Ask an admin."
 

@@ -63,10 +63,15 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     detail = serializers.CharField(help_text="What went wrong and what to do next.")
     instance = serializers.CharField(required=False, help_text="The request path.")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
-                                   help_text="On validation errors: each field and its messages.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="On validation errors: each field and its messages.",
+    )
     current_version = serializers.IntegerField(required=False, allow_null=True, help_text="On 409/412.")
-    changed_by = serializers.CharField(required=False, allow_null=True, help_text="On 409/412: who made the last change.")
+    changed_by = serializers.CharField(
+        required=False, allow_null=True, help_text="On 409/412: who made the last change."
+    )
     change = serializers.CharField(required=False, allow_null=True, help_text="On 409/412: what that change was.")
     retry_after = serializers.IntegerField(required=False, help_text="On 429: seconds to wait.")
 
@@ -85,7 +90,9 @@ class ApiAutoSchema(AutoSchema):
         codes += [str(code) for code in getattr(self.view, "problem_codes", ())]
         for code in codes:
             if code not in responses:
-                responses[code] = self._get_response_for_code(ProblemSerializer, code, media_types=(PROBLEM_CONTENT_TYPE,))
+                responses[code] = self._get_response_for_code(
+                    ProblemSerializer, code, media_types=(PROBLEM_CONTENT_TYPE,)
+                )
         return responses
 
 
@@ -96,8 +103,11 @@ class BearerKeyScheme(OpenApiAuthenticationExtension):
     name = "apiKey"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "An API key from `manage.py apikey create`: `Authorization: Bearer cd_…`."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key from `manage.py apikey create`: `Authorization: Bearer cd_…`.",
+        }
 
 
 class ApiView(APIView):
@@ -140,12 +150,22 @@ def refuse_nul_characters(request) -> None:
     """PostgreSQL text cannot hold a NUL byte, so a query parameter with one
     would fail in the database (a 500); refuse it here, once for every view.
     Body fields are covered by DRF's CharField, which refuses NUL already."""
-    bad = sorted({name for name, values in request.query_params.lists()
-                  if "\x00" in name or any("\x00" in value for value in values)})
+    bad = sorted(
+        {
+            name
+            for name, values in request.query_params.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        }
+    )
     if bad:
-        raise exceptions.ValidationError({name.replace("\x00", "") or "query": [
-            "Contains a NUL character (%00), which no field can hold. Remove it and send the request again."]
-            for name in bad})
+        raise exceptions.ValidationError(
+            {
+                name.replace("\x00", "") or "query": [
+                    "Contains a NUL character (%00), which no field can hold. Remove it and send the request again."
+                ]
+                for name in bad
+            }
+        )
 
 
 def not_found(what: str, pk) -> exceptions.NotFound:

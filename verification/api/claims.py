@@ -6,8 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from verification.workflow.errors import StaleVersion
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, edit_claim
 from verification.api.auth import acting_user, has_scope, request_key, require_perm
 from verification.api.base import ApiView, not_found
 from verification.api.conditional import etag_for, expected_version, none_match
@@ -20,24 +18,40 @@ from verification.api.serializers import (
     ClaimPatchSerializer,
     ClaimSerializer,
 )
-from verification.workflow.claimreview import build_claimreview
 from verification.models import Attribution, Claim, ClaimEvent
+from verification.workflow.claimreview import build_claimreview
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, edit_claim
+from verification.workflow.errors import StaleVersion
 
-IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-                            description="The ETag from GET /claims/{id}. Missing: 428; stale: 412.")
-IF_NONE_MATCH = OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                 description="An ETag you hold: 304 when the claim has not changed.")
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag from GET /claims/{id}. Missing: 428; stale: 412.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="An ETag you hold: 304 when the claim has not changed.",
+)
 
 
 def list_queryset():
     """Two prefetches whatever the page size: tags and attributions with sources."""
     return Claim.objects.prefetch_related(
-        "tags", Prefetch("attributions", queryset=Attribution.objects.select_related("source")))
+        "tags", Prefetch("attributions", queryset=Attribution.objects.select_related("source"))
+    )
 
 
 def detail_queryset():
-    return Claim.objects.select_related("published_assessment", "pending_assessment__reviewer", "lease_owner").prefetch_related(
-        "tags", "appearances", "evidence",
+    return Claim.objects.select_related(
+        "published_assessment", "pending_assessment__reviewer", "lease_owner"
+    ).prefetch_related(
+        "tags",
+        "appearances",
+        "evidence",
         Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
         Prefetch("events", queryset=ClaimEvent.objects.select_related("actor")),
     )
@@ -62,18 +76,26 @@ def claim_response(request, claim_id: int, status: int = 200, headers: dict | No
 class ClaimListView(ApiView):
     pagination_class = ClaimPagination
 
-    @extend_schema(operation_id="claims_list", parameters=[*FILTER_PARAMETERS, ordering_parameter(ClaimPagination.orderings)],
-                   responses=ClaimSerializer(many=True), summary="List claims",
-                   description="Filters combine with AND. Cursor-paginated: follow `next`.")
+    @extend_schema(
+        operation_id="claims_list",
+        parameters=[*FILTER_PARAMETERS, ordering_parameter(ClaimPagination.orderings)],
+        responses=ClaimSerializer(many=True),
+        summary="List claims",
+        description="Filters combine with AND. Cursor-paginated: follow `next`.",
+    )
     def get(self, request):
         queryset = filter_claims(list_queryset(), request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(ClaimSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="claims_create", request=ClaimCreateSerializer,
-                   responses={201: ClaimDetailSerializer}, summary="Add a claim",
-                   description="Scope `review` and the right to add claims (fact-checkers, editors).")
+    @extend_schema(
+        operation_id="claims_create",
+        request=ClaimCreateSerializer,
+        responses={201: ClaimDetailSerializer},
+        summary="Add a claim",
+        description="Scope `review` and the right to add claims (fact-checkers, editors).",
+    )
     def post(self, request):
         require_perm(request, "verification.add_claim", "add claims")
         serializer = ClaimCreateSerializer(data=request.data)
@@ -84,20 +106,39 @@ class ClaimListView(ApiView):
 
 def _claim_input(data: dict) -> ClaimInput:
     attributions = [
-        AttributionInput(source=a["source"], role=a["role"], quote=a["quote"], appeared_url=a["appeared_url"],
-                         appeared_in=a["appeared_in"], appeared_at=a["appeared_at"], relays_source=a["relays_source"])
+        AttributionInput(
+            source=a["source"],
+            role=a["role"],
+            quote=a["quote"],
+            appeared_url=a["appeared_url"],
+            appeared_in=a["appeared_in"],
+            appeared_at=a["appeared_at"],
+            relays_source=a["relays_source"],
+        )
         for a in data["attributions"]
     ]
-    return ClaimInput(text=data["text"], language=data["language"], first_made_at=data["first_made_at"],
-                      priority=data["priority"], reach=data["reach"], due_at=data["due_at"], tags=data["tags"],
-                      attributions=attributions, appearances=[dict(a) for a in data["appearances"]])
+    return ClaimInput(
+        text=data["text"],
+        language=data["language"],
+        first_made_at=data["first_made_at"],
+        priority=data["priority"],
+        reach=data["reach"],
+        due_at=data["due_at"],
+        tags=data["tags"],
+        attributions=attributions,
+        appearances=[dict(a) for a in data["appearances"]],
+    )
 
 
 class ClaimDetailView(ApiView):
     problem_codes = (412, 428)
 
-    @extend_schema(operation_id="claims_retrieve", parameters=[IF_NONE_MATCH], summary="One claim",
-                   responses={200: ClaimDetailSerializer, 304: OpenApiResponse(description="Not modified.")})
+    @extend_schema(
+        operation_id="claims_retrieve",
+        parameters=[IF_NONE_MATCH],
+        summary="One claim",
+        responses={200: ClaimDetailSerializer, 304: OpenApiResponse(description="Not modified.")},
+    )
     def get(self, request, pk: int):
         version = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()
         if version is None:
@@ -109,9 +150,14 @@ class ClaimDetailView(ApiView):
             return response
         return claim_response(request, pk)
 
-    @extend_schema(operation_id="claims_partial_update", parameters=[IF_MATCH], request=ClaimPatchSerializer,
-                   responses={200: ClaimDetailSerializer}, summary="Edit a claim's text or metadata",
-                   description="Editors only. The version check is part of the UPDATE: two writers cannot both pass.")
+    @extend_schema(
+        operation_id="claims_partial_update",
+        parameters=[IF_MATCH],
+        request=ClaimPatchSerializer,
+        responses={200: ClaimDetailSerializer},
+        summary="Edit a claim's text or metadata",
+        description="Editors only. The version check is part of the UPDATE: two writers cannot both pass.",
+    )
     def patch(self, request, pk: int):
         current = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()
         if current is None:
@@ -121,31 +167,48 @@ class ClaimDetailView(ApiView):
         serializer = ClaimPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data:
-            raise Problem(400, "Send at least one field to change.", code="validation_error",
-                          errors={"non_field_errors": ["No fields to change."]})
+            raise Problem(
+                400,
+                "Send at least one field to change.",
+                code="validation_error",
+                errors={"non_field_errors": ["No fields to change."]},
+            )
         try:
             edit_claim(acting_user(request), pk, expected, serializer.validated_data)
         except StaleVersion as exc:  # If-Match names a version that is gone: 412, not the 409 of other actions
-            raise Problem(412, str(exc), current_version=exc.current_version, changed_by=exc.changed_by,
-                          change=exc.change) from None
+            raise Problem(
+                412, str(exc), current_version=exc.current_version, changed_by=exc.changed_by, change=exc.change
+            ) from None
         return claim_response(request, pk)
 
 
 class ClaimReviewView(ApiView):
-    @extend_schema(operation_id="claims_claimreview", summary="schema.org ClaimReview JSON-LD of the published verdict",
-                   responses={(200, "application/ld+json"): OpenApiResponse(
-                       OpenApiTypes.OBJECT, description="ClaimReview; the verdict→rating mapping is in the README.")},
-                   description="404 before the first sign-off. The public verdict page embeds the same document.")
+    @extend_schema(
+        operation_id="claims_claimreview",
+        summary="schema.org ClaimReview JSON-LD of the published verdict",
+        responses={
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="ClaimReview; the verdict→rating mapping is in the README."
+            )
+        },
+        description="404 before the first sign-off. The public verdict page embeds the same document.",
+    )
     def get(self, request, pk: int):
-        claim = (Claim.objects.select_related("published_assessment")
-                 .prefetch_related("appearances", Prefetch("attributions", queryset=Attribution.objects.select_related("source")))
-                 .filter(pk=pk).first())
+        claim = (
+            Claim.objects.select_related("published_assessment")
+            .prefetch_related(
+                "appearances", Prefetch("attributions", queryset=Attribution.objects.select_related("source"))
+            )
+            .filter(pk=pk)
+            .first()
+        )
         if claim is None:
             raise not_found("Claim", pk)
         review = build_claimreview(claim)
         if review is None:
-            raise Problem(404, f"Claim {pk} has no published verdict yet, so there is no ClaimReview.",
-                          code="not_published")
+            raise Problem(
+                404, f"Claim {pk} has no published verdict yet, so there is no ClaimReview.", code="not_published"
+            )
         response = Response(review, headers={"ETag": etag_for(claim.pk, claim.version)})
         response.content_type = "application/ld+json"
         return response

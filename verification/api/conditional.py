@@ -43,14 +43,21 @@ def expected_version(header: str | None, claim_id: int, current_version: int) ->
     """The version an If-Match header holds; 428 without one. A header that
     names no version of this claim cannot match: 412 right away."""
     if not header or not header.strip():
-        raise Problem(428, "Send the claim's ETag in an If-Match header, as you got it from GET "
-                           f"/api/v1/claims/{claim_id}, so that your edit cannot overwrite a newer one.")
+        raise Problem(
+            428,
+            "Send the claim's ETag in an If-Match header, as you got it from GET "
+            f"/api/v1/claims/{claim_id}, so that your edit cannot overwrite a newer one.",
+        )
     tags = _tags(header)
     if tags == ["*"]:
         raise Problem(428, "If-Match: * would skip the check; send the ETag you read.")
     versions = [v for v in (_version_of(tag, claim_id) for tag in tags) if v is not None]
     if not versions:
-        raise Problem(412, f"If-Match {header!r} does not name a version of claim {claim_id}; it is at "
-                           f"{etag_for(claim_id, current_version)}. Fetch it again.", current_version=current_version)
+        raise Problem(
+            412,
+            f"If-Match {header!r} does not name a version of claim {claim_id}; it is at "
+            f"{etag_for(claim_id, current_version)}. Fetch it again.",
+            current_version=current_version,
+        )
     # With several tags, the current one is the one to check (atomically, later).
     return current_version if current_version in versions else versions[0]

@@ -46,15 +46,25 @@ STATUS_PROBLEMS = {
     503: ("database_unavailable", "Service unavailable"),
 }
 # While the database restarts or fails over, every query raises one of these.
-DATABASE_DOWN = "The database is unavailable for a moment. Try again in a few seconds; if you were changing " \
-                "something, reload it first to see whether your change was saved."
+DATABASE_DOWN = (
+    "The database is unavailable for a moment. Try again in a few seconds; if you were changing "
+    "something, reload it first to see whether your change was saved."
+)
 
 
 class Problem(exceptions.APIException):
     """Raise from a view for any problem with a code of its own and extension members."""
 
-    def __init__(self, status: int, detail: str, *, code: str | None = None, title: str | None = None,
-                 headers: dict | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        code: str | None = None,
+        title: str | None = None,
+        headers: dict | None = None,
+        **extra,
+    ):
         self.status_code = status
         default_code, default_title = STATUS_PROBLEMS.get(status, ("error", "Error"))
         self.problem_code = code or default_code
@@ -64,8 +74,16 @@ class Problem(exceptions.APIException):
         super().__init__(detail)
 
 
-def problem(status: int, detail: str, *, code: str | None = None, title: str | None = None,
-            instance: str | None = None, headers: dict | None = None, **extra) -> JsonResponse:
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    instance: str | None = None,
+    headers: dict | None = None,
+    **extra,
+) -> JsonResponse:
     default_code, default_title = STATUS_PROBLEMS.get(status, ("error", "Error"))
     code = code or default_code
     body = {"type": PROBLEM_TYPE + code, "title": title or default_title, "status": status, "detail": detail}
@@ -97,8 +115,13 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def _validation_problem(errors: dict[str, list[str]], instance: str | None) -> JsonResponse:
     fields = ", ".join(sorted(errors))
-    return problem(400, f"Correct these fields and send the request again: {fields}.", code="validation_error",
-                   instance=instance, errors=errors)
+    return problem(
+        400,
+        f"Correct these fields and send the request again: {fields}.",
+        code="validation_error",
+        instance=instance,
+        errors=errors,
+    )
 
 
 def exception_handler(exc, context):
@@ -119,11 +142,26 @@ def logged_problem(exc, instance: str | None) -> JsonResponse:
 
 def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 - one flat table of cases
     if isinstance(exc, Problem):
-        return problem(exc.status_code, str(exc.detail), code=exc.problem_code, title=exc.title,
-                       instance=instance, headers=exc.headers, **exc.extra)
+        return problem(
+            exc.status_code,
+            str(exc.detail),
+            code=exc.problem_code,
+            title=exc.title,
+            instance=instance,
+            headers=exc.headers,
+            **exc.extra,
+        )
     if isinstance(exc, StaleVersion):
-        return problem(409, str(exc), code=exc.code, title="Someone changed this claim", instance=instance,
-                       current_version=exc.current_version, changed_by=exc.changed_by, change=exc.change)
+        return problem(
+            409,
+            str(exc),
+            code=exc.code,
+            title="Someone changed this claim",
+            instance=instance,
+            current_version=exc.current_version,
+            changed_by=exc.changed_by,
+            change=exc.change,
+        )
     if isinstance(exc, Refused):
         return problem(exc.http_status, str(exc), code=exc.code, instance=instance)
     if isinstance(exc, exceptions.ValidationError):
@@ -138,8 +176,13 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
         return problem(401, detail, instance=instance, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, exceptions.Throttled):
         wait = max(1, int(exc.wait or 1))
-        return problem(429, f"Too many requests for this key. Try again in {wait} seconds.", instance=instance,
-                       headers={"Retry-After": str(wait)}, retry_after=wait)
+        return problem(
+            429,
+            f"Too many requests for this key. Try again in {wait} seconds.",
+            instance=instance,
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        )
     if isinstance(exc, exceptions.MethodNotAllowed):
         return problem(405, f"{exc.detail}", instance=instance)
     if isinstance(exc, (Http404, ObjectDoesNotExist, exceptions.NotFound)):
@@ -168,6 +211,7 @@ def _not_found_detail(exc) -> str:
 
 # --- Django-level handlers for /api/ paths outside DRF views -----------------
 
+
 @csrf_exempt  # a POST to a wrong path is a 404, not a CSRF failure page
 def api_not_found(request, *args, **kwargs):
     """The catch-all route for unknown /api/v1/ paths, so even with DEBUG on
@@ -188,6 +232,7 @@ def handler500(request):
     if request.path.startswith("/api/"):
         if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # raised outside a DRF view
             return problem(503, DATABASE_DOWN, instance=request.path, headers={"Retry-After": "5"})
-        return problem(500, "Something went wrong on our side. It has been logged; try again later.",
-                       instance=request.path)
+        return problem(
+            500, "Something went wrong on our side. It has been logged; try again later.", instance=request.path
+        )
     return defaults.server_error(request)

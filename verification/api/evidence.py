@@ -15,10 +15,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from sources.models import Source
-from verification.evidence import writes as evidence_writes
 from verification.api.auth import acting_user, scopes_of
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
+from verification.evidence import writes as evidence_writes
 from verification.models import Claim, Evidence
 
 TAGS = ["evidence"]
@@ -28,18 +28,39 @@ MULTIPART_ALLOWANCE = 1024 * 1024
 
 class EvidenceInput(serializers.Serializer):
     url = serializers.URLField(max_length=2000, required=False, help_text="A page to capture. JSON or form.")
-    file = serializers.FileField(required=False, help_text="An upload (multipart/form-data). Its type is read "
-                                 "from its bytes; the limits are CLAIMDESK_UPLOAD_MAX_BYTES and CLAIMDESK_UPLOAD_TYPES.")
-    notes = serializers.CharField(required=False, allow_blank=True, default="",
-                                  help_text="Alone: evidence with neither URL nor file (a testimony, a call).")
-    kind = serializers.ChoiceField(choices=Evidence.Kind.choices, required=False,
-                                   help_text="Default: article for a URL, from the bytes for a file, testimony for a note.")
+    file = serializers.FileField(
+        required=False,
+        help_text="An upload (multipart/form-data). Its type is read "
+        "from its bytes; the limits are CLAIMDESK_UPLOAD_MAX_BYTES and CLAIMDESK_UPLOAD_TYPES.",
+    )
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Alone: evidence with neither URL nor file (a testimony, a call).",
+    )
+    kind = serializers.ChoiceField(
+        choices=Evidence.Kind.choices,
+        required=False,
+        help_text="Default: article for a URL, from the bytes for a file, testimony for a note.",
+    )
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices, default=Evidence.Stance.CONTEXT)
-    credibility = serializers.IntegerField(min_value=1, max_value=6, required=False, allow_null=True, default=None,
-                                           help_text="Admiralty information credibility, 1 (confirmed) to 6.")
-    provided_by = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), required=False, allow_null=True,
-                                                     default=None, help_text="Id of the source that provided it.")
+    credibility = serializers.IntegerField(
+        min_value=1,
+        max_value=6,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Admiralty information credibility, 1 (confirmed) to 6.",
+    )
+    provided_by = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of the source that provided it.",
+    )
 
     def validate(self, data):
         given = [name for name in ("url", "file") if data.get(name)]
@@ -126,8 +147,12 @@ class EvidenceListOutput(serializers.Serializer):
 
 
 def evidence_queryset(claim_id: int):
-    return (Evidence.objects.filter(claim_id=claim_id).select_related("stored_file")
-            .prefetch_related("snapshots__stored_file", "custody__actor").order_by("added_at", "id"))
+    return (
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("stored_file")
+        .prefetch_related("snapshots__stored_file", "custody__actor")
+        .order_by("added_at", "id")
+    )
 
 
 def output(items: list[Evidence], request, many: bool = True):
@@ -145,10 +170,16 @@ class ClaimEvidenceView(ApiView):
             raise not_found("Claim", pk)
         return Response({"results": output(list(evidence_queryset(pk)), request)})
 
-    @extend_schema(tags=TAGS, operation_id="claims_evidence_create", request={
-        "application/json": EvidenceInput, "multipart/form-data": EvidenceInput},
-        responses={201: EvidenceOutput, 413: OpenApiResponse(description="Over CLAIMDESK_UPLOAD_MAX_BYTES."),
-                   415: OpenApiResponse(description="A sniffed type not in CLAIMDESK_UPLOAD_TYPES.")})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="claims_evidence_create",
+        request={"application/json": EvidenceInput, "multipart/form-data": EvidenceInput},
+        responses={
+            201: EvidenceOutput,
+            413: OpenApiResponse(description="Over CLAIMDESK_UPLOAD_MAX_BYTES."),
+            415: OpenApiResponse(description="A sniffed type not in CLAIMDESK_UPLOAD_TYPES."),
+        },
+    )
     def post(self, request, pk: int):
         _refuse_oversized_body(request)
         if not Claim.objects.filter(pk=pk).exists():
@@ -156,8 +187,10 @@ class ClaimEvidenceView(ApiView):
         serializer = EvidenceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = _add(acting_user(request), pk, serializer.validated_data)
-        return Response(output(list(evidence_queryset(pk).filter(pk=evidence.pk)), request, many=False),
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            output(list(evidence_queryset(pk).filter(pk=evidence.pk)), request, many=False),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _refuse_oversized_body(request) -> None:
@@ -165,22 +198,39 @@ def _refuse_oversized_body(request) -> None:
     limit = settings.UPLOAD_MAX_BYTES
     length = request.META.get("CONTENT_LENGTH") or ""
     if length.isdigit() and int(length) > limit + MULTIPART_ALLOWANCE:
-        raise Problem(413, f"The upload is over the limit of {limit} bytes (CLAIMDESK_UPLOAD_MAX_BYTES): "
-                      f"the request is {length} bytes. Upload a smaller file or ask an admin to raise the limit.",
-                      code="upload_too_large", limit_bytes=limit, sent_bytes=int(length))
+        raise Problem(
+            413,
+            f"The upload is over the limit of {limit} bytes (CLAIMDESK_UPLOAD_MAX_BYTES): "
+            f"the request is {length} bytes. Upload a smaller file or ask an admin to raise the limit.",
+            code="upload_too_large",
+            limit_bytes=limit,
+            sent_bytes=int(length),
+        )
 
 
 def _add(actor, claim_id: int, data: dict) -> Evidence:
-    common = {"title": data["title"], "stance": data["stance"], "credibility": data["credibility"],
-              "provided_by": data["provided_by"]}
+    common = {
+        "title": data["title"],
+        "stance": data["stance"],
+        "credibility": data["credibility"],
+        "provided_by": data["provided_by"],
+    }
     try:
         if data.get("file"):
-            return evidence_writes.add_evidence_file(actor, claim_id, data["file"], kind=data.get("kind"),
-                                            notes=data["notes"], **common)
+            return evidence_writes.add_evidence_file(
+                actor, claim_id, data["file"], kind=data.get("kind"), notes=data["notes"], **common
+            )
         if data.get("url"):
-            return evidence_writes.add_evidence_url(actor, claim_id, data["url"], kind=data.get("kind", Evidence.Kind.ARTICLE),
-                                           notes=data["notes"], **common)
-        return evidence_writes.add_evidence_note(actor, claim_id, data["notes"],
-                                        kind=data.get("kind", Evidence.Kind.TESTIMONY), **common)
+            return evidence_writes.add_evidence_url(
+                actor,
+                claim_id,
+                data["url"],
+                kind=data.get("kind", Evidence.Kind.ARTICLE),
+                notes=data["notes"],
+                **common,
+            )
+        return evidence_writes.add_evidence_note(
+            actor, claim_id, data["notes"], kind=data.get("kind", Evidence.Kind.TESTIMONY), **common
+        )
     except evidence_writes.EvidenceRefused as exc:
         raise Problem(exc.http_status, str(exc), code=exc.code, **exc.detail) from None

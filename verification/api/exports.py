@@ -20,26 +20,50 @@ from verification.models import Attribution, Claim
 from verification.status import public_url, rfc3339
 
 CHUNK = 500
-FIELDS = ["id", "text", "language", "state", "verdict", "confidence", "credibility", "tags", "sources",
-          "first_made_at", "published_at", "first_published_at", "created_at", "updated_at", "url"]
+FIELDS = [
+    "id",
+    "text",
+    "language",
+    "state",
+    "verdict",
+    "confidence",
+    "credibility",
+    "tags",
+    "sources",
+    "first_made_at",
+    "published_at",
+    "first_published_at",
+    "created_at",
+    "updated_at",
+    "url",
+]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_queryset(params):
     queryset = Claim.objects.order_by("id").prefetch_related(
-        "tags", Prefetch("attributions", queryset=Attribution.objects.select_related("source")))
+        "tags", Prefetch("attributions", queryset=Attribution.objects.select_related("source"))
+    )
     return filter_claims(queryset, params)
 
 
 def export_row(claim) -> dict:
     return {
-        "id": claim.id, "text": claim.text, "language": claim.language, "state": claim.state,
-        "verdict": claim.verdict or None, "confidence": claim.confidence, "credibility": claim.credibility,
+        "id": claim.id,
+        "text": claim.text,
+        "language": claim.language,
+        "state": claim.state,
+        "verdict": claim.verdict or None,
+        "confidence": claim.confidence,
+        "credibility": claim.credibility,
         "tags": sorted(t.name for t in claim.tags.all()),
         "sources": [{"id": a.source.id, "name": a.source.name, "role": a.role} for a in claim.attributions.all()],
-        "first_made_at": rfc3339(claim.first_made_at), "published_at": rfc3339(claim.published_at),
-        "first_published_at": rfc3339(claim.first_published_at), "created_at": rfc3339(claim.created_at),
-        "updated_at": rfc3339(claim.updated_at), "url": public_url(claim.id),
+        "first_made_at": rfc3339(claim.first_made_at),
+        "published_at": rfc3339(claim.published_at),
+        "first_published_at": rfc3339(claim.first_published_at),
+        "created_at": rfc3339(claim.created_at),
+        "updated_at": rfc3339(claim.updated_at),
+        "url": public_url(claim.id),
     }
 
 
@@ -89,17 +113,28 @@ def _streamed(chunks, content_type: str, filename: str) -> StreamingHttpResponse
 
 
 class ExportCsvView(ApiView):
-    @extend_schema(operation_id="export_claims_csv", parameters=FILTER_PARAMETERS, summary="All matching claims as CSV",
-                   responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Streamed CSV, one claim a row.")})
+    @extend_schema(
+        operation_id="export_claims_csv",
+        parameters=FILTER_PARAMETERS,
+        summary="All matching claims as CSV",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Streamed CSV, one claim a row.")},
+    )
     def get(self, request):
         queryset = export_queryset(request.query_params)  # bad filters answer 400 before streaming starts
         return _streamed(csv_lines(queryset), "text/csv; charset=utf-8", "claims.csv")
 
 
 class ExportJsonView(ApiView):
-    @extend_schema(operation_id="export_claims_json", parameters=FILTER_PARAMETERS, summary="All matching claims as JSON",
-                   responses={(200, "application/json"): OpenApiResponse(
-                       OpenApiTypes.ANY, description="Streamed JSON array of claims (id, text, state, verdict, …).")})
+    @extend_schema(
+        operation_id="export_claims_json",
+        parameters=FILTER_PARAMETERS,
+        summary="All matching claims as JSON",
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.ANY, description="Streamed JSON array of claims (id, text, state, verdict, …)."
+            )
+        },
+    )
     def get(self, request):
         queryset = export_queryset(request.query_params)
         return _streamed(json_chunks(queryset), "application/json", "claims.json")

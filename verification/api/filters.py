@@ -27,7 +27,9 @@ def _choices(name: str, raw: str, allowed: list[str]) -> list[str]:
     values = [v.strip() for v in raw.split(",") if v.strip()]
     bad = [v for v in values if v not in allowed]
     if bad or not values:
-        raise ValidationError({name: [f"Unknown value {', '.join(bad) or raw!r}; use one or more of {', '.join(allowed)}."]})
+        raise ValidationError(
+            {name: [f"Unknown value {', '.join(bad) or raw!r}; use one or more of {', '.join(allowed)}."]}
+        )
     return values
 
 
@@ -98,10 +100,18 @@ def _by_q(queryset, raw):
 _FILTERS = [
     ("state", lambda qs, raw: qs.filter(state__in=_choices("state", raw, Claim.State.values))),
     ("verdict", lambda qs, raw: qs.filter(verdict__in=_choices("verdict", raw, Verdict.values))),
-    ("source", lambda qs, raw: qs.filter(
-        id__in=Attribution.objects.filter(source_id=_positive_int("source", raw)).values("claim_id"))),
-    ("tag", lambda qs, raw: qs.filter(id__in=Claim.tags.through.objects.filter(
-        tag__name=raw.strip().lower()).values("claim_id"))),
+    (
+        "source",
+        lambda qs, raw: qs.filter(
+            id__in=Attribution.objects.filter(source_id=_positive_int("source", raw)).values("claim_id")
+        ),
+    ),
+    (
+        "tag",
+        lambda qs, raw: qs.filter(
+            id__in=Claim.tags.through.objects.filter(tag__name=raw.strip().lower()).values("claim_id")
+        ),
+    ),
     ("since", lambda qs, raw: qs.filter(updated_at__gte=parse_time("since", raw))),
     ("until", lambda qs, raw: qs.filter(updated_at__lt=parse_time("until", raw))),
     ("q", _by_q),
@@ -109,7 +119,9 @@ _FILTERS = [
 
 FILTER_PARAMETERS = [
     OpenApiParameter("state", OpenApiTypes.STR, description="Comma-separated states: " + ", ".join(Claim.State.values)),
-    OpenApiParameter("verdict", OpenApiTypes.STR, description="Comma-separated published verdicts: " + ", ".join(Verdict.values)),
+    OpenApiParameter(
+        "verdict", OpenApiTypes.STR, description="Comma-separated published verdicts: " + ", ".join(Verdict.values)
+    ),
     OpenApiParameter("source", OpenApiTypes.INT, description="Claims attributed to this source id."),
     OpenApiParameter("tag", OpenApiTypes.STR, description="Claims with this tag name."),
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changed at or after this time (RFC 3339)."),

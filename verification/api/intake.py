@@ -11,11 +11,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from verification.intake import batches as intake
-from verification.intake import review as intake_review
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
+from verification.intake import batches as intake
+from verification.intake import review as intake_review
 from verification.intake.articles import IntakeRefused
 from verification.models import AttributionRole, IntakeBatch, Proposal
 
@@ -23,10 +23,20 @@ TAGS = ["intake"]
 
 
 class IntakeInput(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="",
-                                 help_text="The article's body. Up to CLAIMDESK_INTAKE_MAX_BYTES of UTF-8.")
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="",
-                               help_text="Or the article's address: a worker fetches it (public addresses only).")
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text="The article's body. Up to CLAIMDESK_INTAKE_MAX_BYTES of UTF-8.",
+    )
+    url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text="Or the article's address: a worker fetches it (public addresses only).",
+    )
 
     def validate(self, data):
         if not data["text"].strip() and not data["url"]:
@@ -40,20 +50,30 @@ class ChoiceInput(serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.CharField(required=False, default="other", help_text="For a new source: its kind.")
     source_id = serializers.IntegerField(
-        required=False, allow_null=True, default=None,
-        help_text="An existing source. Without it, and without create, the attribution is left out.")
-    create = serializers.BooleanField(required=False, default=False,
-                                      help_text="Create a new source named `name` (needs the add-source permission).")
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="An existing source. Without it, and without create, the attribution is left out.",
+    )
+    create = serializers.BooleanField(
+        required=False, default=False, help_text="Create a new source named `name` (needs the add-source permission)."
+    )
 
 
 class ConfirmInput(serializers.Serializer):
     text = serializers.CharField(required=False, help_text="The claim as edited; default: as proposed.")
-    attributions = ChoiceInput(many=True, required=False,
-                               help_text="Replace the proposed attributions; default: matched sources, new sources "
-                                         "for unmatched names, unnamed sources left out.")
-    link_to = serializers.IntegerField(required=False, allow_null=True,
-                                       help_text="Add to this existing claim instead of creating one; null creates "
-                                                 "a new claim. Default: the proposal's linked claim, if any.")
+    attributions = ChoiceInput(
+        many=True,
+        required=False,
+        help_text="Replace the proposed attributions; default: matched sources, new sources "
+        "for unmatched names, unnamed sources left out.",
+    )
+    link_to = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Add to this existing claim instead of creating one; null creates "
+        "a new claim. Default: the proposal's linked claim, if any.",
+    )
 
 
 class ProposalOutput(serializers.Serializer):
@@ -62,8 +82,10 @@ class ProposalOutput(serializers.Serializer):
     text = serializers.CharField()
     is_opinion = serializers.BooleanField()
     checkable_reasons = serializers.ListField(child=serializers.CharField())
-    attributions = serializers.JSONField(help_text="name, title, role, quote, kind, source_id, source_name, score, "
-                                                   "new_source, candidates[{id, name, kind, score}].")
+    attributions = serializers.JSONField(
+        help_text="name, title, role, quote, kind, source_id, source_name, score, "
+        "new_source, candidates[{id, name, kind, score}]."
+    )
     duplicates = serializers.JSONField(help_text="Similar existing claims: claim_id, score (0-1), text.")
     linked_claim = serializers.IntegerField(source="linked_claim_id", allow_null=True)
     decision = serializers.CharField()
@@ -101,9 +123,13 @@ class IntakeView(ApiView):
     read_scope = write_scope = "review"  # pasted articles and drafts are internal
     problem_codes = (413,)
 
-    @extend_schema(tags=TAGS, operation_id="intake_create", request=IntakeInput,
-                   responses={202: BatchOutput, 413: OpenApiResponse(description="Over CLAIMDESK_INTAKE_MAX_BYTES.")},
-                   summary="Submit an article (text or URL) to propose claims from")
+    @extend_schema(
+        tags=TAGS,
+        operation_id="intake_create",
+        request=IntakeInput,
+        responses={202: BatchOutput, 413: OpenApiResponse(description="Over CLAIMDESK_INTAKE_MAX_BYTES.")},
+        summary="Submit an article (text or URL) to propose claims from",
+    )
     def post(self, request):
         serializer = IntakeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,8 +144,12 @@ class IntakeView(ApiView):
 class IntakeBatchView(ApiView):
     read_scope = write_scope = "review"
 
-    @extend_schema(tags=TAGS, operation_id="intake_retrieve", responses=BatchOutput,
-                   summary="A batch's progress and, once done, its proposals")
+    @extend_schema(
+        tags=TAGS,
+        operation_id="intake_retrieve",
+        responses=BatchOutput,
+        summary="A batch's progress and, once done, its proposals",
+    )
     def get(self, request, pk: int):
         return batch_response(pk)
 
@@ -138,8 +168,13 @@ class ProposalActionView(ApiView):
 
 
 class ConfirmView(ProposalActionView):
-    @extend_schema(tags=TAGS, operation_id="intake_proposal_confirm", request=ConfirmInput, responses=ProposalOutput,
-                   summary="Confirm a proposal, as proposed or edited: it enters the queue")
+    @extend_schema(
+        tags=TAGS,
+        operation_id="intake_proposal_confirm",
+        request=ConfirmInput,
+        responses=ProposalOutput,
+        summary="Confirm a proposal, as proposed or edited: it enters the queue",
+    )
     def post(self, request, pk: int):
         self.require(pk)
         serializer = ConfirmInput(data=request.data)
@@ -157,8 +192,13 @@ class ConfirmView(ProposalActionView):
 
 
 class DropView(ProposalActionView):
-    @extend_schema(tags=TAGS, operation_id="intake_proposal_drop", request=None, responses=ProposalOutput,
-                   summary="Drop a proposal: nothing is written")
+    @extend_schema(
+        tags=TAGS,
+        operation_id="intake_proposal_drop",
+        request=None,
+        responses=ProposalOutput,
+        summary="Drop a proposal: nothing is written",
+    )
     def post(self, request, pk: int):
         self.require(pk)
         intake_review.drop(acting_user(request), pk)

@@ -48,8 +48,14 @@ def create_key(name: str, scope: str, user=None, expires_days: int | None = None
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
         try:
             with transaction.atomic():
-                key = ApiKey.objects.create(name=name, prefix=raw[:PREFIX_LENGTH], digest=digest(raw), scope=scope,
-                                            user=user, expires_at=expires_at)
+                key = ApiKey.objects.create(
+                    name=name,
+                    prefix=raw[:PREFIX_LENGTH],
+                    digest=digest(raw),
+                    scope=scope,
+                    user=user,
+                    expires_at=expires_at,
+                )
             return key, raw
         except IntegrityError:  # a prefix collision (1 in 2^48); draw again
             continue

@@ -31,8 +31,9 @@ def score(query: list[str], claim: list[str]) -> float:
         return 0.0
     claim_set = set(claim)
     last = len(query) - 1
-    matched = sum(1 for i, w in enumerate(query)
-                  if w in claim_set or (i == last and any(c.startswith(w) for c in claim)))
+    matched = sum(
+        1 for i, w in enumerate(query) if w in claim_set or (i == last and any(c.startswith(w) for c in claim))
+    )
     recall = matched / len(query)
     coverage = min(1.0, matched / len(claim))
     value = 0.8 * recall + 0.2 * coverage
@@ -51,10 +52,15 @@ def find_by_text(text: str, columns: tuple[str, ...], limit: int) -> list[tuple[
     any_word = conditions[0]
     for condition in conditions[1:]:
         any_word |= condition
-    hits = sum((Case(When(c, then=Value(1)), default=Value(0), output_field=IntegerField()) for c in conditions),
-               Value(0))
-    rows = (Claim.objects.filter(any_word).annotate(hits=hits).order_by("-hits", "-updated_at", "-id")
-            .values_list(*columns, "text")[:CANDIDATES])
+    hits = sum(
+        (Case(When(c, then=Value(1)), default=Value(0), output_field=IntegerField()) for c in conditions), Value(0)
+    )
+    rows = (
+        Claim.objects.filter(any_word)
+        .annotate(hits=hits)
+        .order_by("-hits", "-updated_at", "-id")
+        .values_list(*columns, "text")[:CANDIDATES]
+    )
     scored = [(score(query, words(row[-1])), row[:-1]) for row in rows]
     scored = [item for item in scored if item[0] >= MIN_SCORE]
     scored.sort(key=lambda item: -item[0])  # stable: ties keep newest first

@@ -27,7 +27,9 @@ class CappedCursorPagination(CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound:
-            raise ValidationError({"cursor": ["This cursor is not valid: use the next or previous link as given."]}) from None
+            raise ValidationError(
+                {"cursor": ["This cursor is not valid: use the next or previous link as given."]}
+            ) from None
 
 
 class ClaimPagination(CappedCursorPagination):
@@ -37,6 +39,9 @@ class ClaimPagination(CappedCursorPagination):
 def ordering_parameter(orderings) -> OpenApiParameter:
     # A pattern, not an enum: "-created_at" is no lower_snake_case enum value.
     fields = sorted({o.lstrip("-") for o in orderings})
-    return OpenApiParameter("ordering", OpenApiTypes.STR, pattern=f"^-?({'|'.join(fields)})$",
-                            description=f"Sort order, a leading '-' for descending: {', '.join(orderings)}. "
-                                        f"Default {orderings[0]}.")
+    return OpenApiParameter(
+        "ordering",
+        OpenApiTypes.STR,
+        pattern=f"^-?({'|'.join(fields)})$",
+        description=f"Sort order, a leading '-' for descending: {', '.join(orderings)}. Default {orderings[0]}.",
+    )

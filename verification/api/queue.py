@@ -8,7 +8,6 @@ naming what changed and who changed it (see verification.workflow.transitions).
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from verification.workflow import transitions
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.claims import claim_response
@@ -21,14 +20,19 @@ from verification.api.serializers import (
     VersionSerializer,
 )
 from verification.models import Claim
+from verification.workflow import transitions
 
 
 class QueueNextView(ApiView):
     problem_codes = (409,)
 
-    @extend_schema(operation_id="queue_next", request=None, summary="Lease the next claim to review",
-                   responses={200: ClaimDetailSerializer, 204: OpenApiResponse(description="Nothing is queued.")},
-                   description="A reviewer already holding a lease gets that claim back, so the call is safe to repeat.")
+    @extend_schema(
+        operation_id="queue_next",
+        request=None,
+        summary="Lease the next claim to review",
+        responses={200: ClaimDetailSerializer, 204: OpenApiResponse(description="Nothing is queued.")},
+        description="A reviewer already holding a lease gets that claim back, so the call is safe to repeat.",
+    )
     def post(self, request):
         claim = transitions.take_next(acting_user(request))
         if claim is None:
@@ -55,15 +59,24 @@ class ClaimActionView(ApiView):
 
 
 def _action_schema(name: str, serializer, summary: str, description: str = ""):
-    return extend_schema(operation_id=f"claims_{name}", request=serializer, responses={200: ClaimDetailSerializer},
-                         summary=summary, description=description)
+    return extend_schema(
+        operation_id=f"claims_{name}",
+        request=serializer,
+        responses={200: ClaimDetailSerializer},
+        summary=summary,
+        description=description,
+    )
 
 
 class ReleaseView(ClaimActionView):
     input_serializer = NoteSerializer
 
-    @_action_schema("release", NoteSerializer, "Give a leased claim back to the queue",
-                    "The lease holder, or an editor for someone else's lease.")
+    @_action_schema(
+        "release",
+        NoteSerializer,
+        "Give a leased claim back to the queue",
+        "The lease holder, or an editor for someone else's lease.",
+    )
     def post(self, request, pk: int):
         return self.run(request, pk)
 
@@ -83,14 +96,25 @@ class ExtendView(ClaimActionView):
 class AssessView(ClaimActionView):
     input_serializer = AssessSerializer
 
-    @_action_schema("assess", AssessSerializer, "Record a verdict for sign-off",
-                    "The lease holder only; a second person signs it off.")
+    @_action_schema(
+        "assess",
+        AssessSerializer,
+        "Record a verdict for sign-off",
+        "The lease holder only; a second person signs it off.",
+    )
     def post(self, request, pk: int):
         return self.run(request, pk)
 
     def act(self, user, pk, data):
-        transitions.assess(user, pk, verdict=data["verdict"], confidence=data["confidence"], rationale=data["rationale"],
-                           credibility=data["credibility"], expected_version=data["version"])
+        transitions.assess(
+            user,
+            pk,
+            verdict=data["verdict"],
+            confidence=data["confidence"],
+            rationale=data["rationale"],
+            credibility=data["credibility"],
+            expected_version=data["version"],
+        )
 
 
 class SignOffView(ClaimActionView):
@@ -118,8 +142,12 @@ class ReturnView(ClaimActionView):
 class ReopenView(ClaimActionView):
     input_serializer = ReopenSerializer
 
-    @_action_schema("reopen", ReopenSerializer, "Reopen a published claim (editors)",
-                    "Its published verdict stays visible until a new one is signed off.")
+    @_action_schema(
+        "reopen",
+        ReopenSerializer,
+        "Reopen a published claim (editors)",
+        "Its published verdict stays visible until a new one is signed off.",
+    )
     def post(self, request, pk: int):
         return self.run(request, pk)
 

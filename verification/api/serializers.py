@@ -43,9 +43,13 @@ class AttributionSerializer(AttributionSummarySerializer):
     id = serializers.IntegerField()
     quote = serializers.CharField()
     appeared_url = serializers.CharField()
-    appeared_in = serializers.IntegerField(source="appeared_in_id", allow_null=True, help_text="Source id of the outlet.")
+    appeared_in = serializers.IntegerField(
+        source="appeared_in_id", allow_null=True, help_text="Source id of the outlet."
+    )
     appeared_at = serializers.DateTimeField(allow_null=True)
-    relays = serializers.IntegerField(source="relays_id", allow_null=True, help_text="Id of the attribution this one relays.")
+    relays = serializers.IntegerField(
+        source="relays_id", allow_null=True, help_text="Id of the attribution this one relays."
+    )
 
 
 class AppearanceSerializer(serializers.Serializer):
@@ -103,7 +107,10 @@ class EventSerializer(serializers.Serializer):
         internal = self.context.get("internal")
         draft = event.kind in _DRAFT_EVENTS and not internal
         return {
-            "kind": event.kind, "from_state": event.from_state, "to_state": event.to_state, "version": event.version,
+            "kind": event.kind,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "version": event.version,
             "created_at": serializers.DateTimeField().to_representation(event.created_at),
             "verdict": None if draft else (event.verdict or None),
             "confidence": None if draft else event.confidence,
@@ -179,6 +186,7 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 # --- Input ------------------------------------------------------------------
 
+
 def _sources():
     return Source.objects.all()
 
@@ -188,11 +196,17 @@ class AttributionInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=AttributionRole.choices)
     quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     appeared_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
-    appeared_in = serializers.PrimaryKeyRelatedField(queryset=_sources(), required=False, allow_null=True, default=None,
-                                                     help_text="Source id of the outlet.")
+    appeared_in = serializers.PrimaryKeyRelatedField(
+        queryset=_sources(), required=False, allow_null=True, default=None, help_text="Source id of the outlet."
+    )
     appeared_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    relays_source = serializers.PrimaryKeyRelatedField(queryset=_sources(), required=False, allow_null=True, default=None,
-                                                       help_text="For a relayed statement: the source id it relays.")
+    relays_source = serializers.PrimaryKeyRelatedField(
+        queryset=_sources(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a relayed statement: the source id it relays.",
+    )
 
 
 class AppearanceInputSerializer(serializers.Serializer):
@@ -212,7 +226,9 @@ class ClaimEditableSerializer(serializers.Serializer):
 
 
 class ClaimCreateSerializer(ClaimEditableSerializer):
-    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list, max_length=20)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=20
+    )
     attributions = AttributionInputSerializer(many=True, required=False, default=list, max_length=50)
     appearances = AppearanceInputSerializer(many=True, required=False, default=list, max_length=50)
 
@@ -237,7 +253,11 @@ class ClaimPatchSerializer(ClaimEditableSerializer):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: [f"This field cannot be edited here; editable: {', '.join(self.fields)}."] for name in unknown})
+                    {
+                        name: [f"This field cannot be edited here; editable: {', '.join(self.fields)}."]
+                        for name in unknown
+                    }
+                )
         return super().to_internal_value(data)
 
 

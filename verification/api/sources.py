@@ -32,10 +32,13 @@ class SourceSerializer(serializers.Serializer):
     country = serializers.CharField(help_text="ISO 3166-1 alpha-2, or empty.")
     homepage = serializers.CharField()
     # A letter, not an enum: Admiralty grades are written A–F everywhere.
-    reliability = serializers.SerializerMethodField(help_text="Latest Admiralty grade, a letter A–F; null if never graded.")
+    reliability = serializers.SerializerMethodField(
+        help_text="Latest Admiralty grade, a letter A–F; null if never graded."
+    )
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
-    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True,
-                                           help_text="Set when merged: use that record instead.")
+    merged_into = serializers.IntegerField(
+        source="merged_into_id", allow_null=True, help_text="Set when merged: use that record instead."
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reliability(self, source):
@@ -102,10 +105,14 @@ class SourceDetailSerializer(SourceSerializer):
 
     @extend_schema_field(RelationSerializer(many=True))
     def get_affiliations(self, source):
-        out = [{"kind": r.kind, "direction": "outgoing", "source": {"id": r.to_source_id, "name": r.to_source.name}}
-               for r in source.relations_out.all()]
-        out += [{"kind": r.kind, "direction": "incoming", "source": {"id": r.from_source_id, "name": r.from_source.name}}
-                for r in source.relations_in.all()]
+        out = [
+            {"kind": r.kind, "direction": "outgoing", "source": {"id": r.to_source_id, "name": r.to_source.name}}
+            for r in source.relations_out.all()
+        ]
+        out += [
+            {"kind": r.kind, "direction": "incoming", "source": {"id": r.from_source_id, "name": r.from_source.name}}
+            for r in source.relations_in.all()
+        ]
         return out
 
     @extend_schema_field(GradeSerializer(many=True))
@@ -120,21 +127,35 @@ class SourceDetailSerializer(SourceSerializer):
 
 # --- Input ------------------------------------------------------------------
 
+
 class GradeInputSerializer(serializers.Serializer):
-    grade = serializers.RegexField(r"^[A-F]$", help_text="Admiralty reliability: A completely reliable … F cannot be judged.")
+    grade = serializers.RegexField(
+        r"^[A-F]$", help_text="Admiralty reliability: A completely reliable … F cannot be judged."
+    )
     rationale = serializers.CharField(max_length=5000)
 
 
 class SourceInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, default=SourceKind.OTHER)
-    country = serializers.RegexField(r"^([A-Z]{2})?$", required=False, allow_blank=True, default="",
-                                     help_text="ISO 3166-1 alpha-2, upper case, e.g. UA.")
+    country = serializers.RegexField(
+        r"^([A-Z]{2})?$",
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 3166-1 alpha-2, upper case, e.g. UA.",
+    )
     homepage = serializers.URLField(required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
-    parent = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=50,
-                                    help_text="Replaces the aliases when sent.")
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), required=False, allow_null=True, default=None
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        max_length=50,
+        help_text="Replaces the aliases when sent.",
+    )
     grade = GradeInputSerializer(required=False, help_text="Appends a grade to the history.")
 
     def validate_parent(self, parent):
@@ -143,7 +164,9 @@ class SourceInputSerializer(serializers.Serializer):
             if parent.pk == source.pk or source.pk in {a.pk for a in parent.ancestors()}:
                 raise serializers.ValidationError("That parent would make the organisation chart a loop.")
         if parent is not None and parent.merged_into_id:
-            raise serializers.ValidationError(f"Source {parent.pk} was merged into {parent.merged_into_id}; use that one.")
+            raise serializers.ValidationError(
+                f"Source {parent.pk} was merged into {parent.merged_into_id}; use that one."
+            )
         return parent
 
     def validate(self, data):
@@ -163,10 +186,12 @@ class SourceInputSerializer(serializers.Serializer):
 
 def detail_queryset():
     return Source.objects.select_related("parent", "track_record").prefetch_related(
-        "aliases", Prefetch("grades", queryset=SourceGrade.objects.select_related("graded_by")),
+        "aliases",
+        Prefetch("grades", queryset=SourceGrade.objects.select_related("graded_by")),
         Prefetch("relations_out", queryset=SourceRelation.objects.select_related("to_source")),
         Prefetch("relations_in", queryset=SourceRelation.objects.select_related("from_source")),
-        "conflict_parties__conflict")
+        "conflict_parties__conflict",
+    )
 
 
 def source_response(request, pk: int, status: int = 200) -> Response:
@@ -181,11 +206,17 @@ class SourceListView(ApiView):
     write_scope = "admin"
     pagination_class = SourcePagination
 
-    @extend_schema(operation_id="sources_list", responses=SourceSerializer(many=True), summary="List sources",
-                   parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name or an alias."),
-                               OpenApiParameter("kind", OpenApiTypes.STR, enum=SourceKind.values),
-                               OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2."),
-                               ordering_parameter(SourcePagination.orderings)])
+    @extend_schema(
+        operation_id="sources_list",
+        responses=SourceSerializer(many=True),
+        summary="List sources",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name or an alias."),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=SourceKind.values),
+            OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 alpha-2."),
+            ordering_parameter(SourcePagination.orderings),
+        ],
+    )
     def get(self, request):
         queryset = Source.objects.all()
         params = request.query_params
@@ -202,8 +233,12 @@ class SourceListView(ApiView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(SourceSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="sources_create", request=SourceInputSerializer, responses={201: SourceDetailSerializer},
-                   summary="Add a source (admin)")
+    @extend_schema(
+        operation_id="sources_create",
+        request=SourceInputSerializer,
+        responses={201: SourceDetailSerializer},
+        summary="Add a source (admin)",
+    )
     def post(self, request):
         require_perm(request, "sources.add_source", "add sources")
         serializer = SourceInputSerializer(data=request.data)
@@ -217,13 +252,20 @@ class SourceListView(ApiView):
 class SourceDetailView(ApiView):
     write_scope = "admin"
 
-    @extend_schema(operation_id="sources_retrieve", responses=SourceDetailSerializer,
-                   summary="One source: grade history, track record, affiliations")
+    @extend_schema(
+        operation_id="sources_retrieve",
+        responses=SourceDetailSerializer,
+        summary="One source: grade history, track record, affiliations",
+    )
     def get(self, request, pk: int):
         return source_response(request, pk)
 
-    @extend_schema(operation_id="sources_partial_update", request=SourceInputSerializer(partial=True),
-                   responses=SourceDetailSerializer, summary="Edit a source (admin)")
+    @extend_schema(
+        operation_id="sources_partial_update",
+        request=SourceInputSerializer(partial=True),
+        responses=SourceDetailSerializer,
+        summary="Edit a source (admin)",
+    )
     def patch(self, request, pk: int):
         source = Source.objects.filter(pk=pk).first()
         if source is None:
@@ -255,7 +297,9 @@ def save_source(actor, source: Source | None, data: dict) -> Source:
         if "aliases" in data:
             source.aliases.all().delete()
             for name in dict.fromkeys(a.strip() for a in data["aliases"] if a.strip()):
-                SourceAlias.objects.get_or_create(source=source, normalised=normalise_name(name), defaults={"name": name})
+                SourceAlias.objects.get_or_create(
+                    source=source, normalised=normalise_name(name), defaults={"name": name}
+                )
             event_data["aliases"] = data["aliases"]
         SourceEvent.objects.create(source=source, kind=kind, actor=actor, data=event_data)
         if "grade" in data:

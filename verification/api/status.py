@@ -72,8 +72,11 @@ def lean_principal(request):
 class StatusFieldsSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=Claim.State.choices)
-    verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True,
-                                      help_text="Of the published verdict: null before the first, kept while reopened.")
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices,
+        allow_null=True,
+        help_text="Of the published verdict: null before the first, kept while reopened.",
+    )
     confidence = serializers.FloatField(allow_null=True)
     updated_at = serializers.DateTimeField()
     url = serializers.URLField(help_text="The claim's public verdict page.")
@@ -82,15 +85,20 @@ class StatusFieldsSerializer(serializers.Serializer):
 class ClaimStatusView(ApiView):
     """GET /claims/{id}/status, served by ``dispatch`` without DRF's cycle."""
 
-    @extend_schema(operation_id="claims_status", summary="A claim's status (fast; ETag and 304)",
-                   parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-                   responses={200: StatusFieldsSerializer, 304: OpenApiResponse(description="Not modified.")})
+    @extend_schema(
+        operation_id="claims_status",
+        summary="A claim's status (fast; ETag and 304)",
+        parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses={200: StatusFieldsSerializer, 304: OpenApiResponse(description="Not modified.")},
+    )
     def get(self, request, pk: int):
         return status_response(pk, request.META.get("HTTP_IF_NONE_MATCH"))
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
-            return problem(405, f'Method "{request.method}" not allowed.', instance=request.path, headers={"Allow": "GET, HEAD"})
+            return problem(
+                405, f'Method "{request.method}" not allowed.', instance=request.path, headers={"Allow": "GET, HEAD"}
+            )
         try:
             try:
                 key, user = lean_principal(request)
@@ -103,11 +111,12 @@ class ClaimStatusView(ApiView):
             if wait:
                 raise exceptions.Throttled(wait)
             return status_response(kwargs["pk"], request.META.get("HTTP_IF_NONE_MATCH"))
-        except Exception as exc:  # every error a problem, never a traceback
+        except Exception as exc:  # noqa: BLE001 - every error a problem, never a traceback
             return logged_problem(exc, request.path)
 
 
 # --- Lookup by URL or text -------------------------------------------------
+
 
 class ScoredStatusSerializer(StatusFieldsSerializer):
     score = serializers.FloatField(help_text="1.0 for a URL or identical text; higher is a better match.")
@@ -123,16 +132,26 @@ def lookup_target(url: str, field: str = "url") -> str:
     try:
         return normalise_url(url)
     except ValueError as exc:
-        raise exceptions.ValidationError({field: [
-            f"{url[:200]!r} is not a URL we can read ({exc}). Send the article's address as the browser shows it."]}) from None
+        raise exceptions.ValidationError(
+            {
+                field: [
+                    f"{url[:200]!r} is not a URL we can read ({exc}). "
+                    "Send the article's address as the browser shows it."
+                ]
+            }
+        ) from None
 
 
 def by_url(url: str) -> list[dict]:
     target = lookup_target(url)
     if not target:
         return []
-    rows = (Claim.objects.filter(appearances__normalised_url=target).order_by("-updated_at", "-id")
-            .values_list(*COLUMNS).distinct())
+    rows = (
+        Claim.objects.filter(appearances__normalised_url=target)
+        .order_by("-updated_at", "-id")
+        .values_list(*COLUMNS)
+        .distinct()
+    )
     return [{**status_of(row), "score": 1.0} for row in rows[:LOOKUP_LIMIT]]
 
 
@@ -141,21 +160,33 @@ def by_text(text: str, limit: int) -> list[dict]:
 
 
 LOOKUP_PARAMETERS = [
-    OpenApiParameter("url", OpenApiTypes.STR, description="An article or appearance URL (normalised before comparing)."),
+    OpenApiParameter(
+        "url", OpenApiTypes.STR, description="An article or appearance URL (normalised before comparing)."
+    ),
     OpenApiParameter("text", OpenApiTypes.STR, description="A claim's text, or its first words."),
-    OpenApiParameter("limit", OpenApiTypes.INT, description=f"At most this many results (1–{LOOKUP_LIMIT}, default 10)."),
+    OpenApiParameter(
+        "limit", OpenApiTypes.INT, description=f"At most this many results (1–{LOOKUP_LIMIT}, default 10)."
+    ),
 ]
 
 
 class StatusLookupView(ApiView):
-    @extend_schema(operation_id="status_lookup", summary="Statuses of the claims in an article, or matching a text",
-                   parameters=LOOKUP_PARAMETERS, responses=StatusResultsSerializer,
-                   description="Give `url` or `text` (400 with neither). 200 with an empty list when nothing matches.")
+    @extend_schema(
+        operation_id="status_lookup",
+        summary="Statuses of the claims in an article, or matching a text",
+        parameters=LOOKUP_PARAMETERS,
+        responses=StatusResultsSerializer,
+        description="Give `url` or `text` (400 with neither). 200 with an empty list when nothing matches.",
+    )
     def get(self, request):
         url, text = request.query_params.get("url", "").strip(), request.query_params.get("text", "").strip()
         if not url and not text:
-            raise Problem(400, "Give url=<article URL> or text=<claim text>.", code="validation_error",
-                          errors={"url": ["Give url or text."], "text": ["Give url or text."]})
+            raise Problem(
+                400,
+                "Give url=<article URL> or text=<claim text>.",
+                code="validation_error",
+                errors={"url": ["Give url or text."], "text": ["Give url or text."]},
+            )
         limit = _limit(request.query_params.get("limit"))
         results = by_url(url) if url else []
         if text:
@@ -174,12 +205,18 @@ def _limit(raw: str | None) -> int:
 
 # --- Bulk -------------------------------------------------------------------
 
+
 class BulkRequestSerializer(serializers.Serializer):
     # max_value: a larger id exists in no table, and the databases refuse to compare with it (500 before).
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
-                                default=list, max_length=BULK_MAX)
-    urls = serializers.ListField(child=serializers.CharField(max_length=2000), required=False, default=list,
-                                 max_length=BULK_MAX)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        max_length=BULK_MAX,
+    )
+    urls = serializers.ListField(
+        child=serializers.CharField(max_length=2000), required=False, default=list, max_length=BULK_MAX
+    )
 
 
 class UrlResultsSerializer(serializers.Serializer):
@@ -196,9 +233,13 @@ class BulkResponseSerializer(serializers.Serializer):
 class StatusBulkView(ApiView):
     write_scope = "read"  # a POST only because a hundred URLs do not fit in a query string
 
-    @extend_schema(operation_id="status_bulk", request=BulkRequestSerializer, responses={200: BulkResponseSerializer},
-                   summary=f"Statuses of up to {BULK_MAX} ids and URLs at once",
-                   description=f"413 when more than {BULK_MAX} ids and URLs are sent together.")
+    @extend_schema(
+        operation_id="status_bulk",
+        request=BulkRequestSerializer,
+        responses={200: BulkResponseSerializer},
+        summary=f"Statuses of up to {BULK_MAX} ids and URLs at once",
+        description=f"413 when more than {BULK_MAX} ids and URLs are sent together.",
+    )
     def post(self, request):
         data = request.data
         if isinstance(data, dict):
@@ -209,15 +250,19 @@ class StatusBulkView(ApiView):
         serializer.is_valid(raise_exception=True)
         ids, urls = serializer.validated_data["ids"], serializer.validated_data["urls"]
         if not ids and not urls:
-            raise Problem(400, "Send ids, urls or both.", code="validation_error", errors={"ids": ["Send ids or urls."]})
+            raise Problem(
+                400, "Send ids, urls or both.", code="validation_error", errors={"ids": ["Send ids or urls."]}
+            )
         return Response({**_bulk_ids(ids), "urls": _bulk_urls(urls)})
 
 
 def _bulk_ids(ids: list[int]) -> dict:
     rows = {row[0]: row for row in Claim.objects.filter(pk__in=set(ids)).values_list(*COLUMNS)} if ids else {}
     ordered = list(dict.fromkeys(ids))
-    return {"claims": [status_of(rows[i]) for i in ordered if i in rows],
-            "missing_ids": [i for i in ordered if i not in rows]}
+    return {
+        "claims": [status_of(rows[i]) for i in ordered if i in rows],
+        "missing_ids": [i for i in ordered if i not in rows],
+    }
 
 
 def _bulk_urls(urls: list[str]) -> list[dict]:
@@ -225,9 +270,11 @@ def _bulk_urls(urls: list[str]) -> list[dict]:
         return []
     targets = {url: lookup_target(url, "urls") for url in urls}
     found: dict[str, list[dict]] = {}
-    rows = (Appearance.objects.filter(normalised_url__in=set(targets.values()) - {""})
-            .order_by("-claim__updated_at", "-claim_id")
-            .values_list("normalised_url", *(f"claim__{c}" for c in COLUMNS)))
+    rows = (
+        Appearance.objects.filter(normalised_url__in=set(targets.values()) - {""})
+        .order_by("-claim__updated_at", "-claim_id")
+        .values_list("normalised_url", *(f"claim__{c}" for c in COLUMNS))
+    )
     for normalised, *row in rows:
         found.setdefault(normalised, []).append({**status_of(tuple(row)), "score": 1.0})
     return [{"url": url, "results": found.get(targets[url], []) if targets[url] else []} for url in urls]

@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from verification.api import sources as source_views
 from verification.api import claims as claim_views
 from verification.api import evidence as evidence_views
 from verification.api import exports as export_views
 from verification.api import intake as intake_views
 from verification.api import queue as queue_views
+from verification.api import sources as source_views
 from verification.api import status as status_views
 from verification.api import webhooks as webhook_views
 

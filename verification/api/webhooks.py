@@ -11,12 +11,12 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from verification.webhooks import delivery as webhooks
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
 from verification.api.pagination import CappedCursorPagination, ordering_parameter
 from verification.models import WebhookDelivery, WebhookEndpoint
+from verification.webhooks import delivery as webhooks
 from verification.webhooks.outbox import EVENT_TYPES
 
 TAGS = ["webhooks"]
@@ -27,18 +27,25 @@ LIST_PARAMETERS = [ordering_parameter(CappedCursorPagination.orderings)]  # newe
 
 
 class WebhookEndpointInput(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, help_text="Where events are POSTed. Loopback, private, link-local "
-                               "and cloud-metadata addresses are refused.")
+    url = serializers.URLField(
+        max_length=2000,
+        help_text="Where events are POSTed. Loopback, private, link-local and cloud-metadata addresses are refused.",
+    )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    event_types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES), required=False,
-                                        default=list, max_length=len(EVENT_TYPES),
-                                        help_text="Events to receive; empty means every event type.")
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENT_TYPES),
+        required=False,
+        default=list,
+        max_length=len(EVENT_TYPES),
+        help_text="Events to receive; empty means every event type.",
+    )
     active = serializers.BooleanField(required=False, default=True)
 
     def validate_url(self, value):
         if reason := webhooks.check_target(value):
-            raise serializers.ValidationError(f"This URL cannot receive webhooks: {reason}. Give the address of "
-                                              "a receiver on the public internet.")
+            raise serializers.ValidationError(
+                f"This URL cannot receive webhooks: {reason}. Give the address of a receiver on the public internet."
+            )
         return value
 
     def validate_event_types(self, value):
@@ -52,8 +59,9 @@ class WebhookEndpointOutput(serializers.ModelSerializer):
 
 
 class WebhookEndpointCreated(WebhookEndpointOutput):
-    secret = serializers.CharField(help_text="Standard Webhooks signing secret (whsec_…). Shown only in this answer: "
-                                   "store it now.")
+    secret = serializers.CharField(
+        help_text="Standard Webhooks signing secret (whsec_…). Shown only in this answer: store it now."
+    )
 
     class Meta(WebhookEndpointOutput.Meta):
         fields = [*WebhookEndpointOutput.Meta.fields, "secret"]
@@ -67,8 +75,20 @@ class WebhookDeliveryOutput(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookDelivery
-        fields = ["id", "endpoint_id", "event_id", "event_type", "status", "attempts", "last_status_code",
-                  "last_error", "next_attempt_at", "delivered_at", "created_at", "payload"]
+        fields = [
+            "id",
+            "endpoint_id",
+            "event_id",
+            "event_type",
+            "status",
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "next_attempt_at",
+            "delivered_at",
+            "created_at",
+            "payload",
+        ]
 
 
 # --- Views ---------------------------------------------------------------------------
@@ -96,18 +116,23 @@ def endpoint_or_404(pk) -> WebhookEndpoint:
 class EndpointListView(AdminView):
     serializer_class = WebhookEndpointOutput
 
-    @extend_schema(tags=TAGS, operation_id="webhooks_list", parameters=LIST_PARAMETERS,
-                   responses=WebhookEndpointOutput(many=True))
+    @extend_schema(
+        tags=TAGS, operation_id="webhooks_list", parameters=LIST_PARAMETERS, responses=WebhookEndpointOutput(many=True)
+    )
     def get(self, request):
         return self.paginated(WebhookEndpoint.objects.all(), WebhookEndpointOutput)
 
-    @extend_schema(tags=TAGS, operation_id="webhooks_create", request=WebhookEndpointInput,
-                   responses={201: WebhookEndpointCreated})
+    @extend_schema(
+        tags=TAGS, operation_id="webhooks_create", request=WebhookEndpointInput, responses={201: WebhookEndpointCreated}
+    )
     def post(self, request):
         data = _valid(WebhookEndpointInput(data=request.data))
         endpoint = WebhookEndpoint.objects.create(**data, secret=webhooks.new_secret(), created_by=acting_user(request))
-        return Response(WebhookEndpointCreated(endpoint).data, status=status.HTTP_201_CREATED,
-                        headers={"Location": request.build_absolute_uri(f"{request.path}/{endpoint.id}")})
+        return Response(
+            WebhookEndpointCreated(endpoint).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(f"{request.path}/{endpoint.id}")},
+        )
 
 
 class EndpointDetailView(AdminView):
@@ -137,9 +162,17 @@ class EndpointPingView(AdminView):
     serializer_class = WebhookDeliveryOutput
     problem_codes = (409,)
 
-    @extend_schema(tags=TAGS, operation_id="webhooks_ping", request=None, responses={
-        202: OpenApiResponse(WebhookDeliveryOutput, description="A webhook.ping event is queued for this endpoint "
-                             "only; follow it in the delivery log.")})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="webhooks_ping",
+        request=None,
+        responses={
+            202: OpenApiResponse(
+                WebhookDeliveryOutput,
+                description="A webhook.ping event is queued for this endpoint only; follow it in the delivery log.",
+            )
+        },
+    )
     def post(self, request, pk: int):
         endpoint = endpoint_or_404(pk)
         _refuse_if_disabled(endpoint, "ping it")
@@ -150,8 +183,12 @@ class EndpointPingView(AdminView):
 class EndpointDeliveriesView(AdminView):
     serializer_class = WebhookDeliveryOutput
 
-    @extend_schema(tags=TAGS, operation_id="webhooks_deliveries_list", parameters=LIST_PARAMETERS,
-                   responses=WebhookDeliveryOutput(many=True))
+    @extend_schema(
+        tags=TAGS,
+        operation_id="webhooks_deliveries_list",
+        parameters=LIST_PARAMETERS,
+        responses=WebhookDeliveryOutput(many=True),
+    )
     def get(self, request, pk: int):
         endpoint = endpoint_or_404(pk)
         return self.paginated(endpoint.deliveries.select_related("event"), WebhookDeliveryOutput)
@@ -161,9 +198,18 @@ class RedeliverView(AdminView):
     serializer_class = WebhookDeliveryOutput
     problem_codes = (409,)
 
-    @extend_schema(tags=TAGS, operation_id="webhooks_deliveries_redeliver", request=None, responses={
-        202: OpenApiResponse(WebhookDeliveryOutput, description="Queued again with the same event id (webhook-id); "
-                             "409 while it is still pending or its endpoint is disabled.")})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="webhooks_deliveries_redeliver",
+        request=None,
+        responses={
+            202: OpenApiResponse(
+                WebhookDeliveryOutput,
+                description="Queued again with the same event id (webhook-id); "
+                "409 while it is still pending or its endpoint is disabled.",
+            )
+        },
+    )
     def post(self, request, pk: int):
         delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=pk).first()
         if delivery is None:
@@ -178,9 +224,12 @@ class RedeliverView(AdminView):
 
 def _refuse_if_disabled(endpoint: WebhookEndpoint, then: str) -> None:
     if not endpoint.active:
-        raise Problem(409, f"Webhook endpoint {endpoint.id} is disabled; enable it with PATCH "
-                      f"{{\"active\": true}}, then {then}.", code="webhook_endpoint_disabled",
-                      title="This webhook endpoint is disabled")
+        raise Problem(
+            409,
+            f'Webhook endpoint {endpoint.id} is disabled; enable it with PATCH {{"active": true}}, then {then}.',
+            code="webhook_endpoint_disabled",
+            title="This webhook endpoint is disabled",
+        )
 
 
 def _valid(serializer) -> dict:

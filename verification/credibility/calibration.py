@@ -57,10 +57,18 @@ class ReviewerCalibration:
 
 def _publications() -> dict[int, list[dict]]:
     """PUBLISHED events of every claim published at least twice, oldest first, by claim."""
-    republished = (ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED).values("claim_id")
-                   .annotate(n=Count("id")).filter(n__gte=2).values("claim_id"))
-    events = (ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED, claim_id__in=republished)
-              .order_by("claim_id", "created_at", "id").values("claim_id", "verdict", "confidence", "changes"))
+    republished = (
+        ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED)
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .values("claim_id")
+    )
+    events = (
+        ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED, claim_id__in=republished)
+        .order_by("claim_id", "created_at", "id")
+        .values("claim_id", "verdict", "confidence", "changes")
+    )
     by_claim: dict[int, list[dict]] = {}
     for event in events.iterator(chunk_size=2000):
         by_claim.setdefault(event["claim_id"], []).append(event)
@@ -93,8 +101,11 @@ def by_reviewer(judged: list[Judged]) -> dict[int, ReviewerCalibration]:
     result = {}
     for reviewer_id, items in sorted(pairs.items()):
         result[reviewer_id] = ReviewerCalibration(
-            reviewer_id=reviewer_id, count=len(items), confirmed=int(sum(y for _, y in items)),
-            brier=brier(items), ece=expected_calibration_error(items, BINS),
+            reviewer_id=reviewer_id,
+            count=len(items),
+            confirmed=int(sum(y for _, y in items)),
+            brier=brier(items),
+            ece=expected_calibration_error(items, BINS),
             bins=[asdict(b) for b in reliability_diagram(items, BINS)],
         )
     return result
@@ -110,6 +121,8 @@ def recompute() -> int:
     with transaction.atomic():
         CalibrationSnapshot.objects.exclude(reviewer_id__in=list(results)).delete()
         for reviewer_id, c in results.items():
-            CalibrationSnapshot.objects.update_or_create(reviewer_id=reviewer_id, defaults={
-                "count": c.count, "confirmed": c.confirmed, "brier": c.brier, "ece": c.ece, "bins": c.bins})
+            CalibrationSnapshot.objects.update_or_create(
+                reviewer_id=reviewer_id,
+                defaults={"count": c.count, "confirmed": c.confirmed, "brier": c.brier, "ece": c.ece, "bins": c.bins},
+            )
     return len(results)

@@ -17,8 +17,16 @@ from dataclasses import dataclass
 
 from sources.admiralty import CREDIBILITY_MEANING
 from sources.credibility.core import (
-    Attribution as CoreAttribution, Corroboration, EvidenceItem, Group, Suggestion, corroboration,
-    independent_groups, suggest_credibility,
+    Attribution as CoreAttribution,
+)
+from sources.credibility.core import (
+    Corroboration,
+    EvidenceItem,
+    Group,
+    Suggestion,
+    corroboration,
+    independent_groups,
+    suggest_credibility,
 )
 from sources.graph import GraphData, load_graph
 from verification.models import Attribution, AttributionRole, Claim, Evidence
@@ -62,10 +70,17 @@ class ClaimSuggestion:
 def _attributions(claim_id: int, loaded=None) -> list[CoreAttribution]:
     """From the database, or from Attribution rows the caller already holds (with relays loaded)."""
     if loaded is not None:
-        return [CoreAttribution(a.source_id, a.role, a.relays.source_id if a.relays_id else None)
-                for a in loaded if a.role not in IGNORED_ROLES]
-    rows = (Attribution.objects.filter(claim_id=claim_id).exclude(role__in=IGNORED_ROLES)
-            .order_by("id").values_list("source_id", "role", "relays__source_id"))
+        return [
+            CoreAttribution(a.source_id, a.role, a.relays.source_id if a.relays_id else None)
+            for a in loaded
+            if a.role not in IGNORED_ROLES
+        ]
+    rows = (
+        Attribution.objects.filter(claim_id=claim_id)
+        .exclude(role__in=IGNORED_ROLES)
+        .order_by("id")
+        .values_list("source_id", "role", "relays__source_id")
+    )
     return [CoreAttribution(source, role, relayed_from) for source, role, relayed_from in rows]
 
 
@@ -83,8 +98,10 @@ def _reliability(data: GraphData) -> tuple[dict, list[str]]:
             reliability[source_id] = grade
         elif record and record.effective_n >= MIN_RECORD_WEIGHT:
             reliability[source_id] = record.mean
-            notes.append(f"{data.graph.name(source_id)} is not graded; its track record "
-                         f"({record.mean:.0%} true over {record.count} checked claims) stands in for a grade.")
+            notes.append(
+                f"{data.graph.name(source_id)} is not graded; its track record "
+                f"({record.mean:.0%} true over {record.count} checked claims) stands in for a grade."
+            )
     return reliability, notes
 
 
@@ -98,9 +115,15 @@ def _stance(group: Group) -> str:
 
 def _rows(groups: list[Group], data: GraphData) -> list[GroupRow]:
     name = data.graph.name
-    return [GroupRow(origin=name(g.root), members=[name(m) for m in g.members], stance=_stance(g),
-                     party=f"{g.conflict}, {g.side or 'sides differ'}" if g.all_parties else "")
-            for g in groups]
+    return [
+        GroupRow(
+            origin=name(g.root),
+            members=[name(m) for m in g.members],
+            stance=_stance(g),
+            party=f"{g.conflict}, {g.side or 'sides differ'}" if g.all_parties else "",
+        )
+        for g in groups
+    ]
 
 
 def suggest_for_claim(claim: Claim | int, attributions=None) -> ClaimSuggestion:
@@ -118,11 +141,21 @@ def suggest_for_claim(claim: Claim | int, attributions=None) -> ClaimSuggestion:
     data = load_graph([a.source for a in attributions] + [e.provider for e in evidence])
     reliability, notes = _reliability(data)
     suggestion: Suggestion = suggest_credibility(evidence, attributions, data.graph, reliability)
-    groups = independent_groups(attributions + [CoreAttribution(e.provider, e.stance) for e in evidence
-                                                if e.provider is not None and e.stance != Evidence.Stance.CONTEXT],
-                                data.graph)
+    groups = independent_groups(
+        attributions
+        + [
+            CoreAttribution(e.provider, e.stance)
+            for e in evidence
+            if e.provider is not None and e.stance != Evidence.Stance.CONTEXT
+        ],
+        data.graph,
+    )
     return ClaimSuggestion(
-        credibility=suggestion.credibility, label=suggestion.label, meaning=CREDIBILITY_MEANING[suggestion.credibility],
-        confidence=suggestion.confidence, reasons=suggestion.reasons + notes,
-        corroboration=corroboration(groups), groups=_rows(groups, data),
+        credibility=suggestion.credibility,
+        label=suggestion.label,
+        meaning=CREDIBILITY_MEANING[suggestion.credibility],
+        confidence=suggestion.confidence,
+        reasons=suggestion.reasons + notes,
+        corroboration=corroboration(groups),
+        groups=_rows(groups, data),
     )

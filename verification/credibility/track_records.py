@@ -23,15 +23,16 @@ them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime, timezone as dt_timezone
-from typing import Callable, Iterable
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sources.credibility.core import NO_INFORMATION_VERDICTS, SELECTION_NOTE, TrackRecord as Record, track_record, verdict_truth
+from sources.credibility.core import NO_INFORMATION_VERDICTS, SELECTION_NOTE, track_record, verdict_truth
+from sources.credibility.core import TrackRecord as Record
 from sources.models import Source, TrackRecord
 from verification.models import Attribution, AttributionRole, Claim
 
@@ -53,17 +54,18 @@ def as_of(now: datetime | None = None) -> datetime:
     """Start of the current UTC day: the reference time of every record computed today."""
     if now is not None:
         return now
-    return timezone.now().astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def stated_outcomes(source_ids: Iterable[int]) -> dict[int, list[Outcome]]:
     """(truth, when, tags) of every published, informative verdict on a claim each source stated. Two queries."""
-    stated = (Attribution.objects.filter(source_id__in=list(source_ids), role=AttributionRole.STATED,
-                                         claim__published_assessment__isnull=False)
-              .exclude(claim__verdict__in=[*NO_INFORMATION_VERDICTS, ""]))
+    stated = Attribution.objects.filter(
+        source_id__in=list(source_ids), role=AttributionRole.STATED, claim__published_assessment__isnull=False
+    ).exclude(claim__verdict__in=[*NO_INFORMATION_VERDICTS, ""])
     tags: dict[int, set[str]] = {}
-    for claim_id, name in (Claim.tags.through.objects.filter(claim_id__in=stated.values("claim_id"))
-                           .values_list("claim_id", "tag__name")):
+    for claim_id, name in Claim.tags.through.objects.filter(claim_id__in=stated.values("claim_id")).values_list(
+        "claim_id", "tag__name"
+    ):
         tags.setdefault(claim_id, set()).add(name)
     outcomes: dict[int, list[Outcome]] = {}
     rows = stated.values_list("source_id", "claim_id", "claim__verdict", "claim__first_made_at", "claim__published_at")
@@ -79,15 +81,20 @@ def compute(outcomes: list[Outcome], now: datetime, half_life: float | None) -> 
         return None
     overall = track_record(((truth, when, None) for truth, when, _ in outcomes), now, half_life)
     topics = sorted({tag for _, _, tags in outcomes for tag in tags})
-    by_topic = {tag: track_record([(t, w, None) for t, w, tags in outcomes if tag in tags], now, half_life)
-                for tag in topics}
+    by_topic = {
+        tag: track_record([(t, w, None) for t, w, tags in outcomes if tag in tags], now, half_life) for tag in topics
+    }
     return replace(overall, by_topic=by_topic)
 
 
 def _summary(record: Record) -> dict:
-    return {"mean": round(record.mean, DIGITS), "interval_low": round(record.lo, DIGITS),
-            "interval_high": round(record.hi, DIGITS), "effective_n": round(record.effective_n, DIGITS),
-            "count": record.count}
+    return {
+        "mean": round(record.mean, DIGITS),
+        "interval_low": round(record.lo, DIGITS),
+        "interval_high": round(record.hi, DIGITS),
+        "effective_n": round(record.effective_n, DIGITS),
+        "count": record.count,
+    }
 
 
 def row_fields(record: Record | None) -> dict:
@@ -126,21 +133,23 @@ def recompute_sources(source_ids: Iterable[int], now: datetime | None = None) ->
 
 def recompute_for_claim(claim_id: int, now: datetime | None = None) -> int:
     """Recompute the record of every source that stated the claim (not relayed, not could-not-confirm)."""
-    ids = list(Attribution.objects.filter(claim_id=claim_id, role=AttributionRole.STATED)
-               .values_list("source_id", flat=True))
+    ids = list(
+        Attribution.objects.filter(claim_id=claim_id, role=AttributionRole.STATED).values_list("source_id", flat=True)
+    )
     if not ids:
         log.info("claim %s: no source stated it (or it is gone); no track record to recompute", claim_id)
         return 0
     return recompute_sources(ids, now)
 
 
-def recompute_all(progress: Callable[[int, int], None] | None = None, batch_size: int = BATCH_SIZE,
-                  now: datetime | None = None) -> int:
+def recompute_all(
+    progress: Callable[[int, int], None] | None = None, batch_size: int = BATCH_SIZE, now: datetime | None = None
+) -> int:
     """Recompute every source's record in batches; `progress(done, total)` after each batch."""
     ids = list(Source.objects.order_by("pk").values_list("pk", flat=True))
     reference, written = as_of(now), 0
     for start in range(0, len(ids), batch_size):
-        batch = ids[start:start + batch_size]
+        batch = ids[start : start + batch_size]
         written += recompute_sources(batch, reference)
         if progress:
             progress(start + len(batch), len(ids))

@@ -96,7 +96,9 @@ def report_error(request, exc: Exception) -> None:
 
 def _validation_messages(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
-        return [f"{field}: {m}" if field != "__all__" else m for field, errors in exc.message_dict.items() for m in errors]
+        return [
+            f"{field}: {m}" if field != "__all__" else m for field, errors in exc.message_dict.items() for m in errors
+        ]
     return list(exc.messages)
 
 

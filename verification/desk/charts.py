@@ -19,9 +19,11 @@ FONT = 'font-family="system-ui, sans-serif"'
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], chart_id: str) -> SafeString:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" {FONT} font-size="12">'
-            f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" {FONT} font-size="12">'
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>'
+    )
     return mark_safe(head + "".join(body) + "</svg>")
 
 
@@ -33,7 +35,9 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(rows: list[tuple[str, int]], *, title: str, chart_id: str = "bars", labels: list[str] | None = None) -> SafeString:
+def bar_chart(
+    rows: list[tuple[str, int]], *, title: str, chart_id: str = "bars", labels: list[str] | None = None
+) -> SafeString:
     """Horizontal bars, one per row: (label, value). ``labels`` overrides the
     printed value (e.g. "1000+" for a capped count)."""
     width, left, right, row_h = 640, 150, 70, 30
@@ -48,7 +52,9 @@ def bar_chart(rows: list[tuple[str, int]], *, title: str, chart_id: str = "bars"
         body.append(_text(left - 8, y + 18, _short(label, 22), "end"))
         body.append(f'<rect x="{left}" y="{y + 4}" width="{bar:.1f}" height="{row_h - 10}" fill="{BAR}" rx="2"/>')
         body.append(_text(left + bar + 6, y + 18, shown))
-    desc = "; ".join(f"{label}: {labels[i] if labels else value}" for i, (label, value) in enumerate(rows)) or "No data."
+    desc = (
+        "; ".join(f"{label}: {labels[i] if labels else value}" for i, (label, value) in enumerate(rows)) or "No data."
+    )
     return _svg(width, height, title, desc, body, chart_id)
 
 
@@ -60,14 +66,19 @@ def column_chart(rows: list[tuple[str, int]], *, title: str, chart_id: str = "co
     top = max((v for _, v in rows), default=0)
     ceiling = max(top, 1)
     plot_h = height - bottom - top_pad
-    body = [f'<line x1="{left}" y1="{height - bottom}" x2="{width - 8}" y2="{height - bottom}" stroke="{GRID}"/>',
-            _text(left - 6, top_pad + 4, str(ceiling), "end", MUTED), _text(left - 6, height - bottom, "0", "end", MUTED),
-            f'<line x1="{left}" y1="{top_pad}" x2="{width - 8}" y2="{top_pad}" stroke="{GRID}" stroke-dasharray="3 3"/>']
+    body = [
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 8}" y2="{height - bottom}" stroke="{GRID}"/>',
+        _text(left - 6, top_pad + 4, str(ceiling), "end", MUTED),
+        _text(left - 6, height - bottom, "0", "end", MUTED),
+        f'<line x1="{left}" y1="{top_pad}" x2="{width - 8}" y2="{top_pad}" stroke="{GRID}" stroke-dasharray="3 3"/>',
+    ]
     for i, (label, value) in enumerate(rows):
         x = left + i * slot
         h = plot_h * value / ceiling
-        body.append(f'<rect x="{x + slot * 0.15:.1f}" y="{height - bottom - h:.1f}" width="{slot * 0.7:.1f}" '
-                    f'height="{h:.1f}" fill="{BAR}" rx="2"><title>{escape(label)}: {value}</title></rect>')
+        body.append(
+            f'<rect x="{x + slot * 0.15:.1f}" y="{height - bottom - h:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="{BAR}" rx="2"><title>{escape(label)}: {value}</title></rect>'
+        )
         if value:
             body.append(_text(x + slot / 2, height - bottom - h - 4, str(value), "middle", INK, 'font-size="11"'))
         if i % max(1, n // 7) == 0 or i == n - 1:
@@ -97,13 +108,17 @@ def interval_chart(rows: list[Interval], *, title: str, chart_id: str = "interva
 
     body = []
     for tick in (0, 0.25, 0.5, 0.75, 1):
-        body.append(f'<line x1="{x(tick):.1f}" y1="{axis_h - 6}" x2="{x(tick):.1f}" y2="{height - 4}" stroke="{GRID}"/>')
+        body.append(
+            f'<line x1="{x(tick):.1f}" y1="{axis_h - 6}" x2="{x(tick):.1f}" y2="{height - 4}" stroke="{GRID}"/>'
+        )
         body.append(_text(x(tick), axis_h - 12, f"{tick:.0%}", "middle", MUTED, 'font-size="11"'))
     for i, row in enumerate(rows):
         y = axis_h + i * row_h + row_h / 2
         body.append(_text(left - 8, y + 4, _short(row.label, 22), "end"))
-        body.append(f'<line x1="{x(row.low):.1f}" y1="{y:.1f}" x2="{x(row.high):.1f}" y2="{y:.1f}" stroke="{BAR}" '
-                    f'stroke-width="6" stroke-linecap="round" opacity="0.45"/>')
+        body.append(
+            f'<line x1="{x(row.low):.1f}" y1="{y:.1f}" x2="{x(row.high):.1f}" y2="{y:.1f}" stroke="{BAR}" '
+            f'stroke-width="6" stroke-linecap="round" opacity="0.45"/>'
+        )
         body.append(f'<circle cx="{x(row.mean):.1f}" cy="{y:.1f}" r="6" fill="{BAR}"/>')
         body.append(_text(width - right + 8, y + 4, f"{row.mean:.0%} (n={row.count})", "start", INK, 'font-size="11"'))
     desc = "; ".join(f"{r.label}: {r.mean:.0%}, 90% interval {r.low:.0%}–{r.high:.0%}, {r.count} claims" for r in rows)
@@ -125,11 +140,14 @@ def _box(x: float, y: float, attribution, dashed: bool) -> str:
     parent = f" · {source.parent.name}" if source.parent_id else ""
     stroke = WARN if attribution.role in ("could_not_confirm", "denied") else BAR
     dash = ' stroke-dasharray="5 4"' if dashed else ""
-    return (f'<g><title>{escape(source.name)}{escape(parent)}: {escape(attribution.get_role_display())}</title>'
-            f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="6" fill="#fff" stroke="{stroke}" stroke-width="2"{dash}/>'
-            + _text(x + 10, y + 19, _short(source.name, 26), "start", INK, 'font-weight="600"')
-            + _text(x + 10, y + 36, _short(attribution.get_role_display() + parent, 30), "start", MUTED, 'font-size="11"')
-            + "</g>")
+    return (
+        f"<g><title>{escape(source.name)}{escape(parent)}: {escape(attribution.get_role_display())}</title>"
+        f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="6" fill="#fff" '
+        f'stroke="{stroke}" stroke-width="2"{dash}/>'
+        + _text(x + 10, y + 19, _short(source.name, 26), "start", INK, 'font-weight="600"')
+        + _text(x + 10, y + 36, _short(attribution.get_role_display() + parent, 30), "start", MUTED, 'font-size="11"')
+        + "</g>"
+    )
 
 
 def attribution_chain(attributions: list) -> SafeString:
@@ -148,11 +166,18 @@ def attribution_chain(attributions: list) -> SafeString:
     for attribution in attributions:
         if attribution.role == "relayed" and attribution.relays_id in placed:
             (x1, y1), (x2, y2) = placed[attribution.pk], placed[attribution.relays_id]
-            body.append(f'<line x1="{x1}" y1="{y1 + _BOX_H / 2}" x2="{x2 + _BOX_W + 4}" y2="{y2 + _BOX_H / 2}" '
-                        f'stroke="{INK}" stroke-width="1.5" marker-end="url(#arrow)"/>')
-    marker = (f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-              f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker></defs>')
+            body.append(
+                f'<line x1="{x1}" y1="{y1 + _BOX_H / 2}" x2="{x2 + _BOX_W + 4}" y2="{y2 + _BOX_H / 2}" '
+                f'stroke="{INK}" stroke-width="1.5" marker-end="url(#arrow)"/>'
+            )
+    marker = (
+        f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker></defs>'
+    )
     height = 34 + max(rows, 1) * (_BOX_H + _GAP)
-    desc = "; ".join(f"{a.source.name} {a.get_role_display().lower()}"
-                     + (f" (relaying {a.relays.source.name})" if a.relays_id and a.relays else "") for a in attributions)
+    desc = "; ".join(
+        f"{a.source.name} {a.get_role_display().lower()}"
+        + (f" (relaying {a.relays.source.name})" if a.relays_id and a.relays else "")
+        for a in attributions
+    )
     return _svg(740, height, "Attribution chain", desc or "No attributions yet.", [marker, *body], "chain")

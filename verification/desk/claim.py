@@ -2,7 +2,8 @@
 that assess, sign off, return, reopen and edit it.
 
 Every form carries the claim version the user saw. When someone else changed
-the claim meanwhile, the transition or the edit raises StaleVersion; the page then says who changed what and shows the form
+the claim meanwhile, the transition or the edit raises StaleVersion; the page
+then says who changed what and shows the form
 again with the user's input, now based on the current version, so nothing
 typed is lost and a second submit is a deliberate choice.
 """
@@ -12,15 +13,21 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from verification.workflow import transitions
-from verification.workflow.claims import edit_claim
+from verification.credibility.suggestions import suggest_for_claim
+from verification.desk.base import add_validation_errors, desk_view, page_number, report_error, window
 from verification.desk.charts import attribution_chain
 from verification.desk.forms import (
-    AssessmentForm, ClaimEditForm, ReopenForm, ReturnForm, SignOffForm, VersionForm, reviewers,
+    AssessmentForm,
+    ClaimEditForm,
+    ReopenForm,
+    ReturnForm,
+    SignOffForm,
+    VersionForm,
+    reviewers,
 )
 from verification.models import Claim, ClaimEvent
-from verification.desk.base import add_validation_errors, desk_view, page_number, report_error, window
-from verification.credibility.suggestions import suggest_for_claim
+from verification.workflow import transitions
+from verification.workflow.claims import edit_claim
 
 State = Claim.State
 STALE = transitions.StaleVersion
@@ -32,8 +39,11 @@ HISTORY_PAGE = 50
 
 def load_claim(pk: int) -> Claim:
     return get_object_or_404(
-        Claim.objects.select_related("lease_owner", "created_by", "pending_assessment__reviewer",
-                                     "published_assessment__reviewer"), pk=pk)
+        Claim.objects.select_related(
+            "lease_owner", "created_by", "pending_assessment__reviewer", "published_assessment__reviewer"
+        ),
+        pk=pk,
+    )
 
 
 def capabilities(user, claim: Claim) -> dict:
@@ -44,10 +54,14 @@ def capabilities(user, claim: Claim) -> dict:
     return {
         "holds": holds,
         "can_assess": holds and user.has_perm("verification.review_claim"),
-        "can_signoff": claim.state == State.AWAITING_SIGNOFF and can_signoff and pending and pending.reviewer_id != user.pk,
+        "can_signoff": claim.state == State.AWAITING_SIGNOFF
+        and can_signoff
+        and pending
+        and pending.reviewer_id != user.pk,
         "own_pending": claim.state == State.AWAITING_SIGNOFF and pending is not None and pending.reviewer_id == user.pk,
         "can_release": claim.state == State.IN_REVIEW and (holds or user.has_perm("verification.assign_claim")),
-        "can_assign": claim.state in (*transitions.TAKEABLE, State.IN_REVIEW) and user.has_perm("verification.assign_claim"),
+        "can_assign": claim.state in (*transitions.TAKEABLE, State.IN_REVIEW)
+        and user.has_perm("verification.assign_claim"),
         "can_reopen": claim.state == State.PUBLISHED and user.has_perm("verification.reopen_claim"),
         "can_edit": user.has_perm("verification.change_claim"),
         "can_add_evidence": user.has_perm("verification.add_evidence"),
@@ -57,8 +71,11 @@ def capabilities(user, claim: Claim) -> dict:
 def default_forms(claim: Claim) -> dict:
     v = {"version": claim.version}
     return {
-        "assess": AssessmentForm(initial=v), "signoff": SignOffForm(initial=v), "return": ReturnForm(initial=v),
-        "reopen": ReopenForm(initial=v), "version": VersionForm(initial=v),
+        "assess": AssessmentForm(initial=v),
+        "signoff": SignOffForm(initial=v),
+        "return": ReturnForm(initial=v),
+        "reopen": ReopenForm(initial=v),
+        "version": VersionForm(initial=v),
         "edit": ClaimEditForm(initial={**v, "text": claim.text, "priority": claim.priority}),
     }
 
@@ -66,13 +83,21 @@ def default_forms(claim: Claim) -> dict:
 def claim_context(request, claim: Claim, forms: dict | None = None, conflict: dict | None = None) -> dict:
     attributions = list(claim.attributions.select_related("source__parent", "relays__source", "appeared_in"))
     can = capabilities(request.user, claim)
-    history = window(claim.events.select_related("actor").order_by("-created_at", "-id"),
-                     page_number(request, "history"), per_page=HISTORY_PAGE)
+    history = window(
+        claim.events.select_related("actor").order_by("-created_at", "-id"),
+        page_number(request, "history"),
+        per_page=HISTORY_PAGE,
+    )
     return {
-        "claim": claim, "can": can, "forms": {**default_forms(claim), **(forms or {})}, "conflict": conflict,
-        "attributions": attributions, "chain_svg": attribution_chain(attributions),
+        "claim": claim,
+        "can": can,
+        "forms": {**default_forms(claim), **(forms or {})},
+        "conflict": conflict,
+        "attributions": attributions,
+        "chain_svg": attribution_chain(attributions),
         "appearances": list(claim.appearances.select_related("outlet")[:50]),
-        "tags": list(claim.tags.all()), "history": history,
+        "tags": list(claim.tags.all()),
+        "history": history,
         "assignees": list(reviewers()[:200]) if can["can_assign"] else [],
         "suggestion": suggest_for_claim(claim, attributions),  # shown beside the decision, never applied
     }
@@ -91,9 +116,13 @@ def render_claim(request, pk: int, forms=None, conflict=None, status=200):
 
 # --- Conflicts ------------------------------------------------------------------
 
+
 def changes_since(claim_id: int, version: int) -> list[ClaimEvent]:
-    return list(ClaimEvent.objects.filter(claim_id=claim_id, version__gt=version)
-                .select_related("actor").order_by("version", "id")[:10])
+    return list(
+        ClaimEvent.objects.filter(claim_id=claim_id, version__gt=version)
+        .select_related("actor")
+        .order_by("version", "id")[:10]
+    )
 
 
 def own_harmless_version(claim_id: int, version: int, user) -> int | None:
@@ -107,10 +136,21 @@ def own_harmless_version(claim_id: int, version: int, user) -> int | None:
 
 def describe(event: ClaimEvent) -> str:
     who = event.actor.get_username() if event.actor else "the system"
-    what = {"edited": "edited", "taken": "took", "released": "released", "extended": "extended the lease on",
-            "expired": "(lease expired on)", "reassigned": "reassigned", "assessed": "assessed",
-            "published": "signed off", "returned": "returned", "reopened": "reopened",
-            "escalated": "escalated", "priority": "changed the priority of", "evidence": "added evidence to"}
+    what = {
+        "edited": "edited",
+        "taken": "took",
+        "released": "released",
+        "extended": "extended the lease on",
+        "expired": "(lease expired on)",
+        "reassigned": "reassigned",
+        "assessed": "assessed",
+        "published": "signed off",
+        "returned": "returned",
+        "reopened": "reopened",
+        "escalated": "escalated",
+        "priority": "changed the priority of",
+        "evidence": "added evidence to",
+    }
     sentence = f"{who} {what.get(event.kind, event.kind)} this claim at {event.created_at:%H:%M:%S}"
     fields = [name for name in (event.changes or {}) if isinstance(event.changes.get(name), dict)]
     if event.kind == "edited" and fields:
@@ -126,8 +166,12 @@ def conflict_response(request, pk: int, key: str, form_class, seen_version: int)
     claim = load_claim(pk)
     data = request.POST.copy()
     data["version"] = str(claim.version)
-    conflict = {"key": key, "seen": seen_version, "current": claim.version,
-                "changes": [describe(e) for e in changes_since(pk, seen_version)]}
+    conflict = {
+        "key": key,
+        "seen": seen_version,
+        "current": claim.version,
+        "changes": [describe(e) for e in changes_since(pk, seen_version)],
+    }
     context = claim_context(request, claim, {key: form_class(data)}, conflict)
     return render(request, "verification/claim.html", context, status=409)
 
@@ -162,12 +206,20 @@ def handle(request, pk: int, key: str, form_class, do, success: str):
 
 # --- The forms' endpoints -------------------------------------------------------------
 
+
 @require_POST
 @desk_view
 def assess(request, pk: int):
     def do(data, version):
-        transitions.assess(request.user, pk, verdict=data["verdict"], confidence=data["confidence"],
-                           rationale=data["rationale"], credibility=data["credibility"], expected_version=version)
+        transitions.assess(
+            request.user,
+            pk,
+            verdict=data["verdict"],
+            confidence=data["confidence"],
+            rationale=data["rationale"],
+            credibility=data["credibility"],
+            expected_version=version,
+        )
 
     return handle(request, pk, "assess", AssessmentForm, do, "Assessment saved. It now waits for an editor's sign-off.")
 
@@ -196,7 +248,9 @@ def reopen(request, pk: int):
     def do(data, version):
         transitions.reopen(request.user, pk, data["reason"], expected_version=version)
 
-    return handle(request, pk, "reopen", ReopenForm, do, "Reopened: the claim is back in the queue; its verdict stays public.")
+    return handle(
+        request, pk, "reopen", ReopenForm, do, "Reopened: the claim is back in the queue; its verdict stays public."
+    )
 
 
 @require_POST

@@ -14,9 +14,9 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import render
 from django.utils import timezone
 
+from verification.desk.base import bounded_count, desk_view
 from verification.desk.charts import bar_chart, column_chart
 from verification.models import CalibrationSnapshot, Claim, ClaimEvent
-from verification.desk.base import bounded_count, desk_view
 
 State = Claim.State
 BACKLOG_STATES = [State.QUEUED, State.IN_REVIEW, State.AWAITING_SIGNOFF, State.REOPENED]
@@ -41,9 +41,16 @@ def throughput(now, days: int = THROUGHPUT_DAYS) -> list[tuple[str, int]]:
     """Verdicts published per day (corrections included), oldest day first."""
     first = timezone.localdate(now) - timedelta(days=days - 1)
     start = datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone())
-    per_day = dict(ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED, created_at__gte=start)
-                   .annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("id")).values_list("day", "n"))
-    return [((first + timedelta(days=i)).strftime("%d %b"), per_day.get(first + timedelta(days=i), 0)) for i in range(days)]
+    per_day = dict(
+        ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED, created_at__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    return [
+        ((first + timedelta(days=i)).strftime("%d %b"), per_day.get(first + timedelta(days=i), 0)) for i in range(days)
+    ]
 
 
 def median_hours_to_verdict(now) -> tuple[float | None, int]:
@@ -52,8 +59,11 @@ def median_hours_to_verdict(now) -> tuple[float | None, int]:
     since = now - timedelta(days=MEDIAN_WINDOW_DAYS)
     # Found through the (kind, created_at) index of events, then narrowed to first publications.
     recent = ClaimEvent.objects.filter(kind=ClaimEvent.Kind.PUBLISHED, created_at__gte=since).values("claim_id")
-    pairs = (Claim.objects.filter(pk__in=recent, first_published_at__gte=since)
-             .order_by("-first_published_at").values_list("created_at", "first_published_at")[:5000])
+    pairs = (
+        Claim.objects.filter(pk__in=recent, first_published_at__gte=since)
+        .order_by("-first_published_at")
+        .values_list("created_at", "first_published_at")[:5000]
+    )
     hours = [(published - created).total_seconds() / 3600 for created, published in pairs]
     return (statistics.median(hours) if hours else None), len(hours)
 
@@ -63,9 +73,19 @@ def calibration() -> list[dict]:
     put to the test (the claim was published again: the verdict was revised or
     confirmed), as verification.credibility.calibration caches it hourly."""
     rows = CalibrationSnapshot.objects.select_related("reviewer").order_by("reviewer__username")[:200]
-    return [{"reviewer_id": r.reviewer_id, "username": r.reviewer.get_username(), "n": r.count,
-             "confirmed": r.confirmed, "brier": r.brier, "ece": r.ece, "computed_at": r.computed_at,
-             "enough": r.count >= MIN_ASSESSMENTS} for r in rows]
+    return [
+        {
+            "reviewer_id": r.reviewer_id,
+            "username": r.reviewer.get_username(),
+            "n": r.count,
+            "confirmed": r.confirmed,
+            "brier": r.brier,
+            "ece": r.ece,
+            "computed_at": r.computed_at,
+            "enough": r.count >= MIN_ASSESSMENTS,
+        }
+        for r in rows
+    ]
 
 
 def _cached(name: str, compute):
@@ -89,14 +109,26 @@ def dashboard(request):
     if not request.user.has_perm("verification.signoff_claim"):
         reviewers = [r for r in reviewers if r["reviewer_id"] == request.user.pk]  # fact-checkers see their own score
     context = {
-        "states": states, "overdue": overdue, "worst": worst, "now": now,
-        "backlog_svg": bar_chart([(label, n.value) for label, n in states], labels=[str(n) for _, n in states],
-                                 title="Backlog by state", chart_id="backlog"),
-        "throughput": per_day, "throughput_total": sum(n for _, n in per_day),
-        "throughput_svg": column_chart(per_day, title=f"Verdicts published per day, last {THROUGHPUT_DAYS} days",
-                                       chart_id="throughput"),
-        "median": _duration(median), "median_sample": sample, "median_days": MEDIAN_WINDOW_DAYS,
-        "calibration": reviewers, "min_assessments": MIN_ASSESSMENTS,
+        "states": states,
+        "overdue": overdue,
+        "worst": worst,
+        "now": now,
+        "backlog_svg": bar_chart(
+            [(label, n.value) for label, n in states],
+            labels=[str(n) for _, n in states],
+            title="Backlog by state",
+            chart_id="backlog",
+        ),
+        "throughput": per_day,
+        "throughput_total": sum(n for _, n in per_day),
+        "throughput_svg": column_chart(
+            per_day, title=f"Verdicts published per day, last {THROUGHPUT_DAYS} days", chart_id="throughput"
+        ),
+        "median": _duration(median),
+        "median_sample": sample,
+        "median_days": MEDIAN_WINDOW_DAYS,
+        "calibration": reviewers,
+        "min_assessments": MIN_ASSESSMENTS,
         "calibration_ready": any(r["enough"] for r in reviewers),
     }
     return render(request, "verification/dashboard.html", context)

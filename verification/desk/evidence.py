@@ -19,14 +19,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from verification.desk.base import desk_view, report_error
 from verification.evidence import writes as evidence_writes
 from verification.models import Claim, Evidence, Snapshot
-from verification.desk.base import desk_view, report_error
 from verification.workflow.transitions import Refused
 
 PANEL = "verification/_evidence_panel.html"
-CREDIBILITY = [("", "—"), (1, "1 Confirmed"), (2, "2 Probably true"), (3, "3 Possibly true"),
-               (4, "4 Doubtful"), (5, "5 Improbable"), (6, "6 Cannot be judged")]
+CREDIBILITY = [
+    ("", "—"),
+    (1, "1 Confirmed"),
+    (2, "2 Probably true"),
+    (3, "3 Possibly true"),
+    (4, "4 Doubtful"),
+    (5, "5 Improbable"),
+    (6, "6 Cannot be judged"),
+]
 
 
 class _Common(forms.Form):
@@ -161,8 +168,13 @@ def change_credibility(request, pk: int):
 @desk_view
 def recapture(request, pk: int):
     evidence = get_object_or_404(Evidence, pk=pk)
-    return _run(request, evidence.claim_id, forms.Form(request.POST), lambda data: evidence_writes.recapture(request.user, pk),
-                "Capture requested again.")
+    return _run(
+        request,
+        evidence.claim_id,
+        forms.Form(request.POST),
+        lambda data: evidence_writes.recapture(request.user, pk),
+        "Capture requested again.",
+    )
 
 
 @require_GET
@@ -177,8 +189,9 @@ def download(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.select_related("stored_file"), pk=pk)
     snapshot = None
     if request.GET.get("snapshot", "").isdigit():
-        snapshot = get_object_or_404(Snapshot.objects.select_related("stored_file"), pk=request.GET["snapshot"],
-                                     evidence=evidence)
+        snapshot = get_object_or_404(
+            Snapshot.objects.select_related("stored_file"), pk=request.GET["snapshot"], evidence=evidence
+        )
     elif evidence.stored_file is None:
         snapshot = evidence.snapshots.select_related("stored_file").first()
     stored = snapshot.stored_file if snapshot else evidence.stored_file
@@ -189,8 +202,12 @@ def download(request, pk: int):
     except FileNotFoundError:
         raise Http404("The stored file is missing from storage; the integrity check will flag it.") from None
     evidence_writes.record_download(request.user, evidence, stored, snapshot.pk if snapshot else None)
-    response = FileResponse(handle, as_attachment=True, filename=_filename(evidence, stored),
-                            content_type=stored.content_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_filename(evidence, stored),
+        content_type=stored.content_type or "application/octet-stream",
+    )
     response["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(stored.sha256)).decode() + ":"
     response["Content-Security-Policy"] = "sandbox"  # never render uploaded HTML as our page
     return response

@@ -33,14 +33,19 @@ class VersionForm(forms.Form):
 class AssessmentForm(VersionForm):
     verdict = forms.ChoiceField(choices=[("", "Choose a verdict…"), *Verdict.choices])
     confidence = forms.FloatField(
-        min_value=0, max_value=1, initial=0.5,
+        min_value=0,
+        max_value=1,
+        initial=0.5,
         widget=forms.NumberInput(attrs={"type": "range", "min": "0", "max": "1", "step": "0.05"}),
         help_text="How sure you are of the verdict, from 0 (a guess) to 1 (certain).",
     )
-    credibility = forms.TypedChoiceField(choices=CREDIBILITY_CHOICES, coerce=int, empty_value=None, required=False,
-                                         label="Information credibility")
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text="What readers see on the public page: the evidence and why it decides.")
+    credibility = forms.TypedChoiceField(
+        choices=CREDIBILITY_CHOICES, coerce=int, empty_value=None, required=False, label="Information credibility"
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What readers see on the public page: the evidence and why it decides.",
+    )
 
 
 class SignOffForm(VersionForm):
@@ -62,14 +67,24 @@ class ClaimEditForm(VersionForm):
 
 def reviewers():
     """Users who may hold claims (fact-checkers, editors), for assignment menus."""
-    return (get_user_model().objects.filter(is_active=True)
-            .filter(Q(groups__permissions__codename="review_claim") | Q(user_permissions__codename="review_claim"))
-            .distinct().order_by("username"))
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions__codename="review_claim") | Q(user_permissions__codename="review_claim"))
+        .distinct()
+        .order_by("username")
+    )
 
 
 class QueueFilterForm(forms.Form):
-    TABS = [("unassigned", "Unassigned"), ("mine", "Mine"), ("overdue", "Overdue"),
-            ("signoff", "Awaiting my sign-off"), ("published", "Recently published"), ("all", "All")]
+    TABS = [
+        ("unassigned", "Unassigned"),
+        ("mine", "Mine"),
+        ("overdue", "Overdue"),
+        ("signoff", "Awaiting my sign-off"),
+        ("published", "Recently published"),
+        ("all", "All"),
+    ]
 
     tab = forms.ChoiceField(choices=TABS, required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, label="Search claim text", max_length=200)
@@ -77,15 +92,23 @@ class QueueFilterForm(forms.Form):
     verdict = forms.ChoiceField(choices=[("", "Any verdict"), *Verdict.choices], required=False)
     tag = forms.CharField(required=False, max_length=64)
     source = forms.CharField(required=False, max_length=300, label="Source name")
-    priority = forms.ChoiceField(choices=[("", "Any priority"), *[(b, b.title()) for b in PRIORITY_BANDS]],
-                                 required=False)
+    priority = forms.ChoiceField(
+        choices=[("", "Any priority"), *[(b, b.title()) for b in PRIORITY_BANDS]], required=False
+    )
 
 
 class BulkForm(forms.Form):
-    ACTIONS = [("assign", "Assign"), ("release", "Release"), ("export_csv", "Export CSV"), ("export_json", "Export JSON")]
+    ACTIONS = [
+        ("assign", "Assign"),
+        ("release", "Release"),
+        ("export_csv", "Export CSV"),
+        ("export_json", "Export JSON"),
+    ]
     MAX = 200
 
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[], error_messages={"required": "Select at least one claim."})
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], error_messages={"required": "Select at least one claim."}
+    )
     action = forms.ChoiceField(choices=ACTIONS)
     assignee = forms.ModelChoiceField(queryset=None, required=False, label="Assign to")
 
@@ -127,17 +150,25 @@ def find_source(name: str) -> Source:
 
 def _source_input():
     """A text input whose suggestions come from the server as the user types (HTMX)."""
-    return forms.TextInput(attrs={
-        "list": "source-suggestions", "autocomplete": "off", "hx-get": reverse_lazy("desk-source-suggest"),
-        "hx-trigger": "input changed delay:300ms", "hx-target": "#source-suggestions", "hx-swap": "innerHTML",
-    })
+    return forms.TextInput(
+        attrs={
+            "list": "source-suggestions",
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("desk-source-suggest"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#source-suggestions",
+            "hx-swap": "innerHTML",
+        }
+    )
 
 
 class AttributionRowForm(forms.Form):
     source = forms.CharField(required=False, max_length=300, label="Source", widget=_source_input())
     role = forms.ChoiceField(choices=AttributionRole.choices, initial=AttributionRole.STATED)
     quote = forms.CharField(required=False, label="Quote (optional)")
-    relays = forms.CharField(required=False, max_length=300, label="Relays (source it passes on)", widget=_source_input())
+    relays = forms.CharField(
+        required=False, max_length=300, label="Relays (source it passes on)", widget=_source_input()
+    )
 
     def clean_source(self):
         value = self.cleaned_data["source"]
@@ -152,14 +183,21 @@ AttributionFormSet = forms.formset_factory(AttributionRowForm, extra=3, max_num=
 
 
 class ClaimSubmitForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Claim",
-                           help_text="The checkable statement, in one or two sentences.")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Claim",
+        help_text="The checkable statement, in one or two sentences.",
+    )
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. war, troops.")
     priority = forms.IntegerField(min_value=0, max_value=100, initial=50, help_text="0 (low) to 100 (urgent).")
     language = forms.CharField(max_length=16, initial="en")
-    appeared_url = forms.URLField(required=False, label="Where it appeared (article URL)", max_length=2000, assume_scheme="https")
+    appeared_url = forms.URLField(
+        required=False, label="Where it appeared (article URL)", max_length=2000, assume_scheme="https"
+    )
     evidence_url = forms.URLField(required=False, label="First evidence: URL", max_length=2000, assume_scheme="https")
-    evidence_note = forms.CharField(required=False, label="First evidence: note", widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_note = forms.CharField(
+        required=False, label="First evidence: note", widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:20]

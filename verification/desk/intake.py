@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST
 
 from sources.models import Source, SourceAlias
 from sources.text import normalise_name
+from verification.desk.base import desk_view, report_error
 from verification.intake import batches as intake
 from verification.intake import review as intake_review
 from verification.intake.articles import IntakeRefused, size_label
 from verification.models import AttributionRole, IntakeBatch, Proposal
-from verification.desk.base import desk_view, report_error
 from verification.workflow.transitions import Refused
 
 POLL_SECONDS = 2  # no faster: each poll is a request and a query
@@ -31,14 +31,24 @@ RECENT = 20
 
 def _recent_batches(user):
     pending = Count("proposals", filter=Q(proposals__decision=Proposal.Decision.PENDING))
-    return list(IntakeBatch.objects.filter(created_by=user).annotate(pending=pending, proposed=Count("proposals"))
-                .order_by("-created_at", "-id")[:RECENT])
+    return list(
+        IntakeBatch.objects.filter(created_by=user)
+        .annotate(pending=pending, proposed=Count("proposals"))
+        .order_by("-created_at", "-id")[:RECENT]
+    )
 
 
 def _page(request, status=200, **extra):
     batches = _recent_batches(request.user)
-    context = {"batches": batches, "polling": any(not b.is_finished for b in batches), "poll_seconds": POLL_SECONDS,
-               "text": "", "url": "", "error": "", **extra}
+    context = {
+        "batches": batches,
+        "polling": any(not b.is_finished for b in batches),
+        "poll_seconds": POLL_SECONDS,
+        "text": "",
+        "url": "",
+        "error": "",
+        **extra,
+    }
     return render(request, "verification/intake.html", context, status=status)
 
 
@@ -61,8 +71,10 @@ def intake_page(request):
 
 def _too_large(request):
     length = int(request.META.get("CONTENT_LENGTH") or 0)
-    error = (f"The article is about {size_label(length)}, far over what intake reads "
-             f"(at most {size_label(_limit())}). Paste one article at a time.")
+    error = (
+        f"The article is about {size_label(length)}, far over what intake reads "
+        f"(at most {size_label(_limit())}). Paste one article at a time."
+    )
     return _page(request, status=413, error=error)
 
 
@@ -88,8 +100,11 @@ def _submit(request):
 def batch_list(request):
     """The recent-batches fragment, polled while any of them is still being read."""
     batches = _recent_batches(request.user)
-    return render(request, "verification/_intake_batches.html", {
-        "batches": batches, "polling": any(not b.is_finished for b in batches), "poll_seconds": POLL_SECONDS})
+    return render(
+        request,
+        "verification/_intake_batches.html",
+        {"batches": batches, "polling": any(not b.is_finished for b in batches), "poll_seconds": POLL_SECONDS},
+    )
 
 
 @desk_view
@@ -97,11 +112,18 @@ def batch_page(request, pk: int):
     batch = get_object_or_404(IntakeBatch, pk=pk)
     proposals = list(batch.proposals.select_related("claim", "linked_claim", "decided_by"))
     can_create = request.user.has_perm("sources.add_source")
-    return render(request, "verification/intake_batch.html", {
-        "batch": batch, "poll_seconds": POLL_SECONDS, "can_create_sources": can_create,
-        "cards": [_card(p, can_create) for p in proposals],
-        "pending": sum(p.is_pending for p in proposals), "roles": AttributionRole.choices,
-    })
+    return render(
+        request,
+        "verification/intake_batch.html",
+        {
+            "batch": batch,
+            "poll_seconds": POLL_SECONDS,
+            "can_create_sources": can_create,
+            "cards": [_card(p, can_create) for p in proposals],
+            "pending": sum(p.is_pending for p in proposals),
+            "roles": AttributionRole.choices,
+        },
+    )
 
 
 @desk_view
@@ -127,8 +149,12 @@ def _card(proposal: Proposal, can_create: bool) -> dict:
         options.append(("skip", "Leave this attribution out"))
         rows.append({"index": i, "a": a, "default": default, "options": options})
     links = [(str(d["claim_id"]), d) for d in proposal.duplicates]
-    return {"p": proposal, "rows": rows, "links": links,
-            "link_default": str(proposal.linked_claim_id) if proposal.linked_claim_id else "new"}
+    return {
+        "p": proposal,
+        "rows": rows,
+        "links": links,
+        "link_default": str(proposal.linked_claim_id) if proposal.linked_claim_id else "new",
+    }
 
 
 def _other_source(typed: str) -> Source:
@@ -138,8 +164,9 @@ def _other_source(typed: str) -> Source:
     found = Source.objects.filter(merged_into__isnull=True).filter(Q(name__iexact=typed.strip()) | Q(pk__in=aliases))
     source = found.order_by("pk").first()
     if source is None:
-        raise ValidationError({"attributions": [
-            f"No source is called '{typed}'. Check the spelling, or choose from the list."]})
+        raise ValidationError(
+            {"attributions": [f"No source is called '{typed}'. Check the spelling, or choose from the list."]}
+        )
     return source
 
 
@@ -148,8 +175,12 @@ def _choices(proposal: Proposal, post) -> list[intake_review.AttributionChoice]:
     for i, a in enumerate(proposal.attributions):
         picked = post.get(f"a{i}-source", "skip")
         other = post.get(f"a{i}-other-source", "").strip()
-        choice = intake_review.AttributionChoice(name=a["name"], role=post.get(f"a{i}-role", a["role"]),
-                                                 quote=a.get("quote", ""), kind=a.get("kind", "other"))
+        choice = intake_review.AttributionChoice(
+            name=a["name"],
+            role=post.get(f"a{i}-role", a["role"]),
+            quote=a.get("quote", ""),
+            kind=a.get("kind", "other"),
+        )
         if other:
             choice.source_id = _other_source(other).pk
         elif picked == "new":
@@ -168,8 +199,13 @@ def confirm(request, pk: int):
     link = request.POST.get("link", "new")
     try:
         choices = _choices(proposal, request.POST)
-        claim = intake_review.confirm(request.user, pk, text=request.POST.get("text", proposal.text), choices=choices,
-                                      link_to=int(link) if link.isdigit() else None)
+        claim = intake_review.confirm(
+            request.user,
+            pk,
+            text=request.POST.get("text", proposal.text),
+            choices=choices,
+            link_to=int(link) if link.isdigit() else None,
+        )
     except (ValidationError, Refused) as exc:
         report_error(request, exc)
         return redirect(back)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from verification.workflow import transitions
 from verification.desk.base import desk_view, report_error
 from verification.desk.claim import OWN_HARMLESS, capabilities, changes_since, describe, load_claim
+from verification.workflow import transitions
 
 POLL_SECONDS = 10  # the brief allows no faster than 2 s; a lease is measured in minutes
 
@@ -17,10 +17,18 @@ POLL_SECONDS = 10  # the brief allows no faster than 2 s; a lease is measured in
 def lease_context(request, claim, seen: int | None) -> dict:
     others = []
     if seen is not None and claim.version > seen:
-        others = [describe(e) for e in changes_since(claim.pk, seen)
-                  if not (e.actor_id == request.user.pk and e.kind in OWN_HARMLESS)]
-    return {"claim": claim, "can": capabilities(request.user, claim), "seen": seen, "changed": others,
-            "poll_seconds": POLL_SECONDS}
+        others = [
+            describe(e)
+            for e in changes_since(claim.pk, seen)
+            if not (e.actor_id == request.user.pk and e.kind in OWN_HARMLESS)
+        ]
+    return {
+        "claim": claim,
+        "can": capabilities(request.user, claim),
+        "seen": seen,
+        "changed": others,
+        "poll_seconds": POLL_SECONDS,
+    }
 
 
 def _seen(request) -> int | None:

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from verification.models import Notification
 from verification.desk.base import bounded_count, desk_view, page_number, window
+from verification.models import Notification
 
 
 @desk_view
@@ -15,9 +15,15 @@ def notifications(request):
     unread_only = request.GET.get("unread") == "1"
     listed = mine.filter(read_at__isnull=True) if unread_only else mine
     page = window(listed.select_related("claim").order_by("-created_at", "-id"), page_number(request))
-    return render(request, "verification/notifications.html", {
-        "page": page, "unread_only": unread_only, "unread": bounded_count(mine.filter(read_at__isnull=True)),
-    })
+    return render(
+        request,
+        "verification/notifications.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread": bounded_count(mine.filter(read_at__isnull=True)),
+        },
+    )
 
 
 @require_POST

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from verification.workflow.claimreview import build_claimreview, jsonld_script
 from verification.models import Appearance, Attribution, Claim, ClaimEvent, Verdict
+from verification.workflow.claimreview import build_claimreview, jsonld_script
 
 
 def _label(verdict: str) -> str:
@@ -19,25 +19,42 @@ def _label(verdict: str) -> str:
 
 def corrections(claim: Claim) -> list[dict]:
     """Each earlier published verdict, with when and why it was replaced."""
-    verdicts = list(claim.events.filter(kind=ClaimEvent.Kind.PUBLISHED).order_by("created_at", "id")
-                    .values("verdict", "confidence", "created_at", "note")[:50])
-    return [{"verdict": _label(row["verdict"]), "confidence": row["confidence"], "published": row["created_at"],
-             "replaced": later["created_at"], "note": later["note"]}
-            for row, later in zip(verdicts, verdicts[1:])]
+    verdicts = list(
+        claim.events.filter(kind=ClaimEvent.Kind.PUBLISHED)
+        .order_by("created_at", "id")
+        .values("verdict", "confidence", "created_at", "note")[:50]
+    )
+    return [
+        {
+            "verdict": _label(row["verdict"]),
+            "confidence": row["confidence"],
+            "published": row["created_at"],
+            "replaced": later["created_at"],
+            "note": later["note"],
+        }
+        for row, later in zip(verdicts, verdicts[1:])
+    ]
 
 
 def public_claim(request, pk: int):
     claim = get_object_or_404(
-        Claim.objects.exclude(published_assessment=None).select_related("published_assessment").prefetch_related(
+        Claim.objects.exclude(published_assessment=None)
+        .select_related("published_assessment")
+        .prefetch_related(
             # The same rows feed the page and the ClaimReview builder.
             Prefetch("attributions", Attribution.objects.select_related("source", "relays__source")),
-            Prefetch("appearances", Appearance.objects.order_by("id"))),
-        pk=pk)
+            Prefetch("appearances", Appearance.objects.order_by("id")),
+        ),
+        pk=pk,
+    )
     context = {
-        "claim": claim, "assessment": claim.published_assessment,
-        "attributions": list(claim.attributions.all()), "appearances": list(claim.appearances.all())[:20],
+        "claim": claim,
+        "assessment": claim.published_assessment,
+        "attributions": list(claim.attributions.all()),
+        "appearances": list(claim.appearances.all())[:20],
         "evidence": list(claim.evidence.select_related("provided_by")[:100]),
-        "corrections": corrections(claim), "organisation": settings.ORGANISATION_NAME,
+        "corrections": corrections(claim),
+        "organisation": settings.ORGANISATION_NAME,
         "jsonld": jsonld_script(build_claimreview(claim)),
     }
     return render(request, "verification/public_claim.html", context)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from sources.models import SourceAlias
 from sources.text import normalise_name
-from verification.workflow import transitions
+from verification.desk.base import bounded_count, desk_view, page_number, report_error, window
 from verification.desk.forms import PRIORITY_BANDS, BulkForm, QueueFilterForm
 from verification.models import Attribution, Claim
-from verification.desk.base import bounded_count, desk_view, page_number, report_error, window
 from verification.status import status_fields
+from verification.workflow import transitions
 
 State = Claim.State
 
@@ -59,7 +59,8 @@ def apply_filters(claims, data: dict):
         name = data["source"].strip()
         aliases = SourceAlias.objects.filter(normalised=normalise_name(name)).values("source_id")
         attributed = Attribution.objects.filter(claim=OuterRef("pk")).filter(
-            Q(source__name__icontains=name) | Q(source_id__in=aliases))
+            Q(source__name__icontains=name) | Q(source_id__in=aliases)
+        )
         claims = claims.filter(Exists(attributed))
     return claims
 
@@ -79,16 +80,30 @@ def queue(request):
     claims = claims.select_related("lease_owner", "pending_assessment__reviewer").prefetch_related("tags")
     page = window(claims, page_number(request))
     context = {
-        "form": form, "tab": tab, "page": page, "now": timezone.now(),
+        "form": form,
+        "tab": tab,
+        "page": page,
+        "now": timezone.now(),
         "total": bounded_count(claims),
-        "tabs": [(key, _tab_label(request.user, key, label), bounded_count(tab_queryset(request.user, key)) if key != "all" else None)
-                 for key, label in QueueFilterForm.TABS],
-        "query": _query_without_page(request), "held": transitions.held_claim(request.user),
+        "tabs": [
+            (
+                key,
+                _tab_label(request.user, key, label),
+                bounded_count(tab_queryset(request.user, key)) if key != "all" else None,
+            )
+            for key, label in QueueFilterForm.TABS
+        ],
+        "query": _query_without_page(request),
+        "held": transitions.held_claim(request.user),
         "can_bulk": request.user.has_perm("verification.assign_claim"),
     }
     if context["can_bulk"]:
         context["bulk_form"] = BulkForm()
-    template = "verification/_queue_results.html" if request.htmx and request.htmx.target == "queue-results" else "verification/queue.html"
+    template = (
+        "verification/_queue_results.html"
+        if request.htmx and request.htmx.target == "queue-results"
+        else "verification/queue.html"
+    )
     return render(request, template, context)
 
 
@@ -148,7 +163,9 @@ def bulk(request):
             failed.append(f"claim {claim_id}: {exc}")
     verb = f"Assigned to {form.cleaned_data['assignee']}" if action == "assign" else "Released"
     if done:
-        messages.success(request, f"{verb}: {len(done)} claim{'s' if len(done) != 1 else ''} ({', '.join(map(str, done))}).")
+        messages.success(
+            request, f"{verb}: {len(done)} claim{'s' if len(done) != 1 else ''} ({', '.join(map(str, done))})."
+        )
     for failure in failed:
         messages.error(request, failure)
     return _back(request)
@@ -158,21 +175,25 @@ EXPORT_FIELDS = ["id", "text", "state", "verdict", "confidence", "priority", "du
 
 
 def _export_rows(ids):
-    claims = (Claim.objects.filter(pk__in=ids).order_by("id").prefetch_related("tags", "attributions__source"))
+    claims = Claim.objects.filter(pk__in=ids).order_by("id").prefetch_related("tags", "attributions__source")
     for claim in claims:
         row = status_fields(claim)
-        row.update(text=claim.text, priority=claim.priority,
-                   due_at=claim.due_at.isoformat() if claim.due_at else None,
-                   tags=[t.name for t in claim.tags.all()],
-                   sources=[f"{a.source.name} ({a.role})" for a in claim.attributions.all()])
+        row.update(
+            text=claim.text,
+            priority=claim.priority,
+            due_at=claim.due_at.isoformat() if claim.due_at else None,
+            tags=[t.name for t in claim.tags.all()],
+            sources=[f"{a.source.name} ({a.role})" for a in claim.attributions.all()],
+        )
         yield {key: row[key] for key in EXPORT_FIELDS}
 
 
 def export(ids, kind: str) -> HttpResponse:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if kind == "json":
-        response = HttpResponse(json.dumps(list(_export_rows(ids)), indent=2, ensure_ascii=False),
-                                content_type="application/json")
+        response = HttpResponse(
+            json.dumps(list(_export_rows(ids)), indent=2, ensure_ascii=False), content_type="application/json"
+        )
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)

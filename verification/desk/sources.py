@@ -7,9 +7,9 @@ from django.urls import NoReverseMatch, reverse
 from sources.admiralty import RELIABILITY_MEANING
 from sources.credibility.core import SELECTION_NOTE
 from sources.models import Source
+from verification.desk.base import bounded_count, desk_view, page_number, window
 from verification.desk.charts import Interval, interval_chart
 from verification.models import Attribution
-from verification.desk.base import bounded_count, desk_view, page_number, window
 
 GRADES_SHOWN = 20
 RELATIONS_SHOWN = 50
@@ -24,7 +24,9 @@ def _topic_interval(topic: str, record) -> Interval | None:
     high = record.get("hi", record.get("interval_high", record.get("high")))
     if low is None or high is None:
         return None
-    return Interval(topic, float(record["mean"]), float(low), float(high), int(record.get("count", record.get("n", 0)) or 0))
+    return Interval(
+        topic, float(record["mean"]), float(low), float(high), int(record.get("count", record.get("n", 0)) or 0)
+    )
 
 
 def track_record_rows(source: Source) -> list[Interval]:
@@ -32,7 +34,9 @@ def track_record_rows(source: Source) -> list[Interval]:
     if record is None or record.mean is None or record.interval_low is None:
         return []
     rows = [Interval("All topics", record.mean, record.interval_low, record.interval_high, record.count)]
-    topics = sorted((record.by_topic or {}).items(), key=lambda item: -(item[1].get("count", 0) if isinstance(item[1], dict) else 0))
+    topics = sorted(
+        (record.by_topic or {}).items(), key=lambda item: -(item[1].get("count", 0) if isinstance(item[1], dict) else 0)
+    )
     for topic, data in topics[:MAX_TOPICS]:
         interval = _topic_interval(topic, data)
         if interval:
@@ -65,18 +69,25 @@ def source_page(request, pk: int):
     attributed = Attribution.objects.filter(source=source).select_related("claim").order_by("-claim_id", "-id")
     rows = track_record_rows(source) if _track_record(source) else []
     context = {
-        "source": source, "ancestors": source.ancestors(),
+        "source": source,
+        "ancestors": source.ancestors(),
         "aliases": list(source.aliases.order_by("name")[:100]),
         "children": list(source.children.filter(merged_into__isnull=True).order_by("name")[:RELATIONS_SHOWN]),
         "relations_out": list(source.relations_out.select_related("to_source")[:RELATIONS_SHOWN]),
         "relations_in": list(source.relations_in.select_related("from_source")[:RELATIONS_SHOWN]),
         "parties": list(source.conflict_parties.select_related("conflict")),
         "grades": list(source.grades.select_related("graded_by")[:GRADES_SHOWN]),
-        "record": _track_record(source), "record_rows": rows, "selection_note": SELECTION_NOTE,
+        "record": _track_record(source),
+        "record_rows": rows,
+        "selection_note": SELECTION_NOTE,
         "reliability_meaning": RELIABILITY_MEANING.get(source.reliability, ""),
-        "record_svg": interval_chart(rows, title=f"Track record of {source.name}: share of stated claims found true",
-                                     chart_id="track-record") if rows else None,
+        "record_svg": interval_chart(
+            rows, title=f"Track record of {source.name}: share of stated claims found true", chart_id="track-record"
+        )
+        if rows
+        else None,
         "admin_url": _admin_url(request, source),
-        "claims": window(attributed, page_number(request)), "claims_total": bounded_count(attributed),
+        "claims": window(attributed, page_number(request)),
+        "claims_total": bounded_count(attributed),
     }
     return render(request, "sources/source.html", context)

@@ -9,18 +9,21 @@ from django.shortcuts import redirect, render
 
 from sources.models import Source, SourceAlias
 from sources.text import normalise_name
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
-from verification.evidence.writes import EvidenceRefused, add_evidence_note, add_evidence_url
-from verification.desk.forms import AttributionFormSet, ClaimSubmitForm
 from verification.desk.base import add_validation_errors, desk_view
+from verification.desk.forms import AttributionFormSet, ClaimSubmitForm
+from verification.evidence.writes import EvidenceRefused, add_evidence_note, add_evidence_url
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
 
 def _attributions(formset) -> list[AttributionInput]:
     rows = []
     for row in formset.cleaned_data:
         if row.get("source"):
-            rows.append(AttributionInput(source=row["source"], role=row["role"], quote=row.get("quote", ""),
-                                         relays_source=row.get("relays")))
+            rows.append(
+                AttributionInput(
+                    source=row["source"], role=row["role"], quote=row.get("quote", ""), relays_source=row.get("relays")
+                )
+            )
     # A relayed row points at the row it relays, so those must exist first.
     rows.sort(key=lambda r: r.relays_source is not None)
     return rows
@@ -43,8 +46,14 @@ def new_claim(request):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         appearances = [{"url": data["appeared_url"]}] if data["appeared_url"] else []
-        claim_input = ClaimInput(text=data["text"], language=data["language"], priority=data["priority"],
-                                 tags=data["tags"], attributions=_attributions(formset), appearances=appearances)
+        claim_input = ClaimInput(
+            text=data["text"],
+            language=data["language"],
+            priority=data["priority"],
+            tags=data["tags"],
+            attributions=_attributions(formset),
+            appearances=appearances,
+        )
         try:
             with transaction.atomic():
                 claim = create_claim(request.user, claim_input)
@@ -68,6 +77,9 @@ def source_suggestions(request):
     sources = []
     if len(typed) >= 2:
         aliases = SourceAlias.objects.filter(normalised__startswith=normalise_name(typed)).values("source_id")[:20]
-        sources = list(Source.objects.filter(merged_into__isnull=True)
-                       .filter(Q(name__icontains=typed) | Q(pk__in=aliases)).order_by("name")[:15])
+        sources = list(
+            Source.objects.filter(merged_into__isnull=True)
+            .filter(Q(name__icontains=typed) | Q(pk__in=aliases))
+            .order_by("name")[:15]
+        )
     return render(request, "verification/_source_options.html", {"sources": sources})

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from verification.evidence import writes as evidence_writes
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
-from verification.workflow.history import record
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Notification, Snapshot, StoredFile
+from verification.workflow.history import record
 from verification.workflow.notifications import editors, notify
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,14 @@ class HttpCaptureBackend:
             raise CaptureError(exc.reason, transient=isinstance(exc, FetchFailed) and exc.transient) from exc
         path: Path | None = result.body_path
         return Capture(
-            requested_url=result.url, final_url=result.final_url, status_code=result.status_code,
-            headers=result.headers, captured_at=result.fetched_at, content_type=result.content_type,
-            sha256=result.sha256, open=result.open,
+            requested_url=result.url,
+            final_url=result.final_url,
+            status_code=result.status_code,
+            headers=result.headers,
+            captured_at=result.fetched_at,
+            content_type=result.content_type,
+            sha256=result.sha256,
+            open=result.open,
             cleanup=(lambda: path.unlink(missing_ok=True)) if path else (lambda: None),
             redirects=[{"url": r.url, "status": r.status_code, "location": r.location} for r in result.redirects],
             detail={"ip": result.ip, "declared_content_type": result.declared_content_type, "size": result.size},
@@ -117,7 +122,7 @@ def retry_window(retries: int) -> int:
     """The latest the next attempt can come: Celery's backoff with full jitter
     waits a random time up to base × 2^retries, capped. The reconciler leaves
     the evidence alone until this has passed."""
-    return min(retry_backoff_max(), settings.CAPTURE_RETRY_BASE_SECONDS * 2 ** retries)
+    return min(retry_backoff_max(), settings.CAPTURE_RETRY_BASE_SECONDS * 2**retries)
 
 
 def _begin(evidence_id: int) -> Evidence | None:
@@ -126,9 +131,9 @@ def _begin(evidence_id: int) -> Evidence | None:
     evidence = Evidence.objects.filter(pk=evidence_id).only("id", "url", "capture_status", "capture_attempts").first()
     if evidence is None or evidence.capture_status != Status.PENDING or not evidence.url:
         return None
-    claimed = Evidence.objects.filter(pk=evidence_id, capture_status=Status.PENDING,
-                                      capture_attempts=evidence.capture_attempts).update(
-        capture_attempts=evidence.capture_attempts + 1)
+    claimed = Evidence.objects.filter(
+        pk=evidence_id, capture_status=Status.PENDING, capture_attempts=evidence.capture_attempts
+    ).update(capture_attempts=evidence.capture_attempts + 1)
     return evidence if claimed == 1 else None
 
 
@@ -164,7 +169,9 @@ def capture_now(evidence_id: int, retries: int = 0) -> None:
 def _record_failure(evidence_id: int, reason: str, transient: bool, retry_in: int | None, retries: int) -> None:
     """The evidence stays attached; its status says why it has no snapshot."""
     if retry_in is not None:
-        message = f"{reason} (attempt {retries + 1} of {settings.CAPTURE_MAX_RETRIES + 1}; retrying within {retry_in} s)"
+        message = (
+            f"{reason} (attempt {retries + 1} of {settings.CAPTURE_MAX_RETRIES + 1}; retrying within {retry_in} s)"
+        )
     else:
         message = f"{reason}" + (" (gave up after the last retry)" if transient else "")
     with transaction.atomic():
@@ -174,8 +181,11 @@ def _record_failure(evidence_id: int, reason: str, transient: bool, retry_in: in
         evidence.capture_status = Status.PENDING if retry_in is not None else Status.FAILED
         evidence.capture_error = message
         evidence.save(update_fields=["capture_status", "capture_error"])
-        CustodyEvent.objects.create(evidence=evidence, action=Action.CAPTURE_FAILED, detail={
-            "reason": reason, "transient": transient, "attempt": retries + 1, "retry_within_seconds": retry_in})
+        CustodyEvent.objects.create(
+            evidence=evidence,
+            action=Action.CAPTURE_FAILED,
+            detail={"reason": reason, "transient": transient, "attempt": retries + 1, "retry_within_seconds": retry_in},
+        )
     logger.info("Capture of evidence %s failed: %s", evidence_id, message)
 
 
@@ -195,15 +205,34 @@ def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> Non
                 evidence_writes.discard_if_unused(stored)
             return
         snapshot = Snapshot.objects.create(
-            evidence=evidence, stored_file=stored, requested_url=result.requested_url, final_url=result.final_url,
-            status_code=result.status_code, headers=result.headers, redirects=result.redirects,
-            backend=backend_name, captured_at=result.captured_at)
+            evidence=evidence,
+            stored_file=stored,
+            requested_url=result.requested_url,
+            final_url=result.final_url,
+            status_code=result.status_code,
+            headers=result.headers,
+            redirects=result.redirects,
+            backend=backend_name,
+            captured_at=result.captured_at,
+        )
         evidence.capture_status, evidence.capture_error, evidence.sha256 = Status.CAPTURED, "", stored.sha256
         evidence.save(update_fields=["capture_status", "capture_error", "sha256"])
-        CustodyEvent.objects.create(evidence=evidence, action=Action.CAPTURED, sha256=stored.sha256, detail={
-            "snapshot_id": snapshot.pk, "final_url": result.final_url, "status_code": result.status_code,
-            "size": stored.size, "content_type": stored.content_type, "redirects": len(result.redirects),
-            "backend": backend_name, "deduplicated": not created, **result.detail})
+        CustodyEvent.objects.create(
+            evidence=evidence,
+            action=Action.CAPTURED,
+            sha256=stored.sha256,
+            detail={
+                "snapshot_id": snapshot.pk,
+                "final_url": result.final_url,
+                "status_code": result.status_code,
+                "size": stored.size,
+                "content_type": stored.content_type,
+                "redirects": len(result.redirects),
+                "backend": backend_name,
+                "deduplicated": not created,
+                **result.detail,
+            },
+        )
 
 
 # --- Re-verification ------------------------------------------------------------------
@@ -261,14 +290,23 @@ def reverify_one(stored: StoredFile) -> bool:
     now = timezone.now()
     with transaction.atomic():
         changed = StoredFile.objects.filter(pk=stored.pk, last_verified_at=stored.last_verified_at).update(
-            last_verified_at=now, integrity_ok=ok)
+            last_verified_at=now, integrity_ok=ok
+        )
         if changed != 1:
             return ok
-        detail = {"stored_file_id": stored.pk, "found_sha256": found, "ok": ok,
-                  **({"restored": True} if ok and not stored.integrity_ok else {})}
+        detail = {
+            "stored_file_id": stored.pk,
+            "found_sha256": found,
+            "ok": ok,
+            **({"restored": True} if ok and not stored.integrity_ok else {}),
+        }
         for evidence in _affected_evidence(stored):
-            CustodyEvent.objects.create(evidence=evidence, action=Action.VERIFIED if ok else Action.MISMATCH,
-                                        sha256=stored.sha256, detail=detail)
+            CustodyEvent.objects.create(
+                evidence=evidence,
+                action=Action.VERIFIED if ok else Action.MISMATCH,
+                sha256=stored.sha256,
+                detail=detail,
+            )
             if not ok and stored.integrity_ok:
                 _flag(evidence, stored, found)  # once per alarm, not on every run until it is fixed
     if not ok:
@@ -278,13 +316,28 @@ def reverify_one(stored: StoredFile) -> bool:
 
 def _flag(evidence: Evidence, stored: StoredFile, found: str | None) -> None:
     what = "is missing from storage" if found is None else f"now hashes to {found}"
-    message = (f"Integrity alarm on claim {evidence.claim_id}: the stored bytes of evidence “{evidence.title}” "
-               f"{what}, not {stored.sha256} as recorded at evidence_writes. Restore the file from backup or "
-               f"re-capture it, and check who had access.")
+    message = (
+        f"Integrity alarm on claim {evidence.claim_id}: the stored bytes of evidence “{evidence.title}” "
+        f"{what}, not {stored.sha256} as recorded at evidence_writes. Restore the file from backup or "
+        f"re-capture it, and check who had access."
+    )
     claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)
-    record(claim, ClaimEvent.Kind.EVIDENCE, None, note=message, changes={
-        "evidence_id": evidence.pk, "action": "integrity_mismatch", "expected_sha256": stored.sha256,
-        "found_sha256": found})
-    notify(editors(), Notification.Kind.INTEGRITY, claim, message,
-           dedup_key=f"integrity:{evidence.pk}:{stored.pk}:{found or 'missing'}")
-
+    record(
+        claim,
+        ClaimEvent.Kind.EVIDENCE,
+        None,
+        note=message,
+        changes={
+            "evidence_id": evidence.pk,
+            "action": "integrity_mismatch",
+            "expected_sha256": stored.sha256,
+            "found_sha256": found,
+        },
+    )
+    notify(
+        editors(),
+        Notification.Kind.INTEGRITY,
+        claim,
+        message,
+        dedup_key=f"integrity:{evidence.pk}:{stored.pk}:{found or 'missing'}",
+    )

@@ -28,7 +28,7 @@ import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -75,8 +75,7 @@ class UnsafeURL(FetchError):
 class FetchTooLarge(FetchError):
     def __init__(self, limit: int, read: int, announced: int | None = None):
         said = f"the server announced {announced} bytes; " if announced is not None else ""
-        super().__init__(f"{said}the body is over the {limit}-byte limit "
-                         f"(stopped after reading {read} bytes)")
+        super().__init__(f"{said}the body is over the {limit}-byte limit (stopped after reading {read} bytes)")
         self.limit, self.read, self.announced = limit, read, announced
 
 
@@ -106,7 +105,7 @@ class FetchResult:
     declared_content_type: str  # what the server said, for the record only
     ip: str  # the address actually connected to for the final hop
     redirects: list[Redirect] = field(default_factory=list)
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def open(self) -> BinaryIO:
         return open(self.body_path, "rb") if self.body_path else io.BytesIO(self.body or b"")
@@ -114,15 +113,17 @@ class FetchResult:
 
 # --- Address classification ---------------------------------------------------
 
-_METADATA = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean...
-    "fd00:ec2::254",  # AWS over IPv6
-    "100.100.100.200",  # Alibaba Cloud
-    "168.63.129.16",  # Azure WireServer: a public address, so name it explicitly
-))
+_METADATA = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean...
+        "fd00:ec2::254",  # AWS over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+        "168.63.129.16",  # Azure WireServer: a public address, so name it explicitly
+    )
+)
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
-_PRIVATE = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -145,8 +146,7 @@ _KINDS = (
     ("multicast", lambda ip: ip.is_multicast),
     ("private", lambda ip: any(ip in net for net in _PRIVATE)),
     ("reserved", lambda ip: ip.is_reserved),
-    ("special-purpose", lambda ip: not ip.is_global
-     or any(ip in net for net in EXTRA_BLOCKED_NET_RANGES)),
+    ("special-purpose", lambda ip: not ip.is_global or any(ip in net for net in EXTRA_BLOCKED_NET_RANGES)),
 )
 
 
@@ -210,8 +210,9 @@ def _resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchFailed(f"could not resolve {host} ({exc.strerror}); check the address",
-                          transient=exc.errno == socket.EAI_AGAIN) from exc
+        raise FetchFailed(
+            f"could not resolve {host} ({exc.strerror}); check the address", transient=exc.errno == socket.EAI_AGAIN
+        ) from exc
     families = (socket.AF_INET, socket.AF_INET6)
     return list(dict.fromkeys(str(i[4][0]) for i in infos if i[0] in families))
 
@@ -267,8 +268,7 @@ class _CheckedAdapter(IPFilterAdapter):
         # The parent resolves the host, filters it and replaces it with the IP
         # literal the pool will connect to; whatever we approve here is the
         # exact address the socket gets, so DNS cannot change it afterwards.
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert)
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         ip = host_params["host"].strip("[]")
         if reason := classify_ip(ip, allow_loopback=self._policy.allow_loopback):
             logger.warning("Refused at connect time (DNS rebinding?): %s, %s", reason, request.url)
@@ -278,13 +278,15 @@ class _CheckedAdapter(IPFilterAdapter):
 
 
 def _session(policy: FetchPolicy) -> HTTPSession:
-    session = HTTPSession(Config(
-        ip_filter_enable=True,
-        ip_filter_allow_loopback_ips=policy.allow_loopback,
-        never_redirect=True,  # we follow redirects ourselves, re-checking each hop
-        default_timeout=(policy.connect_timeout, policy.read_timeout),
-        user_agent_override=policy.user_agent,
-    ))
+    session = HTTPSession(
+        Config(
+            ip_filter_enable=True,
+            ip_filter_allow_loopback_ips=policy.allow_loopback,
+            never_redirect=True,  # we follow redirects ourselves, re-checking each hop
+            default_timeout=(policy.connect_timeout, policy.read_timeout),
+            user_agent_override=policy.user_agent,
+        )
+    )
     # Proxies from the environment would connect to the proxy, bypassing the
     # adapter's filter; .netrc would leak credentials to any host.
     session.trust_env = False
@@ -314,13 +316,15 @@ def _translate(exc: Exception, deadline: float, policy: FetchPolicy) -> FetchErr
         return UnsafeURL(f"refused at connect time: {classify_ip(ip) or ip + ' is not public'}")
     if time.monotonic() >= deadline:
         return _late(policy)
-    if isinstance(exc, (requests.exceptions.SSLError, urllib3.exceptions.DecodeError,
-                        requests.exceptions.ContentDecodingError)):
+    if isinstance(
+        exc, (requests.exceptions.SSLError, urllib3.exceptions.DecodeError, requests.exceptions.ContentDecodingError)
+    ):
         return FetchFailed(f"the server's response could not be read: {exc}", transient=False)
     if isinstance(exc, (requests.Timeout, urllib3.exceptions.TimeoutError)):
         return FetchFailed(f"timed out: {exc}", transient=True)
-    if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                        urllib3.exceptions.HTTPError, OSError)):
+    if isinstance(
+        exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, urllib3.exceptions.HTTPError, OSError)
+    ):
         return FetchFailed(f"connection failed: {exc}", transient=True)
     return FetchFailed(f"request failed: {exc}", transient=False)
 
@@ -331,8 +335,9 @@ def _send(session, method, url, data, headers, policy, deadline) -> requests.Res
         raise _late(policy)
     timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
     try:
-        return session.request(method, url, data=data, headers=headers, stream=True,
-                               allow_redirects=False, timeout=timeout)
+        return session.request(
+            method, url, data=data, headers=headers, stream=True, allow_redirects=False, timeout=timeout
+        )
     except requests.RequestException as exc:
         raise _translate(exc, deadline, policy) from exc
 
@@ -352,8 +357,7 @@ class _Sink:
         if len(self.head) < _SNIFF_BYTES:
             self.head += chunk[: _SNIFF_BYTES - len(self.head)]
         if self.file is None and len(self.memory) + len(chunk) > self.policy.max_memory_bytes:
-            self.file = tempfile.NamedTemporaryFile(
-                prefix="claimdesk-fetch-", dir=self.policy.temp_dir, delete=False)
+            self.file = tempfile.NamedTemporaryFile(prefix="claimdesk-fetch-", dir=self.policy.temp_dir, delete=False)
             self.file.write(self.memory)
             self.memory = bytearray()
         if self.file is not None:
@@ -366,13 +370,19 @@ class _Sink:
             self.file.close()
         declared = response.headers.get("Content-Type", "")
         return FetchResult(
-            url=requested, final_url=url, status_code=response.status_code,
+            url=requested,
+            final_url=url,
+            status_code=response.status_code,
             headers={k.lower(): v for k, v in response.headers.items()},
             body=None if self.file else bytes(self.memory),
             body_path=Path(self.file.name) if self.file else None,
-            sha256=self.sha.hexdigest(), size=self.size,
-            content_type=_sniff(self.head, declared), declared_content_type=declared,
-            ip=ip, redirects=redirects)
+            sha256=self.sha.hexdigest(),
+            size=self.size,
+            content_type=_sniff(self.head, declared),
+            declared_content_type=declared,
+            ip=ip,
+            redirects=redirects,
+        )
 
     def discard(self) -> None:
         if self.file is not None:
@@ -433,8 +443,14 @@ def _next_request(status: int, method: str, data, headers: dict, url: str, locat
     return method, data, headers
 
 
-def fetch(url: str, policy: FetchPolicy = FetchPolicy(), *, method: str = "GET",
-          data: bytes | None = None, headers: dict[str, str] | None = None) -> FetchResult:
+def fetch(
+    url: str,
+    policy: FetchPolicy = FetchPolicy(),
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> FetchResult:
     """Fetch `url` safely; raise UnsafeURL, FetchTooLarge or FetchFailed.
 
     1. Check the URL and every address it resolves to (`check_url`).
@@ -453,14 +469,17 @@ def fetch(url: str, policy: FetchPolicy = FetchPolicy(), *, method: str = "GET",
                 status, location = response.status_code, response.headers.get("Location")
                 if status not in _REDIRECTS or not location:
                     if status >= 400:
-                        raise FetchFailed(f"the server answered {status} {response.reason}",
-                                          transient=status >= 500 or status in _TRANSIENT_4XX,
-                                          status_code=status)
+                        raise FetchFailed(
+                            f"the server answered {status} {response.reason}",
+                            transient=status >= 500 or status in _TRANSIENT_4XX,
+                            status_code=status,
+                        )
                     sink = _read_body(response, policy, deadline)
                     break
                 if len(redirects) >= policy.max_redirects:
-                    raise FetchFailed(f"more than {policy.max_redirects} redirects "
-                                      f"(the last to {location})", transient=False)
+                    raise FetchFailed(
+                        f"more than {policy.max_redirects} redirects (the last to {location})", transient=False
+                    )
                 location = urljoin(url, location)
                 redirects.append(Redirect(url, status, location))
                 method, data, headers = _next_request(status, method, data, headers, url, location)

@@ -31,12 +31,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from verification import enqueue
-from verification.webhooks import outbox
-from verification.workflow import transitions
-from verification.workflow.history import record
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, StoredFile
 from verification.status import rfc3339
+from verification.webhooks import outbox
+from verification.workflow import transitions
 from verification.workflow.errors import require_permission
+from verification.workflow.history import record
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +119,15 @@ def _read_chunks(source: BinaryIO, chunk_size: int):
         yield chunk
 
 
-def spool(source: BinaryIO, *, max_bytes: int, chunk_size: int = CHUNK_SIZE, check_type: bool = False,
-          declared_type: str = "", allow_empty: bool = False) -> Spooled:
+def spool(
+    source: BinaryIO,
+    *,
+    max_bytes: int,
+    chunk_size: int = CHUNK_SIZE,
+    check_type: bool = False,
+    declared_type: str = "",
+    allow_empty: bool = False,
+) -> Spooled:
     """Copy `source` to a private temp file, hashing each chunk on the way.
 
     1. Read at most `chunk_size` bytes at a time; hash and write each chunk.
@@ -140,8 +147,12 @@ def spool(source: BinaryIO, *, max_bytes: int, chunk_size: int = CHUNK_SIZE, che
                 if not content_type and len(digest.head) >= SNIFF_BYTES:
                     content_type = _checked_type(digest.head, check_type, declared_type)
             if digest.size == 0 and not allow_empty:
-                raise EvidenceRefused("The file is empty (0 bytes); choose the file again.", code="empty_upload",
-                                      http_status=400, sent_bytes=0)
+                raise EvidenceRefused(
+                    "The file is empty (0 bytes); choose the file again.",
+                    code="empty_upload",
+                    http_status=400,
+                    sent_bytes=0,
+                )
             content_type = content_type or _checked_type(digest.head, check_type, declared_type)
     except BaseException:
         os.unlink(handle.name)
@@ -153,7 +164,11 @@ def _too_large(limit: int, sent: int) -> EvidenceRefused:
     return EvidenceRefused(
         f"The file is over the upload limit of {_size(limit)} ({limit} bytes, CLAIMDESK_UPLOAD_MAX_BYTES): "
         f"at least {sent} bytes were sent. Upload a smaller file or ask an admin to raise the limit.",
-        code="upload_too_large", http_status=413, limit_bytes=limit, sent_bytes=sent)
+        code="upload_too_large",
+        http_status=413,
+        limit_bytes=limit,
+        sent_bytes=sent,
+    )
 
 
 def _checked_type(head: bytes, check: bool, declared: str) -> str:
@@ -163,8 +178,12 @@ def _checked_type(head: bytes, check: bool, declared: str) -> str:
         raise EvidenceRefused(
             f"Files of type {content_type} are not accepted; the type was read from the file's bytes{said}. "
             f"Accepted types (CLAIMDESK_UPLOAD_TYPES): {', '.join(settings.UPLOAD_TYPES)}.",
-            code="upload_type_not_allowed", http_status=415, content_type=content_type,
-            declared_type=declared, allowed=list(settings.UPLOAD_TYPES))
+            code="upload_type_not_allowed",
+            http_status=415,
+            content_type=content_type,
+            declared_type=declared,
+            allowed=list(settings.UPLOAD_TYPES),
+        )
     return content_type
 
 
@@ -186,8 +205,12 @@ def store(spooled: Spooled, original_name: str = "") -> tuple[StoredFile, bool]:
     if existing is not None:
         spooled.path.unlink(missing_ok=True)
         return existing, False
-    stored = StoredFile(sha256=spooled.sha256, size=spooled.size, content_type=spooled.content_type,
-                        original_name=(original_name or "")[:300])
+    stored = StoredFile(
+        sha256=spooled.sha256,
+        size=spooled.size,
+        content_type=spooled.content_type,
+        original_name=(original_name or "")[:300],
+    )
     try:
         with open(spooled.path, "rb") as handle:
             stored.file.save(spooled.sha256, _SpoolFile(handle, spooled.path), save=False)
@@ -241,7 +264,9 @@ def _validate_url(url: str) -> str:
             raise ValidationError("too long")
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError({"url": ["Give a full http:// or https:// address of at most 2000 characters."]}) from None
+        raise ValidationError(
+            {"url": ["Give a full http:// or https:// address of at most 2000 characters."]}
+        ) from None
     return url
 
 
@@ -257,8 +282,13 @@ def _attach(actor, claim_id: int, fields: dict, custody: list[tuple[str, dict]],
     evidence = Evidence.objects.create(claim=claim, added_by=actor, sha256=sha256, **fields)
     for action, detail in custody:
         CustodyEvent.objects.create(evidence=evidence, action=action, actor=actor, sha256=sha256, detail=detail)
-    record(claim, ClaimEvent.Kind.EVIDENCE, actor, note=f"Evidence added: {evidence.title}",
-           changes={"evidence_id": evidence.pk, "action": "added", "kind": evidence.kind, "stance": evidence.stance})
+    record(
+        claim,
+        ClaimEvent.Kind.EVIDENCE,
+        actor,
+        note=f"Evidence added: {evidence.title}",
+        changes={"evidence_id": evidence.pk, "action": "added", "kind": evidence.kind, "stance": evidence.stance},
+    )
     outbox.emit("evidence.added", evidence_data(evidence))
     if claim.state == Claim.State.PUBLISHED:
         # The review queue owns re-review: after commit its task reopens the claim.
@@ -270,9 +300,19 @@ def _source_id(provided_by) -> int | None:
     return getattr(provided_by, "pk", provided_by)
 
 
-def add_evidence_url(actor, claim_id: int, url: str, *, kind: str = Evidence.Kind.ARTICLE, title: str = "",
-                     stance: str = Evidence.Stance.CONTEXT, credibility: int | None = None, provided_by=None,
-                     notes: str = "", capture: bool = True) -> Evidence:
+def add_evidence_url(
+    actor,
+    claim_id: int,
+    url: str,
+    *,
+    kind: str = Evidence.Kind.ARTICLE,
+    title: str = "",
+    stance: str = Evidence.Stance.CONTEXT,
+    credibility: int | None = None,
+    provided_by=None,
+    notes: str = "",
+    capture: bool = True,
+) -> Evidence:
     """Attach a URL and, unless `capture` is False (seed and demo data), ask a
     worker to capture it after commit."""
     _require(actor, "add_evidence", "add evidence")
@@ -283,21 +323,36 @@ def add_evidence_url(actor, claim_id: int, url: str, *, kind: str = Evidence.Kin
     if capture:
         custody.append((Action.CAPTURE_REQUESTED, {"backend": "http"}))
     with transaction.atomic():
-        evidence = _attach(actor, claim_id, dict(fields, url=url, notes=notes, capture_status=status,
-                                                 provided_by_id=_source_id(provided_by)), custody)
+        evidence = _attach(
+            actor,
+            claim_id,
+            dict(fields, url=url, notes=notes, capture_status=status, provided_by_id=_source_id(provided_by)),
+            custody,
+        )
         if capture:
             enqueue.after_commit(enqueue.CAPTURE_EVIDENCE, evidence.pk)
     return evidence
 
 
 def kind_for(content_type: str) -> str:
-    return {"video": Evidence.Kind.VIDEO, "image": Evidence.Kind.IMAGE}.get(content_type.split("/")[0],
-                                                                            Evidence.Kind.DOCUMENT)
+    return {"video": Evidence.Kind.VIDEO, "image": Evidence.Kind.IMAGE}.get(
+        content_type.split("/")[0], Evidence.Kind.DOCUMENT
+    )
 
 
-def add_evidence_file(actor, claim_id: int, uploaded_file, *, kind: str | None = None, title: str = "",
-                      stance: str = Evidence.Stance.CONTEXT, credibility: int | None = None, provided_by=None,
-                      notes: str = "", chunk_size: int = CHUNK_SIZE) -> Evidence:
+def add_evidence_file(
+    actor,
+    claim_id: int,
+    uploaded_file,
+    *,
+    kind: str | None = None,
+    title: str = "",
+    stance: str = Evidence.Stance.CONTEXT,
+    credibility: int | None = None,
+    provided_by=None,
+    notes: str = "",
+    chunk_size: int = CHUNK_SIZE,
+) -> Evidence:
     """Attach an uploaded file, streamed and hashed in `chunk_size` pieces.
 
     1. Check the right, the fields and the claim before reading any byte.
@@ -316,32 +371,52 @@ def add_evidence_file(actor, claim_id: int, uploaded_file, *, kind: str | None =
     spooled = spool(uploaded_file, max_bytes=limit, chunk_size=chunk_size, check_type=True, declared_type=declared)
     stored, created = store(spooled, name)
     fields["kind"] = kind or kind_for(stored.content_type)  # unsaid: what the bytes are
-    detail = {"name": name, "size": stored.size, "content_type": stored.content_type, "declared_type": declared,
-              "deduplicated": not created, "stored_file_id": stored.pk}
+    detail = {
+        "name": name,
+        "size": stored.size,
+        "content_type": stored.content_type,
+        "declared_type": declared,
+        "deduplicated": not created,
+        "stored_file_id": stored.pk,
+    }
     try:
         with transaction.atomic():
-            return _attach(actor, claim_id, dict(fields, notes=notes, stored_file=stored,
-                                                 provided_by_id=_source_id(provided_by)),
-                           [(Action.ADDED, {"kind": fields["kind"], "title": fields["title"]}),
-                            (Action.UPLOADED, detail)],
-                           sha256=stored.sha256)
+            return _attach(
+                actor,
+                claim_id,
+                dict(fields, notes=notes, stored_file=stored, provided_by_id=_source_id(provided_by)),
+                [(Action.ADDED, {"kind": fields["kind"], "title": fields["title"]}), (Action.UPLOADED, detail)],
+                sha256=stored.sha256,
+            )
     except BaseException:
         if created:
             discard_if_unused(stored)
         raise
 
 
-def add_evidence_note(actor, claim_id: int, notes: str, *, kind: str = Evidence.Kind.TESTIMONY, title: str = "",
-                      stance: str = Evidence.Stance.CONTEXT, credibility: int | None = None,
-                      provided_by=None) -> Evidence:
+def add_evidence_note(
+    actor,
+    claim_id: int,
+    notes: str,
+    *,
+    kind: str = Evidence.Kind.TESTIMONY,
+    title: str = "",
+    stance: str = Evidence.Stance.CONTEXT,
+    credibility: int | None = None,
+    provided_by=None,
+) -> Evidence:
     """Evidence with neither URL nor file: a testimony, a phone call, a note."""
     _require(actor, "add_evidence", "add evidence")
     if not (notes or "").strip():
         raise ValidationError({"notes": ["Write what the evidence is: a note needs text."]})
     fields = _validate(kind, title or notes.strip().splitlines()[0][:120], stance, credibility)
     with transaction.atomic():
-        return _attach(actor, claim_id, dict(fields, notes=notes.strip(), provided_by_id=_source_id(provided_by)),
-                       [(Action.ADDED, {"kind": kind, "title": fields["title"], "note": True})])
+        return _attach(
+            actor,
+            claim_id,
+            dict(fields, notes=notes.strip(), provided_by_id=_source_id(provided_by)),
+            [(Action.ADDED, {"kind": kind, "title": fields["title"], "note": True})],
+        )
 
 
 # --- Changing and reading evidence --------------------------------------------------
@@ -354,14 +429,18 @@ def _lock_evidence(evidence_id: int) -> Evidence:
 def set_stance(actor, evidence_id: int, stance: str, note: str = "") -> Evidence:
     _require(actor, "change_evidence", "change evidence")
     if stance not in Evidence.Stance.values:
-        raise ValidationError({"stance": [f"'{stance}' is not a stance; use one of {', '.join(Evidence.Stance.values)}."]})
+        raise ValidationError(
+            {"stance": [f"'{stance}' is not a stance; use one of {', '.join(Evidence.Stance.values)}."]}
+        )
     return _change(actor, evidence_id, "stance", stance, Action.STANCE_CHANGED, note)
 
 
 def set_credibility(actor, evidence_id: int, credibility: int | None, note: str = "") -> Evidence:
     _require(actor, "change_evidence", "change evidence")
     if credibility is not None and credibility not in range(1, 7):
-        raise ValidationError({"credibility": ["Information credibility is a grade from 1 (confirmed) to 6 (cannot be judged)."]})
+        raise ValidationError(
+            {"credibility": ["Information credibility is a grade from 1 (confirmed) to 6 (cannot be judged)."]}
+        )
     return _change(actor, evidence_id, "credibility", credibility, Action.CREDIBILITY_CHANGED, note)
 
 
@@ -374,8 +453,9 @@ def _change(actor, evidence_id: int, field: str, value, action: str, note: str) 
         setattr(evidence, field, value)
         evidence.save(update_fields=[field])
         detail = {"from": old, "to": value, **({"note": note} if note else {})}
-        CustodyEvent.objects.create(evidence=evidence, action=action, actor=actor, sha256=evidence.sha256,
-                                    detail=detail)
+        CustodyEvent.objects.create(
+            evidence=evidence, action=action, actor=actor, sha256=evidence.sha256, detail=detail
+        )
         return evidence
 
 
@@ -393,8 +473,9 @@ def recapture(actor, evidence_id: int) -> Evidence:
         evidence.capture_error = ""
         evidence.capture_attempts = 0  # attempts count per capture request; retries are capped on it
         evidence.save(update_fields=["capture_status", "capture_error", "capture_attempts"])
-        CustodyEvent.objects.create(evidence=evidence, action=Action.CAPTURE_REQUESTED, actor=actor,
-                                    detail={"backend": "http", "again": True})
+        CustodyEvent.objects.create(
+            evidence=evidence, action=Action.CAPTURE_REQUESTED, actor=actor, detail={"backend": "http", "again": True}
+        )
         enqueue.after_commit(enqueue.CAPTURE_EVIDENCE, evidence.pk)
         return evidence
 
@@ -404,8 +485,9 @@ def record_download(actor, evidence: Evidence, stored: StoredFile, snapshot_id: 
     detail = {"stored_file_id": stored.pk, "size": stored.size}
     if snapshot_id:
         detail["snapshot_id"] = snapshot_id
-    CustodyEvent.objects.create(evidence=evidence, action=Action.DOWNLOADED, actor=actor, sha256=stored.sha256,
-                                detail=detail)
+    CustodyEvent.objects.create(
+        evidence=evidence, action=Action.DOWNLOADED, actor=actor, sha256=stored.sha256, detail=detail
+    )
 
 
 def related_evidence(evidence: Evidence):
@@ -424,11 +506,21 @@ def related_map(items: list[Evidence], limit: int = 200) -> dict[int, list[Evide
     hashes = {e.sha256 for e in items if e.sha256}
     if not urls and not hashes:
         return {e.pk: [] for e in items}
-    others = list(Evidence.objects.filter(Q(normalised_url__in=urls) | Q(sha256__in=hashes))
-                  .exclude(pk__in=[e.pk for e in items]).select_related("claim").order_by("-id")[:limit])
-    return {e.pk: [o for o in others if o.claim_id != e.claim_id and (
-        (e.normalised_url and o.normalised_url == e.normalised_url) or (e.sha256 and o.sha256 == e.sha256))]
-        for e in items}
+    others = list(
+        Evidence.objects.filter(Q(normalised_url__in=urls) | Q(sha256__in=hashes))
+        .exclude(pk__in=[e.pk for e in items])
+        .select_related("claim")
+        .order_by("-id")[:limit]
+    )
+    return {
+        e.pk: [
+            o
+            for o in others
+            if o.claim_id != e.claim_id
+            and ((e.normalised_url and o.normalised_url == e.normalised_url) or (e.sha256 and o.sha256 == e.sha256))
+        ]
+        for e in items
+    }
 
 
 def evidence_data(evidence: Evidence) -> dict:

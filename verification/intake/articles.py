@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 
-from verification.intake.extraction import article_sentences
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
+from verification.intake.extraction import article_sentences
 
 
 class IntakeRefused(ValueError):
@@ -42,9 +42,15 @@ _ENGLISH = frozenset(
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SCRIPTS = (  # (first code point, last code point, name), for the letters that matter in news copy
-    (0x0041, 0x024F, "Latin"), (0x1E00, 0x1EFF, "Latin"), (0x0370, 0x03FF, "Greek"),
-    (0x0400, 0x052F, "Cyrillic"), (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"),
-    (0x0E00, 0x0E7F, "Thai"), (0x3040, 0x30FF, "Japanese"), (0x4E00, 0x9FFF, "Chinese"),
+    (0x0041, 0x024F, "Latin"),
+    (0x1E00, 0x1EFF, "Latin"),
+    (0x0370, 0x03FF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+    (0x0590, 0x05FF, "Hebrew"),
+    (0x0600, 0x06FF, "Arabic"),
+    (0x0E00, 0x0E7F, "Thai"),
+    (0x3040, 0x30FF, "Japanese"),
+    (0x4E00, 0x9FFF, "Chinese"),
     (0xAC00, 0xD7AF, "Korean"),
 )
 
@@ -58,7 +64,9 @@ def check_size(n_bytes: int) -> None:
     if n_bytes > limit:
         raise IntakeRefused(
             f"The text is {size_label(n_bytes)}, over the intake limit of {size_label(limit)} "
-            "(CLAIMDESK_INTAKE_MAX_BYTES). Paste one article at a time.", code="too_large")
+            "(CLAIMDESK_INTAKE_MAX_BYTES). Paste one article at a time.",
+            code="too_large",
+        )
 
 
 def check_text(text: str) -> str:
@@ -73,7 +81,9 @@ def check_text(text: str) -> str:
     if not article_sentences(text):
         raise IntakeRefused(
             "No article sentences found: the text looks like menus, links or headlines only. "
-            "Paste the body of the article (its paragraphs) instead.", code="not_an_article")
+            "Paste the body of the article (its paragraphs) instead.",
+            code="not_an_article",
+        )
     _check_language(text)
     return text
 
@@ -97,22 +107,30 @@ def _check_language(text: str) -> None:
     if latin / letters <= MAX_OTHER_SCRIPT_SHARE:
         raise IntakeRefused(
             f"The article is written in {other} script; intake reads English news copy only. "
-            "Paste an English version of the article.", code="unsupported_language")
+            "Paste an English version of the article.",
+            code="unsupported_language",
+        )
     if other and (letters - latin) / letters > MAX_OTHER_SCRIPT_SHARE:
         share = round(100 * (letters - latin) / letters)
         raise IntakeRefused(
             f"The text mixes languages: about {share}% of its letters are in {other} script and the rest in "
             "Latin. Intake reads one English article at a time: paste the English part only.",
-            code="mixed_languages")
+            code="mixed_languages",
+        )
     english, foreign = _english_words(text)
     total = english + foreign or 1
     if foreign / total > MAX_OTHER_SCRIPT_SHARE:
         if english / total < MAX_OTHER_SCRIPT_SHARE:
-            raise IntakeRefused("The article does not look like English; intake reads English news copy only. "
-                                "Paste an English version of the article.", code="unsupported_language")
+            raise IntakeRefused(
+                "The article does not look like English; intake reads English news copy only. "
+                "Paste an English version of the article.",
+                code="unsupported_language",
+            )
         raise IntakeRefused(
             f"The text mixes languages: about {round(100 * foreign / total)}% of its words are in paragraphs "
-            "that do not read as English. Paste the English article only.", code="mixed_languages")
+            "that do not read as English. Paste the English article only.",
+            code="mixed_languages",
+        )
 
 
 def _english_words(text: str) -> tuple[int, int]:
@@ -241,7 +259,9 @@ def read_url(url: str) -> tuple[str, str, str]:
     if not result.content_type.startswith(_TEXT_TYPES):
         raise IntakeRefused(
             f"{result.final_url} is {result.content_type or 'not text'}, not a web page. "
-            "Give the address of the article's page, or paste its text.", code="not_an_article")
+            "Give the address of the article's page, or paste its text.",
+            code="not_an_article",
+        )
     text = decode(body, result.headers.get("content-type", ""))
     if result.content_type.startswith("text/plain"):
         return result.final_url, "", text

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from verification import enqueue
-from verification.intake.extraction import ExtractionError, ProposedClaim, extract_claims
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, check_url
-from verification.intake.dedup import DuplicateFinder, link_target
 from verification.intake.articles import IntakeRefused, check_size, check_text, read_url
+from verification.intake.dedup import DuplicateFinder, link_target
+from verification.intake.extraction import ExtractionError, ProposedClaim, extract_claims
 from verification.intake.matching import SourceMatcher
 from verification.models import IntakeBatch, Proposal
 
@@ -75,7 +75,7 @@ class IntakeRetry(Exception):
 
 def retry_window(retries_made: int) -> int:
     """The latest the next attempt can come (Celery's full-jitter backoff waits up to this)."""
-    return RETRY_BASE_SECONDS * 2 ** retries_made
+    return RETRY_BASE_SECONDS * 2**retries_made
 
 
 def run_batch(batch_id: int, retries_left: int = 0) -> None:
@@ -88,7 +88,8 @@ def run_batch(batch_id: int, retries_left: int = 0) -> None:
     4. Store every proposal and mark the batch done in one transaction; on a
        refusal, mark it failed with the reason and store nothing."""
     taken = IntakeBatch.objects.filter(pk=batch_id, status__in=[Status.PENDING, Status.RUNNING]).update(
-        status=Status.RUNNING, error="", progress_done=0, progress_total=0)
+        status=Status.RUNNING, error="", progress_done=0, progress_total=0
+    )
     if taken != 1:
         return None
     batch = IntakeBatch.objects.get(pk=batch_id)
@@ -97,8 +98,11 @@ def run_batch(batch_id: int, retries_left: int = 0) -> None:
             _read_page(batch)
         claims = extract_claims(batch.text, max_chars=settings.INTAKE_MAX_BYTES)
         if len(claims) > MAX_PROPOSALS:
-            raise IntakeRefused(f"The text holds {len(claims)} checkable sentences, more than one article has "
-                                f"(at most {MAX_PROPOSALS}). Submit one article at a time.", code="too_many_claims")
+            raise IntakeRefused(
+                f"The text holds {len(claims)} checkable sentences, more than one article has "
+                f"(at most {MAX_PROPOSALS}). Submit one article at a time.",
+                code="too_many_claims",
+            )
         _finish(batch_id, _propose(batch, claims))
     except IntakeRefused as exc:
         if exc.transient and retries_left > 0:
@@ -110,15 +114,21 @@ def run_batch(batch_id: int, retries_left: int = 0) -> None:
         _fail(batch_id, str(exc))
     except Exception:
         logger.exception("Intake batch %s failed", batch_id)
-        _fail(batch_id, "Something went wrong on our side while reading this article; it has been logged. "
-                        "Submit it again, or ask an admin to look at the worker log.")
+        _fail(
+            batch_id,
+            "Something went wrong on our side while reading this article; it has been logged. "
+            "Submit it again, or ask an admin to look at the worker log.",
+        )
 
 
 def _read_page(batch: IntakeBatch) -> None:
     final_url, title, text = read_url(batch.url)
     if not text.strip():
-        raise IntakeRefused(f"{final_url} has no readable text: it may need JavaScript, or be a page of links. "
-                            "Paste the article's text instead.", code="not_an_article")
+        raise IntakeRefused(
+            f"{final_url} has no readable text: it may need JavaScript, or be a page of links. "
+            "Paste the article's text instead.",
+            code="not_an_article",
+        )
     check_size(len(text.encode("utf-8")))
     batch.text = check_text(text)
     batch.final_url, batch.title = final_url[:2000], title
@@ -132,13 +142,30 @@ def _propose(batch: IntakeBatch, claims: list[ProposedClaim]) -> list[Proposal]:
     finder = DuplicateFinder([c.text for c in claims])
     proposals = []
     for i, claim in enumerate(claims):
-        attributions = [{"name": a.name, "title": a.title, "role": a.role, "quote": a.quote, "kind": a.kind,
-                         **matcher.match(a.name, a.kind).as_json()} for a in claim.attributions]
+        attributions = [
+            {
+                "name": a.name,
+                "title": a.title,
+                "role": a.role,
+                "quote": a.quote,
+                "kind": a.kind,
+                **matcher.match(a.name, a.kind).as_json(),
+            }
+            for a in claim.attributions
+        ]
         duplicates = finder.similar(i)
-        proposals.append(Proposal(
-            batch=batch, position=i, text=claim.text, is_opinion=claim.is_opinion,
-            checkable_reasons=claim.checkable_reasons, attributions=attributions,
-            duplicates=[d.as_json() for d in duplicates], linked_claim_id=link_target(claim.text, duplicates)))
+        proposals.append(
+            Proposal(
+                batch=batch,
+                position=i,
+                text=claim.text,
+                is_opinion=claim.is_opinion,
+                checkable_reasons=claim.checkable_reasons,
+                attributions=attributions,
+                duplicates=[d.as_json() for d in duplicates],
+                linked_claim_id=link_target(claim.text, duplicates),
+            )
+        )
         _set(batch.pk, progress_done=i + 1)
     return proposals
 

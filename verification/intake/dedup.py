@@ -72,8 +72,10 @@ class DuplicateFinder:
             # `%` compares with this setting; local to the transaction.
             cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(self.threshold)])
             # The table name comes from the model, never from input.
-            sql = (f"SELECT id, left(text, {PREVIEW_CHARS}), similarity(text, %s) AS score FROM {table} "
-                   "WHERE text %% %s ORDER BY score DESC, id DESC LIMIT %s")
+            sql = (
+                f"SELECT id, left(text, {PREVIEW_CHARS}), similarity(text, %s) AS score FROM {table} "
+                "WHERE text %% %s ORDER BY score DESC, id DESC LIMIT %s"
+            )
             cursor.execute(sql, [text, text, MAX_DUPLICATES])
             return [Duplicate(pk, round(score, 3), preview) for pk, preview, score in cursor.fetchall()]
 

@@ -30,19 +30,23 @@ from verification.intake.patterns import article_sentences, guess_source_kind
 from verification.intake.reader import Found, Memory, SentenceReader
 
 __all__ = [
-    "ExtractionError", "ProposedAttribution", "ProposedClaim", "ROLES",
-    "article_sentences", "extract_claims", "guess_source_kind", "normalise_name",
+    "ExtractionError",
+    "ProposedAttribution",
+    "ProposedClaim",
+    "ROLES",
+    "article_sentences",
+    "extract_claims",
+    "guess_source_kind",
+    "normalise_name",
 ]
 
 ROLES = ("stated", "relayed", "released_material", "could_not_confirm", "denied", "opinion")
 DEFAULT_MAX_CHARS = 1_000_000
 # When one source gets several cues in a sentence, the most specific one wins:
 # "Ryder stated that he could not confirm..." is a could_not_confirm.
-_ROLE_RANK = {"denied": 5, "could_not_confirm": 4, "released_material": 3,
-              "relayed": 2, "stated": 1, "opinion": 0}
+_ROLE_RANK = {"denied": 5, "could_not_confirm": 4, "released_material": 3, "relayed": 2, "stated": 1, "opinion": 0}
 _FACT_ROLES = {"denied", "could_not_confirm", "released_material"}
-_ROLE_REASON = {"denied": "denial", "could_not_confirm": "unverified",
-                "released_material": "released_material"}
+_ROLE_REASON = {"denied": "denial", "could_not_confirm": "unverified", "released_material": "released_material"}
 
 
 class ExtractionError(ValueError):
@@ -95,9 +99,7 @@ def extract_claims(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Propos
 
 def _validate(text: str, max_chars: int) -> None:
     if not isinstance(text, str):
-        raise ExtractionError(
-            f"Expected the article as text (str), got {type(text).__name__}; decode it first."
-        )
+        raise ExtractionError(f"Expected the article as text (str), got {type(text).__name__}; decode it first.")
     if len(text) > max_chars:
         raise ExtractionError(
             f"The text is {len(text):,} characters, over the limit of {max_chars:,}. "
@@ -113,8 +115,9 @@ _QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|(?<!\w)'([
 
 
 def _quotes(sentence: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), next(g for g in m.groups() if g is not None).strip())
-            for m in _QUOTE_RE.finditer(sentence)]
+    return [
+        (m.start(), m.end(), next(g for g in m.groups() if g is not None).strip()) for m in _QUOTE_RE.finditer(sentence)
+    ]
 
 
 def _attributions(found: list[Found], sentence: str) -> list[ProposedAttribution]:
@@ -130,14 +133,15 @@ def _attributions(found: list[Found], sentence: str) -> list[ProposedAttribution
             best[key] = f
     quoted: dict[str, list[str]] = {key: [] for key in best}
     for start, end, words in _quotes(sentence) if best else []:
-        key = min(anchors, key=lambda k: min(
-            start - a if a <= start else a - end for a in anchors[k]))
+        key = min(anchors, key=lambda k: min(start - a if a <= start else a - end for a in anchors[k]))
         quoted[key].append(words)
     result = []
     for key, f in best.items():
-        result.append(ProposedAttribution(
-            name=f.source.name, role=f.role, title=f.source.title,
-            quote=" … ".join(quoted[key]), kind=f.source.kind))
+        result.append(
+            ProposedAttribution(
+                name=f.source.name, role=f.role, title=f.source.title, quote=" … ".join(quoted[key]), kind=f.source.kind
+            )
+        )
     return result
 
 
@@ -151,8 +155,7 @@ def _checkable_reasons(sentence: str, roles: set[str]) -> list[str]:
         reasons.append("date")
     if P.EVENT_RE.search(sentence):
         reasons.append("event")
-    reasons += [_ROLE_REASON[r] for r in ("released_material", "could_not_confirm", "denied")
-                if r in roles]
+    reasons += [_ROLE_REASON[r] for r in ("released_material", "could_not_confirm", "denied") if r in roles]
     if "unverified" not in reasons and P.UNVERIFIED_PASSIVE_RE.search(sentence):
         reasons.append("unverified")
     return reasons
@@ -176,7 +179,8 @@ def _is_opinion(sentence: str, reasons: list[str], roles: set[str]) -> bool:
     # A sentence that opens with a quotation is that quotation, however long
     # the attribution after it ("..., said X, chief economist at Y").
     quoted = sentence.startswith(('"', "“", "‘", "'")) or (
-        sum(len(q) for _, _, q in _quotes(sentence)) >= 0.5 * len(sentence))
+        sum(len(q) for _, _, q in _quotes(sentence)) >= 0.5 * len(sentence)
+    )
     weak_quoted = any(P.WEAK_OPINION_RE.search(q) for _, _, q in _quotes(sentence))
     if P.WEAK_OPINION_RE.search(sentence) and ("event" not in reasons or quoted or weak_quoted):
         return True
@@ -197,5 +201,6 @@ def _claim_for(sentence: str, index: int, memory: Memory) -> ProposedClaim | Non
     if attributions and not reasons and not opinion:
         # What a named source asserts is worth checking even without a figure.
         reasons.append("attributed")
-    return ProposedClaim(text=sentence, sentence_index=index, is_opinion=opinion,
-                         checkable_reasons=reasons, attributions=attributions)
+    return ProposedClaim(
+        text=sentence, sentence_index=index, is_opinion=opinion, checkable_reasons=reasons, attributions=attributions
+    )

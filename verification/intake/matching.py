@@ -74,8 +74,13 @@ class SourceMatch:
     candidates: list[Candidate] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"source_id": self.source_id, "source_name": self.source_name, "score": self.score,
-                "new_source": self.new_source, "candidates": [asdict(c) for c in self.candidates]}
+        return {
+            "source_id": self.source_id,
+            "source_name": self.source_name,
+            "score": self.score,
+            "new_source": self.new_source,
+            "candidates": [asdict(c) for c in self.candidates],
+        }
 
 
 class SourceMatcher:
@@ -104,8 +109,11 @@ class SourceMatcher:
         if not query or not self.keys:
             return []
         # rapidfuzz's C scorers shortlist; score() then decides on the few left.
-        shortlist = {i for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
-                     for _, _, i in process.extract(query, self.keys, scorer=scorer, limit=20, score_cutoff=50)}
+        shortlist = {
+            i
+            for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio)
+            for _, _, i in process.extract(query, self.keys, scorer=scorer, limit=20, score_cutoff=50)
+        }
         best: dict[int, float] = {}
         for i in shortlist:
             pk, value = self.owners[i], round(score(query, self.keys[i], person=kind == "person"), 1)

@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from sources.text import normalise_name  # noqa: F401 - re-exported: the extractor's helpers import it from here
+from sources.text import normalise_name
 
 
 def _words(text: str) -> frozenset[str]:
@@ -54,10 +54,7 @@ NOUN_HOMOGRAPHS = _words(
     "report reports claim claims note notes estimate estimates forecast forecasts "
     "call calls promise comment reply tweet tweets"
 )
-DETERMINERS = _words(
-    "the a an these those this that such his her its their our my your any some no "
-    "many several"
-)
+DETERMINERS = _words("the a an these those this that such his her its their our my your any some no many several")
 DENY_VERBS = _words("deny denies denied denying")
 REJECT_VERBS = _words(
     "reject rejects rejected rejecting dismiss dismisses dismissed dismissing refute "
@@ -143,9 +140,7 @@ PERSON_GROUPS = _words("""
     volunteers rescuers firefighters paramedics farmers workers teachers nurses parents
     students voters protesters locals citizens patients families shopkeepers
 """)
-REPRESENTATIVE_WORDS = _words(
-    "spokesperson spokesman spokeswoman spokespeople representative official press"
-)
+REPRESENTATIVE_WORDS = _words("spokesperson spokesman spokeswoman spokespeople representative official press")
 CONNECTORS = _words("of for and the de del della da di du van von der den al el bin ibn la le on &")
 ARTICLES = _words("the a an")
 # Capitalised words that open a sentence or clause rather than a name.
@@ -169,8 +164,7 @@ PLACE_NOUNS = _words("""
 """)
 LOCATIVE_PREPOSITIONS = _words("in at from near")
 DISCOURSE_MARKERS = _words(
-    "however meanwhile but and also still yet moreover separately instead nevertheless "
-    "furthermore additionally so then"
+    "however meanwhile but and also still yet moreover separately instead nevertheless furthermore additionally so then"
 )
 
 # --- Source kinds ------------------------------------------------------------
@@ -192,53 +186,165 @@ COMPANY_SUFFIXES = _words(
     "airways energy industries technologies systems company co"
 )
 KNOWN_MEDIA = (
-    "reuters", "associated press", "afp", "agence france presse", "bbc", "cnn",
-    "kyiv independent", "kyiv post", "new york times", "washington post", "guardian",
-    "bloomberg", "al jazeera", "ukrainska pravda", "meduza", "tass", "ria novosti",
-    "interfax", "ukrinform", "financial times", "wall street journal", "economist",
-    "politico", "axios", "nbc", "cbs", "fox news", "sky news", "deutsche welle",
-    "euronews", "le monde", "der spiegel", "radio free europe", "rfe rl",
-    "voice of america", "npr", "suspilne", "hromadske", "novaya gazeta", "kommersant",
-    "yonhap", "nhk", "xinhua", "kyodo", "war zone",
+    "reuters",
+    "associated press",
+    "afp",
+    "agence france presse",
+    "bbc",
+    "cnn",
+    "kyiv independent",
+    "kyiv post",
+    "new york times",
+    "washington post",
+    "guardian",
+    "bloomberg",
+    "al jazeera",
+    "ukrainska pravda",
+    "meduza",
+    "tass",
+    "ria novosti",
+    "interfax",
+    "ukrinform",
+    "financial times",
+    "wall street journal",
+    "economist",
+    "politico",
+    "axios",
+    "nbc",
+    "cbs",
+    "fox news",
+    "sky news",
+    "deutsche welle",
+    "euronews",
+    "le monde",
+    "der spiegel",
+    "radio free europe",
+    "rfe rl",
+    "voice of america",
+    "npr",
+    "suspilne",
+    "hromadske",
+    "novaya gazeta",
+    "kommersant",
+    "yonhap",
+    "nhk",
+    "xinhua",
+    "kyodo",
+    "war zone",
 )
 MEDIA_HEADS = _words(
     "news times post journal gazette herald tribune independent courier radio tv "
     "television broadcasting broadcaster magazine daily press wire newspaper pravda"
 )
 SOCIAL_WORDS = ("telegram channel", "account", "blogger", "influencer", "channel")
-SOCIAL_PREFIX_RE = re.compile(
-    r"^(?:x|twitter|telegram|facebook|instagram|tiktok|youtube|vk)\s*[/:]", re.I
-)
+SOCIAL_PREFIX_RE = re.compile(r"^(?:x|twitter|telegram|facebook|instagram|tiktok|youtube|vk)\s*[/:]", re.I)
 NGO_NAMES = (
-    "amnesty", "human rights watch", "red cross", "red crescent", "msf",
-    "medecins sans frontieres", "doctors without borders", "oxfam", "save the children",
-    "greenpeace", "transparency international", "institute for the study of war",
-    "foundation", "ngo", "charity", "nonprofit", "non profit", "think tank",
-    "association", "society",
+    "amnesty",
+    "human rights watch",
+    "red cross",
+    "red crescent",
+    "msf",
+    "medecins sans frontieres",
+    "doctors without borders",
+    "oxfam",
+    "save the children",
+    "greenpeace",
+    "transparency international",
+    "institute for the study of war",
+    "foundation",
+    "ngo",
+    "charity",
+    "nonprofit",
+    "non profit",
+    "think tank",
+    "association",
+    "society",
 )
 INTEL_TOKENS = _words("hur gur gru dia")
 MINISTRY_PHRASES = (
-    "ministry", "ministries", "ministerstvo", "department of", "state department",
-    "home office", "foreign office", "treasury",
+    "ministry",
+    "ministries",
+    "ministerstvo",
+    "department of",
+    "state department",
+    "home office",
+    "foreign office",
+    "treasury",
 )
 GOVERNMENT_PHRASES = (
-    "pentagon", "white house", "kremlin", "downing street", "elysee",
-    "center for strategic communication", "centre for strategic communication",
-    "general staff", "armed forces", "army", "navy", "air force", "police",
-    "border guard", "national guard", "emergency service", "security service", "sbu",
-    "fsb", "cia", "fbi", "mi6", "commission", "committee", "council", "parliament",
-    "rada", "duma", "congress", "senate", "government", "cabinet", "office of the",
-    "presidential office", "administration", "authority", "authorities", "agency",
-    "prosecutor", "court", "central bank", "national bank", "federal reserve",
-    "city hall", "department", "election office", "military", "command", "directorate", "bureau", "headquarters",
-    "embassy", "consulate", "officials", "regulator", "united nations", "un",
-    "world health organization", "who", "nato", "eu", "european union",
-    "european commission", "osce", "iaea", "imf", "world bank", "unicef", "unhcr",
+    "pentagon",
+    "white house",
+    "kremlin",
+    "downing street",
+    "elysee",
+    "center for strategic communication",
+    "centre for strategic communication",
+    "general staff",
+    "armed forces",
+    "army",
+    "navy",
+    "air force",
+    "police",
+    "border guard",
+    "national guard",
+    "emergency service",
+    "security service",
+    "sbu",
+    "fsb",
+    "cia",
+    "fbi",
+    "mi6",
+    "commission",
+    "committee",
+    "council",
+    "parliament",
+    "rada",
+    "duma",
+    "congress",
+    "senate",
+    "government",
+    "cabinet",
+    "office of the",
+    "presidential office",
+    "administration",
+    "authority",
+    "authorities",
+    "agency",
+    "prosecutor",
+    "court",
+    "central bank",
+    "national bank",
+    "federal reserve",
+    "city hall",
+    "department",
+    "election office",
+    "military",
+    "command",
+    "directorate",
+    "bureau",
+    "headquarters",
+    "embassy",
+    "consulate",
+    "officials",
+    "regulator",
+    "united nations",
+    "un",
+    "world health organization",
+    "who",
+    "nato",
+    "eu",
+    "european union",
+    "european commission",
+    "osce",
+    "iaea",
+    "imf",
+    "world bank",
+    "unicef",
+    "unhcr",
 )
 # Capitals stand for their governments in news copy ("Moscow denied...").
 CAPITAL_CITIES = _words(
-    "moscow kyiv kiev washington beijing pyongyang london paris berlin tehran ankara "
-    "minsk warsaw brussels"
+    "moscow kyiv kiev washington beijing pyongyang london paris berlin tehran ankara minsk warsaw brussels"
 )
 PLACE_NAMES = _words("""
     ukraine ukrainian ukrainians russia russian russians north south east west korea korean
@@ -252,9 +358,7 @@ PLACE_NAMES = _words("""
 
 # --- Tokens --------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(
-    r"@\w+|(?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*%?|\w+(?:[-'’]\w+)*|[^\w\s]"
-)
+_TOKEN_RE = re.compile(r"@\w+|(?:[^\W\d_]\.){2,}|\d+(?:[.,:]\d+)*%?|\w+(?:[-'’]\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -395,8 +499,7 @@ DENIAL_PREDICATE_RE = re.compile(
     re.I,
 )
 UNNAMED_SOURCE_WORDS = _words(
-    "people person sources source officials official diplomats residents witnesses "
-    "analysts experts insiders"
+    "people person sources source officials official diplomats residents witnesses analysts experts insiders"
 )
 # "data from the statistics office showed": the office released the data.
 DATA_FROM_RE = re.compile(
@@ -419,17 +522,22 @@ _TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _KICKER_RE = re.compile(
     r"^(?:(?:world|breaking|local|national|international|politics|business|health|science"
     r"|tech|sports?|opinion|analysis|update|updated|exclusive|live|watch|news|latest)\s*){1,3}"
-    r"[:|–—-]\s+", re.I)
+    r"[:|–—-]\s+",
+    re.I,
+)
 _DATELINE_RE = re.compile(
-    r"^[A-ZА-ЯЁІЇЄҐ][A-ZА-ЯЁІЇЄҐ .'’-]{1,30}(?:,\s*[\w .]{1,30})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+    r"^[A-ZА-ЯЁІЇЄҐ][A-ZА-ЯЁІЇЄҐ .'’-]{1,30}(?:,\s*[\w .]{1,30})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+"
+)
 _BOILERPLATE_RE = re.compile(
     r"(?:author image|news desk|advertisement|share(?: this)?(?: article| story)?|read more.*"
     r"|related(?: articles| stories| news)?:?|subscribe.*|sign up.*|follow us.*|log ?in|menu"
     r"|skip to (?:main )?content|home|toggle navigation|loading\.*|all rights reserved.*"
-    r"|©.*|copyright.*|(?:photo|image|picture|video)(?: credit)?\s*:.*|cookies?.*)", re.I)
+    r"|©.*|copyright.*|(?:photo|image|picture|video)(?: credit)?\s*:.*|cookies?.*)",
+    re.I,
+)
 _HANDLE_RE = re.compile(
-    r"(?:(?:x|twitter|telegram|facebook|instagram|tiktok|youtube)\s*[/:@]\s*@?[\w.]{2,40}|@[\w.]{2,40})",
-    re.I)
+    r"(?:(?:x|twitter|telegram|facebook|instagram|tiktok|youtube)\s*[/:@]\s*@?[\w.]{2,40}|@[\w.]{2,40})", re.I
+)
 _CAPTION_CREDIT_RE = re.compile(r"\((?:photo|image|video|credit|source)\b[^)]*\)\s*$", re.I)
 _TERMINALS = (".", "!", "?", "…", "。", "！", "？")
 _BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’'»)\]]*\s+|[。！？]+")
@@ -494,7 +602,7 @@ def _split_sentences(paragraph: str) -> list[str]:
     out, start = [], 0
     for match in _BOUNDARY_RE.finditer(paragraph):
         if _is_boundary(paragraph, start, match):
-            out.append(paragraph[start:match.end()].strip())
+            out.append(paragraph[start : match.end()].strip())
             start = match.end()
     out.append(paragraph[start:].strip())
     return [s for s in out if s]
@@ -503,18 +611,18 @@ def _split_sentences(paragraph: str) -> list[str]:
 def _is_boundary(text: str, start: int, match: re.Match) -> bool:
     if match.group()[0] in "。！？":
         return True
-    rest = text[match.end():].lstrip("\"“‘'([«")
+    rest = text[match.end() :].lstrip("\"“‘'([«")
     if not rest or not (rest[0].isupper() or rest[0].isdigit()):
         return False
     if match.group()[0] == ".":
-        before = text[start:match.start() + 1].split()[-1].lstrip("\"“‘'([").lower()
+        before = text[start : match.start() + 1].split()[-1].lstrip("\"“‘'([").lower()
         word = before.rstrip(".")
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             return False
-    segment = text[start:match.end()]
+    segment = text[start : match.end()]
     inside_quote = segment.count("“") > segment.count("”") or segment.count('"') % 2 == 1
     # Keep a multi-sentence quotation together, unless the quote never closes.
-    return not (inside_quote and re.search(r"[”\"]", text[match.end():]))
+    return not (inside_quote and re.search(r"[”\"]", text[match.end() :]))
 
 
 def _looks_like_sentence(sentence: str) -> bool:
@@ -528,6 +636,7 @@ def _looks_like_sentence(sentence: str) -> bool:
 
 
 # --- Guessing a source's kind (names normalised by sources.text) --------------
+
 
 def _has_phrase(norm: str, phrases) -> bool:
     padded = f" {norm} "
@@ -557,8 +666,9 @@ def guess_source_kind(name: str, title: str = "") -> str:
         return "social_account"
     if _has_phrase(norm, KNOWN_MEDIA) or (tokens[-1] in MEDIA_HEADS and len(tokens) > 1):
         return "media_outlet"
-    if INTEL_TOKENS & set(tokens) or ("intelligence" in tokens and set(tokens) & {
-            "military", "defence", "defense", "directorate", "main", "ministry"}):
+    if INTEL_TOKENS & set(tokens) or (
+        "intelligence" in tokens and set(tokens) & {"military", "defence", "defense", "directorate", "main", "ministry"}
+    ):
         return "military_intelligence"
     if _has_phrase(norm, MINISTRY_PHRASES):
         return "ministry"

@@ -22,6 +22,7 @@ __all__ = ["Found", "Memory", "SentenceReader"]
 
 # --- Sources: memory and resolution --------------------------------------------
 
+
 @dataclass
 class _Source:
     name: str
@@ -41,8 +42,9 @@ class _Source:
         close to the board's talks"."""
         self.title = title
         words = self.name.split()
-        keep = [w for i, w in enumerate(words)
-                if (w[:1].isupper() or i == len(words) - 1) and not re.search(r"['’]s$", w)]
+        keep = [
+            w for i, w in enumerate(words) if (w[:1].isupper() or i == len(words) - 1) and not re.search(r"['’]s$", w)
+        ]
         titles = set(normalise_name(title).split()) & P.TITLE_WORDS
         self.heads = set(normalise_name(" ".join(keep)).split()) | titles
 
@@ -67,7 +69,7 @@ class Memory:
     def remember(self, source: _Source) -> None:
         self.sources = [s for s in self.sources if s.key != source.key]
         self.sources.append(source)
-        del self.sources[:-self.LIMIT]
+        del self.sources[: -self.LIMIT]
 
     def last(self, predicate) -> _Source | None:
         return next((s for s in reversed(self.sources) if predicate(s)), None)
@@ -84,6 +86,7 @@ class Memory:
 @dataclass
 class _Ref:
     """What a cue points at before resolution: a span of tokens or a pronoun."""
+
     start: int = 0  # for a pronoun, its token index
     end: int = 0
     pronoun: str = ""
@@ -121,20 +124,21 @@ def _skippable(tok: Token) -> bool:
 
 
 def _trim(toks: list[Token], start: int, end: int) -> tuple[int, int]:
-    while start < end and (toks[start].lower in P.LEFT_TRIM or toks[start].text in ".&"
-                           or toks[start].text[0].isdigit()):
+    while start < end and (
+        toks[start].lower in P.LEFT_TRIM or toks[start].text in ".&" or toks[start].text[0].isdigit()
+    ):
         start += 1
     while end > start and (toks[end - 1].lower in P.CONNECTORS or toks[end - 1].text in "&"):
         end -= 1
     span = toks[start:end]
     # A run of lowercase modifiers ("local health") names nobody.
-    if span and not any(t.is_cap or t.lower in P.GROUP_WORDS or t.lower in P.TITLE_WORDS
-                        for t in span):
+    if span and not any(t.is_cap or t.lower in P.GROUP_WORDS or t.lower in P.TITLE_WORDS for t in span):
         return start, start
     return start, end
 
 
 # --- Reading one sentence --------------------------------------------------------
+
 
 @dataclass
 class _Cue:
@@ -187,14 +191,14 @@ class SentenceReader:
         return self.found
 
     def _mark_denials(self) -> None:
-        """"X said the reports were false": X denies rather than states."""
+        """ "X said the reports were false": X denies rather than states."""
         for m in P.DENIAL_PREDICATE_RE.finditer(self.text):
             before = [f for f in self.found if f.anchor < m.start() and f.role == "stated"]
             if before:
                 max(before, key=lambda f: f.anchor).role = "denied"
 
     def span_text(self, start: int, end: int) -> str:
-        return self.text[self.toks[start].start:self.toks[end - 1].end]
+        return self.text[self.toks[start].start : self.toks[end - 1].end]
 
     # Cues
 
@@ -275,7 +279,7 @@ class SentenceReader:
 
     def _hearsay(self, i: int) -> bool:
         # "troops said to be stationed": nobody is speaking.
-        after = [t.lower for t in self.toks[i + 1:i + 3]]
+        after = [t.lower for t in self.toks[i + 1 : i + 3]]
         return after[:1] == ["to"] and after[1:2] in (["be"], ["have"])
 
     # Subjects
@@ -299,7 +303,7 @@ class SentenceReader:
         return ref
 
     def _inverted_subject(self, i: int) -> _Ref | None:
-        """"..., said Anna Keller." but not "..., said the company had sold"."""
+        """ "..., said Anna Keller." but not "..., said the company had sold"."""
         ref = self._span_after(i)
         if ref is None or ref.end >= len(self.toks):
             return ref
@@ -335,7 +339,7 @@ class SentenceReader:
         return _Ref(start, stop) if stop > start else None
 
     def _extend_locative(self, start: int) -> int:
-        """"Officials in the Kharkiv region said": widen back to "Officials"."""
+        """ "Officials in the Kharkiv region said": widen back to "Officials"."""
         toks, k = self.toks, start - 1
         while k >= 0 and (toks[k].lower in P.PLACE_NOUNS or _name_like(toks, k)):
             k -= 1
@@ -363,7 +367,7 @@ class SentenceReader:
         return _Ref(start, stop, title=self._appositive_after(stop))
 
     def _skip_descriptor(self, i: int) -> int:
-        """"the commercial provider Orbita Labs": step over up to three lowercase
+        """ "the commercial provider Orbita Labs": step over up to three lowercase
         words when a capitalised name follows them."""
         k = i + (i < len(self.toks) and self.toks[i].lower in P.ARTICLES)
         for j in range(k, min(k + 3, len(self.toks) - 1)):
@@ -374,7 +378,7 @@ class SentenceReader:
         return i
 
     def _unnamed_source(self, i: int) -> _Ref | None:
-        """"according to two people familiar with the talks": keep the phrase."""
+        """ "according to two people familiar with the talks": keep the phrase."""
         end = i
         while end < len(self.toks) and self.toks[end].text not in _CLAUSE_PUNCT | {".", ";"}:
             end += 1
@@ -429,8 +433,7 @@ class SentenceReader:
         first = span[0]
         # "an epidemiologist at ...", "the council's chair", "chief economist at ...";
         # never a clause such as "allegedly captures scenes from the camp".
-        opens = (first.lower in P.ARTICLES or first.lower in P.TITLE_WORDS
-                 or P.is_possessive(first.lower))
+        opens = first.lower in P.ARTICLES or first.lower in P.TITLE_WORDS or P.is_possessive(first.lower)
         return opens and any(t.lower in P.TITLE_WORDS or t.lower in P.GROUP_WORDS for t in span)
 
     def _clause_subject(self, before: int) -> _Ref | None:
@@ -449,7 +452,7 @@ class SentenceReader:
             return ref.source
         if ref.pronoun:
             return self._resolve_pronoun(ref.pronoun, ref.start)
-        span = self.toks[ref.start:ref.end]
+        span = self.toks[ref.start : ref.end]
         words = set(normalise_name(self.span_text(ref.start, ref.end)).split())
         generic = not any(t.is_cap for t in span)
         definite = generic or (ref.start > 0 and self.toks[ref.start - 1].lower == "the")
@@ -468,12 +471,12 @@ class SentenceReader:
         return source
 
     def _speaker_of_clause(self, start: int) -> _Source | None:
-        """"A Chirper spokesperson said the company was unable to...": inside the
+        """ "A Chirper spokesperson said the company was unable to...": inside the
         spokesperson's own clause, "the company" is who they speak for."""
         main = [f for f in self.found if not f.subordinate and f.index < start]
         if not main or not main[-1].source.speaks_for_org:
             return None
-        between = {t.lower for t in self.toks[main[-1].index + 1:start]}
+        between = {t.lower for t in self.toks[main[-1].index + 1 : start]}
         return None if between & {",", ";", "but", "and", "while", "whereas"} else main[-1].source
 
     def _resolve_pronoun(self, pronoun: str, at: int) -> _Source | None:
@@ -487,7 +490,7 @@ class SentenceReader:
         # own subject, if it names an organisation.
         subject = self._clause_subject(at)
         if subject is not None and subject.end <= at:
-            words = {t.lower for t in self.toks[subject.start:subject.end]}
+            words = {t.lower for t in self.toks[subject.start : subject.end]}
             if words & (P.GROUP_WORDS | P.ORG_WORDS):
                 return self._resolve(subject)
         if pronoun == "it":
@@ -519,8 +522,9 @@ class SentenceReader:
                 i += 1
                 continue
             j = i
-            while j < len(toks) and (toks[j].is_cap or (toks[j].lower in P.CONNECTORS and
-                                     j + 1 < len(toks) and toks[j + 1].is_cap)):
+            while j < len(toks) and (
+                toks[j].is_cap or (toks[j].lower in P.CONNECTORS and j + 1 < len(toks) and toks[j + 1].is_cap)
+            ):
                 j += 1
             start, stop = _trim(toks, i, j)
             if stop > start:

@@ -26,11 +26,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from sources.models import Source, SourceEvent, SourceKind
+from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Proposal
+from verification.urlnorm import normalise_url
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 from verification.workflow.history import record
-from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Proposal
 from verification.workflow.transitions import IllegalMove, NotAllowed
-from verification.urlnorm import normalise_url
 
 UNSET = object()
 
@@ -56,13 +56,22 @@ def proposed_choices(proposal: Proposal) -> list[AttributionChoice]:
     """What confirming without edits does with each attribution: the matched
     source, a new source for an unmatched proper name, or (an unnamed source
     such as "officials") leave it out."""
-    return [AttributionChoice(name=a["name"], role=a["role"], quote=a.get("quote", ""), kind=a.get("kind", "other"),
-                              source_id=a.get("source_id"), create=bool(a.get("new_source")) and not a.get("source_id"))
-            for a in proposal.attributions]
+    return [
+        AttributionChoice(
+            name=a["name"],
+            role=a["role"],
+            quote=a.get("quote", ""),
+            kind=a.get("kind", "other"),
+            source_id=a.get("source_id"),
+            create=bool(a.get("new_source")) and not a.get("source_id"),
+        )
+        for a in proposal.attributions
+    ]
 
 
-def confirm(actor, proposal_id: int, *, text: str | None = None, choices: list[AttributionChoice] | None = None,
-            link_to=UNSET) -> Claim:
+def confirm(
+    actor, proposal_id: int, *, text: str | None = None, choices: list[AttributionChoice] | None = None, link_to=UNSET
+) -> Claim:
     """Turn a pending proposal into a queued claim, or add it to the claim it links to.
 
     1. Check the actor may add claims, and lock the proposal (pending only).
@@ -82,10 +91,16 @@ def confirm(actor, proposal_id: int, *, text: str | None = None, choices: list[A
         if link_id is not None:
             claim = _add_to_claim(actor, proposal, int(link_id), attributions)
         else:
-            claim = create_claim(actor, ClaimInput(
-                text=final_text, attributions=attributions, appearances=_appearances(proposal),
-                tags=["opinion"] if proposal.is_opinion else []))
-        edited = (final_text != proposal.text or final_choices != defaults or link_id != proposal.linked_claim_id)
+            claim = create_claim(
+                actor,
+                ClaimInput(
+                    text=final_text,
+                    attributions=attributions,
+                    appearances=_appearances(proposal),
+                    tags=["opinion"] if proposal.is_opinion else [],
+                ),
+            )
+        edited = final_text != proposal.text or final_choices != defaults or link_id != proposal.linked_claim_id
         _decide(proposal, actor, Proposal.Decision.EDITED if edited else Proposal.Decision.CONFIRMED, claim)
     return claim
 
@@ -106,8 +121,10 @@ def _pending(proposal_id: int, verb: str) -> Proposal:
         raise Proposal.DoesNotExist(f"Proposal {proposal_id} does not exist.")
     if not proposal.is_pending:
         who = proposal.decided_by.get_username() if proposal.decided_by else "someone"
-        raise IllegalMove(f"Proposal {proposal_id} was already {proposal.get_decision_display().lower()} by {who}; "
-                          f"there is nothing left to {verb}.")
+        raise IllegalMove(
+            f"Proposal {proposal_id} was already {proposal.get_decision_display().lower()} by {who}; "
+            f"there is nothing left to {verb}."
+        )
     return proposal
 
 
@@ -121,7 +138,7 @@ def _settle(actor, proposal: Proposal, choices: list[AttributionChoice]) -> list
     errors, inputs, seen = [], [], set()
     kept = [c for c in choices if not c.skipped]
     existing = Source.objects.in_bulk([c.source_id for c in kept if c.source_id is not None])
-    for index, choice in enumerate(kept):
+    for choice in kept:
         if choice.role not in AttributionRole.values:
             errors.append(f"'{choice.role}' is not a role; use one of {', '.join(AttributionRole.values)}.")
             continue
@@ -134,8 +151,14 @@ def _settle(actor, proposal: Proposal, choices: list[AttributionChoice]) -> list
         live = source.merged_into or source  # a merged record points at the one to use
         if (live.pk, choice.role) not in seen:
             seen.add((live.pk, choice.role))
-            inputs.append(AttributionInput(source=live, role=choice.role, quote=choice.quote,
-                                           appeared_url=proposal.batch.final_url or proposal.batch.url))
+            inputs.append(
+                AttributionInput(
+                    source=live,
+                    role=choice.role,
+                    quote=choice.quote,
+                    appeared_url=proposal.batch.final_url or proposal.batch.url,
+                )
+            )
     if errors:
         raise ValidationError({"attributions": errors})
     stating = [i.source for i in inputs if i.role == AttributionRole.STATED]
@@ -151,16 +174,22 @@ def _new_source(actor, proposal: Proposal, choice: AttributionChoice) -> Source:
     if not actor.has_perm("sources.add_source"):
         raise NotAllowed(
             f"'{name}' matches no source, and creating sources needs an admin. Pick an existing source for it, "
-            "leave that attribution out, or leave this proposal pending for an admin to confirm.")
+            "leave that attribution out, or leave this proposal pending for an admin to confirm."
+        )
     if not name:
         raise ValidationError({"attributions": ["A new source needs a name."]})
     kind = choice.kind if choice.kind in SourceKind.values else SourceKind.OTHER
-    source, made = Source.objects.get_or_create(name=name, country="", merged_into__isnull=True,
-                                                defaults={"kind": kind})
+    source, made = Source.objects.get_or_create(
+        name=name, country="", merged_into__isnull=True, defaults={"kind": kind}
+    )
     if made:
-        SourceEvent.objects.create(source=source, kind=SourceEvent.Kind.CREATED, actor=actor, data={"name": name},
-                                   note=f"Created while confirming proposal {proposal.pk} of intake batch "
-                                        f"{proposal.batch_id}.")
+        SourceEvent.objects.create(
+            source=source,
+            kind=SourceEvent.Kind.CREATED,
+            actor=actor,
+            data={"name": name},
+            note=f"Created while confirming proposal {proposal.pk} of intake batch {proposal.batch_id}.",
+        )
     return source
 
 
@@ -180,18 +209,35 @@ def _add_to_claim(actor, proposal: Proposal, claim_id: int, inputs: list[Attribu
     for item in inputs:
         if (item.source.pk, item.role) in have:
             continue
-        relays = (claim.attributions.filter(source=item.relays_source, role=AttributionRole.STATED).first()
-                  if item.relays_source else None)
-        Attribution.objects.create(claim=claim, source=item.source, role=item.role, quote=item.quote,
-                                   appeared_url=item.appeared_url, relays=relays)
+        relays = (
+            claim.attributions.filter(source=item.relays_source, role=AttributionRole.STATED).first()
+            if item.relays_source
+            else None
+        )
+        Attribution.objects.create(
+            claim=claim,
+            source=item.source,
+            role=item.role,
+            quote=item.quote,
+            appeared_url=item.appeared_url,
+            relays=relays,
+        )
         added.append({"source": item.source.pk, "role": item.role})
     appearances = []
     for appearance in _appearances(proposal):
         if not claim.appearances.filter(normalised_url=normalise_url(appearance["url"])).exists():
             Appearance.objects.create(claim=claim, **appearance)
             appearances.append(appearance["url"])
-    record(claim, ClaimEvent.Kind.EDITED, actor, note=f"Linked from intake batch {proposal.batch_id}.",
-           changes={"intake_proposal": proposal.pk, "attributions_added": added, "appearances_added": appearances,
-                    "text_seen": proposal.text})
+    record(
+        claim,
+        ClaimEvent.Kind.EDITED,
+        actor,
+        note=f"Linked from intake batch {proposal.batch_id}.",
+        changes={
+            "intake_proposal": proposal.pk,
+            "attributions_added": added,
+            "appearances_added": appearances,
+            "text_seen": proposal.text,
+        },
+    )
     return claim
-

@@ -1,4 +1,11 @@
-from verification.models.access import ApiKey, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkerHeartbeat
+from verification.models.access import (
+    ApiKey,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WorkerHeartbeat,
+)
 from verification.models.calibration import CalibrationSnapshot
 from verification.models.claims import (
     Appearance,
@@ -14,7 +21,25 @@ from verification.models.evidence import CustodyEvent, Evidence, Snapshot, Store
 from verification.models.intake import IntakeBatch, Proposal
 
 __all__ = [
-    "ApiKey", "Appearance", "Assessment", "Attribution", "AttributionRole", "CalibrationSnapshot", "Claim", "ClaimEvent",
-    "CustodyEvent", "Evidence", "IntakeBatch", "Notification", "Proposal", "Snapshot", "StoredFile", "Tag", "Verdict",
-    "WebhookDelivery", "WebhookEndpoint", "WebhookEvent", "WorkerHeartbeat",
+    "ApiKey",
+    "Appearance",
+    "Assessment",
+    "Attribution",
+    "AttributionRole",
+    "CalibrationSnapshot",
+    "Claim",
+    "ClaimEvent",
+    "CustodyEvent",
+    "Evidence",
+    "IntakeBatch",
+    "Notification",
+    "Proposal",
+    "Snapshot",
+    "StoredFile",
+    "Tag",
+    "Verdict",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WorkerHeartbeat",
 ]

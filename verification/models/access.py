@@ -20,8 +20,14 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64, unique=True)  # the one lookup on every API request
     scope = models.CharField(max_length=8, choices=Scope.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys",
-                             help_text="Review and admin keys act as this user, with this user's rights.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        help_text="Review and admin keys act as this user, with this user's rights.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -29,7 +35,11 @@ class ApiKey(models.Model):
 
     class Meta:
         verbose_name = "API key"
-        constraints = [models.CheckConstraint(condition=Q(scope="read") | Q(user__isnull=False), name="apikey_review_admin_need_user")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="read") | Q(user__isnull=False), name="apikey_review_admin_need_user"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…, {self.scope})"
@@ -41,7 +51,9 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(max_length=100, help_text="Standard Webhooks secret, whsec_…")
     event_types = models.JSONField(default=list, blank=True, help_text="Empty means every event type.")
     active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -81,7 +93,9 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="one_delivery_per_endpoint_event")]
-        indexes = [models.Index(fields=["next_attempt_at"], name="delivery_pending_idx", condition=Q(status="pending"))]  # reconciler
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="delivery_pending_idx", condition=Q(status="pending"))
+        ]  # reconciler
 
 
 class Notification(models.Model):
@@ -97,14 +111,20 @@ class Notification(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     claim = models.ForeignKey("verification.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
-    dedup_key = models.CharField(max_length=200, blank=True, help_text="Makes a notification idempotent: one per key and user.")
+    dedup_key = models.CharField(
+        max_length=200, blank=True, help_text="Makes a notification idempotent: one per key and user."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "dedup_key"], condition=~Q(dedup_key=""), name="notification_dedup")]
-        indexes = [models.Index(fields=["user"], name="notification_unread_idx", condition=Q(read_at__isnull=True))]  # unread count
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedup_key"], condition=~Q(dedup_key=""), name="notification_dedup")
+        ]
+        indexes = [
+            models.Index(fields=["user"], name="notification_unread_idx", condition=Q(read_at__isnull=True))
+        ]  # unread count
 
 
 class WorkerHeartbeat(models.Model):

@@ -15,16 +15,22 @@ class CalibrationSnapshot(models.Model):
     reviewer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calibration")
     count = models.PositiveIntegerField(help_text="Published verdicts that were later revised or confirmed.")
     confirmed = models.PositiveIntegerField(help_text="Of those, how many the latest verdict agrees with.")
-    brier = models.FloatField(help_text="Mean squared gap between confidence and outcome: 0 is perfect, 0.25 is a coin.")
+    brier = models.FloatField(
+        help_text="Mean squared gap between confidence and outcome: 0 is perfect, 0.25 is a coin."
+    )
     ece = models.FloatField(help_text="Expected calibration error over ten confidence bins.")
-    bins = models.JSONField(default=list, help_text="Reliability-diagram data: per bin lo, hi, count, mean_predicted, observed.")
+    bins = models.JSONField(
+        default=list, help_text="Reliability-diagram data: per bin lo, hi, count, mean_predicted, observed."
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["brier", "reviewer_id"]
         constraints = [
             models.CheckConstraint(condition=Q(brier__gte=0, brier__lte=1), name="calibration_brier_0_1"),
-            models.CheckConstraint(condition=Q(confirmed__lte=models.F("count")), name="calibration_confirmed_le_count"),
+            models.CheckConstraint(
+                condition=Q(confirmed__lte=models.F("count")), name="calibration_confirmed_le_count"
+            ),
         ]
 
     def __str__(self):

@@ -57,9 +57,15 @@ class Claim(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
     confidence = models.FloatField(null=True, blank=True)
-    credibility = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Admiralty information credibility 1–6.")
-    published_assessment = models.ForeignKey("Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    pending_assessment = models.ForeignKey("Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    credibility = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Admiralty information credibility 1–6."
+    )
+    published_assessment = models.ForeignKey(
+        "Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pending_assessment = models.ForeignKey(
+        "Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
 
@@ -69,12 +75,20 @@ class Claim(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set once per SLA breach.")
 
-    lease_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leased_claims")
+    lease_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leased_claims"
+    )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
-    last_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; writes carry the version they read.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every change; writes carry the version they read."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,23 +101,43 @@ class Claim(models.Model):
             ("reopen_claim", "Can reopen a published claim"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1), name="claim_confidence_0_1"),
-            models.CheckConstraint(condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6), name="claim_credibility_1_6"),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                name="claim_confidence_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6),
+                name="claim_credibility_1_6",
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
             models.CheckConstraint(
-                condition=Q(lease_owner__isnull=True, lease_expires_at__isnull=True) | Q(lease_owner__isnull=False, lease_expires_at__isnull=False),
-                name="claim_lease_owner_and_expiry_together"),
-            models.CheckConstraint(condition=Q(state__in=["queued", "in_review", "awaiting_signoff", "published", "reopened"]), name="claim_state_valid"),
-            models.CheckConstraint(condition=Q(verdict="") | Q(verdict__in=[v.value for v in Verdict]), name="claim_verdict_valid"),
+                condition=Q(lease_owner__isnull=True, lease_expires_at__isnull=True)
+                | Q(lease_owner__isnull=False, lease_expires_at__isnull=False),
+                name="claim_lease_owner_and_expiry_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "in_review", "awaiting_signoff", "published", "reopened"]),
+                name="claim_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict="") | Q(verdict__in=[v.value for v in Verdict]), name="claim_verdict_valid"
+            ),
         ]
         indexes = [
             # "take next": highest priority first among unleased queued/reopened claims.
-            models.Index(fields=["-priority", "created_at"], name="claim_queue_idx",
-                         condition=Q(state__in=["queued", "reopened"], lease_owner__isnull=True)),
+            models.Index(
+                fields=["-priority", "created_at"],
+                name="claim_queue_idx",
+                condition=Q(state__in=["queued", "reopened"], lease_owner__isnull=True),
+            ),
             # lease expiry scan
-            models.Index(fields=["lease_expires_at"], name="claim_lease_expiry_idx", condition=Q(lease_owner__isnull=False)),
+            models.Index(
+                fields=["lease_expires_at"], name="claim_lease_expiry_idx", condition=Q(lease_owner__isnull=False)
+            ),
             # SLA scan: due claims not yet escalated
-            models.Index(fields=["due_at"], name="claim_due_idx", condition=Q(escalated_at__isnull=True) & ~Q(state="published")),
+            models.Index(
+                fields=["due_at"], name="claim_due_idx", condition=Q(escalated_at__isnull=True) & ~Q(state="published")
+            ),
             # list filters and cursor pagination
             models.Index(fields=["state", "-created_at"], name="claim_state_created_idx"),
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
@@ -143,11 +177,23 @@ class Attribution(models.Model):
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="attributions")
     role = models.CharField(max_length=20, choices=AttributionRole.choices)
     quote = models.TextField(blank=True)
-    relays = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="relayed_by",
-                               help_text="For a relayed attribution: the attribution it passes on.")
+    relays = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="relayed_by",
+        help_text="For a relayed attribution: the attribution it passes on.",
+    )
     appeared_url = models.URLField(max_length=2000, blank=True)
-    appeared_in = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    help_text="The outlet where the statement appeared.")
+    appeared_in = models.ForeignKey(
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The outlet where the statement appeared.",
+    )
     appeared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -155,7 +201,9 @@ class Attribution(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "source", "role"], name="attribution_unique_role"),
-            models.CheckConstraint(condition=Q(role__in=[r.value for r in AttributionRole]), name="attribution_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in AttributionRole]), name="attribution_role_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["source", "role"], name="attribution_source_role_idx"),  # track records
@@ -174,7 +222,9 @@ class Appearance(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
     url = models.URLField(max_length=2000)
     normalised_url = models.CharField(max_length=2000, editable=False, db_index=True)  # GET /api/v1/status?url=
-    outlet = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="appearances")
+    outlet = models.ForeignKey(
+        "sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="appearances"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     title = models.CharField(max_length=500, blank=True)
 
@@ -201,8 +251,13 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(confidence__gte=0, confidence__lte=1), name="assessment_confidence_0_1"),
-            models.CheckConstraint(condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6), name="assessment_credibility_1_6"),
-            models.CheckConstraint(condition=Q(verdict__in=[v.value for v in Verdict]), name="assessment_verdict_valid"),
+            models.CheckConstraint(
+                condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6),
+                name="assessment_credibility_1_6",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=[v.value for v in Verdict]), name="assessment_verdict_valid"
+            ),
         ]
 
 
@@ -227,7 +282,9 @@ class ClaimEvent(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     verdict = models.CharField(max_length=20, blank=True)
@@ -241,7 +298,9 @@ class ClaimEvent(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["claim", "created_at"], name="claim_event_timeline_idx"),  # claim history
-            models.Index(fields=["kind", "created_at"], name="claim_event_kind_time_idx"),  # dashboard: verdicts per day
+            models.Index(
+                fields=["kind", "created_at"], name="claim_event_kind_time_idx"
+            ),  # dashboard: verdicts per day
         ]
 
     def __str__(self):

@@ -49,34 +49,53 @@ class Evidence(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=500)
     url = models.URLField(max_length=2000, blank=True)
-    normalised_url = models.CharField(max_length=2000, blank=True, editable=False, db_index=True)  # related-evidence suggestions
-    stored_file = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    normalised_url = models.CharField(
+        max_length=2000, blank=True, editable=False, db_index=True
+    )  # related-evidence suggestions
+    stored_file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    provided_by = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence_provided")
+    provided_by = models.ForeignKey(
+        "sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence_provided"
+    )
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
-    credibility = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Admiralty information credibility 1–6.")
+    credibility = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Admiralty information credibility 1–6."
+    )
     notes = models.TextField(blank=True)
     capture_status = models.CharField(max_length=16, choices=Capture.choices, default=Capture.NOT_REQUESTED)
     capture_error = models.TextField(blank=True)
     capture_attempts = models.PositiveSmallIntegerField(default=0)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["added_at", "id"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6), name="evidence_credibility_1_6"),
-            models.CheckConstraint(condition=~Q(url="") | Q(stored_file__isnull=False) | ~Q(notes=""), name="evidence_has_content"),
+            models.CheckConstraint(
+                condition=Q(credibility__isnull=True) | Q(credibility__gte=1, credibility__lte=6),
+                name="evidence_credibility_1_6",
+            ),
+            models.CheckConstraint(
+                condition=~Q(url="") | Q(stored_file__isnull=False) | ~Q(notes=""), name="evidence_has_content"
+            ),
         ]
-        indexes = [models.Index(fields=["capture_status"], name="evidence_capture_pending_idx", condition=Q(capture_status="pending"))]  # reconciler
+        indexes = [
+            models.Index(
+                fields=["capture_status"], name="evidence_capture_pending_idx", condition=Q(capture_status="pending")
+            )
+        ]  # reconciler
+
+    def __str__(self):
+        return self.title
 
     def save(self, *args, **kwargs):
         self.normalised_url = normalise_url(self.url) if self.url else ""
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.title
 
 
 class Snapshot(models.Model):
@@ -113,7 +132,9 @@ class CustodyEvent(models.Model):
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sha256 = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

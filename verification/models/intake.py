@@ -34,11 +34,13 @@ class IntakeBatch(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "intake batches"
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["pending", "running", "done", "failed"]),
-                                   name="intake_batch_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "done", "failed"]), name="intake_batch_status_valid"
+            ),
             models.CheckConstraint(condition=~Q(text="", url=""), name="intake_batch_text_or_url"),
-            models.CheckConstraint(condition=Q(progress_done__lte=models.F("progress_total")),
-                                   name="intake_batch_progress_le_total"),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=models.F("progress_total")), name="intake_batch_progress_le_total"
+            ),
         ]
         # The intake page lists a person's own batches, newest first.
         indexes = [models.Index(fields=["created_by", "-created_at"], name="intake_batch_owner_idx")]
@@ -75,21 +77,35 @@ class Proposal(models.Model):
     checkable_reasons = models.JSONField(default=list, blank=True)
     attributions = models.JSONField(default=list, blank=True)
     duplicates = models.JSONField(default=list, blank=True)
-    linked_claim = models.ForeignKey("Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                     help_text="An existing claim similar enough to link to instead of creating one.")
+    linked_claim = models.ForeignKey(
+        "Claim",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An existing claim similar enough to link to instead of creating one.",
+    )
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    claim = models.ForeignKey("Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals",
-                              help_text="The claim created, or linked to, on confirmation.")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    claim = models.ForeignKey(
+        "Claim",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+        help_text="The claim created, or linked to, on confirmation.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "position"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="proposal_unique_position"),
-            models.CheckConstraint(condition=Q(decision__in=["pending", "confirmed", "edited", "dropped"]),
-                                   name="proposal_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(decision__in=["pending", "confirmed", "edited", "dropped"]), name="proposal_decision_valid"
+            ),
         ]
 
     def __str__(self):

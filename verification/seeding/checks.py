@@ -61,8 +61,18 @@ class SeedPlan:
 
 SECTIONS = {"story", "conflicts", "sources", "relations", "claims"}
 SOURCE_FIELDS = {"name", "kind", "country", "parent", "homepage", "aliases", "parties", "grade", "notes"}
-CLAIM_FIELDS = {"text", "language", "first_made_at", "priority", "reach", "tags", "attributions", "appearances",
-                "evidence", "assessment"}
+CLAIM_FIELDS = {
+    "text",
+    "language",
+    "first_made_at",
+    "priority",
+    "reach",
+    "tags",
+    "attributions",
+    "appearances",
+    "evidence",
+    "assessment",
+}
 ATTRIBUTION_FIELDS = {"source", "role", "quote", "relays", "appeared_in", "appeared_url", "appeared_at"}
 APPEARANCE_FIELDS = {"url", "outlet", "published_at", "title"}
 EVIDENCE_FIELDS = {"kind", "title", "url", "provided_by", "stance", "credibility", "notes"}
@@ -184,7 +194,9 @@ class Checker:
             return
         count = self.live_names.get(name, 0)
         if count == 0:
-            item.error(name_field, f"Unknown source '{name}': define it under \"sources\" or add it in the admin first.")
+            item.error(
+                name_field, f"Unknown source '{name}': define it under \"sources\" or add it in the admin first."
+            )
         elif count > 1:
             item.error(name_field, f"{count} live records are named '{name}'; merge or rename them first.")
 
@@ -200,8 +212,14 @@ class Checker:
             if not isinstance(doc.get(section, []), list):
                 self.errors.append(SeedError(file, "", section, "Must be a list."))
         for index, data in enumerate(doc.get("conflicts", []) if isinstance(doc.get("conflicts", []), list) else []):
-            item = _Item(self, file, _label("conflicts", index, data.get("name") if isinstance(data, dict) else ""),
-                         data, {"name", "description"}, ["name"])
+            item = _Item(
+                self,
+                file,
+                _label("conflicts", index, data.get("name") if isinstance(data, dict) else ""),
+                data,
+                {"name", "description"},
+                ["name"],
+            )
             name = item.text("name", required=True, max_length=200)
             item.text("description")
             if name:
@@ -211,17 +229,31 @@ class Checker:
     def sources(self, file, doc) -> list[tuple[_Item, dict]]:
         checked = []
         for index, data in enumerate(doc.get("sources", []) if isinstance(doc.get("sources", []), list) else []):
-            item = _Item(self, file, _label("sources", index, data.get("name") if isinstance(data, dict) else ""),
-                         data, SOURCE_FIELDS, ["name", "kind"])
+            item = _Item(
+                self,
+                file,
+                _label("sources", index, data.get("name") if isinstance(data, dict) else ""),
+                data,
+                SOURCE_FIELDS,
+                ["name", "kind"],
+            )
             name = item.text("name", required=True, max_length=300)
             if name in self.source_names:
                 item.error("name", f"'{name}' is already defined in {self.source_names[name]}.")
             elif name:
                 self.source_names[name] = file
-            clean = {"name": name, "kind": item.choice("kind", SourceKind.values), "parent": item.text("parent"),
-                     "homepage": item.url("homepage", max_length=200), "notes": item.text("notes"),
-                     "aliases": item.strings("aliases", 300), "country": item.text("country").upper()}
-            if clean["country"] and not (len(clean["country"]) == 2 and clean["country"].isalpha() and clean["country"].isascii()):
+            clean = {
+                "name": name,
+                "kind": item.choice("kind", SourceKind.values),
+                "parent": item.text("parent"),
+                "homepage": item.url("homepage", max_length=200),
+                "notes": item.text("notes"),
+                "aliases": item.strings("aliases", 300),
+                "country": item.text("country").upper(),
+            }
+            if clean["country"] and not (
+                len(clean["country"]) == 2 and clean["country"].isalpha() and clean["country"].isascii()
+            ):
                 item.error("country", f"'{clean['country']}' is not a two-letter ISO country code (e.g. UA, US).")
             normalised = [normalise_name(a) for a in clean["aliases"]]
             for dup in sorted({n for n in normalised if normalised.count(n) > 1}):
@@ -234,8 +266,12 @@ class Checker:
     def parties(self, item: _Item) -> list[dict]:
         parties = []
         for index, data in enumerate(item.objects("parties")):
-            if not isinstance(data, dict) or not isinstance(data.get("conflict"), str) or not str(data.get("side", "")).strip():
-                item.error(f"parties[{index}]", "Give {\"conflict\": name, \"side\": who they fight for}.")
+            if (
+                not isinstance(data, dict)
+                or not isinstance(data.get("conflict"), str)
+                or not str(data.get("side", "")).strip()
+            ):
+                item.error(f"parties[{index}]", 'Give {"conflict": name, "side": who they fight for}.')
                 continue
             if len(data["conflict"]) > 200 or len(str(data["side"])) > 100:
                 item.error(f"parties[{index}]", "Conflict names are at most 200 characters, sides at most 100.")
@@ -249,7 +285,9 @@ class Checker:
         sub = _Item(self, item.file, item.label, data, {"grade", "rationale"}, ["grade", "rationale"])
         grade = sub.data.get("grade")
         if grade not in Reliability.values:
-            item.error("grade.grade", f"'{grade}' is not an Admiralty grade; use one of {', '.join(Reliability.values)}.")
+            item.error(
+                "grade.grade", f"'{grade}' is not an Admiralty grade; use one of {', '.join(Reliability.values)}."
+            )
         rationale = sub.text("rationale", required=True)
         return {"grade": grade, "rationale": rationale}
 
@@ -267,14 +305,20 @@ class Checker:
                     node = parent_of[node]
             for index, party in enumerate(clean["parties"]):
                 if party["conflict"] not in self.conflict_names:
-                    item.error(f"parties[{index}].conflict", f"Unknown conflict '{party['conflict']}': define it under \"conflicts\".")
+                    item.error(
+                        f"parties[{index}].conflict",
+                        f"Unknown conflict '{party['conflict']}': define it under \"conflicts\".",
+                    )
             self.plan.sources.append(clean)
 
     def relations(self, file, doc) -> None:
         for index, data in enumerate(doc.get("relations", []) if isinstance(doc.get("relations", []), list) else []):
             item = _Item(self, file, _label("relations", index), data, {"from", "to", "kind"}, ["from", "to", "kind"])
-            clean = {"from": item.text("from", required=True), "to": item.text("to", required=True),
-                     "kind": item.choice("kind", SourceRelation.Kind.values)}
+            clean = {
+                "from": item.text("from", required=True),
+                "to": item.text("to", required=True),
+                "kind": item.choice("kind", SourceRelation.Kind.values),
+            }
             for key in ("from", "to"):
                 if clean[key]:
                     self.known_source(item, key, clean[key])
@@ -284,16 +328,27 @@ class Checker:
 
     def claims(self, file, doc, texts: dict[str, str]) -> None:
         for index, data in enumerate(doc.get("claims", []) if isinstance(doc.get("claims", []), list) else []):
-            item = _Item(self, file, _label("claims", index, data.get("text") if isinstance(data, dict) else ""),
-                         data, CLAIM_FIELDS, ["text"])
+            item = _Item(
+                self,
+                file,
+                _label("claims", index, data.get("text") if isinstance(data, dict) else ""),
+                data,
+                CLAIM_FIELDS,
+                ["text"],
+            )
             text = item.text("text", required=True)
             if text in texts:
                 item.error("text", f"The same claim is already in {texts[text]}.")
             elif text:
                 texts[text] = file
-            clean = {"text": text, "language": item.text("language", max_length=16) or "en",
-                     "first_made_at": item.moment("first_made_at"), "priority": item.integer("priority", 0, 100, 50),
-                     "reach": item.integer("reach", 0, 2**31 - 1, 0), "tags": item.strings("tags", 64)}
+            clean = {
+                "text": text,
+                "language": item.text("language", max_length=16) or "en",
+                "first_made_at": item.moment("first_made_at"),
+                "priority": item.integer("priority", 0, 100, 50),
+                "reach": item.integer("reach", 0, 2**31 - 1, 0),
+                "tags": item.strings("tags", 64),
+            }
             clean["attributions"] = self.attributions(item)
             clean["appearances"] = self.appearances(item)
             clean["evidence"] = self.evidence(item)
@@ -304,14 +359,22 @@ class Checker:
         cleaned, seen_pairs, seen_sources = [], set(), set()
         for index, data in enumerate(claim.objects("attributions")):
             item = _Sub(claim, f"attributions[{index}]", data, ATTRIBUTION_FIELDS, ["source", "role"])
-            clean = {"source": item.text("source", required=True), "role": item.choice("role", AttributionRole.values),
-                     "quote": item.text("quote"), "relays": item.text("relays"), "appeared_in": item.text("appeared_in"),
-                     "appeared_url": item.url("appeared_url"), "appeared_at": item.moment("appeared_at")}
+            clean = {
+                "source": item.text("source", required=True),
+                "role": item.choice("role", AttributionRole.values),
+                "quote": item.text("quote"),
+                "relays": item.text("relays"),
+                "appeared_in": item.text("appeared_in"),
+                "appeared_url": item.url("appeared_url"),
+                "appeared_at": item.moment("appeared_at"),
+            }
             for key in ("source", "appeared_in"):
                 if clean[key]:
                     self.known_source(item, key, clean[key])
             if (clean["source"], clean["role"]) in seen_pairs:
-                item.error("role", f"Duplicate attribution: '{clean['source']}' is already '{clean['role']}' on this claim.")
+                item.error(
+                    "role", f"Duplicate attribution: '{clean['source']}' is already '{clean['role']}' on this claim."
+                )
             if clean["relays"] and clean["relays"] not in seen_sources:
                 item.error("relays", f"'{clean['relays']}' must be attributed earlier in this claim to be relayed.")
             seen_pairs.add((clean["source"], clean["role"]))
@@ -323,8 +386,12 @@ class Checker:
         cleaned, seen = [], set()
         for index, data in enumerate(claim.objects("appearances")):
             item = _Sub(claim, f"appearances[{index}]", data, APPEARANCE_FIELDS, ["url"])
-            clean = {"url": item.url("url"), "outlet": item.text("outlet"), "published_at": item.moment("published_at"),
-                     "title": item.text("title", max_length=500)}
+            clean = {
+                "url": item.url("url"),
+                "outlet": item.text("outlet"),
+                "published_at": item.moment("published_at"),
+                "title": item.text("title", max_length=500),
+            }
             if clean["outlet"]:
                 self.known_source(item, "outlet", clean["outlet"])
             if clean["url"] and normalise_url(clean["url"]) in seen:
@@ -337,10 +404,15 @@ class Checker:
         cleaned = []
         for index, data in enumerate(claim.objects("evidence")):
             item = _Sub(claim, f"evidence[{index}]", data, EVIDENCE_FIELDS, ["kind", "title"])
-            clean = {"kind": item.choice("kind", Evidence.Kind.values), "title": item.text("title", required=True, max_length=500),
-                     "url": item.url("url"), "provided_by": item.text("provided_by"),
-                     "stance": item.choice("stance", Evidence.Stance.values, Evidence.Stance.CONTEXT),
-                     "credibility": item.integer("credibility", 1, 6), "notes": item.text("notes")}
+            clean = {
+                "kind": item.choice("kind", Evidence.Kind.values),
+                "title": item.text("title", required=True, max_length=500),
+                "url": item.url("url"),
+                "provided_by": item.text("provided_by"),
+                "stance": item.choice("stance", Evidence.Stance.values, Evidence.Stance.CONTEXT),
+                "credibility": item.integer("credibility", 1, 6),
+                "notes": item.text("notes"),
+            }
             if clean["provided_by"]:
                 self.known_source(item, "provided_by", clean["provided_by"])
             if not (clean["url"] or clean["notes"]):
@@ -351,11 +423,21 @@ class Checker:
     def assessment(self, claim: _Item) -> dict | None:
         if "assessment" not in claim.data:
             return None
-        item = _Sub(claim, "assessment", claim.data["assessment"], ASSESSMENT_FIELDS,
-                    ["reviewer", "verdict", "confidence", "rationale"])
-        clean = {"reviewer": item.text("reviewer", required=True), "signed_off_by": item.text("signed_off_by"),
-                 "verdict": item.choice("verdict", Verdict.values), "confidence": item.number("confidence", 0, 1),
-                 "credibility": item.integer("credibility", 1, 6), "rationale": item.text("rationale", required=True)}
+        item = _Sub(
+            claim,
+            "assessment",
+            claim.data["assessment"],
+            ASSESSMENT_FIELDS,
+            ["reviewer", "verdict", "confidence", "rationale"],
+        )
+        clean = {
+            "reviewer": item.text("reviewer", required=True),
+            "signed_off_by": item.text("signed_off_by"),
+            "verdict": item.choice("verdict", Verdict.values),
+            "confidence": item.number("confidence", 0, 1),
+            "credibility": item.integer("credibility", 1, 6),
+            "rationale": item.text("rationale", required=True),
+        }
         if clean["reviewer"] and clean["reviewer"] == clean["signed_off_by"]:
             item.error("signed_off_by", "Sign-off needs a second person, not the reviewer.")
         return clean
@@ -390,4 +472,3 @@ def check_documents(documents: list[tuple[str, object]]) -> SeedPlan:
     if checker.errors:
         raise SeedInvalid(checker.errors)
     return checker.plan
-

@@ -32,10 +32,10 @@ from sources.actions import grade_source
 from sources.models import Conflict, ConflictParty, Source, SourceAlias, SourceEvent, SourceRelation
 from sources.roles import ensure_roles
 from sources.text import normalise_name
-from verification.workflow import transitions
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 from verification.models import Claim, CustodyEvent, Evidence
 from verification.seeding.checks import SeedError, SeedInvalid, check_documents
+from verification.workflow import transitions
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
 __all__ = ["SeedError", "SeedInvalid", "SeedReport", "load_seeds", "read_documents"]
 
@@ -78,14 +78,17 @@ def load_seeds(folder: Path, before_write=None) -> SeedReport:
         if before_write:
             before_write(report)
         for item in plan.conflicts:
-            _, made = Conflict.objects.get_or_create(name=item["name"], defaults={"description": item.get("description", "")})
+            _, made = Conflict.objects.get_or_create(
+                name=item["name"], defaults={"description": item.get("description", "")}
+            )
             report.add("conflicts", made)
         sources = {}
         for item in plan.sources_parents_first():
             sources[item["name"]] = _seed_source(item, sources, report)
         for item in plan.relations:
             _, made = SourceRelation.objects.get_or_create(
-                from_source=_source(item["from"], sources), to_source=_source(item["to"], sources), kind=item["kind"])
+                from_source=_source(item["from"], sources), to_source=_source(item["to"], sources), kind=item["kind"]
+            )
             report.add("relations", made)
         for item in plan.claims:
             _seed_claim(item, sources, report)
@@ -112,8 +115,13 @@ def _seed_source(item: dict, sources: dict, report: SeedReport) -> Source:
     source = _existing_source(item["name"], item.get("country", ""))
     if source is None:
         source = Source.objects.create(
-            name=item["name"], country=item.get("country", ""), kind=item["kind"], homepage=item.get("homepage", ""),
-            notes=item.get("notes", ""), parent=_source(item["parent"], sources) if item.get("parent") else None)
+            name=item["name"],
+            country=item.get("country", ""),
+            kind=item["kind"],
+            homepage=item.get("homepage", ""),
+            notes=item.get("notes", ""),
+            parent=_source(item["parent"], sources) if item.get("parent") else None,
+        )
         SourceEvent.objects.create(source=source, kind=SourceEvent.Kind.CREATED, note="Loaded from the seed story.")
         report.add("sources")
     have = set(source.aliases.values_list("normalised", flat=True))
@@ -124,7 +132,8 @@ def _seed_source(item: dict, sources: dict, report: SeedReport) -> Source:
             report.add("aliases")
     for party in item.get("parties", []):
         _, made_party = ConflictParty.objects.get_or_create(
-            source=source, conflict=Conflict.objects.get(name=party["conflict"]), defaults={"side": party["side"]})
+            source=source, conflict=Conflict.objects.get(name=party["conflict"]), defaults={"side": party["side"]}
+        )
         report.add("conflict parties", made_party)
     grade = item.get("grade")
     if grade and not source.grades.exists():
@@ -139,29 +148,49 @@ def _seed_claim(item: dict, sources: dict, report: SeedReport) -> None:
         return
     attributions = [
         AttributionInput(
-            source=_source(a["source"], sources), role=a["role"], quote=a.get("quote", ""),
-            appeared_url=a.get("appeared_url", ""), appeared_at=a.get("appeared_at"),
+            source=_source(a["source"], sources),
+            role=a["role"],
+            quote=a.get("quote", ""),
+            appeared_url=a.get("appeared_url", ""),
+            appeared_at=a.get("appeared_at"),
             appeared_in=_source(a["appeared_in"], sources) if a.get("appeared_in") else None,
             relays_source=_source(a["relays"], sources) if a.get("relays") else None,
         )
         for a in item.get("attributions", [])
     ]
     appearances = [
-        {"url": a["url"], "title": a.get("title", ""), "published_at": a.get("published_at"),
-         "outlet": _source(a["outlet"], sources) if a.get("outlet") else None}
+        {
+            "url": a["url"],
+            "title": a.get("title", ""),
+            "published_at": a.get("published_at"),
+            "outlet": _source(a["outlet"], sources) if a.get("outlet") else None,
+        }
         for a in item.get("appearances", [])
     ]
-    claim = create_claim(None, ClaimInput(
-        text=text, language=item.get("language", "en"), first_made_at=item.get("first_made_at"),
-        priority=item.get("priority", 50), reach=item.get("reach", 0), tags=item.get("tags", []),
-        attributions=attributions, appearances=appearances,
-    ))
+    claim = create_claim(
+        None,
+        ClaimInput(
+            text=text,
+            language=item.get("language", "en"),
+            first_made_at=item.get("first_made_at"),
+            priority=item.get("priority", 50),
+            reach=item.get("reach", 0),
+            tags=item.get("tags", []),
+            attributions=attributions,
+            appearances=appearances,
+        ),
+    )
     report.add("claims")
     for ev in item.get("evidence", []):
         evidence = Evidence.objects.create(
-            claim=claim, kind=ev["kind"], title=ev["title"], url=ev.get("url", ""), notes=ev.get("notes", ""),
+            claim=claim,
+            kind=ev["kind"],
+            title=ev["title"],
+            url=ev.get("url", ""),
+            notes=ev.get("notes", ""),
             provided_by=_source(ev["provided_by"], sources) if ev.get("provided_by") else None,
-            stance=ev.get("stance", Evidence.Stance.CONTEXT), credibility=ev.get("credibility"),
+            stance=ev.get("stance", Evidence.Stance.CONTEXT),
+            credibility=ev.get("credibility"),
             capture_status=Evidence.Capture.NOT_REQUESTED,  # seeded evidence is never fetched
         )
         CustodyEvent.objects.create(evidence=evidence, action=CustodyEvent.Action.ADDED, detail={"via": "seed"})
@@ -173,15 +202,25 @@ def _seed_claim(item: dict, sources: dict, report: SeedReport) -> None:
 def _seed_assessment(claim: Claim, block: dict, report: SeedReport) -> None:
     """Through the review queue's own moves: an editor hands the claim to the
     reviewer, who assesses it; a second person signs it off if named."""
-    users = get_user_model().objects.in_bulk([block["reviewer"], block.get("signed_off_by") or ""], field_name="username")
+    users = get_user_model().objects.in_bulk(
+        [block["reviewer"], block.get("signed_off_by") or ""], field_name="username"
+    )
     reviewer, signer = users.get(block["reviewer"]), users.get(block.get("signed_off_by") or "")
     assigner = signer or get_user_model().objects.filter(groups__permissions__codename="assign_claim").first()
     if reviewer is None or assigner is None or (block.get("signed_off_by") and signer is None):
-        report.notes.append(f"Assessment of claim {claim.pk} skipped: its reviewer or sign-off user does not exist here.")
+        report.notes.append(
+            f"Assessment of claim {claim.pk} skipped: its reviewer or sign-off user does not exist here."
+        )
         return
     transitions.reassign(assigner, claim.pk, reviewer, note="Seed story")
-    transitions.assess(reviewer, claim.pk, verdict=block["verdict"], confidence=block["confidence"],
-                       credibility=block.get("credibility"), rationale=block["rationale"])
+    transitions.assess(
+        reviewer,
+        claim.pk,
+        verdict=block["verdict"],
+        confidence=block["confidence"],
+        credibility=block.get("credibility"),
+        rationale=block["rationale"],
+    )
     if signer is not None:
         transitions.sign_off(signer, claim.pk, note="Seed story")
     report.add("assessments")

@@ -10,7 +10,7 @@ BADGE_CAP = 99
 
 @register.simple_tag(takes_context=True)
 def unread_count(context) -> str:
-    """"3", "99+", or "" — one bounded query, made once per page."""
+    """ "3", "99+", or "" — one bounded query, made once per page."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -4,8 +4,8 @@ its context and can be included in any page, or swapped in by HTMX."""
 from django import template
 from django.db.models import Prefetch
 
-from verification.evidence.writes import related_map
 from verification.desk.evidence import CREDIBILITY
+from verification.evidence.writes import related_map
 from verification.models import CustodyEvent, Evidence, Snapshot
 
 register = template.Library()
@@ -17,10 +17,12 @@ def evidence_panel(context, claim) -> dict:
     """Evidence of ``claim`` with snapshots, custody and related items: five queries."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    items = list(claim.evidence.select_related("stored_file", "provided_by", "added_by").prefetch_related(
-        Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file")),
-        Prefetch("custody", queryset=CustodyEvent.objects.select_related("actor")),
-    )[:PANEL_LIMIT])
+    items = list(
+        claim.evidence.select_related("stored_file", "provided_by", "added_by").prefetch_related(
+            Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file")),
+            Prefetch("custody", queryset=CustodyEvent.objects.select_related("actor")),
+        )[:PANEL_LIMIT]
+    )
     related = related_map(items)
     alarms = []
     for item in items:

@@ -27,8 +27,7 @@ import logging
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -37,7 +36,15 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from verification import enqueue
-from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, FetchTooLarge, UnsafeURL, check_url, fetch
+from verification.evidence.fetching import (
+    FetchError,
+    FetchFailed,
+    FetchPolicy,
+    FetchTooLarge,
+    UnsafeURL,
+    check_url,
+    fetch,
+)
 from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from verification.status import rfc3339
 
@@ -61,8 +68,11 @@ def fetch_policy() -> FetchPolicy:
     timeout = settings.WEBHOOK_TIMEOUT_SECONDS
     return FetchPolicy(
         max_redirects=0,  # a redirect is a failure: the receiver must fix its URL
-        max_bytes=MAX_RESPONSE_BYTES, max_memory_bytes=MAX_RESPONSE_BYTES,
-        connect_timeout=min(5, timeout), read_timeout=timeout, total_timeout=timeout,
+        max_bytes=MAX_RESPONSE_BYTES,
+        max_memory_bytes=MAX_RESPONSE_BYTES,
+        connect_timeout=min(5, timeout),
+        read_timeout=timeout,
+        total_timeout=timeout,
         allow_loopback=settings.ALLOW_LOOPBACK_FETCH,
         user_agent="Claimdesk-Webhooks/1.0 (+https://www.standardwebhooks.com)",
     )
@@ -129,8 +139,9 @@ RETURNING d.attempts, e.url, e.secret, ev.id, ev.payload::text
 
 def _claim_in_one_statement(delivery_id: int, now: datetime, lease: datetime) -> Attempt | None:
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, {"lease": lease, "id": delivery_id, "pending": Status.PENDING,
-                                    "due": now + DUE_TOLERANCE})
+        cursor.execute(
+            _CLAIM_SQL, {"lease": lease, "id": delivery_id, "pending": Status.PENDING, "due": now + DUE_TOLERANCE}
+        )
         row = cursor.fetchone()
     if row is None:
         return None
@@ -151,12 +162,18 @@ def claim(delivery_id: int, now: datetime | None = None) -> Attempt | None:
     if row.next_attempt_at and row.next_attempt_at > now + DUE_TOLERANCE:
         return None  # in flight elsewhere, or waiting for its backoff: not ours to send
     if not row.endpoint.active:
-        _settle(row.id, row.attempts, status=Status.FAILED, last_error="Not sent: the endpoint is disabled. "
-                "Enable it, then redeliver.")
+        _settle(
+            row.id,
+            row.attempts,
+            status=Status.FAILED,
+            last_error="Not sent: the endpoint is disabled. Enable it, then redeliver.",
+        )
         return None
     claimed = WebhookDelivery.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + DUE_TOLERANCE),
-        id=row.id, status=Status.PENDING, attempts=row.attempts,
+        id=row.id,
+        status=Status.PENDING,
+        attempts=row.attempts,
     ).update(attempts=F("attempts") + 1, next_attempt_at=_in_flight_until(now))
     if claimed != 1:
         return None
@@ -173,7 +190,7 @@ def signed_request(attempt: Attempt, at: datetime | None = None) -> tuple[bytes,
     """The body and headers of one attempt, signed with a fresh timestamp."""
     seconds = int((at or timezone.now()).timestamp())
     body = json.dumps(attempt.payload, separators=(",", ":"), ensure_ascii=False)
-    signature = Webhook(attempt.secret).sign(attempt.event_id, datetime.fromtimestamp(seconds, dt_timezone.utc), body)
+    signature = Webhook(attempt.secret).sign(attempt.event_id, datetime.fromtimestamp(seconds, UTC), body)
     return body.encode(), {
         "Content-Type": "application/json",
         "webhook-id": attempt.event_id,
@@ -195,14 +212,19 @@ def send(attempt: Attempt) -> Outcome:
         hint = "; webhooks never follow redirects: register the final URL" if "redirect" in exc.reason else ""
         return Outcome(False, status_code=exc.status_code, error=exc.reason + hint)
     except FetchTooLarge:
-        return Outcome(False, error=f"The receiver's response was over {MAX_RESPONSE_BYTES} bytes; answer 2xx with a short body.")
-    except Exception as exc:  # noqa: BLE001 - a bug must not leave the row in flight until the lease ends
+        return Outcome(
+            False, error=f"The receiver's response was over {MAX_RESPONSE_BYTES} bytes; answer 2xx with a short body."
+        )
+    except Exception as exc:
         logger.exception("Webhook delivery %s failed unexpectedly", attempt.delivery_id)
         return Outcome(False, error=f"Internal error while sending ({type(exc).__name__}); it will be retried.")
     if 200 <= result.status_code < 300:
         return Outcome(True, status_code=result.status_code)
-    return Outcome(False, status_code=result.status_code,
-                   error=f"The receiver answered {result.status_code}; only 2xx counts as delivered.")
+    return Outcome(
+        False,
+        status_code=result.status_code,
+        error=f"The receiver answered {result.status_code}; only 2xx counts as delivered.",
+    )
 
 
 def record(attempt: Attempt, outcome: Outcome, now: datetime | None = None) -> None:
@@ -213,7 +235,9 @@ def record(attempt: Attempt, outcome: Outcome, now: datetime | None = None) -> N
         return
     if outcome.final or attempt.number >= settings.WEBHOOK_MAX_ATTEMPTS:
         _settle(attempt.delivery_id, attempt.number, status=Status.FAILED, **fields)
-        logger.warning("Webhook delivery %s failed after %s attempts: %s", attempt.delivery_id, attempt.number, outcome.error)
+        logger.warning(
+            "Webhook delivery %s failed after %s attempts: %s", attempt.delivery_id, attempt.number, outcome.error
+        )
         return
     delay = backoff_seconds(attempt.number)
     if _settle(attempt.delivery_id, attempt.number, next_attempt_at=now + timedelta(seconds=delay), **fields):
@@ -223,15 +247,18 @@ def record(attempt: Attempt, outcome: Outcome, now: datetime | None = None) -> N
 def _settle(delivery_id: int, attempts: int, **fields) -> bool:
     """Write an outcome, only if the row is still the pending attempt we read."""
     fields.setdefault("next_attempt_at", None)
-    return WebhookDelivery.objects.filter(id=delivery_id, status=Status.PENDING, attempts=attempts).update(**fields) == 1
+    return (
+        WebhookDelivery.objects.filter(id=delivery_id, status=Status.PENDING, attempts=attempts).update(**fields) == 1
+    )
 
 
 def backoff_seconds(attempts_made: int) -> float:
     """Exponential, capped, with "equal jitter": half fixed, half random, so
     retries of many deliveries after an outage spread out without ever
     coming sooner than half the nominal delay."""
-    nominal = min(settings.WEBHOOK_RETRY_MAX_SECONDS,
-                  settings.WEBHOOK_RETRY_BASE_SECONDS * BACKOFF_FACTOR ** (attempts_made - 1))
+    nominal = min(
+        settings.WEBHOOK_RETRY_MAX_SECONDS, settings.WEBHOOK_RETRY_BASE_SECONDS * BACKOFF_FACTOR ** (attempts_made - 1)
+    )
     return nominal / 2 + random.uniform(0, nominal / 2)
 
 
@@ -273,10 +300,13 @@ def redeliver(delivery_id: int) -> WebhookDelivery:
     Raises WebhookDelivery.DoesNotExist or NotRedeliverable."""
     with transaction.atomic():
         requeued = WebhookDelivery.objects.filter(id=delivery_id, status__in=[Status.DELIVERED, Status.FAILED]).update(
-            status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), delivered_at=None)
+            status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), delivered_at=None
+        )
         delivery = WebhookDelivery.objects.select_related("event").get(id=delivery_id)
         if not requeued:
-            raise NotRedeliverable(f"Delivery {delivery_id} is still pending (attempt {delivery.attempts} of "
-                                   f"{settings.WEBHOOK_MAX_ATTEMPTS}); redeliver it once it has succeeded or failed.")
+            raise NotRedeliverable(
+                f"Delivery {delivery_id} is still pending (attempt {delivery.attempts} of "
+                f"{settings.WEBHOOK_MAX_ATTEMPTS}); redeliver it once it has succeeded or failed."
+            )
         enqueue.after_commit(enqueue.DELIVER_WEBHOOK, delivery_id)
     return delivery

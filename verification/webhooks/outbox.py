@@ -9,14 +9,24 @@ from verification import enqueue
 from verification.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from verification.status import rfc3339
 
-EVENT_TYPES = ("claim.created", "claim.state_changed", "claim.published", "claim.reopened", "evidence.added", "source.graded")
+EVENT_TYPES = (
+    "claim.created",
+    "claim.state_changed",
+    "claim.published",
+    "claim.reopened",
+    "evidence.added",
+    "source.graded",
+)
 
 
 def emit(event_type: str, data: dict) -> WebhookEvent | None:
     """Record an event for every active endpoint subscribed to it."""
     assert event_type in EVENT_TYPES, event_type
-    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True).only("id", "event_types")
-                 if not e.event_types or event_type in e.event_types]
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(active=True).only("id", "event_types")
+        if not e.event_types or event_type in e.event_types
+    ]
     if not endpoints:
         return None
     now = timezone.now()
@@ -26,7 +36,8 @@ def emit(event_type: str, data: dict) -> WebhookEvent | None:
         [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in endpoints]
     )
     ids = [d.id for d in deliveries if d.id is not None] or list(
-        WebhookDelivery.objects.filter(event=event).values_list("id", flat=True))
+        WebhookDelivery.objects.filter(event=event).values_list("id", flat=True)
+    )
     for delivery_id in ids:
         enqueue.after_commit(enqueue.DELIVER_WEBHOOK, delivery_id)
     return event
@@ -34,8 +45,15 @@ def emit(event_type: str, data: dict) -> WebhookEvent | None:
 
 def announce_grade(sender, *, source, grade, previous, actor, **kwargs) -> None:
     """Receiver of sources.signals.source_graded (connected in VerificationConfig.ready)."""
-    emit("source.graded", {
-        "id": source.pk, "name": source.name, "grade": grade.grade, "previous_grade": previous,
-        "rationale": grade.rationale, "graded_by": actor.get_username() if actor is not None else None,
-        "graded_at": rfc3339(grade.graded_at),
-    })
+    emit(
+        "source.graded",
+        {
+            "id": source.pk,
+            "name": source.name,
+            "grade": grade.grade,
+            "previous_grade": previous,
+            "rationale": grade.rationale,
+            "graded_by": actor.get_username() if actor is not None else None,
+            "graded_at": rfc3339(grade.graded_at),
+        },
+    )

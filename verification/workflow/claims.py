@@ -13,9 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from sources.models import Source
-from verification.webhooks import outbox
 from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Tag
 from verification.status import status_fields
+from verification.webhooks import outbox
 from verification.workflow.errors import require_permission, stale_version
 
 EDITABLE_FIELDS = ("text", "language", "first_made_at", "priority", "reach", "due_at")
@@ -69,11 +69,14 @@ def _validate_claim_input(data: ClaimInput) -> None:
     for index, item in enumerate(data.attributions):
         if item.role not in AttributionRole.values:
             errors.setdefault("attributions", []).append(
-                f"attributions[{index}].role: '{item.role}' is not a role; use one of {', '.join(AttributionRole.values)}.")
+                f"attributions[{index}].role: '{item.role}' is not a role; "
+                f"use one of {', '.join(AttributionRole.values)}."
+            )
         key = (item.source.pk, item.role)
         if key in seen:
             errors.setdefault("attributions", []).append(
-                f"attributions[{index}]: {item.source} is already attributed as '{item.role}' on this claim.")
+                f"attributions[{index}]: {item.source} is already attributed as '{item.role}' on this claim."
+            )
         seen.add(key)
     if errors:
         raise ValidationError(errors)
@@ -85,8 +88,13 @@ def create_claim(actor, data: ClaimInput) -> Claim:
     _validate_claim_input(data)
     with transaction.atomic():
         claim = Claim.objects.create(
-            text=data.text.strip(), language=data.language, first_made_at=data.first_made_at, priority=data.priority,
-            reach=data.reach, due_at=data.due_at or default_due_at(data.priority), created_by=actor,
+            text=data.text.strip(),
+            language=data.language,
+            first_made_at=data.first_made_at,
+            priority=data.priority,
+            reach=data.reach,
+            due_at=data.due_at or default_due_at(data.priority),
+            created_by=actor,
         )
         if data.tags:
             tags = [Tag.objects.get_or_create(name=name.strip().lower())[0] for name in data.tags if name.strip()]
@@ -94,8 +102,14 @@ def create_claim(actor, data: ClaimInput) -> Claim:
         _add_attributions(claim, data.attributions)
         for appearance in data.appearances:
             Appearance.objects.create(claim=claim, **appearance)
-        ClaimEvent.objects.create(claim=claim, kind=ClaimEvent.Kind.CREATED, actor=actor, to_state=claim.state,
-                                  version=claim.version, changes={"text": claim.text})
+        ClaimEvent.objects.create(
+            claim=claim,
+            kind=ClaimEvent.Kind.CREATED,
+            actor=actor,
+            to_state=claim.state,
+            version=claim.version,
+            changes={"text": claim.text},
+        )
         outbox.emit("claim.created", status_fields(claim))
     return claim
 
@@ -105,8 +119,14 @@ def _add_attributions(claim: Claim, items: list[AttributionInput]) -> None:
     for item in items:
         relays = created.get(item.relays_source.pk) if item.relays_source else None
         attribution = Attribution.objects.create(
-            claim=claim, source=item.source, role=item.role, quote=item.quote, appeared_url=item.appeared_url,
-            appeared_in=item.appeared_in, appeared_at=item.appeared_at, relays=relays,
+            claim=claim,
+            source=item.source,
+            role=item.role,
+            quote=item.quote,
+            appeared_url=item.appeared_url,
+            appeared_in=item.appeared_in,
+            appeared_at=item.appeared_at,
+            relays=relays,
         )
         created.setdefault(item.source.pk, attribution)
 
@@ -127,14 +147,20 @@ def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note:
         # The version test is part of the UPDATE: a concurrent writer's row
         # makes this match nothing, and we report instead of overwriting.
         updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
-            **changes, version=F("version") + 1, updated_at=timezone.now())
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
         if not updated:
             raise stale_version(Claim.objects.get(pk=claim_id), expected_version)
         claim = Claim.objects.get(pk=claim_id)
         ClaimEvent.objects.create(
-            claim=claim, kind=ClaimEvent.Kind.EDITED, actor=actor, from_state=claim.state, to_state=claim.state,
+            claim=claim,
+            kind=ClaimEvent.Kind.EDITED,
+            actor=actor,
+            from_state=claim.state,
+            to_state=claim.state,
             changes={k: {"from": _jsonable(before[k]), "to": _jsonable(v)} for k, v in diff.items()},
-            note=note, version=claim.version,
+            note=note,
+            version=claim.version,
         )
     return claim
 

@@ -18,10 +18,18 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from verification import enqueue
+from verification.models import (
+    Attribution,
+    Claim,
+    ClaimEvent,
+    CustodyEvent,
+    Evidence,
+    IntakeBatch,
+    Notification,
+    WebhookDelivery,
+)
 from verification.workflow import transitions
 from verification.workflow.history import record
-from verification.models import (Attribution, IntakeBatch, Claim, ClaimEvent, CustodyEvent, Evidence, Notification,
-                                 WebhookDelivery)
 from verification.workflow.notifications import editors, notify, notify_editors_by_email
 
 log = logging.getLogger(__name__)
@@ -33,6 +41,7 @@ RECONCILE_BATCH = 500  # at most this many re-sends of each kind per run
 
 
 # --- Leases -----------------------------------------------------------------
+
 
 def expire_due_leases(now: datetime | None = None) -> int:
     """Return every expired lease to the queue; the count returned."""
@@ -49,11 +58,13 @@ def expire_due_leases(now: datetime | None = None) -> int:
 
 # --- SLA escalation ---------------------------------------------------------
 
+
 def _breach(now: datetime) -> Q:
     """Overdue and not escalated since it fell due: one escalation per breach.
     A due time moved later by an editor makes a new breach possible."""
-    return (Q(due_at__lt=now) & ~Q(state=State.PUBLISHED)
-            & (Q(escalated_at__isnull=True) | Q(escalated_at__lt=F("due_at"))))
+    return (
+        Q(due_at__lt=now) & ~Q(state=State.PUBLISHED) & (Q(escalated_at__isnull=True) | Q(escalated_at__lt=F("due_at")))
+    )
 
 
 def escalated_priority(priority: int) -> int:
@@ -82,29 +93,39 @@ def escalate(claim_id: int, now: datetime | None = None) -> bool:
         claim.priority = escalated_priority(before)
         claim.escalated_at = now
         due = claim.due_at.isoformat()
-        record(claim, ClaimEvent.Kind.ESCALATED, None, note=f"Overdue since {due}",
-               changes={"due_at": due, "priority": {"from": before, "to": claim.priority}})
+        record(
+            claim,
+            ClaimEvent.Kind.ESCALATED,
+            None,
+            note=f"Overdue since {due}",
+            changes={"due_at": due, "priority": {"from": before, "to": claim.priority}},
+        )
         message = _escalation_message(claim, now)
         notify(editors(), Notification.Kind.ESCALATED, claim, message, dedup_key=f"escalated:{claim.pk}:{due}")
         # At most once: sent after commit by this, the only transaction that
         # saw escalated_at empty for this breach.
-        notify_editors_by_email(f"[{settings.ORGANISATION_NAME}] Overdue: claim {claim.pk}",
-                                f"{message}\n\n\"{claim.text[:300]}\"\n\nOpen the desk: "
-                                f"{settings.PUBLIC_BASE_URL.rstrip('/')}/desk/\n")
+        notify_editors_by_email(
+            f"[{settings.ORGANISATION_NAME}] Overdue: claim {claim.pk}",
+            f'{message}\n\n"{claim.text[:300]}"\n\nOpen the desk: {settings.PUBLIC_BASE_URL.rstrip("/")}/desk/\n',
+        )
     return True
 
 
 def _escalation_message(claim: Claim, now: datetime) -> str:
     late = max(1, int((now - claim.due_at).total_seconds() // 60))
     holder = f", held by {claim.lease_owner.get_username()}" if claim.lease_owner_id else ""
-    return (f"Claim {claim.pk} is {late} min past its due time ({claim.get_state_display().lower()}{holder}); "
-            f"priority raised to {claim.priority}.")
+    return (
+        f"Claim {claim.pk} is {late} min past its due time ({claim.get_state_display().lower()}{holder}); "
+        f"priority raised to {claim.priority}."
+    )
 
 
 # --- Priority aging ---------------------------------------------------------
 
-def aged_priority(base: int, *, waited_hours: float, sla_used: float, reach: int, views: int,
-                  sensitivity: float) -> int:
+
+def aged_priority(
+    base: int, *, waited_hours: float, sla_used: float, reach: int, views: int, sensitivity: float
+) -> int:
     """The one priority formula: ``base`` plus five bounded boosts, 0–100.
 
     - base: what an editor (or an escalation) last set;
@@ -118,11 +139,13 @@ def aged_priority(base: int, *, waited_hours: float, sla_used: float, reach: int
     Every boost only grows with time or attention, so older and more-viewed
     claims rise, and the same inputs always give the same answer.
     """
-    boost = (min(15.0, max(0.0, waited_hours) / 4)
-             + 15 * min(1.0, max(0.0, sla_used))
-             + 10 * min(1.0, math.log10(1 + max(0, reach)) / 7)
-             + 10 * min(1.0, math.log10(1 + max(0, views)) / 4)
-             + 10 * min(1.0, max(0.0, sensitivity)))
+    boost = (
+        min(15.0, max(0.0, waited_hours) / 4)
+        + 15 * min(1.0, max(0.0, sla_used))
+        + 10 * min(1.0, math.log10(1 + max(0, reach)) / 7)
+        + 10 * min(1.0, math.log10(1 + max(0, views)) / 4)
+        + 10 * min(1.0, max(0.0, sensitivity))
+    )
     return max(0, min(100, round(base + boost)))
 
 
@@ -130,9 +153,11 @@ def source_sensitivity(claim_ids) -> dict[int, float]:
     """0–1 per claim: +0.6 when a source involved (or the body it belongs
     to) is a party to a conflict, +0.4 when one is graded E or F."""
     attributions = Attribution.objects.filter(claim_id__in=claim_ids)
-    parties = set(attributions.filter(Q(source__conflict_parties__isnull=False)
-                                      | Q(source__parent__conflict_parties__isnull=False))
-                  .values_list("claim_id", flat=True))
+    parties = set(
+        attributions.filter(
+            Q(source__conflict_parties__isnull=False) | Q(source__parent__conflict_parties__isnull=False)
+        ).values_list("claim_id", flat=True)
+    )
     unreliable = set(attributions.filter(source__reliability__in=["E", "F"]).values_list("claim_id", flat=True))
     return {pk: 0.6 * (pk in parties) + 0.4 * (pk in unreliable) for pk in claim_ids}
 
@@ -144,9 +169,12 @@ def age_priorities(now: datetime | None = None) -> int:
     working on would bump its version under the reviewer's feet."""
     now = now or timezone.now()
     last_aging = ClaimEvent.objects.filter(claim=OuterRef("pk"), kind=ClaimEvent.Kind.PRIORITY).order_by("-id")
-    waiting = (Claim.objects.filter(state__in=transitions.TAKEABLE, lease_owner__isnull=True)  # claim_queue_idx
-               .annotate(last_aging_id=Subquery(last_aging.values("id")[:1]))
-               .only("pk", "priority", "created_at", "due_at", "reach", "view_count").order_by("pk"))
+    waiting = (
+        Claim.objects.filter(state__in=transitions.TAKEABLE, lease_owner__isnull=True)  # claim_queue_idx
+        .annotate(last_aging_id=Subquery(last_aging.values("id")[:1]))
+        .only("pk", "priority", "created_at", "due_at", "reach", "view_count")
+        .order_by("pk")
+    )
     changed, after = 0, 0
     while batch := list(waiting.filter(pk__gt=after)[:RECONCILE_BATCH]):
         after = batch[-1].pk
@@ -156,8 +184,11 @@ def age_priorities(now: datetime | None = None) -> int:
 
 def _age_batch(claims: list[Claim], now: datetime) -> int:
     sensitivity = source_sensitivity([c.pk for c in claims])
-    last = dict(ClaimEvent.objects.filter(pk__in=[c.last_aging_id for c in claims if c.last_aging_id])
-                .values_list("claim_id", "changes"))
+    last = dict(
+        ClaimEvent.objects.filter(pk__in=[c.last_aging_id for c in claims if c.last_aging_id]).values_list(
+            "claim_id", "changes"
+        )
+    )
     changed = 0
     for claim in claims:
         previous = last.get(claim.pk) or {}
@@ -175,24 +206,38 @@ def _aging_inputs(claim: Claim, now: datetime, sensitivity: float) -> dict:
     waited = (now - claim.created_at).total_seconds()
     window = (claim.due_at - claim.created_at).total_seconds() if claim.due_at else 0
     sla_used = waited / window if window > 0 else float(bool(claim.due_at and claim.due_at <= now))
-    return {"waited_hours": round(waited / 3600, 2), "sla_used": round(sla_used, 3), "reach": claim.reach,
-            "views": claim.view_count, "sensitivity": round(sensitivity, 2)}
+    return {
+        "waited_hours": round(waited / 3600, 2),
+        "sla_used": round(sla_used, 3),
+        "reach": claim.reach,
+        "views": claim.view_count,
+        "sensitivity": round(sensitivity, 2),
+    }
 
 
 def _set_priority(claim_id: int, seen: int, base: int, target: int, inputs: dict) -> bool:
     with transaction.atomic():
         # SKIP LOCKED: a reviewer taking this claim right now wins; the next run catches up.
-        claim = (Claim.objects.select_for_update(skip_locked=True)
-                 .filter(pk=claim_id, priority=seen, state__in=transitions.TAKEABLE, lease_owner__isnull=True).first())
+        claim = (
+            Claim.objects.select_for_update(skip_locked=True)
+            .filter(pk=claim_id, priority=seen, state__in=transitions.TAKEABLE, lease_owner__isnull=True)
+            .first()
+        )
         if claim is None:
             return False
         claim.priority = target
-        record(claim, ClaimEvent.Kind.PRIORITY, None, note="Priority aged",
-               changes={"from": seen, "to": target, "base": base, "inputs": inputs})
+        record(
+            claim,
+            ClaimEvent.Kind.PRIORITY,
+            None,
+            note="Priority aged",
+            changes={"from": seen, "to": target, "base": base, "inputs": inputs},
+        )
     return True
 
 
 # --- Re-review after new evidence --------------------------------------------
+
 
 def rereview(claim_id: int, evidence_id: int, attempts: int = 3) -> bool:
     """Reopen a published claim for evidence added after its verdict; True if
@@ -207,8 +252,13 @@ def rereview(claim_id: int, evidence_id: int, attempts: int = 3) -> bool:
         if claim.state != State.PUBLISHED or (claim.published_at and evidence.added_at <= claim.published_at):
             return False
         try:
-            transitions.reopen(None, claim_id, reason=f"New evidence: {evidence.title}",
-                               expected_version=claim.version, dedup_key=f"reopen:{claim_id}:{evidence_id}")
+            transitions.reopen(
+                None,
+                claim_id,
+                reason=f"New evidence: {evidence.title}",
+                expected_version=claim.version,
+                dedup_key=f"reopen:{claim_id}:{evidence_id}",
+            )
             return True
         except transitions.StaleVersion:
             continue  # changed between our read and the lock: look again
@@ -216,6 +266,7 @@ def rereview(claim_id: int, evidence_id: int, attempts: int = 3) -> bool:
 
 
 # --- Reconciler -------------------------------------------------------------
+
 
 def reconcile(now: datetime | None = None) -> dict[str, int]:
     """Treat the database as the truth and redo what the broker lost:
@@ -226,27 +277,37 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.RECONCILE_GRACE_SECONDS)
     deliveries = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(
-        Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at__isnull=True, created_at__lt=cutoff))  # delivery_pending_idx
-    rereviews = Evidence.objects.filter(claim__state=State.PUBLISHED, added_at__gt=F("claim__published_at"),
-                                        added_at__lt=cutoff)
+        Q(next_attempt_at__lt=cutoff) | Q(next_attempt_at__isnull=True, created_at__lt=cutoff)
+    )  # delivery_pending_idx
+    rereviews = Evidence.objects.filter(
+        claim__state=State.PUBLISHED, added_at__gt=F("claim__published_at"), added_at__lt=cutoff
+    )
     return {
         "leases": expire_due_leases(now),
         "deliveries": _resend("deliver_webhook", deliveries.values_list("pk", flat=True)),
         "captures": _resend("capture_evidence", _stalled_captures(now, cutoff)),
         "rereviews": _resend("rereview_claim", rereviews.values_list("claim_id", "pk")),
         # Only batches no worker ever took: a running one is redelivered by acks_late.
-        "intake_batches": _resend("run_intake_batch", IntakeBatch.objects.filter(
-            status=IntakeBatch.Status.PENDING, created_at__lt=cutoff).values_list("pk", flat=True)),
+        "intake_batches": _resend(
+            "run_intake_batch",
+            IntakeBatch.objects.filter(status=IntakeBatch.Status.PENDING, created_at__lt=cutoff).values_list(
+                "pk", flat=True
+            ),
+        ),
     }
 
 
 def _stalled_captures(now: datetime, cutoff: datetime) -> list[int]:
     """Pending captures with no attempt due: a retry the capture task scheduled
     (its countdown is in the custody log) is not stalled until it is overdue."""
-    pending = list(Evidence.objects.filter(capture_status=Evidence.Capture.PENDING, added_at__lt=cutoff)
-                   .order_by("pk").values_list("pk", flat=True)[:RECONCILE_BATCH])  # evidence_capture_pending_idx
-    capture_log = CustodyEvent.objects.filter(evidence_id__in=pending, action__in=[
-        CustodyEvent.Action.CAPTURE_REQUESTED, CustodyEvent.Action.CAPTURE_FAILED]).order_by("id")
+    pending = list(
+        Evidence.objects.filter(capture_status=Evidence.Capture.PENDING, added_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RECONCILE_BATCH]
+    )  # evidence_capture_pending_idx
+    capture_log = CustodyEvent.objects.filter(
+        evidence_id__in=pending, action__in=[CustodyEvent.Action.CAPTURE_REQUESTED, CustodyEvent.Action.CAPTURE_FAILED]
+    ).order_by("id")
     latest = {custody.evidence_id: custody for custody in capture_log}  # the last one per evidence wins
     stalled = []
     for evidence_id in pending:

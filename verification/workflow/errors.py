@@ -17,8 +17,13 @@ class IllegalMove(Refused):
 
 
 # How a StaleVersion message says what happened: "<who> <did> at <when>".
-_DID = {"taken": "took it", "expired": "returned it to the queue when the lease expired",
-        "priority": "re-prioritised it", "evidence": "added evidence to it", "edited": "edited it"}
+_DID = {
+    "taken": "took it",
+    "expired": "returned it to the queue when the lease expired",
+    "priority": "re-prioritised it",
+    "evidence": "added evidence to it",
+    "edited": "edited it",
+}
 
 
 class StaleVersion(Refused):
@@ -28,7 +33,9 @@ class StaleVersion(Refused):
 
     code = "stale_version"
 
-    def __init__(self, claim_id: int, expected: int, current_version: int, changed_by: str, change: str, when: str = ""):
+    def __init__(
+        self, claim_id: int, expected: int, current_version: int, changed_by: str, change: str, when: str = ""
+    ):
         self.current_version = current_version
         self.changed_by = changed_by
         self.change = change

@@ -12,7 +12,11 @@ from verification.models import Notification
 
 
 def notify(users, kind: str, claim, message: str, dedup_key: str = "") -> int:
-    rows = [Notification(user=u, kind=kind, claim=claim, message=message, dedup_key=dedup_key) for u in users if u is not None]
+    rows = [
+        Notification(user=u, kind=kind, claim=claim, message=message, dedup_key=dedup_key)
+        for u in users
+        if u is not None
+    ]
     if not rows:
         return 0
     created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedup_key))

@@ -21,7 +21,14 @@ from verification.models import Assessment, Claim, ClaimEvent, Notification, Ver
 from verification.status import status_fields
 from verification.webhooks import outbox
 from verification.workflow.claims import default_due_at
-from verification.workflow.errors import IllegalMove, NotAllowed, StaleVersion, Refused, require_permission, stale_version
+from verification.workflow.errors import (
+    IllegalMove,
+    NotAllowed,
+    Refused,
+    StaleVersion,
+    require_permission,
+    stale_version,
+)
 from verification.workflow.history import record
 from verification.workflow.notifications import notify
 
@@ -51,7 +58,9 @@ def _check(claim: Claim, to_state: str, expected_version: int | None) -> None:
     if expected_version is not None and claim.version != expected_version:
         raise stale_version(claim, expected_version)
     if to_state != claim.state and to_state not in ALLOWED_MOVES[claim.state]:
-        raise IllegalMove(f"A claim that is {claim.get_state_display().lower()} cannot move to {State(to_state).label.lower()}.")
+        raise IllegalMove(
+            f"A claim that is {claim.get_state_display().lower()} cannot move to {State(to_state).label.lower()}."
+        )
 
 
 def _require(actor, perm: str, what: str) -> None:
@@ -78,9 +87,13 @@ def _status(claim):
 
 # --- Leases -----------------------------------------------------------------
 
+
 def held_claim(actor) -> Claim | None:
-    return (Claim.objects.filter(lease_owner=actor, state=State.IN_REVIEW, lease_expires_at__gt=timezone.now())
-            .order_by("lease_expires_at").first())
+    return (
+        Claim.objects.filter(lease_owner=actor, state=State.IN_REVIEW, lease_expires_at__gt=timezone.now())
+        .order_by("lease_expires_at")
+        .first()
+    )
 
 
 def take_next(actor) -> Claim | None:
@@ -101,9 +114,12 @@ def take_next(actor) -> Claim | None:
             return _lease_next_in_one_statement(actor)
         # SQLite: the IMMEDIATE transaction holds the write lock from BEGIN,
         # so no other process can lease between this SELECT and the UPDATE.
-        claim = (Claim.objects.select_for_update(skip_locked=True)
-                 .filter(state__in=TAKEABLE, lease_owner__isnull=True)
-                 .order_by("-priority", "created_at").first())
+        claim = (
+            Claim.objects.select_for_update(skip_locked=True)
+            .filter(state__in=TAKEABLE, lease_owner__isnull=True)
+            .order_by("-priority", "created_at")
+            .first()
+        )
         if claim is None:
             return None
         claim.lease_owner = actor
@@ -148,9 +164,15 @@ _CLAIM_ATTNAMES = [f.attname for f in Claim._meta.concrete_fields]
 
 def _lease_next_in_one_statement(actor) -> Claim | None:
     now = timezone.now()
-    params = {"actor": actor.pk, "until": now + timedelta(seconds=settings.LEASE_SECONDS), "now": now,
-              "queued": State.QUEUED.value, "reopened": State.REOPENED.value, "in_review": State.IN_REVIEW.value,
-              "taken": ClaimEvent.Kind.TAKEN.value}
+    params = {
+        "actor": actor.pk,
+        "until": now + timedelta(seconds=settings.LEASE_SECONDS),
+        "now": now,
+        "queued": State.QUEUED.value,
+        "reopened": State.REOPENED.value,
+        "in_review": State.IN_REVIEW.value,
+        "taken": ClaimEvent.Kind.TAKEN.value,
+    }
     with connection.cursor() as cursor:
         cursor.execute(_LEASE_NEXT_SQL, params)
         row = cursor.fetchone()
@@ -169,7 +191,9 @@ def release(actor, claim_id: int, expected_version: int | None = None, note: str
         back_to = State.REOPENED if claim.published_assessment_id else State.QUEUED
         _check(claim, back_to, expected_version)
         if claim.state != State.IN_REVIEW:
-            raise IllegalMove(f"Only a claim in review can be released; this one is {claim.get_state_display().lower()}.")
+            raise IllegalMove(
+                f"Only a claim in review can be released; this one is {claim.get_state_display().lower()}."
+            )
         if claim.lease_owner_id != actor.pk:
             _require(actor, "assign_claim", "release another reviewer's claim")
         claim.lease_owner = None
@@ -185,8 +209,13 @@ def extend(actor, claim_id: int, expected_version: int | None = None) -> Claim:
         if claim.state != State.IN_REVIEW or claim.lease_owner_id != actor.pk:
             raise NotAllowed("Only the reviewer holding this claim can extend its lease.")
         claim.lease_expires_at = _lease_until()
-        record(claim, ClaimEvent.Kind.EXTENDED, actor, from_state=claim.state,
-               changes={"lease_expires_at": claim.lease_expires_at.isoformat()})
+        record(
+            claim,
+            ClaimEvent.Kind.EXTENDED,
+            actor,
+            from_state=claim.state,
+            changes={"lease_expires_at": claim.lease_expires_at.isoformat()},
+        )
         return claim
 
 
@@ -196,12 +225,19 @@ def expire_lease(claim_id: int, owner_id: int, now=None) -> Claim | None:
     now = now or timezone.now()
     with transaction.atomic():
         claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
-        if claim is None or claim.lease_owner_id != owner_id or claim.lease_expires_at is None or claim.lease_expires_at > now:
+        if (
+            claim is None
+            or claim.lease_owner_id != owner_id
+            or claim.lease_expires_at is None
+            or claim.lease_expires_at > now
+        ):
             return None
         back_to = State.REOPENED if claim.published_assessment_id else State.QUEUED
         claim.lease_owner = None
         claim.lease_expires_at = None
-        return _move(claim, ClaimEvent.Kind.EXPIRED, None, back_to, note="Lease expired", changes={"owner_id": owner_id})
+        return _move(
+            claim, ClaimEvent.Kind.EXPIRED, None, back_to, note="Lease expired", changes={"owner_id": owner_id}
+        )
 
 
 def reassign(actor, claim_id: int, to_user, expected_version: int | None = None, note: str = "") -> Claim:
@@ -219,16 +255,31 @@ def reassign(actor, claim_id: int, to_user, expected_version: int | None = None,
         previous = claim.lease_owner_id
         claim.lease_owner = to_user
         claim.lease_expires_at = _lease_until()
-        _move(claim, ClaimEvent.Kind.REASSIGNED, actor, State.IN_REVIEW, note=note,
-              changes={"from_owner_id": previous, "to_owner_id": to_user.pk})
+        _move(
+            claim,
+            ClaimEvent.Kind.REASSIGNED,
+            actor,
+            State.IN_REVIEW,
+            note=note,
+            changes={"from_owner_id": previous, "to_owner_id": to_user.pk},
+        )
         notify([to_user], Notification.Kind.ASSIGNED, claim, f"{actor.get_username()} assigned you claim {claim.pk}.")
         return claim
 
 
 # --- Assessment and sign-off ------------------------------------------------
 
-def assess(actor, claim_id: int, *, verdict: str, confidence: float, rationale: str,
-           credibility: int | None = None, expected_version: int | None = None) -> Claim:
+
+def assess(
+    actor,
+    claim_id: int,
+    *,
+    verdict: str,
+    confidence: float,
+    rationale: str,
+    credibility: int | None = None,
+    expected_version: int | None = None,
+) -> Claim:
     """The lease holder records a verdict; it waits for a second person's sign-off."""
     _require(actor, "review_claim", "assess claims")
     _validate_assessment(verdict, confidence, rationale, credibility)
@@ -237,14 +288,27 @@ def assess(actor, claim_id: int, *, verdict: str, confidence: float, rationale: 
         _check(claim, State.AWAITING_SIGNOFF, expected_version)
         if claim.state != State.IN_REVIEW or claim.lease_owner_id != actor.pk:
             raise NotAllowed("Take the claim from the queue before assessing it; it is not leased to you.")
-        assessment = Assessment.objects.create(claim=claim, reviewer=actor, verdict=verdict, confidence=confidence,
-                                               rationale=rationale, credibility=credibility)
+        assessment = Assessment.objects.create(
+            claim=claim,
+            reviewer=actor,
+            verdict=verdict,
+            confidence=confidence,
+            rationale=rationale,
+            credibility=credibility,
+        )
         claim.pending_assessment = assessment
         claim.last_reviewer = actor
         claim.lease_owner = None
         claim.lease_expires_at = None
-        return _move(claim, ClaimEvent.Kind.ASSESSED, actor, State.AWAITING_SIGNOFF,
-                     verdict=verdict, confidence=confidence, changes={"assessment_id": assessment.pk})
+        return _move(
+            claim,
+            ClaimEvent.Kind.ASSESSED,
+            actor,
+            State.AWAITING_SIGNOFF,
+            verdict=verdict,
+            confidence=confidence,
+            changes={"assessment_id": assessment.pk},
+        )
 
 
 def _validate_assessment(verdict, confidence, rationale, credibility) -> None:
@@ -270,7 +334,9 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
         claim = _lock(claim_id)
         _check(claim, State.PUBLISHED, expected_version)
         if claim.state != State.AWAITING_SIGNOFF:
-            raise IllegalMove(f"Only an assessed claim can be signed off; this one is {claim.get_state_display().lower()}.")
+            raise IllegalMove(
+                f"Only an assessed claim can be signed off; this one is {claim.get_state_display().lower()}."
+            )
         assessment = claim.pending_assessment
         if assessment.reviewer_id == actor.pk:
             raise NotAllowed("You assessed this claim; another editor must sign it off.")
@@ -284,12 +350,23 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
         claim.published_at = now
         claim.first_published_at = claim.first_published_at or now
         claim.escalated_at = None
-        _move(claim, ClaimEvent.Kind.PUBLISHED, actor, State.PUBLISHED, note=note, verdict=assessment.verdict,
-              confidence=assessment.confidence, changes={"assessment_id": assessment.pk, "correction": correction,
-                                                         "signed_off_by": actor.pk})
+        _move(
+            claim,
+            ClaimEvent.Kind.PUBLISHED,
+            actor,
+            State.PUBLISHED,
+            note=note,
+            verdict=assessment.verdict,
+            confidence=assessment.confidence,
+            changes={"assessment_id": assessment.pk, "correction": correction, "signed_off_by": actor.pk},
+        )
         outbox.emit("claim.published", _status(claim))
-        notify([assessment.reviewer], Notification.Kind.PUBLISHED, claim,
-               f"{actor.get_username()} published your verdict on claim {claim.pk}.")
+        notify(
+            [assessment.reviewer],
+            Notification.Kind.PUBLISHED,
+            claim,
+            f"{actor.get_username()} published your verdict on claim {claim.pk}.",
+        )
         enqueue.after_commit(enqueue.RECOMPUTE_TRACK_RECORDS_FOR_CLAIM, claim.pk)
         return claim
 
@@ -305,7 +382,9 @@ def return_for_changes(actor, claim_id: int, comment: str, expected_version: int
         claim = _lock(claim_id)
         _check(claim, State.IN_REVIEW, expected_version)
         if claim.state != State.AWAITING_SIGNOFF:
-            raise IllegalMove(f"Only an assessed claim can be returned; this one is {claim.get_state_display().lower()}.")
+            raise IllegalMove(
+                f"Only an assessed claim can be returned; this one is {claim.get_state_display().lower()}."
+            )
         reviewer = claim.pending_assessment.reviewer
         if reviewer.pk == actor.pk:
             raise NotAllowed("You assessed this claim; another editor must review it.")
@@ -313,7 +392,12 @@ def return_for_changes(actor, claim_id: int, comment: str, expected_version: int
         claim.lease_owner = reviewer
         claim.lease_expires_at = _lease_until()
         _move(claim, ClaimEvent.Kind.RETURNED, actor, State.IN_REVIEW, note=comment)
-        notify([reviewer], Notification.Kind.RETURNED, claim, f"{actor.get_username()} returned claim {claim.pk}: {comment}")
+        notify(
+            [reviewer],
+            Notification.Kind.RETURNED,
+            claim,
+            f"{actor.get_username()} returned claim {claim.pk}: {comment}",
+        )
         return claim
 
 
@@ -334,15 +418,28 @@ def reopen(actor, claim_id: int, reason: str, expected_version: int | None = Non
         if claim.state != State.PUBLISHED:
             # The graph allows in_review → reopened (a released correction);
             # reopening itself only ever starts from a published verdict.
-            raise IllegalMove(f"Only a published claim can be reopened; this one is {claim.get_state_display().lower()}.")
+            raise IllegalMove(
+                f"Only a published claim can be reopened; this one is {claim.get_state_display().lower()}."
+            )
         # A new review is a new deadline: the old due time passed long ago.
         claim.due_at = default_due_at(claim.priority)
         claim.escalated_at = None
-        _move(claim, ClaimEvent.Kind.REOPENED, actor, State.REOPENED, note=reason,
-              changes={"dedup_key": dedup_key} if dedup_key else None)
+        _move(
+            claim,
+            ClaimEvent.Kind.REOPENED,
+            actor,
+            State.REOPENED,
+            note=reason,
+            changes={"dedup_key": dedup_key} if dedup_key else None,
+        )
         outbox.emit("claim.reopened", _status(claim))
-        notify([claim.last_reviewer], Notification.Kind.REOPENED, claim, f"Claim {claim.pk} was reopened: {reason}",
-               dedup_key=dedup_key)
+        notify(
+            [claim.last_reviewer],
+            Notification.Kind.REOPENED,
+            claim,
+            f"Claim {claim.pk} was reopened: {reason}",
+            dedup_key=dedup_key,
+        )
         return claim
 
 

@@ -34,8 +34,11 @@ CHUNK = 1024 * 1024
 # Rows whose every listed column must come back unchanged.
 DIGESTED = {
     "claims": ("verification", "Claim", ("id", "version", "state", "verdict", "confidence", "text")),
-    "claim_events": ("verification", "ClaimEvent", ("id", "claim_id", "version", "kind", "from_state", "to_state",
-                                                    "verdict", "actor_id")),
+    "claim_events": (
+        "verification",
+        "ClaimEvent",
+        ("id", "claim_id", "version", "kind", "from_state", "to_state", "verdict", "actor_id"),
+    ),
     "assessments": ("verification", "Assessment", ("id", "claim_id", "verdict", "confidence", "rationale")),
     "stored_files": ("verification", "StoredFile", ("id", "sha256", "size", "file")),
     "custody": ("verification", "CustodyEvent", ("id", "evidence_id", "action", "sha256")),
@@ -51,8 +54,11 @@ def sha256_file(path: Path) -> str:
 
 
 def counts() -> dict[str, int]:
-    return {model._meta.label_lower: model.objects.count()
-            for app in COUNTED_APPS for model in apps.get_app_config(app).get_models()}
+    return {
+        model._meta.label_lower: model.objects.count()
+        for app in COUNTED_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
 
 
 def digests() -> dict[str, str]:
@@ -102,8 +108,16 @@ def extract_media_archive(archive_path: Path, root: Path) -> None:
 def postgres_args() -> tuple[list[str], dict]:
     """libpq options and environment for pg_dump / pg_restore on the current database."""
     db = connection.settings_dict
-    args = ["--host", db.get("HOST") or "127.0.0.1", "--port", str(db.get("PORT") or 5432),
-            "--username", db.get("USER") or "postgres", "--dbname", db["NAME"]]
+    args = [
+        "--host",
+        db.get("HOST") or "127.0.0.1",
+        "--port",
+        str(db.get("PORT") or 5432),
+        "--username",
+        db.get("USER") or "postgres",
+        "--dbname",
+        db["NAME"],
+    ]
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]

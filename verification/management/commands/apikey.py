@@ -1,12 +1,12 @@
 """`python manage.py apikey create|list|revoke`: API keys for newsroom clients.
 
-    apikey create --name CMS --scope read [--user U] [--expires DAYS]
-        prints the new key alone on standard output, once (it is not stored);
-        --user is required for review and admin keys, which act as that user.
-    apikey list
-        every key by prefix, with scope, user and state.
-    apikey revoke PREFIX
-        revokes at once; the admin can revoke too.
+apikey create --name CMS --scope read [--user U] [--expires DAYS]
+    prints the new key alone on standard output, once (it is not stored);
+    --user is required for review and admin keys, which act as that user.
+apikey list
+    every key by prefix, with scope, user and state.
+apikey revoke PREFIX
+    revokes at once; the admin can revoke too.
 """
 
 from django.contrib.auth import get_user_model
@@ -48,7 +48,9 @@ class Command(BaseCommand):
         # Only the key on stdout, so `KEY=$(manage.py apikey create …)` works; the rest to stderr.
         self.stdout.write(raw)
         until = f", expires {key.expires_at:%Y-%m-%d}" if key.expires_at else ""
-        self.stderr.write(f"Created {key.scope} key {key.prefix}… '{key.name}'{until}. Store it now: it is not shown again.")
+        self.stderr.write(
+            f"Created {key.scope} key {key.prefix}… '{key.name}'{until}. Store it now: it is not shown again."
+        )
 
     def _list(self, options):
         keys = ApiKey.objects.select_related("user").order_by("created_at", "id")

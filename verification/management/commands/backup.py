@@ -14,7 +14,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -45,9 +45,13 @@ class Command(BaseCommand):
         backup.write_media_archive(root, archive)
         manifest = {
             "format": backup.FORMAT,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "database": {"vendor": vendor, "file": dump.name, "sha256": backup.sha256_file(dump),
-                         "size": dump.stat().st_size},
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": {
+                "vendor": vendor,
+                "file": dump.name,
+                "sha256": backup.sha256_file(dump),
+                "size": dump.stat().st_size,
+            },
             "media": {"file": archive.name, "sha256": backup.sha256_file(archive), "files": files},
             **state,
         }
@@ -61,7 +65,9 @@ class Command(BaseCommand):
 
     def _dump_postgres(self, target: Path) -> dict:
         if not shutil.which("pg_dump"):
-            raise CommandError("pg_dump is not installed: apt-get install postgresql-client (same major version as the server).")
+            raise CommandError(
+                "pg_dump is not installed: apt-get install postgresql-client (same major version as the server)."
+            )
         args, env = backup.postgres_args()
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -70,9 +76,20 @@ class Command(BaseCommand):
                 snapshot = cursor.fetchone()[0]
             state = self._snapshot_state()
             # pg_dump reads the very snapshot counted above, while it is held open.
-            result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                                     f"--snapshot={snapshot}", f"--file={target}", *args],
-                                    env=env, capture_output=True, text=True)
+            result = subprocess.run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={target}",
+                    *args,
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
         if result.returncode != 0:
             raise CommandError(f"pg_dump failed ({result.returncode}): {result.stderr.strip()}")
         return state

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         now = timezone.now()
         self._by_state()
         overdue = Claim.objects.filter(due_at__lt=now).exclude(state=Claim.State.PUBLISHED)
-        self.stdout.write(f"Overdue: {overdue.count()} ({overdue.filter(escalated_at__isnull=False).count()} escalated)")
+        self.stdout.write(
+            f"Overdue: {overdue.count()} ({overdue.filter(escalated_at__isnull=False).count()} escalated)"
+        )
         self._leases(now)
         self._oldest(now)
 
@@ -39,20 +41,24 @@ class Command(BaseCommand):
         self.stdout.write(f"{'total':<18} {sum(counts.values()):>7}")
 
     def _leases(self, now):
-        leases = (Claim.objects.filter(lease_owner__isnull=False).select_related("lease_owner")
-                  .order_by("lease_expires_at"))
+        leases = (
+            Claim.objects.filter(lease_owner__isnull=False).select_related("lease_owner").order_by("lease_expires_at")
+        )
         self.stdout.write(f"Leases held: {len(leases)}")
         for claim in leases:
             until = claim.lease_expires_at
             when = f"expires in {_ago(until - now)}" if until > now else f"EXPIRED {_ago(now - until)} ago"
-            self.stdout.write(f"  {claim.lease_owner.get_username():<16} claim {claim.pk:<7} until "
-                              f"{until:%Y-%m-%d %H:%M:%S} UTC ({when})")
+            self.stdout.write(
+                f"  {claim.lease_owner.get_username():<16} claim {claim.pk:<7} until "
+                f"{until:%Y-%m-%d %H:%M:%S} UTC ({when})"
+            )
 
     def _oldest(self, now):
-        oldest = (Claim.objects.filter(state__in=TAKEABLE, lease_owner__isnull=True)
-                  .order_by("created_at", "id").first())
+        oldest = Claim.objects.filter(state__in=TAKEABLE, lease_owner__isnull=True).order_by("created_at", "id").first()
         if oldest is None:
             self.stdout.write("Oldest queued: none, the queue is empty")
             return
-        self.stdout.write(f"Oldest queued: claim {oldest.pk} ({oldest.state}), waiting {_ago(now - oldest.created_at)}, "
-                          f"priority {oldest.priority}: \"{oldest.text[:60]}\"")
+        self.stdout.write(
+            f"Oldest queued: claim {oldest.pk} ({oldest.state}), waiting {_ago(now - oldest.created_at)}, "
+            f'priority {oldest.priority}: "{oldest.text[:60]}"'
+        )

@@ -52,8 +52,10 @@ class Command(BaseCommand):
         tables = connection.introspection.table_names()
         if tables:
             name = connection.settings_dict["NAME"]
-            raise CommandError(f"Database {name} already has {len(tables)} tables. Restore needs an empty database: "
-                               "create a new one and point DATABASE_URL at it.")
+            raise CommandError(
+                f"Database {name} already has {len(tables)} tables. Restore needs an empty database: "
+                "create a new one and point DATABASE_URL at it."
+            )
         if root.exists() and any(p.is_file() for p in root.rglob("*")):
             raise CommandError(f"MEDIA_ROOT {root} already holds files. Point MEDIA_ROOT at an empty folder.")
 
@@ -62,10 +64,24 @@ class Command(BaseCommand):
             raise CommandError("pg_restore is not installed: apt-get install postgresql-client.")
         args, env = backup.postgres_args()
         connection.close()  # pg_restore works alone; we reconnect to verify
-        result = subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-                                 "--single-transaction", *args, str(dump)], env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                *args,
+                str(dump),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
-            raise CommandError(f"pg_restore failed ({result.returncode}); nothing was restored: {result.stderr.strip()}")
+            raise CommandError(
+                f"pg_restore failed ({result.returncode}); nothing was restored: {result.stderr.strip()}"
+            )
 
     def _restore_sqlite(self, dump: Path) -> None:
         connection.close()
@@ -80,13 +96,21 @@ class Command(BaseCommand):
     def _verify(self, manifest: dict, root: Path) -> str:
         connection.close()
         problems = []
-        for label, want, got in (("rows", manifest["counts"], backup.counts()),
-                                 ("digest", manifest["digests"], backup.digests())):
-            problems += [f"{label} {name}: backup {want.get(name)}, restored {got.get(name)}"
-                         for name in sorted(set(want) | set(got)) if want.get(name) != got.get(name)]
+        for label, want, got in (
+            ("rows", manifest["counts"], backup.counts()),
+            ("digest", manifest["digests"], backup.digests()),
+        ):
+            problems += [
+                f"{label} {name}: backup {want.get(name)}, restored {got.get(name)}"
+                for name in sorted(set(want) | set(got))
+                if want.get(name) != got.get(name)
+            ]
         files = backup.media_files(root)
-        problems += [f"file {name}: not restored intact" for name, entry in manifest["media"]["files"].items()
-                     if files.get(name) != entry]
+        problems += [
+            f"file {name}: not restored intact"
+            for name, entry in manifest["media"]["files"].items()
+            if files.get(name) != entry
+        ]
         from verification.models import StoredFile
 
         for sha256, name in StoredFile.objects.values_list("sha256", "file"):
@@ -96,5 +120,7 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("The restore does not match the backup:\n  " + "\n  ".join(problems[:50]))
         counts = manifest["counts"]
-        return (f"{counts.get('verification.claim', 0)} claims, {counts.get('verification.claimevent', 0)} events "
-                f"and {len(files)} stored files")
+        return (
+            f"{counts.get('verification.claim', 0)} claims, {counts.get('verification.claimevent', 0)} events "
+            f"and {len(files)} stored files"
+        )

@@ -23,8 +23,11 @@ class Command(BaseCommand):
     help = "Load the seed story from seeds/*.json (idempotent); with DEBUG on, also create demo users."
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", default=str(Path(settings.BASE_DIR) / "seeds"),
-                            help="Folder of *.json seed files (default: seeds/).")
+        parser.add_argument(
+            "--path",
+            default=str(Path(settings.BASE_DIR) / "seeds"),
+            help="Folder of *.json seed files (default: seeds/).",
+        )
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] > 0
@@ -49,7 +52,8 @@ class Command(BaseCommand):
         users = []
         for username, role in DEMO_USERS:
             user, created = get_user_model().objects.get_or_create(
-                username=username, defaults={"email": f"{username}@example.org", "is_staff": role == ADMINS})
+                username=username, defaults={"email": f"{username}@example.org", "is_staff": role == ADMINS}
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
