@@ -3,7 +3,7 @@
     python -m bench.liar [DATA_DIR]      # default: ../shared/data/liar next to the repo
 
 Speakers become sources (their party an affiliation in the source graph), every
-track record is built by `sources.credibility.core.track_record` from TRAIN labels
+track record is built by `sources.credibility.records.track_record` from TRAIN labels
 only, and `sources.credibility.prior.suggested_prior` turns them into P(true)
 for each TEST statement. The blend weights and the six-way cut points are fitted
 on 5-fold cross-fitted TRAIN rows; VALID is scored as a check, TEST only scored.
@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sources.credibility.core import SourceGraph, SourceNode, TrackRecord, track_record
+from sources.credibility.calibration import brier, expected_calibration_error
+from sources.credibility.independence import SourceGraph, SourceNode
 from sources.credibility.prior import (
     ClaimIndex,
     PriorBlend,
-    brier,
-    expected_calibration_error,
     fit_blend,
     prior_features,
     suggested_prior,
 )
+from sources.credibility.records import BetaRecord, track_record
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "liar"
 SPLITS = ("train", "valid", "test")
@@ -125,7 +125,7 @@ class Knowledge:
     """Everything learned from one set of labelled statements."""
 
     base: float
-    records: dict[str, dict[str, TrackRecord]]  # kind -> key -> record
+    records: dict[str, dict[str, BetaRecord]]  # kind -> key -> record
     index: ClaimIndex
 
 

@@ -1,6 +1,6 @@
 """The standard meaning of each Admiralty grade, shown wherever a grade is set.
 
-The short labels come from sources.credibility.core (RELIABILITY_GRADES,
+The short labels come from sources.credibility.records (RELIABILITY_GRADES,
 INFORMATION_CREDIBILITY); these are the longer definitions (after the NATO/US
 Army source-evaluation tables) that a grader should weigh.
 """
@@ -8,9 +8,9 @@ Army source-evaluation tables) that a grader should weigh.
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from sources.credibility.core import INFORMATION_CREDIBILITY, RELIABILITY_GRADES
+from sources.credibility.records import INFORMATION_CREDIBILITY, RELIABILITY_GRADES
 
-# The short labels ("Usually reliable") are the credibility core's; only the elaboration lives here.
+# The short labels ("Usually reliable") live in sources.credibility.records; only the elaboration lives here.
 _RELIABILITY_DETAIL = {
     "A": "no doubt about authenticity, trustworthiness or competence; a history of complete reliability.",
     "B": "minor doubt about authenticity, trustworthiness or competence; "

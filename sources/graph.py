@@ -1,7 +1,7 @@
-"""The source graph from the database, as the credibility core wants it.
+"""The source graph from the database, as the independence check wants it.
 
-`sources.credibility.core` is pure Python and knows sources only by id. This module
-loads the part of the graph that matters for a set of sources: the sources
+`sources.credibility.independence` is pure Python and knows sources only by id. This
+module loads the part of the graph that matters for a set of sources: the sources
 themselves and every body above them (parent organisation, the body a
 spokesperson speaks for, the body an outlet usually relays, affiliations),
 with the conflicts each is party to and on which side, and each one's grade
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sources.credibility.core import SourceGraph, SourceNode
+from sources.credibility.independence import SourceGraph, SourceNode
 from sources.models import Source, SourceRelation
 
 # Spokesperson -> directorate -> ministry -> government is four levels; eight leaves room.

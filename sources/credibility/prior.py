@@ -1,23 +1,24 @@
-"""Suggested prior: how likely a new claim is true before anyone checks it, and how to measure that.
+"""Suggested prior: how likely a new claim is true before anyone checks it.
 
-Pure Python, no Django, like `sources.credibility.core`. The product and the LIAR
+Pure Python, no Django, like the rest of `sources.credibility`. The product and the LIAR
 benchmark (`python -m bench.liar`) share `suggested_prior`, so the benchmark
 numbers describe what editors see.
 
 The prior blends, in log-odds, three kinds of track record: the source's own,
 its affiliations' (party, parent organisation, ...), and the verdicts of the
 most similar previously checked claims (a small BM25 index). The few blend
-weights are fitted by `fit_logistic` on data the prior is not judged on.
+weights are fitted by `fit_blend` on data the prior is not judged on; how well it is
+calibrated is measured by `sources.credibility.calibration`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sources.credibility.core import TrackRecord
+from sources.credibility.records import BetaRecord
 
 # --- Claim similarity (BM25) ---
 
@@ -120,8 +121,8 @@ class PriorBlend:
 
 
 def prior_features(
-    source_record: TrackRecord | None,
-    affiliation_records: Mapping[str, TrackRecord | Sequence[TrackRecord]],
+    source_record: BetaRecord | None,
+    affiliation_records: Mapping[str, BetaRecord | Sequence[BetaRecord]],
     similar_claim_outcomes: Sequence[tuple[float, float]],
     centre: float = 0.5,
 ) -> dict[str, float]:
@@ -131,7 +132,7 @@ def prior_features(
     if source_record is not None:
         features["source"] = logit(source_record.mean) - shift
     for kind, records in affiliation_records.items():
-        records = [records] if isinstance(records, TrackRecord) else list(records)
+        records = [records] if isinstance(records, BetaRecord) else list(records)
         if records:
             features[kind] = sum(logit(r.mean) for r in records) / len(records) - shift
     if similar_claim_outcomes:
@@ -142,8 +143,8 @@ def prior_features(
 
 
 def suggested_prior(
-    source_record: TrackRecord | None,
-    affiliation_records: Mapping[str, TrackRecord | Sequence[TrackRecord]],
+    source_record: BetaRecord | None,
+    affiliation_records: Mapping[str, BetaRecord | Sequence[BetaRecord]],
     similar_claim_outcomes: Sequence[tuple[float, float]],
     blend: PriorBlend = PriorBlend(),
 ) -> float:
@@ -206,59 +207,3 @@ def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
                 factor = a[r][col] / a[col][col]
                 a[r] = [v - factor * w for v, w in zip(a[r], a[col])]
     return [a[i][n] / a[i][i] for i in range(n)]
-
-
-# --- Calibration ---
-
-
-@dataclass(frozen=True)
-class CalibrationBin:
-    lo: float
-    hi: float
-    count: int
-    mean_predicted: float | None  # None for an empty bin
-    observed: float | None
-
-
-def _checked_pairs(pairs: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    pairs = [(float(p), float(y)) for p, y in pairs]
-    if not pairs:
-        raise ValueError("Calibration needs at least one (probability, outcome) pair")
-    for p, y in pairs:
-        if not (0.0 <= p <= 1.0 and 0.0 <= y <= 1.0):
-            raise ValueError(f"Probabilities and outcomes must be in [0, 1], got ({p}, {y})")
-    return pairs
-
-
-def brier(pairs: Iterable[tuple[float, float]]) -> float:
-    """Mean squared error of (predicted probability, outcome) pairs."""
-    pairs = _checked_pairs(pairs)
-    return sum((p - y) ** 2 for p, y in pairs) / len(pairs)
-
-
-def reliability_diagram(pairs: Iterable[tuple[float, float]], bins: int = 10) -> list[CalibrationBin]:
-    """Equal-width bins over [0, 1]; p == 1.0 falls into the last bin."""
-    pairs = _checked_pairs(pairs)
-    members: list[list[tuple[float, float]]] = [[] for _ in range(bins)]
-    for p, y in pairs:
-        members[min(int(p * bins), bins - 1)].append((p, y))
-    result = []
-    for i, items in enumerate(members):
-        n = len(items)
-        result.append(
-            CalibrationBin(
-                lo=i / bins,
-                hi=(i + 1) / bins,
-                count=n,
-                mean_predicted=sum(p for p, _ in items) / n if n else None,
-                observed=sum(y for _, y in items) / n if n else None,
-            )
-        )
-    return result
-
-
-def expected_calibration_error(pairs: Iterable[tuple[float, float]], bins: int = 10) -> float:
-    """Count-weighted mean gap between predicted and observed frequency over the bins."""
-    diagram = reliability_diagram(pairs, bins)
-    total = sum(b.count for b in diagram)
-    return sum(b.count * abs(b.mean_predicted - b.observed) for b in diagram if b.count) / total

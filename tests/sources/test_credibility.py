@@ -1,35 +1,34 @@
-"""The pure credibility core: Beta maths, track records, independence, suggestions, calibration."""
+"""The pure credibility maths: the Beta distribution, track records, independence, suggestions, calibration."""
 
 import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sources.credibility.core import (
-    INFORMATION_CREDIBILITY,
-    RELIABILITY_GRADES,
-    Attribution,
-    EvidenceItem,
+from sources.credibility.calibration import brier, expected_calibration_error, reliability_diagram
+from sources.credibility.independence import (
+    AttributedSource,
     SourceGraph,
     SourceNode,
-    beta_cdf,
-    beta_ppf,
     corroboration,
-    decay_weight,
     independent_groups,
-    suggest_credibility,
-    track_record,
-    verdict_truth,
 )
 from sources.credibility.prior import (
     ClaimIndex,
     PriorBlend,
-    brier,
-    expected_calibration_error,
     fit_blend,
-    reliability_diagram,
     suggested_prior,
 )
+from sources.credibility.records import (
+    INFORMATION_CREDIBILITY,
+    RELIABILITY_GRADES,
+    beta_cdf,
+    beta_ppf,
+    decay_weight,
+    track_record,
+    verdict_truth,
+)
+from sources.credibility.suggestion import EvidenceItem, suggest_credibility
 
 NOW = datetime(2024, 10, 20, tzinfo=UTC)
 WAR = "Russia–Ukraine war"
@@ -147,8 +146,8 @@ def test_it_collapses_a_speaker_to_the_body_above_and_joins_a_relay_to_its_origi
     assert graph.origin_path("budanov") == ["budanov", "hur", "mod-ua"]
     groups = independent_groups(
         [
-            Attribution("budanov", "stated"),
-            Attribution("newsroom", "relayed", relayed_from="budanov"),
+            AttributedSource("budanov", "stated"),
+            AttributedSource("newsroom", "relayed", relayed_from="budanov"),
             ("ryder", "could_not_confirm"),
         ],
         graph,
@@ -176,7 +175,7 @@ def test_it_keeps_the_seed_story_troop_claim_unconfirmed():
         evidence_items=[],
         attributions=[
             ("budanov", "stated"),
-            Attribution("newsroom", "relayed", relayed_from="budanov"),
+            AttributedSource("newsroom", "relayed", relayed_from="budanov"),
             ("ryder", "could_not_confirm"),
         ],
         graph=_ukraine_graph(),

@@ -11,7 +11,7 @@ pair for the reviewer who made that assessment:
 The latest publication of a claim has no outcome yet and is not counted, nor
 is any claim published only once. From the pairs: the Brier score, the
 expected calibration error and the reliability-diagram bins, by the same
-functions the LIAR benchmark reports (sources.credibility.prior).
+functions the LIAR benchmark reports (sources.credibility.calibration).
 
 `recompute()` caches the figures in CalibrationSnapshot, one row per reviewer;
 the periodic task `sources.tasks.recompute_calibration` calls it.
@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.db.models import Count
 
-from sources.credibility.prior import brier, expected_calibration_error, reliability_diagram
+from sources.credibility.calibration import brier, expected_calibration_error, reliability_diagram
 from verification.models import Assessment, CalibrationSnapshot, ClaimEvent
 
 BINS = 10

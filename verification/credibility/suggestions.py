@@ -1,8 +1,8 @@
 """Suggested information credibility (1–6) and confidence for a claim.
 
 Computed on demand from the claim's attributions, its evidence (stance x
-credibility x provider's reliability) and the source graph, by the pure core
-`sources.credibility.core.suggest_credibility`. It is a suggestion shown to the
+credibility x provider's reliability) and the source graph, by the pure rules in
+`sources.credibility.suggestion.suggest_credibility`. It is a suggestion shown to the
 reviewer with its reasons: nothing here writes to the claim; the reviewer's
 assessment is the only way a credibility grade is set.
 
@@ -16,18 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sources.admiralty import CREDIBILITY_MEANING
-from sources.credibility.core import (
-    Attribution as CoreAttribution,
-)
-from sources.credibility.core import (
-    Corroboration,
-    EvidenceItem,
-    Group,
-    Suggestion,
-    corroboration,
-    independent_groups,
-    suggest_credibility,
-)
+from sources.credibility.independence import AttributedSource, Corroboration, Group, corroboration, independent_groups
+from sources.credibility.suggestion import EvidenceItem, Suggestion, suggest_credibility
 from sources.graph import GraphData, load_graph
 from verification.models import Attribution, AttributionRole, Claim, Evidence
 
@@ -67,11 +57,11 @@ class ClaimSuggestion:
         return self.corroboration.parties_one_side_only
 
 
-def _attributions(claim_id: int, loaded=None) -> list[CoreAttribution]:
+def _attributions(claim_id: int, loaded=None) -> list[AttributedSource]:
     """From the database, or from Attribution rows the caller already holds (with relays loaded)."""
     if loaded is not None:
         return [
-            CoreAttribution(a.source_id, a.role, a.relays.source_id if a.relays_id else None)
+            AttributedSource(a.source_id, a.role, a.relays.source_id if a.relays_id else None)
             for a in loaded
             if a.role not in IGNORED_ROLES
         ]
@@ -81,7 +71,7 @@ def _attributions(claim_id: int, loaded=None) -> list[CoreAttribution]:
         .order_by("id")
         .values_list("source_id", "role", "relays__source_id")
     )
-    return [CoreAttribution(source, role, relayed_from) for source, role, relayed_from in rows]
+    return [AttributedSource(source, role, relayed_from) for source, role, relayed_from in rows]
 
 
 def _evidence(claim_id: int) -> list[EvidenceItem]:
@@ -134,7 +124,7 @@ def suggest_for_claim(claim: Claim | int, attributions=None) -> ClaimSuggestion:
 
     1. Load attributions (relays point at the attribution they pass on) and evidence.
     2. Load the source graph of every source and evidence provider involved.
-    3. Weigh each source by its grade (or, ungraded, by its track record) and ask the core.
+    3. Weigh each source by its grade (or, ungraded, by its track record) and apply the rules.
     """
     claim_id = claim.pk if isinstance(claim, Claim) else int(claim)
     attributions, evidence = _attributions(claim_id, attributions), _evidence(claim_id)
@@ -144,7 +134,7 @@ def suggest_for_claim(claim: Claim | int, attributions=None) -> ClaimSuggestion:
     groups = independent_groups(
         attributions
         + [
-            CoreAttribution(e.provider, e.stance)
+            AttributedSource(e.provider, e.stance)
             for e in evidence
             if e.provider is not None and e.stance != Evidence.Stance.CONTEXT
         ],

@@ -1,6 +1,6 @@
 """Track records in the database: how the claims a source *stated* turned out.
 
-The maths is `sources.credibility.core.track_record` (a Beta posterior with a 90 %
+The maths is `sources.credibility.records.track_record` (a Beta posterior with a 90 %
 credible interval and time decay), the same function the LIAR benchmark
 scores. This module feeds it from the ORM and caches the result in
 `TrackRecord`, one row per source, so pages and the API read one row.
@@ -31,8 +31,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sources.credibility.core import NO_INFORMATION_VERDICTS, SELECTION_NOTE, track_record, verdict_truth
-from sources.credibility.core import TrackRecord as Record
+from sources.credibility.records import (
+    NO_INFORMATION_VERDICTS,
+    SELECTION_NOTE,
+    BetaRecord,
+    track_record,
+    verdict_truth,
+)
 from sources.models import Source, TrackRecord
 from verification.models import Attribution, AttributionRole, Claim
 
@@ -75,7 +80,7 @@ def stated_outcomes(source_ids: Iterable[int]) -> dict[int, list[Outcome]]:
     return outcomes
 
 
-def compute(outcomes: list[Outcome], now: datetime, half_life: float | None) -> Record | None:
+def compute(outcomes: list[Outcome], now: datetime, half_life: float | None) -> BetaRecord | None:
     """The overall record plus one per tag; None when there is nothing to learn from."""
     if not outcomes:
         return None
@@ -87,7 +92,7 @@ def compute(outcomes: list[Outcome], now: datetime, half_life: float | None) -> 
     return replace(overall, by_topic=by_topic)
 
 
-def _summary(record: Record) -> dict:
+def _summary(record: BetaRecord) -> dict:
     return {
         "mean": round(record.mean, DIGITS),
         "interval_low": round(record.lo, DIGITS),
@@ -97,7 +102,7 @@ def _summary(record: Record) -> dict:
     }
 
 
-def row_fields(record: Record | None) -> dict:
+def row_fields(record: BetaRecord | None) -> dict:
     """TrackRecord column values; an empty record (no informative verdicts) has no mean."""
     if record is None:
         return {"mean": None, "interval_low": None, "interval_high": None, "effective_n": 0, "count": 0, "by_topic": {}}

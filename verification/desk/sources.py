@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 
 from sources.admiralty import RELIABILITY_MEANING
-from sources.credibility.core import SELECTION_NOTE
+from sources.credibility.records import SELECTION_NOTE
 from sources.models import Source
 from verification.desk.base import bounded_count, desk_view, page_number, window
 from verification.desk.charts import Interval, interval_chart
