@@ -18,7 +18,10 @@ Format (one JSON object per file)::
                  "evidence": [{"kind", "title", "url", "provided_by", "stance", "credibility", "notes"}],
                  "assessment": {"reviewer", "signed_off_by", "verdict", "confidence", "credibility", "rationale"}}]}
 
-Seeded evidence is never captured: it is stored with capture "not requested".
+Fields left out take the defaults in serializers.py, which checks every file
+first. Seeded evidence is never captured: it is stored with capture "not
+requested". An assessment goes through the review queue's moves and is
+skipped with a note when its people are missing here or lack the rights.
 """
 
 import json
@@ -78,9 +81,7 @@ def load_seeds(folder: Path, before_write=None) -> SeedReport:
         if before_write:
             before_write(report)
         for item in plan.conflicts:
-            _, made = Conflict.objects.get_or_create(
-                name=item["name"], defaults={"description": item.get("description", "")}
-            )
+            _, made = Conflict.objects.get_or_create(name=item["name"], defaults={"description": item["description"]})
             report.add("conflicts", made)
         sources = {}
         for item in plan.sources_parents_first():
@@ -90,8 +91,8 @@ def load_seeds(folder: Path, before_write=None) -> SeedReport:
                 from_source=_source(item["from"], sources), to_source=_source(item["to"], sources), kind=item["kind"]
             )
             report.add("relations", made)
-        for item in plan.claims:
-            _seed_claim(item, sources, report)
+        for origin, item in plan.claims:
+            _seed_claim(origin, item, sources, report)
     return report
 
 
@@ -112,105 +113,109 @@ def _existing_source(name: str, country: str) -> Source | None:
 
 
 def _seed_source(item: dict, sources: dict, report: SeedReport) -> Source:
-    source = _existing_source(item["name"], item.get("country", ""))
+    source = _existing_source(item["name"], item["country"])
     if source is None:
         source = Source.objects.create(
             name=item["name"],
-            country=item.get("country", ""),
+            country=item["country"],
             kind=item["kind"],
-            homepage=item.get("homepage", ""),
-            notes=item.get("notes", ""),
-            parent=_source(item["parent"], sources) if item.get("parent") else None,
+            homepage=item["homepage"],
+            notes=item["notes"],
+            parent=_source(item["parent"], sources) if item["parent"] else None,
         )
         SourceEvent.objects.create(source=source, kind=SourceEvent.Kind.CREATED, note="Loaded from the seed story.")
         report.add("sources")
     have = set(source.aliases.values_list("normalised", flat=True))
-    for name in item.get("aliases", []):
+    for name in item["aliases"]:
         if normalise_name(name) not in have:
             alias = SourceAlias.objects.create(source=source, name=name)
             have.add(alias.normalised)
             report.add("aliases")
-    for party in item.get("parties", []):
+    for party in item["parties"]:
         _, made_party = ConflictParty.objects.get_or_create(
             source=source, conflict=Conflict.objects.get(name=party["conflict"]), defaults={"side": party["side"]}
         )
         report.add("conflict parties", made_party)
-    grade = item.get("grade")
+    grade = item["grade"]
     if grade and not source.grades.exists():
         grade_source(None, source.pk, grade["grade"], grade["rationale"])
         report.add("grades")
     return source
 
 
-def _seed_claim(item: dict, sources: dict, report: SeedReport) -> None:
-    text = item["text"].strip()
+def _seed_claim(origin: str, item: dict, sources: dict, report: SeedReport) -> None:
+    text = item["text"]
     if Claim.objects.filter(text=text).exists():
         return
     attributions = [
         AttributionInput(
             source=_source(a["source"], sources),
             role=a["role"],
-            quote=a.get("quote", ""),
-            appeared_url=a.get("appeared_url", ""),
-            appeared_at=a.get("appeared_at"),
-            appeared_in=_source(a["appeared_in"], sources) if a.get("appeared_in") else None,
-            relays_source=_source(a["relays"], sources) if a.get("relays") else None,
+            quote=a["quote"],
+            appeared_url=a["appeared_url"],
+            appeared_at=a["appeared_at"],
+            appeared_in=_source(a["appeared_in"], sources) if a["appeared_in"] else None,
+            relays_source=_source(a["relays"], sources) if a["relays"] else None,
         )
-        for a in item.get("attributions", [])
+        for a in item["attributions"]
     ]
     appearances = [
         {
             "url": a["url"],
-            "title": a.get("title", ""),
-            "published_at": a.get("published_at"),
-            "outlet": _source(a["outlet"], sources) if a.get("outlet") else None,
+            "title": a["title"],
+            "published_at": a["published_at"],
+            "outlet": _source(a["outlet"], sources) if a["outlet"] else None,
         }
-        for a in item.get("appearances", [])
+        for a in item["appearances"]
     ]
     claim = create_claim(
         None,
         ClaimInput(
             text=text,
-            language=item.get("language", "en"),
-            first_made_at=item.get("first_made_at"),
-            priority=item.get("priority", 50),
-            reach=item.get("reach", 0),
-            tags=item.get("tags", []),
+            language=item["language"],
+            first_made_at=item["first_made_at"],
+            priority=item["priority"],
+            reach=item["reach"],
+            tags=item["tags"],
             attributions=attributions,
             appearances=appearances,
         ),
     )
     report.add("claims")
-    for ev in item.get("evidence", []):
+    for ev in item["evidence"]:
         evidence = Evidence.objects.create(
             claim=claim,
             kind=ev["kind"],
             title=ev["title"],
-            url=ev.get("url", ""),
-            notes=ev.get("notes", ""),
-            provided_by=_source(ev["provided_by"], sources) if ev.get("provided_by") else None,
-            stance=ev.get("stance", Evidence.Stance.CONTEXT),
-            credibility=ev.get("credibility"),
+            url=ev["url"],
+            notes=ev["notes"],
+            provided_by=_source(ev["provided_by"], sources) if ev["provided_by"] else None,
+            stance=ev["stance"],
+            credibility=ev["credibility"],
             capture_status=Evidence.Capture.NOT_REQUESTED,  # seeded evidence is never fetched
         )
         CustodyEvent.objects.create(evidence=evidence, action=CustodyEvent.Action.ADDED, detail={"via": "seed"})
         report.add("evidence")
-    if item.get("assessment"):
-        _seed_assessment(claim, item["assessment"], report)
+    if item["assessment"]:
+        _seed_assessment(origin, claim, item["assessment"], report)
 
 
-def _seed_assessment(claim: Claim, block: dict, report: SeedReport) -> None:
+def _seed_assessment(origin: str, claim: Claim, block: dict, report: SeedReport) -> None:
     """Through the review queue's own moves: an editor hands the claim to the
-    reviewer, who assesses it; a second person signs it off if named."""
-    users = get_user_model().objects.in_bulk(
-        [block["reviewer"], block.get("signed_off_by") or ""], field_name="username"
-    )
-    reviewer, signer = users.get(block["reviewer"]), users.get(block.get("signed_off_by") or "")
-    assigner = signer or get_user_model().objects.filter(groups__permissions__codename="assign_claim").first()
-    if reviewer is None or assigner is None or (block.get("signed_off_by") and signer is None):
-        report.notes.append(
-            f"Assessment of claim {claim.pk} skipped: its reviewer or sign-off user does not exist here."
-        )
+    reviewer, who assesses it; a second person signs it off if named.
+
+    The file names accounts of this installation, which a seed cannot make
+    (with DEBUG off none are created), so a missing account or right skips the
+    assessment with a note instead of refusing the whole seed; everyone is
+    checked before the first move, so the claim is never left half-assessed."""
+    users = get_user_model().objects
+    reviewer = users.filter(username=block["reviewer"]).first()
+    signer = users.filter(username=block["signed_off_by"]).first() if block["signed_off_by"] else None
+    assigner = signer if signer and signer.has_perm("verification.assign_claim") else None
+    assigner = assigner or users.filter(groups__permissions__codename="assign_claim").order_by("pk").first()
+    problem = _assessment_problem(block, reviewer, signer, assigner)
+    if problem:
+        report.notes.append(f"{origin}: assessment skipped (claim {claim.pk}): {problem}")
         return
     transitions.reassign(assigner, claim.pk, reviewer, note="Seed story")
     transitions.assess(
@@ -218,9 +223,26 @@ def _seed_assessment(claim: Claim, block: dict, report: SeedReport) -> None:
         claim.pk,
         verdict=block["verdict"],
         confidence=block["confidence"],
-        credibility=block.get("credibility"),
+        credibility=block["credibility"],
         rationale=block["rationale"],
     )
     if signer is not None:
         transitions.sign_off(signer, claim.pk, note="Seed story")
     report.add("assessments")
+
+
+def _assessment_problem(block: dict, reviewer, signer, assigner) -> str:
+    """What stops the seeded assessment here, said so the user knows what to do; or ""."""
+    then = "then assess the claim in the desk"
+    for key, user, perm, role in (
+        ("reviewer", reviewer, "review_claim", "a fact-checker"),
+        ("signed_off_by", signer, "signoff_claim", "an editor"),
+    ):
+        name = block[key]
+        if name and user is None:
+            return f"no user '{name}' ({key}) here; create it (with DEBUG on, `seed` makes demo logins), {then}."
+        if name and not user.has_perm(f"verification.{perm}"):
+            return f"'{name}' ({key}) is not {role}; give that account the role or name {role} in the file, {then}."
+    if assigner is None:
+        return f"no editor here to hand the claim to its reviewer; create an editor account, {then}."
+    return ""
