@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from tests.evidence.evidence_support import custody
 from verification.evidence.writes import add_evidence_note, set_credibility, set_stance
-from verification.models import Evidence
+from verification.models import Claim, Evidence
 from verification.workflow.transitions import NotAllowed
 
 
@@ -54,3 +54,16 @@ def test_it_refuses_someone_without_a_desk_role(carol, testimony):
     with pytest.raises(NotAllowed):
         set_stance(carol, testimony.id, "supports")
     assert Evidence.objects.get(pk=testimony.pk).stance == "context"
+
+
+def test_it_records_the_change_on_the_claim_and_moves_its_version_on(bob, testimony):
+    claim = Claim.objects.get(pk=testimony.claim_id)
+    set_stance(bob, testimony.id, "supports")
+    claim.refresh_from_db()
+    event = claim.events.order_by("-id").first()
+    assert (event.kind, event.actor, event.version) == ("evidence", bob, claim.version)
+    assert event.changes == {
+        "evidence_id": testimony.pk,
+        "action": "edited",
+        "stance": {"from": "context", "to": "supports"},
+    }

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.evidence.evidence_support import PNG, custody, sha256sum, upload
-from verification.evidence.writes import StreamingDigest, add_evidence_file
+from verification.evidence.storage import StreamingDigest
+from verification.evidence.writes import add_evidence_file
 from verification.models import Evidence, StoredFile
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.evidence.evidence_support import EXE, PNG, stored_files_on_disk, upload
-from verification.evidence.writes import EvidenceRefused, add_evidence_file
+from verification.evidence.storage import EvidenceRefused
+from verification.evidence.writes import add_evidence_file
 from verification.models import Evidence, StoredFile
 from verification.workflow.transitions import NotAllowed
 

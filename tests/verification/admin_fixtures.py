@@ -1,6 +1,7 @@
 """One row of every model the admin shows, so page tests cover them all."""
 
 import hashlib
+from html.parser import HTMLParser
 
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -55,3 +56,62 @@ def populate(reviewer, editor) -> None:
     CalibrationSnapshot.objects.create(reviewer=reviewer, count=1, confirmed=1, brier=0.16, ece=0.4)
     if not Notification.objects.exists():
         Notification.objects.create(user=reviewer, kind="published", claim=claim, message="Published.")
+
+
+class _FormReader(HTMLParser):
+    """What a browser would post from one <form>: its inputs, selects and textareas as rendered."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        elif not self.inside or (not attrs.get("name") and tag != "option"):
+            return
+        elif tag == "input" and self._sent(attrs):
+            self.data.setdefault(attrs["name"], []).append(attrs.get("value") or "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.data.setdefault(self._select, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value") or "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data[self._textarea] = [""]
+
+    @staticmethod
+    def _sent(attrs) -> bool:
+        kind = attrs.get("type", "text")
+        return kind not in ("submit", "button", "file", "image", "reset") and (
+            kind not in ("checkbox", "radio") or "checked" in attrs
+        )
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            # Browsers drop the one newline Django writes after <textarea>.
+            self.data[self._textarea][0] = self.data[self._textarea][0].removeprefix("\n")
+            self._textarea = None
+
+
+def change_form(client, url: str, **changes) -> dict:
+    """The admin change form at `url` as a browser would post it, with `changes` applied."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    model = url.rstrip("/").split("/")[-3]
+    reader = _FormReader(f"{model}_form")
+    reader.feed(page.content.decode())
+    # A select with nothing chosen sends nothing, as in a browser.
+    data = {name: values[0] if len(values) == 1 else values for name, values in reader.data.items() if values}
+    return {**data, **changes}

@@ -1,6 +1,7 @@
-"""Admin for evidence and its custody. Evidence added or re-judged here goes
-through verification.evidence.writes like any other intake (custody rows, claim
-history, webhook); stored bytes, snapshots and custody are history, read-only."""
+"""Admin for evidence and its custody. Evidence added or edited here goes
+through verification.evidence.writes like evidence added anywhere else (custody
+rows, claim history and version, webhook); stored bytes, snapshots and custody
+are history, read-only."""
 
 from django import forms
 from django.contrib import admin
@@ -40,6 +41,8 @@ class EvidenceForm(forms.ModelForm):
                     f"The {' and '.join(fixed)} of an item cannot change once added (its custody "
                     "starts there); add a new item instead."
                 )
+            # The same checks the write makes, shown beside the fields instead of failing the save.
+            evidence_writes.clean_edit(self.instance, _edits(self))
         elif not (data.get("url") or data.get("notes")):
             raise ValidationError(
                 "Give a URL or describe the item in the notes (files are uploaded on the claim page)."
@@ -47,9 +50,16 @@ class EvidenceForm(forms.ModelForm):
         return data
 
 
+def _edits(form) -> dict:
+    """The fields the user changed that an edit may change; kind and URL are refused in clean()."""
+    data = form.cleaned_data  # a field that failed its own validation is not in it
+    return {name: data[name] for name in evidence_writes.EDITABLE if name in form.changed_data and name in data}
+
+
 def save_evidence_form(form, actor, claim_id: int) -> Evidence:
-    """Through verification.evidence.writes, so custody, the claim's history and the
-    evidence.added webhook are written as for any other evidence_writes."""
+    """Through verification.evidence.writes, so custody, the claim's history and
+    version, and the evidence.added webhook are written as they are for the
+    desk and the API."""
     data = form.cleaned_data
     if form.instance.pk is None:
         common = {
@@ -63,14 +73,8 @@ def save_evidence_form(form, actor, claim_id: int) -> Evidence:
             return evidence_writes.add_evidence_url(actor, claim_id, data["url"], notes=data.get("notes", ""), **common)
         return evidence_writes.add_evidence_note(actor, claim_id, data["notes"], **common)
     evidence = form.instance
-    if "stance" in form.changed_data:
-        evidence_writes.set_stance(actor, evidence.pk, data["stance"], note="Changed in the admin.")
-    if "credibility" in form.changed_data:
-        evidence_writes.set_credibility(actor, evidence.pk, data["credibility"], note="Changed in the admin.")
-    described = [name for name in ("title", "notes", "provided_by") if name in form.changed_data]
-    if described:
-        Evidence.objects.filter(pk=evidence.pk).update(**{name: data[name] for name in described})
-    evidence.refresh_from_db()
+    evidence_writes.edit_evidence(actor, evidence.pk, _edits(form), note="Changed in the admin.")
+    evidence.refresh_from_db()  # the form wrote its values onto the instance; show what was stored
     return evidence
 
 

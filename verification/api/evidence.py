@@ -4,7 +4,7 @@ POST takes JSON with a `url` (captured by a worker after commit) or `notes`
 (evidence with neither URL nor file), or a multipart form with a `file`. An
 upload is streamed: Django spools it to disk as it arrives, and intake copies
 it in chunks while hashing; the size limit is checked against Content-Length
-before a byte of the body is read. Writes go through verification/evidence.py,
+before a byte of the body is read. Writes go through verification.evidence.writes,
 as the desk's forms do.
 """
 
@@ -19,6 +19,7 @@ from verification.api.auth import acting_user, scopes_of
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
 from verification.evidence import writes as evidence_writes
+from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence
 
 TAGS = ["evidence"]
@@ -232,5 +233,5 @@ def _add(actor, claim_id: int, data: dict) -> Evidence:
         return evidence_writes.add_evidence_note(
             actor, claim_id, data["notes"], kind=data.get("kind", Evidence.Kind.TESTIMONY), **common
         )
-    except evidence_writes.EvidenceRefused as exc:
+    except EvidenceRefused as exc:
         raise Problem(exc.http_status, str(exc), code=exc.code, **exc.detail) from None

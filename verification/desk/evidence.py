@@ -2,7 +2,7 @@
 credibility, re-capture, and download stored bytes (each download is written
 to the custody log).
 
-Every form posts to a plain view that calls verification/evidence.py, the
+Every form posts to a plain view that calls verification.evidence.writes, the
 same functions the API calls. With HTMX the view answers the refreshed panel
 (templates/verification/_evidence_panel.html); without it, it redirects back
 to the claim page with a message, so the panel works with JavaScript off.
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from verification.desk.base import desk_view, report_error
 from verification.evidence import writes as evidence_writes
+from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Snapshot
 from verification.workflow.transitions import Refused
 
@@ -85,7 +86,7 @@ def _run(request, claim_id: int, form, do, success: str):
         return _answer(request, claim_id, 400, errors)
     try:
         do(form.cleaned_data)
-    except evidence_writes.EvidenceRefused as exc:
+    except EvidenceRefused as exc:
         return _answer(request, claim_id, exc.http_status, [str(exc)])
     except (ValidationError, Refused) as exc:
         if not request.htmx:

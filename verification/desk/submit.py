@@ -11,7 +11,8 @@ from sources.models import Source, SourceAlias
 from sources.text import normalise_name
 from verification.desk.base import add_validation_errors, desk_view
 from verification.desk.forms import AttributionFormSet, ClaimSubmitForm
-from verification.evidence.writes import EvidenceRefused, add_evidence_note, add_evidence_url
+from verification.evidence.storage import EvidenceRefused
+from verification.evidence.writes import add_evidence_note, add_evidence_url
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from verification.evidence import writes as evidence_writes
+from verification.evidence import storage as evidence_storage
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Notification, Snapshot, StoredFile
 from verification.workflow.history import record
@@ -191,18 +191,18 @@ def _record_failure(evidence_id: int, reason: str, transient: bool, retry_in: in
 
 def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> None:
     with result.open() as body:
-        spooled = evidence_writes.spool(body, max_bytes=settings.CAPTURE_MAX_BYTES, allow_empty=True)
+        spooled = evidence_storage.spool(body, max_bytes=settings.CAPTURE_MAX_BYTES, allow_empty=True)
     if spooled.sha256 != result.sha256:  # the bytes changed between fetch and store
         spooled.path.unlink(missing_ok=True)
         raise RuntimeError(f"capture of evidence {evidence_id}: stored bytes do not match the fetched hash")
     spooled.content_type = result.content_type  # the fetcher also weighs the server's word for text types
-    stored, created = evidence_writes.store(spooled, result.final_url.rsplit("/", 1)[-1][:100])
+    stored, created = evidence_storage.store(spooled, result.final_url.rsplit("/", 1)[-1][:100])
     with transaction.atomic():
         evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
         if evidence is None or evidence.capture_status != Status.PENDING:
             # Deleted meanwhile, or a duplicate task got there first.
             if created:
-                evidence_writes.discard_if_unused(stored)
+                evidence_storage.discard_if_unused(stored)
             return
         snapshot = Snapshot.objects.create(
             evidence=evidence,
@@ -238,9 +238,9 @@ def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> Non
 # --- Re-verification ------------------------------------------------------------------
 
 
-def rehash(stored: StoredFile, chunk_size: int = evidence_writes.CHUNK_SIZE) -> str | None:
+def rehash(stored: StoredFile, chunk_size: int = evidence_storage.CHUNK_SIZE) -> str | None:
     """SHA-256 of the bytes in storage now, or None if they are gone."""
-    digest = evidence_writes.StreamingDigest()
+    digest = evidence_storage.StreamingDigest()
     try:
         with stored.file.storage.open(stored.file.name, "rb") as handle:
             handle: BinaryIO
@@ -277,7 +277,7 @@ def _affected_evidence(stored: StoredFile) -> list[Evidence]:
 
 
 def reverify_one(stored: StoredFile) -> bool:
-    """Compare the bytes in storage with the hash taken at evidence_writes.
+    """Compare the bytes in storage with the hash taken at intake.
 
     1. Re-hash in chunks (outside any transaction: it may take a while).
     2. Update the row only if nobody verified it meanwhile (a duplicate or
@@ -318,7 +318,7 @@ def _flag(evidence: Evidence, stored: StoredFile, found: str | None) -> None:
     what = "is missing from storage" if found is None else f"now hashes to {found}"
     message = (
         f"Integrity alarm on claim {evidence.claim_id}: the stored bytes of evidence “{evidence.title}” "
-        f"{what}, not {stored.sha256} as recorded at evidence_writes. Restore the file from backup or "
+        f"{what}, not {stored.sha256} as recorded at intake. Restore the file from backup or "
         f"re-capture it, and check who had access."
     )
     claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)

@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-import puremagic
 import requests
 import urllib3.exceptions
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
+
+from verification.evidence.sniffing import SNIFF_BYTES, sniff
 
 logger = logging.getLogger(__name__)
 
@@ -299,11 +300,7 @@ def _session(policy: FetchPolicy) -> HTTPSession:
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _TRANSIENT_4XX = {408, 425, 429}  # the server asks us to come back later
-_SNIFF_BYTES = 64 * 1024
 _CHUNK = 64 * 1024
-# Bytes that never occur in text (WHATWG MIME sniffing, "binary data byte").
-_BINARY = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
-_TEXTUAL = ("text/", "application/json", "application/xml", "+json", "+xml")
 
 
 def _late(policy: FetchPolicy) -> FetchFailed:
@@ -354,8 +351,8 @@ class _Sink:
             raise FetchTooLarge(self.policy.max_bytes, self.size + len(chunk))
         self.size += len(chunk)
         self.sha.update(chunk)
-        if len(self.head) < _SNIFF_BYTES:
-            self.head += chunk[: _SNIFF_BYTES - len(self.head)]
+        if len(self.head) < SNIFF_BYTES:
+            self.head += chunk[: SNIFF_BYTES - len(self.head)]
         if self.file is None and len(self.memory) + len(chunk) > self.policy.max_memory_bytes:
             self.file = tempfile.NamedTemporaryFile(prefix="claimdesk-fetch-", dir=self.policy.temp_dir, delete=False)
             self.file.write(self.memory)
@@ -378,7 +375,7 @@ class _Sink:
             body_path=Path(self.file.name) if self.file else None,
             sha256=self.sha.hexdigest(),
             size=self.size,
-            content_type=_sniff(self.head, declared),
+            content_type=sniff(self.head, declared),  # the server's word only names a text type
             declared_content_type=declared,
             ip=ip,
             redirects=redirects,
@@ -415,21 +412,6 @@ def _read_body(response: requests.Response, policy: FetchPolicy, deadline: float
         if isinstance(exc, (urllib3.exceptions.HTTPError, requests.RequestException, OSError)):
             raise _translate(exc, deadline, policy) from exc
         raise
-
-
-def _sniff(head: bytes, declared: str) -> str:
-    """The content type the bytes show; the server's word only breaks a tie
-    between text types, since it can label anything as anything."""
-    for candidate in (head, head.removeprefix(b"\xef\xbb\xbf").lstrip()):
-        try:
-            if candidate and (mime := puremagic.from_string(candidate, mime=True)):
-                return mime
-        except puremagic.PureError:
-            pass
-    if _BINARY.isdisjoint(head):
-        declared = declared.split(";")[0].strip().lower()
-        return declared if any(t in declared for t in _TEXTUAL) else "text/plain"
-    return "application/octet-stream"
 
 
 def _next_request(status: int, method: str, data, headers: dict, url: str, location: str):

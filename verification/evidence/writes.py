@@ -1,36 +1,29 @@
-"""Evidence intake: every write to an evidence item goes through here.
+"""Evidence: every write to an evidence item goes through here.
 
 Each action (the Zulip `actions/` pattern) checks the actor's right, locks the
-row it changes, returns early when nothing changes, writes the change together
-with an append-only CustodyEvent, and sends follow-up work (capture, webhook,
-re-review of a published claim) only after commit.
+rows it changes, returns early when nothing changes, writes the change together
+with an append-only CustodyEvent (and, for what reviewers weigh, a ClaimEvent
+that bumps the claim's version), and sends follow-up work (capture, webhook,
+re-review of a published claim) only after commit. The desk, the API and the
+admin call these functions; none of them saves an Evidence row itself.
 
-Bytes are stored once per SHA-256 (StoredFile). An upload is copied in chunks
-to a private spool file while it is hashed, never read whole, then moved into
-storage; the content type is sniffed from the bytes, never taken from the
-client. Captures (verification/capture.py) store their snapshots the same way.
+The bytes behind an item (spooling, hashing, sniffing, StoredFile) are
+verification.evidence.storage's; a file is stored there first and attached here.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
-import logging
 import os
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
 
-import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
+from sources.models import Source
 from verification import enqueue
+from verification.evidence.storage import CHUNK_SIZE, discard_if_unused, spool, store
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, StoredFile
 from verification.status import rfc3339
 from verification.webhooks import outbox
@@ -38,199 +31,7 @@ from verification.workflow import transitions
 from verification.workflow.errors import require_permission
 from verification.workflow.history import record
 
-logger = logging.getLogger(__name__)
-
 Action = CustodyEvent.Action
-CHUNK_SIZE = 1024 * 1024  # memory stays flat whatever the file's size
-SNIFF_BYTES = 64 * 1024  # enough for every signature puremagic knows
-# Bytes that never occur in text (WHATWG MIME sniffing, "binary data byte").
-_BINARY = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
-
-
-class EvidenceRefused(Exception):
-    """An upload we will not keep; the message says which limit and what was sent."""
-
-    def __init__(self, message: str, *, code: str, http_status: int, **detail):
-        super().__init__(message)
-        self.code, self.http_status, self.detail = code, http_status, detail
-
-
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} bytes" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return ""
-
-
-# --- Streaming, hashing, sniffing ----------------------------------------------
-
-
-class StreamingDigest:
-    """SHA-256 and size of a stream fed chunk by chunk, keeping only its head."""
-
-    def __init__(self):
-        self._sha = hashlib.sha256()
-        self.size = 0
-        self.chunks = 0
-        self.head = bytearray()
-
-    def update(self, chunk: bytes) -> None:
-        self._sha.update(chunk)
-        self.size += len(chunk)
-        self.chunks += 1
-        if len(self.head) < SNIFF_BYTES:
-            self.head.extend(chunk[: SNIFF_BYTES - len(self.head)])
-
-    def hexdigest(self) -> str:
-        return self._sha.hexdigest()
-
-
-def sniff_content_type(head: bytes) -> str:
-    """The type the bytes show. Text has no signature: bytes with no binary
-    byte are text/plain, whatever the sender called them."""
-    head = bytes(head)
-    for candidate in (head, head.removeprefix(b"\xef\xbb\xbf").lstrip()):
-        try:
-            if candidate and (mime := puremagic.from_string(candidate, mime=True)):
-                return mime
-        except puremagic.PureError:
-            pass
-    return "text/plain" if head and _BINARY.isdisjoint(head) else "application/octet-stream"
-
-
-def type_allowed(content_type: str) -> bool:
-    return any(fnmatch.fnmatchcase(content_type, pattern) for pattern in settings.UPLOAD_TYPES)
-
-
-@dataclass
-class Spooled:
-    path: Path  # a private temp file; store() moves or deletes it
-    sha256: str
-    size: int
-    content_type: str
-    chunks: int
-
-
-def _read_chunks(source: BinaryIO, chunk_size: int):
-    if getattr(source, "seekable", lambda: False)():
-        source.seek(0)
-    while chunk := source.read(chunk_size):
-        yield chunk
-
-
-def spool(
-    source: BinaryIO,
-    *,
-    max_bytes: int,
-    chunk_size: int = CHUNK_SIZE,
-    check_type: bool = False,
-    declared_type: str = "",
-    allow_empty: bool = False,
-) -> Spooled:
-    """Copy `source` to a private temp file, hashing each chunk on the way.
-
-    1. Read at most `chunk_size` bytes at a time; hash and write each chunk.
-    2. Stop as soon as the total passes `max_bytes` (EvidenceRefused, 413).
-    3. Sniff the type once the head is read; if `check_type`, refuse a type
-       not in UPLOAD_TYPES (415) before reading the rest.
-    """
-    digest, content_type = StreamingDigest(), ""
-    handle = tempfile.NamedTemporaryFile(prefix="claimdesk-spool-", dir=settings.FILE_UPLOAD_TEMP_DIR, delete=False)
-    try:
-        with handle:
-            for chunk in _read_chunks(source, chunk_size):
-                if digest.size + len(chunk) > max_bytes:
-                    raise _too_large(max_bytes, digest.size + len(chunk))
-                digest.update(chunk)
-                handle.write(chunk)
-                if not content_type and len(digest.head) >= SNIFF_BYTES:
-                    content_type = _checked_type(digest.head, check_type, declared_type)
-            if digest.size == 0 and not allow_empty:
-                raise EvidenceRefused(
-                    "The file is empty (0 bytes); choose the file again.",
-                    code="empty_upload",
-                    http_status=400,
-                    sent_bytes=0,
-                )
-            content_type = content_type or _checked_type(digest.head, check_type, declared_type)
-    except BaseException:
-        os.unlink(handle.name)
-        raise
-    return Spooled(Path(handle.name), digest.hexdigest(), digest.size, content_type, digest.chunks)
-
-
-def _too_large(limit: int, sent: int) -> EvidenceRefused:
-    return EvidenceRefused(
-        f"The file is over the upload limit of {_size(limit)} ({limit} bytes, CLAIMDESK_UPLOAD_MAX_BYTES): "
-        f"at least {sent} bytes were sent. Upload a smaller file or ask an admin to raise the limit.",
-        code="upload_too_large",
-        http_status=413,
-        limit_bytes=limit,
-        sent_bytes=sent,
-    )
-
-
-def _checked_type(head: bytes, check: bool, declared: str) -> str:
-    content_type = sniff_content_type(head)
-    if check and not type_allowed(content_type):
-        said = f" (it was sent as {declared})" if declared and declared != content_type else ""
-        raise EvidenceRefused(
-            f"Files of type {content_type} are not accepted; the type was read from the file's bytes{said}. "
-            f"Accepted types (CLAIMDESK_UPLOAD_TYPES): {', '.join(settings.UPLOAD_TYPES)}.",
-            code="upload_type_not_allowed",
-            http_status=415,
-            content_type=content_type,
-            declared_type=declared,
-            allowed=list(settings.UPLOAD_TYPES),
-        )
-    return content_type
-
-
-class _SpoolFile(File):
-    # FileSystemStorage moves a file that has a path instead of copying it.
-    def __init__(self, handle, path: Path):
-        super().__init__(handle, name=path.name)
-        self._path = path
-
-    def temporary_file_path(self) -> str:
-        return str(self._path)
-
-
-def store(spooled: Spooled, original_name: str = "") -> tuple[StoredFile, bool]:
-    """The StoredFile for these bytes: the existing one (the spool file is
-    dropped) or a new one (the spool file is moved into storage). Returns
-    (stored_file, created)."""
-    existing = StoredFile.objects.filter(sha256=spooled.sha256).first()
-    if existing is not None:
-        spooled.path.unlink(missing_ok=True)
-        return existing, False
-    stored = StoredFile(
-        sha256=spooled.sha256,
-        size=spooled.size,
-        content_type=spooled.content_type,
-        original_name=(original_name or "")[:300],
-    )
-    try:
-        with open(spooled.path, "rb") as handle:
-            stored.file.save(spooled.sha256, _SpoolFile(handle, spooled.path), save=False)
-    finally:
-        spooled.path.unlink(missing_ok=True)
-    try:
-        with transaction.atomic():
-            stored.save()
-    except IntegrityError:
-        # Another upload of the same bytes won the race: keep theirs, drop ours.
-        stored.file.delete(save=False)
-        return StoredFile.objects.get(sha256=spooled.sha256), False
-    return stored, True
-
-
-def discard_if_unused(stored: StoredFile) -> None:
-    """Undo a `store` whose evidence could not be attached."""
-    if not stored.evidence.exists() and not stored.snapshots.exists():
-        stored.file.delete(save=False)
-        stored.delete()
 
 
 # --- Adding evidence ---------------------------------------------------------------
@@ -240,21 +41,30 @@ def _require(actor, perm: str, what: str) -> None:
     require_permission(actor, f"verification.{perm}", what)
 
 
-def _validate(kind: str, title: str, stance: str, credibility) -> dict:
-    errors = {}
-    if kind not in Evidence.Kind.values:
-        errors["kind"] = [f"'{kind}' is not a kind of evidence; use one of {', '.join(Evidence.Kind.values)}."]
-    if not (title or "").strip():
-        errors["title"] = ["Give the evidence a title, so reviewers can tell items apart."]
-    elif len(title) > 500:
-        errors["title"] = ["Keep the title under 500 characters."]
-    if stance not in Evidence.Stance.values:
-        errors["stance"] = [f"'{stance}' is not a stance; use one of {', '.join(Evidence.Stance.values)}."]
-    if credibility is not None and credibility not in range(1, 7):
-        errors["credibility"] = ["Information credibility is a grade from 1 (confirmed) to 6 (cannot be judged)."]
+def _problem(field: str, value) -> str | None:
+    """What is wrong with `value` for `field`, in words for the person who typed it."""
+    if field == "kind" and value not in Evidence.Kind.values:
+        return f"'{value}' is not a kind of evidence; use one of {', '.join(Evidence.Kind.values)}."
+    if field == "title" and not value:
+        return "Give the evidence a title, so reviewers can tell items apart."
+    if field == "title" and len(value) > 500:
+        return "Keep the title under 500 characters."
+    if field == "stance" and value not in Evidence.Stance.values:
+        return f"'{value}' is not a stance; use one of {', '.join(Evidence.Stance.values)}."
+    if field == "credibility" and value is not None and value not in range(1, 7):
+        return "Information credibility is a grade from 1 (confirmed) to 6 (cannot be judged)."
+    return None
+
+
+def _check(values: dict) -> dict:
+    errors = {field: [problem] for field, value in values.items() if (problem := _problem(field, value))}
     if errors:
         raise ValidationError(errors)
-    return {"kind": kind, "title": title.strip(), "stance": stance, "credibility": credibility}
+    return values
+
+
+def _validate(kind: str, title: str, stance: str, credibility) -> dict:
+    return _check({"kind": kind, "title": (title or "").strip(), "stance": stance, "credibility": credibility})
 
 
 def _validate_url(url: str) -> str:
@@ -356,19 +166,24 @@ def add_evidence_file(
     """Attach an uploaded file, streamed and hashed in `chunk_size` pieces.
 
     1. Check the right, the fields and the claim before reading any byte.
-    2. Refuse early when the declared size is already over the limit.
-    3. Spool (hash, size and type limits), then store once per SHA-256.
-    4. Attach the evidence; if that fails, drop bytes nobody else uses.
+    2. Spool (size and type limits, EvidenceRefused; a declared size already
+       over the limit is refused unread), then store once per SHA-256.
+    3. Attach the evidence; if that fails, drop bytes nobody else uses.
     """
     _require(actor, "add_evidence", "add evidence")
     name = os.path.basename(getattr(uploaded_file, "name", "") or "")
     fields = _validate(kind or Evidence.Kind.DOCUMENT, title or name or "Uploaded file", stance, credibility)
     if not Claim.objects.filter(pk=claim_id).exists():
         raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
-    limit, declared = settings.UPLOAD_MAX_BYTES, getattr(uploaded_file, "content_type", "") or ""
-    if (getattr(uploaded_file, "size", None) or 0) > limit:
-        raise _too_large(limit, uploaded_file.size)
-    spooled = spool(uploaded_file, max_bytes=limit, chunk_size=chunk_size, check_type=True, declared_type=declared)
+    declared = getattr(uploaded_file, "content_type", "") or ""
+    spooled = spool(
+        uploaded_file,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        chunk_size=chunk_size,
+        check_type=True,
+        declared_type=declared,
+        declared_size=getattr(uploaded_file, "size", None),
+    )
     stored, created = store(spooled, name)
     fields["kind"] = kind or kind_for(stored.content_type)  # unsaid: what the bytes are
     detail = {
@@ -426,37 +241,98 @@ def _lock_evidence(evidence_id: int) -> Evidence:
     return Evidence.objects.select_for_update().get(pk=evidence_id)
 
 
-def set_stance(actor, evidence_id: int, stance: str, note: str = "") -> Evidence:
-    _require(actor, "change_evidence", "change evidence")
-    if stance not in Evidence.Stance.values:
+# What an edit may change, each with the custody action that records it. The
+# kind, URL and bytes are not here: an item's custody starts from them.
+EDITABLE = {
+    "title": Action.TITLE_CHANGED,
+    "notes": Action.NOTES_CHANGED,
+    "provided_by": Action.PROVIDED_BY_CHANGED,
+    "stance": Action.STANCE_CHANGED,
+    "credibility": Action.CREDIBILITY_CHANGED,
+}
+
+
+def clean_edit(evidence: Evidence, changes: dict) -> dict:
+    """`changes` as they would be stored (provided_by as a source id, text
+    stripped), or ValidationError naming each field at fault. Reads, never
+    writes: the admin's form calls it to show the errors beside the fields."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        fixed = "This cannot change once the item is added (its custody starts there); add a new item instead."
+        raise ValidationError({name: [fixed] for name in unknown})
+    values = {
+        field: (value or "").strip() if field in ("title", "notes") else value for field, value in changes.items()
+    }
+    if "provided_by" in values:
+        values["provided_by"] = _source_id(values["provided_by"])
+        if values["provided_by"] is not None and not Source.objects.filter(pk=values["provided_by"]).exists():
+            raise ValidationError(
+                {"provided_by": [f"There is no source {values['provided_by']}; pick one from the list."]}
+            )
+    _check({field: value for field, value in values.items() if field != "provided_by"})
+    if "notes" in values and not values["notes"] and not evidence.url and not evidence.stored_file_id:
         raise ValidationError(
-            {"stance": [f"'{stance}' is not a stance; use one of {', '.join(Evidence.Stance.values)}."]}
+            {"notes": ["This item has no URL or file: its notes are the evidence. Keep them, or add a new item."]}
         )
-    return _change(actor, evidence_id, "stance", stance, Action.STANCE_CHANGED, note)
+    return values
+
+
+def edit_evidence(actor, evidence_id: int, changes: dict, note: str = "") -> Evidence:
+    """Change what reviewers read about an item: its title, notes, provider,
+    stance or information credibility.
+
+    1. Check the actor's right, then lock the claim and the item, in that
+       order (as adding evidence does), so two edits queue instead of racing.
+    2. Check the new values (`clean_edit`); return the item untouched if none
+       of them differs from what is stored.
+    3. Save the changed fields with one custody row each (who, from, to, the
+       note) and one claim event naming them all. The event bumps the claim's
+       version: a reviewer who judged the old wording is told before signing off.
+    """
+    _require(actor, "change_evidence", "change evidence")
+    with transaction.atomic():
+        claim_id = Evidence.objects.values_list("claim_id", flat=True).get(pk=evidence_id)
+        claim = Claim.objects.select_for_update().get(pk=claim_id)
+        evidence = _lock_evidence(evidence_id)
+        values = clean_edit(evidence, changes)
+        diff = {
+            field: {"from": getattr(evidence, _column(field)), "to": value}
+            for field, value in values.items()
+            if getattr(evidence, _column(field)) != value
+        }
+        if not diff:
+            return evidence
+        for field, change in diff.items():
+            setattr(evidence, _column(field), change["to"])
+        evidence.save(update_fields=[_column(field) for field in diff])
+        for field, change in diff.items():
+            CustodyEvent.objects.create(
+                evidence=evidence,
+                action=EDITABLE[field],
+                actor=actor,
+                sha256=evidence.sha256,
+                detail={**change, **({"note": note} if note else {})},
+            )
+        record(
+            claim,
+            ClaimEvent.Kind.EVIDENCE,
+            actor,
+            note=f"Evidence edited: {evidence.title}" + (f" ({note})" if note else ""),
+            changes={"evidence_id": evidence.pk, "action": "edited", **diff},
+        )
+        return evidence
+
+
+def _column(field: str) -> str:
+    return "provided_by_id" if field == "provided_by" else field
+
+
+def set_stance(actor, evidence_id: int, stance: str, note: str = "") -> Evidence:
+    return edit_evidence(actor, evidence_id, {"stance": stance}, note)
 
 
 def set_credibility(actor, evidence_id: int, credibility: int | None, note: str = "") -> Evidence:
-    _require(actor, "change_evidence", "change evidence")
-    if credibility is not None and credibility not in range(1, 7):
-        raise ValidationError(
-            {"credibility": ["Information credibility is a grade from 1 (confirmed) to 6 (cannot be judged)."]}
-        )
-    return _change(actor, evidence_id, "credibility", credibility, Action.CREDIBILITY_CHANGED, note)
-
-
-def _change(actor, evidence_id: int, field: str, value, action: str, note: str) -> Evidence:
-    with transaction.atomic():
-        evidence = _lock_evidence(evidence_id)
-        old = getattr(evidence, field)
-        if old == value:
-            return evidence
-        setattr(evidence, field, value)
-        evidence.save(update_fields=[field])
-        detail = {"from": old, "to": value, **({"note": note} if note else {})}
-        CustodyEvent.objects.create(
-            evidence=evidence, action=action, actor=actor, sha256=evidence.sha256, detail=detail
-        )
-        return evidence
+    return edit_evidence(actor, evidence_id, {"credibility": credibility}, note)
 
 
 def recapture(actor, evidence_id: int) -> Evidence:

@@ -116,7 +116,7 @@ class Snapshot(models.Model):
 
 
 class CustodyEvent(models.Model):
-    """Append-only chain of custody: who added, captured, downloaded, re-verified or re-judged the item."""
+    """Append-only chain of custody: who added, captured, downloaded, re-verified or edited the item."""
 
     class Action(models.TextChoices):
         ADDED = "added"
@@ -129,6 +129,9 @@ class CustodyEvent(models.Model):
         MISMATCH = "mismatch"
         STANCE_CHANGED = "stance_changed"
         CREDIBILITY_CHANGED = "credibility_changed"
+        TITLE_CHANGED = "title_changed"
+        NOTES_CHANGED = "notes_changed"
+        PROVIDED_BY_CHANGED = "provided_by_changed"
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)
