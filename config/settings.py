@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -21,13 +22,19 @@ DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# Committed to the repository, so known to everyone: development only.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-4f1d2c"
 if DEBUG:
-    # A development-only key: production refuses to start without its own.
-    SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production-4f1d2c"
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
     if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("DEBUG=0 needs SECRET_KEY set to a random string of at least 50 characters.")
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or "insecure" in SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DEBUG=0 refuses the development SECRET_KEY from the repository. Generate your own, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DEBUG=0 needs ALLOWED_HOSTS, a comma-separated list of host names.")
 
@@ -44,12 +51,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "sources",
     "verification",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +159,23 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A strict Content-Security-Policy on every page: scripts, styles and images from
+# this origin only, nothing inline (desk.js and desk.css carry everything), no
+# plugins, no framing. The Swagger UI is served split so it needs no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -182,12 +208,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Never schedule an ETA longer than this; deadlines live in the database.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
+    # Redis hands an unacknowledged task (its worker was killed) to another
+    # worker after this long: minutes, not an hour. It must outlast the longest
+    # task (an intake batch reading a slow page, a capture at its time limit),
+    # and no countdown may exceed it (webhooks and captures cap theirs below it).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1)}
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 # One Redis database can carry several desks (or a test worker) on separate queues.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Periodic control work (lease expiry, deadlines, the reconciler, re-reviews) has a
+# queue of its own, so a backlog of bulk work (webhooks, captures, intake) can never
+# delay it; production runs a worker per queue (Procfile), a worker started without
+# -Q consumes both.
+CELERY_CONTROL_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-control"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(CELERY_CONTROL_QUEUE))
+CELERY_TASK_ROUTES = {
+    f"verification.tasks.{name}": {"queue": CELERY_CONTROL_QUEUE}
+    for name in ("expire_leases", "escalate_overdue", "age_priorities", "reconcile", "rereview_claim")
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -267,8 +306,11 @@ SLA_HOURS = {
 }
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Claimdesk")
-# Loopback targets for webhooks and capture are for local development and tests only.
-ALLOW_LOOPBACK_FETCH = env_bool("CLAIMDESK_ALLOW_LOOPBACK_FETCH", DEBUG)
+# Loopback targets for webhooks, capture and intake are for tests and local experiments
+# only, and only when asked for explicitly: DEBUG alone never opens them.
+ALLOW_LOOPBACK_FETCH = env_bool("CLAIMDESK_ALLOW_LOOPBACK_FETCH", False)
+if ALLOW_LOOPBACK_FETCH and not DEBUG:
+    raise ImproperlyConfigured("CLAIMDESK_ALLOW_LOOPBACK_FETCH=1 is for development and tests; unset it when DEBUG=0.")
 # Webhook delivery: attempts, exponential backoff (base x 4^n, capped, with jitter), time per attempt.
 WEBHOOK_MAX_ATTEMPTS = env_int("CLAIMDESK_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_int("CLAIMDESK_WEBHOOK_RETRY_BASE_SECONDS", 5, minimum=1)
