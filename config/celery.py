@@ -1,4 +1,4 @@
-"""The Celery app. Tasks live in each app's tasks.py; the schedule in settings."""
+"""The Celery app. Every task lives in verification/tasks.py; the schedule in settings."""
 
 import os
 

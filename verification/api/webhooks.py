@@ -1,5 +1,5 @@
 """Webhook endpoints API (scope admin): register receivers, see the delivery
-log, ping an endpoint, redeliver an event. Sending lives in verification/webhooks.py.
+log, ping an endpoint, redeliver an event. Sending lives in verification/webhooks/delivery.py.
 
 The secret is returned once, in the answer to the POST that creates the
 endpoint; afterwards it is never shown. Target URLs are checked against SSRF

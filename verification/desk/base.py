@@ -1,4 +1,4 @@
-"""Helpers shared by the desk's HTML pages (the views live in pages_*.py).
+"""Helpers shared by the desk's HTML pages (the views live beside it in verification/desk/).
 
 The desk is server-rendered: every form posts to a plain Django view that
 calls verification.workflow.transitions / verification.workflow.claims and redirects; HTMX only

@@ -1,5 +1,5 @@
 """Submitting a claim: its text, tags, priority, who said or relayed it, where
-it appeared and its first piece of evidence, all through actions.create_claim."""
+it appeared and its first piece of evidence, all through verification.workflow.claims.create_claim."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -22,13 +22,14 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 
+from sources.errors import Refused
 from verification.evidence.sniffing import SNIFF_BYTES, sniff
 from verification.models import StoredFile
 
 CHUNK_SIZE = 1024 * 1024  # memory stays flat whatever the file's size
 
 
-class EvidenceRefused(Exception):
+class EvidenceRefused(Refused):
     """An upload we will not keep; the message says which limit and what was sent."""
 
     def __init__(self, message: str, *, code: str, http_status: int, **detail):

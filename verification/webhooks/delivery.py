@@ -14,7 +14,7 @@ enqueues the `deliver_webhook` task after commit. This module sends them:
 - Failures are retried with exponential backoff and jitter up to
   WEBHOOK_MAX_ATTEMPTS. The next attempt time lives in the row; a countdown is
   only used when it is shorter than the broker's visibility timeout; the
-  reconciler (verification/deadlines.py) re-sends pending rows whose time
+  reconciler (verification/workflow/deadlines.py) re-sends pending rows whose time
   has passed: longer waits, tasks the broker lost, workers that died mid-send.
 - The target URL is checked against SSRF when an endpoint is saved
   (`check_target`) and again on every send: `fetching.fetch` re-checks the URL
@@ -35,6 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from sources.errors import Refused
 from verification import enqueue
 from verification.evidence.fetching import (
     FetchError,
@@ -278,8 +279,10 @@ def _schedule(delivery_id: int, delay: float) -> None:
 # --- Admin actions: ping and redelivery ----------------------------------------------
 
 
-class NotRedeliverable(Exception):
+class NotRedeliverable(Refused):
     """The delivery is still pending: it is queued or being attempted."""
+
+    code = "not_redeliverable"
 
 
 def ping(endpoint: WebhookEndpoint) -> WebhookDelivery:
