@@ -152,7 +152,7 @@ def test_it_refuses_loopback_at_send_time_when_the_setting_is_off(receiver, make
     assert receiver.requests() == []
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 1)
-    assert "loopback" in delivery.last_error and "Change the endpoint URL" in delivery.last_error
+    assert delivery.last_error == "Not sent: refused: address not allowed. Change the endpoint URL."
     assert scheduled() == []
 
 
@@ -164,13 +164,16 @@ def test_it_refuses_loopback_at_send_time_when_the_setting_is_off(receiver, make
         ("http://hooks.example.org/in", "private"),
     ],
 )
-def test_it_refuses_an_unsafe_target_at_send_time_without_connecting(url, kind, make_endpoint, scheduled, fake_dns):
+def test_it_refuses_an_unsafe_target_at_send_time_without_connecting(
+    url, kind, make_endpoint, scheduled, fake_dns, caplog
+):
     fake_dns["hooks.example.org"] = ["192.168.1.20"]  # a public name that now resolves inside
     delivery = pending_delivery(make_endpoint(url))  # saved before the check, or DNS changed since
     deliver_webhook(delivery.id)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("failed", 1, None)
-    assert kind in delivery.last_error
+    assert "address not allowed" in delivery.last_error and kind not in delivery.last_error
+    assert any(kind in record.getMessage() for record in caplog.records)  # the detail is for the admins' log
 
 
 def test_it_marks_a_delivery_to_a_disabled_endpoint_failed_without_sending(receiver, make_endpoint, scheduled):
@@ -182,8 +185,15 @@ def test_it_marks_a_delivery_to_a_disabled_endpoint_failed_without_sending(recei
     assert "disabled" in delivery.last_error
 
 
-def test_it_returns_quietly_when_the_delivery_is_gone(db):
+def test_it_returns_quietly_when_the_delivery_is_gone(receiver, make_endpoint, scheduled):
+    other = pending_delivery(make_endpoint(receiver.url()))
+    before = WebhookDelivery.objects.values().get(id=other.id)
     deliver_webhook(987654)  # its endpoint was deleted after the task was queued
+    assert receiver.requests() == []
+    assert scheduled() == []
+    # Nothing written: the one delivery left is untouched, and no event or delivery appeared.
+    assert list(WebhookDelivery.objects.values()) == [before]
+    assert list(WebhookEvent.objects.values_list("id", flat=True)) == [other.event_id]
 
 
 def test_it_grows_the_backoff_with_jitter_and_caps_it(settings):

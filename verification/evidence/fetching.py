@@ -70,7 +70,17 @@ class FetchError(Exception):
 
 
 class UnsafeURL(FetchError):
-    pass
+    """Refused before any connection. ``reason`` is what callers (and so users and
+    API clients) see; ``detail``, which may name internal addresses, is only logged."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason)
+        self.detail = detail
+
+
+# What a caller hears when a URL points at an address we never fetch: the
+# address itself (and what a name resolved to) would map the inside network.
+ADDRESS_NOT_ALLOWED = "refused: address not allowed"
 
 
 class FetchTooLarge(FetchError):
@@ -250,7 +260,8 @@ def check_url(url: str, policy: FetchPolicy = FetchPolicy()) -> list[str]:
     for ip in addresses:
         if reason := classify_ip(ip, allow_loopback=policy.allow_loopback):
             via = "" if ip == parts.hostname else f" ({parts.hostname} resolves to it)"
-            raise UnsafeURL(f"refused: {reason}{via}")
+            logger.warning("Refused to fetch %s: %s%s", url, reason, via)
+            raise UnsafeURL(ADDRESS_NOT_ALLOWED, detail=f"{reason}{via}")
     return addresses
 
 
@@ -273,7 +284,7 @@ class _CheckedAdapter(IPFilterAdapter):
         ip = host_params["host"].strip("[]")
         if reason := classify_ip(ip, allow_loopback=self._policy.allow_loopback):
             logger.warning("Refused at connect time (DNS rebinding?): %s, %s", reason, request.url)
-            raise UnsafeURL(f"refused at connect time: {reason}")
+            raise UnsafeURL(ADDRESS_NOT_ALLOWED, detail=f"at connect time: {reason}")
         self.last_ip = ip
         return host_params, pool_kwargs
 
