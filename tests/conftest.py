@@ -6,7 +6,21 @@ frank are editors, adam is an admin, carol has an account but no role.
 
 import pytest
 
+from tests.services import fail_undocumented_skip_in_ci
+
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Tests may not vanish from CI: see tests/services.py.
+    return fail_undocumented_skip_in_ci((yield), call.excinfo)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    # A module skipped whole (pytest.skip(allow_module_level=True), importorskip) vanishes too.
+    return fail_undocumented_skip_in_ci((yield), None)
 
 
 def make_user(username, role=None, **extra):

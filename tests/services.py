@@ -1,14 +1,19 @@
-"""Which real services this run has, and what to do when one is missing.
+"""Which real services and shared files this run has, and what to do when one
+is missing.
 
-Locally a missing PostgreSQL, Redis or Chromium skips the tests that need it,
-with the reason; under CI=true the same absence fails them, so CI always runs
-the whole suite against real services.
+Locally a missing PostgreSQL, Redis, Chromium or shared data file skips the
+tests that need it, with the reason; under CI=true the same absence fails
+them, so CI always runs the whole suite against real services and data. Every
+skip goes through ``_missing``; tests/conftest.py fails, under CI=true, any
+skip that did not (a bare ``pytest.skip`` or a ``skipif`` marker), so a test
+cannot vanish from CI unnoticed.
 """
 
 import os
 import shutil
 import socket
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -22,10 +27,39 @@ CHROMIUM = "/usr/bin/chromium"
 EMBEDDED_PASS = os.environ.get("CLAIMDESK_CI_EMBEDDED_PASS", "") == "1"
 
 
+# The shared folder sits beside the repository (CI lays a copy of it there).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+class CoveredByOtherPass(pytest.skip.Exception):
+    """The one skip CI accepts: a PostgreSQL- or Redis-only test in the
+    embedded pass, which the first pass has already run."""
+
+
 def _missing(reason: str, covered_by_other_pass: bool = False):
-    if IN_CI and not (covered_by_other_pass and EMBEDDED_PASS):
+    if covered_by_other_pass and EMBEDDED_PASS:
+        raise CoveredByOtherPass(f"{reason} (ran in CI's PostgreSQL + Redis pass)")
+    if IN_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def fail_undocumented_skip_in_ci(report, excinfo):
+    """Under CI=true, turn a skip that did not come through ``_missing`` into a
+    failure (a ``_missing`` skip under CI=true is already one, except
+    ``CoveredByOtherPass``). ``report`` is a test or collection report."""
+    if not (IN_CI and report.skipped) or hasattr(report, "wasxfail"):
+        return report
+    if excinfo is not None and isinstance(excinfo.value, CoveredByOtherPass):
+        return report
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    reason = reason.removeprefix("Skipped: ")
+    report.outcome = "failed"
+    report.longrepr = (
+        f"CI=true but this test skipped ({reason}). Call tests.services._missing (or a require_* helper) "
+        "instead of pytest.skip / skipif, so the reason is kept and CI runs the test."
+    )
+    return report
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -76,3 +110,12 @@ def require_chromium():
         import playwright  # noqa: F401
     except ImportError:
         _missing("browser tests need the playwright package (make test installs it)")
+
+
+def require_shared_file(*parts: str) -> Path:
+    """The path of a file in the shared folder (seed stories, benchmark data),
+    or the documented skip when this checkout has no shared folder beside it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        _missing(f"this test needs {path} (the shared folder beside the repository; CI lays a copy there)")
+    return path

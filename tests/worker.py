@@ -5,6 +5,7 @@ as the test process. Never eager mode: tasks cross a process boundary, as in
 production.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -40,11 +41,19 @@ def worker_env(extra: dict | None = None) -> dict:
 
 
 class CeleryWorker:
-    def __init__(self, log_path: Path, extra_env: dict | None = None, pool: str = "threads", concurrency: int = 4):
+    def __init__(
+        self,
+        log_path: Path,
+        extra_env: dict | None = None,
+        pool: str = "threads",
+        concurrency: int = 4,
+        queues: list[str] | None = None,
+    ):
         self.log_path = log_path
         self.extra_env = extra_env or {}
         self.pool = pool
         self.concurrency = concurrency
+        self.queues = queues  # None: every queue in CELERY_TASK_QUEUES (bulk and control)
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "CeleryWorker":
@@ -64,6 +73,7 @@ class CeleryWorker:
             "--without-gossip",
             "--without-mingle",
             f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@localhost",
+            *(["-Q", ",".join(self.queues)] if self.queues else []),
         ]
         self.process = subprocess.Popen(
             cmd,
@@ -108,13 +118,36 @@ class CeleryWorker:
             self._log.close()
 
 
-def wait_for(predicate, timeout: float = 30, interval: float = 0.2, message: str = "condition"):
-    """Poll until predicate() is truthy; return its value or fail with ``message``."""
+def wait_for(predicate, timeout: float = 30, interval: float = 0.2, message="condition"):
+    """Poll until predicate() is truthy; return its value or fail with ``message``
+    (a string, or a callable called at the failure, e.g. for the worker's log then)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+            said = message() if callable(message) else message
+            raise AssertionError(f"timed out after {timeout}s waiting for {said}")
         time.sleep(interval)
+
+
+def unacked_on_redis(broker_url: str, queue: str | None = None, only=None) -> dict[str, float]:
+    """Messages a Redis broker holds as delivered but not yet acknowledged, as
+    {delivery tag: time delivered (epoch seconds)}: kombu's ``unacked`` hash
+    and its ``unacked_index``, which its visibility-timeout sweep reads.
+    ``queue`` keeps the messages routed to that queue, ``only`` those tags."""
+    import redis
+    from kombu.transport.redis import Channel
+
+    client = redis.Redis.from_url(broker_url, socket_timeout=5)
+    held = {}
+    for raw_tag, raw in client.hgetall(Channel.unacked_key).items():
+        tag = raw_tag.decode()
+        _message, exchange, routing_key = json.loads(raw)
+        if (queue is None or queue in (exchange, routing_key)) and (only is None or tag in only):
+            delivered = client.zscore(Channel.unacked_index_key, raw_tag)
+            if delivered is not None:
+                held[tag] = delivered
+    client.close()
+    return held

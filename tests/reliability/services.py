@@ -15,8 +15,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from tests.services import _missing, require_postgres, using_postgres
 
 
@@ -35,21 +33,25 @@ def need_binary(path_or_name: str) -> str:
 
 def postgres_only(why: str) -> None:
     """A PostgreSQL behaviour: a run configured for PostgreSQL must have it
-    (the usual gate); a SQLite run skips it, since CI's PostgreSQL run covers it."""
+    (the usual gate); a SQLite run skips it, and so does CI's SQLite pass,
+    since CI's PostgreSQL pass has run it (anywhere else CI=true fails it)."""
     if os.environ.get("DATABASE_URL"):
         require_postgres()
     elif not using_postgres():
-        pytest.skip(f"{why}: PostgreSQL only (the PostgreSQL run of CI covers it)")
+        _missing(f"{why}: PostgreSQL only (set DATABASE_URL to run it here)", covered_by_other_pass=True)
 
 
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
+def wait_until(predicate, timeout: float, what, interval: float = 0.05):
+    """Poll predicate() every ``interval`` s until truthy (its value), or fail
+    after ``timeout`` s naming ``what`` did not happen (a string, or a callable
+    called at the failure, e.g. to show the worker's log as it is then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout}s waiting for {what() if callable(what) else what}")
 
 
 # --- Redis --------------------------------------------------------------------
@@ -176,6 +178,31 @@ def restore_unacked(broker_url: str, visibility_timeout: int) -> None:
 
     with Connection(broker_url, transport_options={"visibility_timeout": visibility_timeout}) as conn:
         conn.default_channel.qos.restore_visible(num=1000, interval=1)
+
+
+def wait_for_restore(broker_url: str, visibility_timeout: int, held: dict[str, float]) -> None:
+    """Sweep as a live worker would (restore_unacked) until none of ``held``
+    (tag: time delivered, from unacked_on_redis, taken when the worker died) is
+    still unacknowledged from that delivery: each went back to its queue, or
+    was delivered again since. Only messages past the visibility timeout are
+    ever restored, so a sweep before then does nothing."""
+    from tests.worker import unacked_on_redis
+
+    def restored() -> bool:
+        restore_unacked(broker_url, visibility_timeout)
+        still = unacked_on_redis(broker_url, only=held)
+        return all(still.get(tag) != delivered for tag, delivered in held.items())
+
+    wait_until(
+        restored,
+        visibility_timeout + 10,
+        lambda: (
+            f"the {len(held)} message(s) a killed worker held unacknowledged ({sorted(held)}) to go back to "
+            f"their queue after the {visibility_timeout} s visibility timeout; still unacked: "
+            f"{unacked_on_redis(broker_url, only=held)}"
+        ),
+        interval=0.1,
+    )
 
 
 # --- PostgreSQL ---------------------------------------------------------------

@@ -16,14 +16,19 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 
 import requests
 
 from tests.reliability.pg_app import CLAIMS, ROOT, Load, script, start_gunicorn
 from tests.reliability.services import free_port, postgres_only, wait_until
 
-LOAD_BEFORE, DOWN_FOR, LOAD_AFTER = 2.0, 2.0, 4.0
+DOWN_FOR = 2.0  # the scenario: the cluster stays down this long, whatever the test has seen
 RECOVERY_LIMIT = 10
+LOAD_LIMIT = 30  # for the load to be served before the outage
+SERVED_AFTER = 100  # answers in a row, all successes, that show the desk serves again
+ASSESSED = 20  # acknowledged assessments before the outage, and again after it: writes in flight both sides
+WRITES = {"take", "assess", "release"}
 
 
 def desk_on(cluster, tmp_path) -> tuple[dict, dict]:
@@ -50,20 +55,76 @@ def desk_on(cluster, tmp_path) -> tuple[dict, dict]:
 
 
 def load_through_an_outage(cluster, base: str, data: dict) -> tuple[Load, float, float]:
-    """Load, stop the cluster, wait, start it, load on: (load, down at, up at)."""
+    """Load until ASSESSED assessments and some reads succeeded, stop the
+    cluster until DOWN_FOR has passed and the outage was answered 503 to a read
+    and a write, start it, load until the desk serves again: (load, down at, up at)."""
     load = Load(base, data["keys"], data["claims"])
     threads = load.run()
-    time.sleep(LOAD_BEFORE)
-    down_at = time.monotonic()
-    cluster.stop("fast")
-    time.sleep(DOWN_FOR)
-    cluster.start()
-    up_at = time.monotonic()
-    time.sleep(LOAD_AFTER)
-    load.stop.set()
-    for thread in threads:
-        thread.join(timeout=15)
+    try:
+        wait_until(
+            lambda: successes(load, 0, "assess") >= ASSESSED and successes(load, 0, "status"),
+            LOAD_LIMIT,
+            lambda: f"{ASSESSED} assessments and a status read to be answered 200 under load: {tally(load)}",
+            interval=0.1,
+        )
+        down_at = time.monotonic()
+        cluster.stop("fast")
+
+        def outage_seen() -> bool:
+            refused = answered(load, down_at, {503})
+            return time.monotonic() - down_at >= DOWN_FOR and "status" in refused and bool(refused & WRITES)
+
+        wait_until(
+            outage_seen,
+            DOWN_FOR + 15,
+            lambda: f"a status read and a write to be answered 503 while the database was down: {tally(load, down_at)}",
+            interval=0.1,
+        )
+        cluster.start()
+        up_at = time.monotonic()
+        wait_until(
+            lambda: serving_again(load, up_at),
+            RECOVERY_LIMIT + 15,
+            lambda: (
+                f"{SERVED_AFTER} successful answers in a row, and {ASSESSED} assessments, after PostgreSQL "
+                f"started again: {tally(load, up_at)}\n{cluster.log_tail()}"
+            ),
+            interval=0.1,
+        )
+    finally:
+        load.stop.set()
+        for thread in threads:
+            thread.join(timeout=15)
     return load, down_at, up_at
+
+
+def successes(load: Load, since: float, op: str) -> int:
+    with load.lock:
+        return sum(o.op == op and o.status == 200 for o in load.outcomes if o.at >= since)
+
+
+def answered(load: Load, since: float, statuses: set[int]) -> set[str]:
+    """The operations answered with one of ``statuses`` since ``since``."""
+    with load.lock:
+        return {o.op for o in load.outcomes if o.at >= since and o.status in statuses}
+
+
+def serving_again(load: Load, up_at: float) -> bool:
+    with load.lock:
+        since_up = [o for o in load.outcomes if o.at >= up_at]
+    streak = []
+    for outcome in reversed(since_up):
+        if outcome.status not in (200, 204):
+            break
+        streak.append(outcome)
+    ops = {o.op for o in streak if o.status == 200}
+    return len(streak) >= SERVED_AFTER and "status" in ops and successes(load, up_at, "assess") >= ASSESSED
+
+
+def tally(load: Load, since: float = 0) -> dict:
+    """(operation, status) -> answers since ``since``, for failure messages."""
+    with load.lock:
+        return dict(Counter((o.op, o.status) for o in load.outcomes if o.at >= since))
 
 
 def test_it_answers_503_while_the_database_is_down_and_recovers_without_a_restart(request, tmp_path, figures):

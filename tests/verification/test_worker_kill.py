@@ -11,12 +11,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count
 from django.utils import timezone
 
 from tests.services import require_redis
-from tests.worker import CeleryWorker, wait_for
+from tests.worker import CeleryWorker, unacked_on_redis, wait_for
 from verification.models import Claim, ClaimEvent
 from verification.tasks import escalate_overdue, expire_leases
 
@@ -68,7 +69,20 @@ def test_it_finishes_every_follow_up_exactly_once_after_the_worker_is_killed_mid
         worker.kill()
         at_kill = ClaimEvent.objects.filter(kind="expired").count()
         assert 0 < at_kill < LEASED, "the worker should have died halfway through the scan"
-        time.sleep(VISIBILITY + 0.5)  # then the restarted worker restores the unacked message at start-up
+        held = unacked_on_redis(settings.CELERY_BROKER_URL, queue)
+        assert held, "the killed task's message should still be unacknowledged in Redis (acks_late)"
+        # A worker restores, at start-up, the unacked messages older than the
+        # visibility timeout: start it once Redis holds the killed one as that old.
+        wait_for(
+            lambda: all(
+                delivered <= time.time() - VISIBILITY
+                for delivered in unacked_on_redis(settings.CELERY_BROKER_URL, queue, only=held).values()
+            ),
+            timeout=VISIBILITY + 5,
+            interval=0.1,
+            message=f"the killed worker's unacked message(s) {sorted(held)} to pass the {VISIBILITY} s visibility "
+            "timeout in Redis",
+        )
         worker.start()
         wait_for(
             lambda: (
@@ -76,7 +90,7 @@ def test_it_finishes_every_follow_up_exactly_once_after_the_worker_is_killed_mid
                 and not Claim.objects.filter(due_at__isnull=False, escalated_at__isnull=True).exists()
             ),
             timeout=40,
-            message=f"the redelivered tasks to finish\n{worker.log_tail()}",
+            message=lambda: f"the redelivered tasks to finish\n{worker.log_tail()}",
         )
     finally:
         worker.stop()
