@@ -57,8 +57,13 @@ def test_it_never_fetches_seeded_evidence_even_if_a_task_names_it(alice, make_cl
     assert (evidence.capture_status, evidence.capture_attempts) == ("not_requested", 0)
 
 
-def test_it_returns_quietly_when_the_evidence_is_gone(db):
-    capture_evidence(987654)  # no exception, nothing to do
+def test_it_returns_quietly_when_the_evidence_is_gone(alice, make_claim):
+    other = added(alice, make_claim(), "https://example.org/untouched")
+    capture_evidence(987654)  # deleted after the task was queued: nothing to do, nothing raised
+    other.refresh_from_db()
+    assert (other.capture_status, other.capture_attempts, other.capture_error) == ("pending", 0, "")
+    assert Snapshot.objects.count() == 0 and StoredFile.objects.count() == 0
+    assert custody(other) == ["added", "capture_requested"]
 
 
 def test_it_stores_the_same_page_once_for_two_claims(alice, make_claim, loopback_http_server):
