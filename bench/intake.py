@@ -41,6 +41,8 @@ Matching, precisely:
   attribution has the expected role / expected attributions found.
 * opinion accuracy (printed, not in the JSON) = matched expected claims whose
   matched proposed claim has the expected is_opinion / matched expected claims.
+* fragments split (printed, not in the JSON) = expected fragments that no single
+  sentence of ``article_sentences`` holds: the sentence splitter's own errors.
 
 A story the extractor rejects (ExtractionError) counts as proposing nothing.
 
@@ -73,6 +75,7 @@ from verification.intake.extraction import (
     ExtractionError,
     ProposedAttribution,
     ProposedClaim,
+    article_sentences,
     extract_claims,
     normalise_name,
 )
@@ -93,6 +96,7 @@ class Counts:
     attributions_correct: int = 0
     roles_correct: int = 0
     opinion_correct: int = 0
+    fragments_split: int = 0  # expected fragments that no single sentence holds
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Counts) -> None:
@@ -130,6 +134,11 @@ def score_story(story: dict) -> Counts:
         counts.misses.append(f"{story['id']}: rejected: {error}")
         claims = []
     counts.proposed = len(claims)
+    sentences = [_norm(s) for s in article_sentences(story["text"])]
+    for exp in story["expected"]:
+        if not any(_norm(exp["fragment"]) in s for s in sentences):
+            counts.fragments_split += 1
+            counts.misses.append(f"{story['id']}: no one sentence holds {exp['fragment']!r}")
     matched_by: dict[int, list[dict]] = {}
     for exp in story["expected"]:
         claim = _matching_claim(exp["fragment"], claims)
@@ -214,6 +223,7 @@ def _print_tables(rows: list[tuple[str, Counts]], total: Counts) -> None:
     print(f"{'attributions':<24} {m['attribution_precision']:>10.3f} {m['attribution_recall']:>10.3f}")
     print(f"{'role accuracy':<24} {m['role_accuracy']:>10.3f}")
     print(f"{'opinion accuracy':<24} {_ratio(total.opinion_correct, total.expected_matched):>10.3f}")
+    print(f"fragments split across sentences (or dropped): {total.fragments_split} of {total.expected}")
 
 
 def _print_batches(batches: dict[str, Counts]) -> None:

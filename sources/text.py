@@ -1,9 +1,13 @@
-"""Name normalisation: the one key for matching names in any script.
+"""Name normalisation and text similarity: one key for names, one score for texts.
 
 Alias matching (``SourceAlias.normalised``), the admin and desk searches, the
 claim extractor and intake's source matching all call ``normalise_name``, so a
-name typed, pasted or extracted meets the same stored key. Standard library
-only: the extractor runs without Django.
+name typed, pasted or extracted meets the same stored key.
+
+``similarity`` is the one way two claim texts are compared: the API's
+``?text=`` lookup, intake's duplicate check and credibility's similar claims
+all score with it (each still picks its own candidates). Pure Python plus
+rapidfuzz: the extractor and the credibility maths run without Django.
 """
 
 from __future__ import annotations
@@ -11,6 +15,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from rapidfuzz import fuzz, process
 
 _CYR_COMMON = {
     "а": "a",
@@ -129,3 +139,103 @@ def normalise_name(name: str) -> str:
     text = re.sub(r"['’ʼ`]", "", text)
     text = re.sub(r"[\W_]+", " ", text)
     return text.strip()
+
+
+# --- Text similarity -----------------------------------------------------------------
+
+# Words that say nothing about what a claim is about.
+STOPWORDS = frozenset(
+    "a an and are as at be been but by for from has have he her his i if in is it its of on or our "
+    "she that the their them there they this to was we were what when which who will with you".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """The words a claim is compared on: ``normalise_name``'s, without STOPWORDS, a plural
+    's' dropped so "tax" meets "taxes"."""
+    out = []
+    for word in normalise_name(text).split():
+        if word not in STOPWORDS:
+            out.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _code(word: str) -> str:
+    # One character per word (a stable hash into planes 1-15, never a surrogate), so
+    # rapidfuzz's C++ Indel ratio counts whole words. Two different words share a
+    # code about once in a million pairs.
+    return chr(0x10000 + zlib.crc32(word.encode()) % 0xF0000)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A text ready to be scored many times: ``prepare`` it once, compare it often."""
+
+    norm: str  # its words, in order, space-separated
+    key: str  # its words as codes, sorted: word order is ignored by the whole-text score
+
+
+def prepare(text: str | Prepared) -> Prepared:
+    if isinstance(text, Prepared):
+        return text
+    ws = words(text)
+    return Prepared(" ".join(ws), "".join(sorted(_code(w) for w in ws)))
+
+
+def similarity(a: str | Prepared, b: str | Prepared, part: bool = False) -> float:
+    """How alike two texts are, from 0 to 1, on their ``words``.
+
+    Whole texts (the default, symmetric): rapidfuzz's Indel ratio over the two
+    sets of words, i.e. 2 x words in common / words in both: 1 for the same words in
+    any order, 0 for none in common, and a short text inside a long one only as
+    much as it covers of it (so it is never called a copy).
+
+    ``part=True``: how well ``a`` reads as a piece of ``b``, as when a reader types a
+    claim's first words: rapidfuzz's ``partial_ratio`` of the normalised words (so
+    a cut-off last word still matches), times 0.9 + 0.1 x the whole-text score (the
+    claim the query covers best comes first). 0 unless a word of ``a`` is in ``b``
+    (the last may be cut off): characters alone do not make a match.
+    """
+    a, b = prepare(a), prepare(b)
+    if not a.key or not b.key:
+        return 0.0
+    whole = fuzz.ratio(a.key, b.key) / 100
+    if not part:
+        return whole
+    query, theirs = a.norm.split(), b.norm.split()
+    if not set(query) & set(theirs) and not any(w.startswith(query[-1]) for w in theirs):
+        return 0.0
+    return fuzz.partial_ratio(a.norm, b.norm) / 100 * (0.9 + 0.1 * whole)
+
+
+K = TypeVar("K")
+
+
+def most_similar(
+    query: str | Prepared,
+    choices: Mapping[K, str | Prepared] | Iterable[tuple[K, str | Prepared]],
+    limit: int,
+    cutoff: float = 0.0,
+    part: bool = False,
+) -> list[tuple[K, float]]:
+    """[(key, similarity)] of the ``limit`` best choices scoring above 0 and at least
+    ``cutoff``, best first; ties keep the choices' order."""
+    items = list(choices.items() if isinstance(choices, Mapping) else choices)
+    query = prepare(query)
+    if part:
+        scored = [(key, similarity(query, text, part=True)) for key, text in items]
+        scored = sorted((item for item in scored if item[1] > 0 and item[1] >= cutoff), key=lambda item: -item[1])
+        return scored[:limit]
+    if not query.key:
+        return []
+    # The same Indel ratio as ``similarity``, run by rapidfuzz over all choices at once.
+    found = process.extract(
+        query.key,
+        [prepare(text).key for _, text in items],
+        scorer=fuzz.ratio,
+        processor=None,
+        limit=limit,
+        score_cutoff=max(cutoff * 100, 1e-9),
+    )
+    return [(items[index][0], score / 100) for _, score, index in found]

@@ -6,90 +6,67 @@ numbers describe what editors see.
 
 The prior blends, in log-odds, three kinds of track record: the source's own,
 its affiliations' (party, parent organisation, ...), and the verdicts of the
-most similar previously checked claims (a small BM25 index). The few blend
-weights are fitted by `fit_blend` on data the prior is not judged on; how well it is
-calibrated is measured by `sources.credibility.calibration`.
+most similar previously checked claims (`ClaimIndex`, scored by
+`sources.text.similarity`). The few blend weights are fitted by `fit_blend` on
+data the prior is not judged on; how well it is calibrated is measured by
+`sources.credibility.calibration`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sources.credibility.records import BetaRecord
+from sources.text import Prepared, most_similar, prepare
 
-# --- Claim similarity (BM25) ---
-
-_TOKEN = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
-    "a an and are as at be been but by for from has have he her his i if in is it its of on or our "
-    "she that the their them there they this to was we were what when which who will with you".split()
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without stopwords; a trailing plural 's' is dropped so 'tax'/'taxes' meet."""
-    tokens = []
-    for token in _TOKEN.findall(text.lower()):
-        if token in _STOPWORDS or len(token) < 2:
-            continue
-        tokens.append(token[:-1] if len(token) > 4 and token.endswith("s") and not token.endswith("ss") else token)
-    return tokens
+# --- Similar claims ---
 
 
 class ClaimIndex:
-    """BM25 over checked claims, each stored with its truth value."""
+    """Checked claims, each stored with its truth value, scored by `sources.text.similarity`.
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, max_df_share: float = 0.05):
-        self.k1, self.b = k1, b
-        # Terms in more than this share of claims (and in hundreds of them) carry little idf but
-        # dominate run time, so queries skip them; small collections keep every term.
+    The index only picks candidates: claims sharing a word with the query, skipping
+    words found in more than `max_df_share` of the claims (and in hundreds of them),
+    which match everything and dominate run time; small collections keep every word.
+    """
+
+    def __init__(self, max_df_share: float = 0.05):
         self.max_df_share = max_df_share
-        self.postings: dict[str, list[tuple[int, int]]] = {}
-        self.lengths: list[int] = []
+        self.postings: dict[str, list[int]] = {}
+        self.texts: list[Prepared] = []
         self.outcomes: list[float] = []
 
     def add(self, text: str, truth: float) -> int:
         doc = len(self.outcomes)
-        counts: dict[str, int] = {}
-        tokens = tokenize(text)
-        for token in tokens:
-            counts[token] = counts.get(token, 0) + 1
-        for token, tf in counts.items():
-            self.postings.setdefault(token, []).append((doc, tf))
-        self.lengths.append(len(tokens))
+        prepared = prepare(text)
+        for word in set(prepared.norm.split()):
+            self.postings.setdefault(word, []).append(doc)
+        self.texts.append(prepared)
         self.outcomes.append(truth)
         return doc
 
     def similar(self, text: str, k: int = 20, exclude: int | None = None) -> list[tuple[float, float]]:
-        """(truth value, BM25 score) of the k best-matching claims, best first."""
+        """(truth value, similarity from 0 to 1) of the k most similar claims, best first."""
         n = len(self.outcomes)
-        if not n:
-            return []
-        avg_len = sum(self.lengths) / n or 1.0
-        scores: dict[int, float] = {}
-        for token in set(tokenize(text)):
-            postings = self.postings.get(token, ())
-            df = len(postings)
-            if not df or df > max(self.max_df_share * n, 200):
-                continue
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            for doc, tf in postings:
-                norm = self.k1 * (1.0 - self.b + self.b * self.lengths[doc] / avg_len)
-                scores[doc] = scores.get(doc, 0.0) + idf * tf * (self.k1 + 1.0) / (tf + norm)
-        scores.pop(exclude, None)
-        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [(self.outcomes[doc], score) for doc, score in best]
+        query = prepare(text)
+        candidates: set[int] = set()
+        for word in set(query.norm.split()):
+            docs = self.postings.get(word, ())
+            if len(docs) <= max(self.max_df_share * n, 200):
+                candidates.update(docs)
+        candidates.discard(exclude)
+        found = most_similar(query, [(doc, self.texts[doc]) for doc in sorted(candidates)], limit=k)
+        return [(self.outcomes[doc], score) for doc, score in found]
 
 
 # --- Suggested prior: a log-odds blend of track records ---
 
 # Product defaults, rounded from the LIAR fit (python -m bench.liar prints the fitted ones).
 # Unlisted affiliation kinds fall back to "affiliation".
-DEFAULT_WEIGHTS = {"source": 0.5, "affiliation": 0.45, "similar": 0.95}
-_SIMILAR_PSEUDO_SCORE = 5.0  # shrinks a few weak matches towards the centre
+DEFAULT_WEIGHTS = {"source": 0.5, "affiliation": 0.45, "similar": 1.35}
+_SIMILAR_PSEUDO_SCORE = 5.0  # shrinks a few weak matches (similarity 0-1 each) towards the centre
 
 
 def logit(p: float) -> float:

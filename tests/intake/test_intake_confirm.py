@@ -89,6 +89,27 @@ def test_it_adds_a_linked_proposal_to_the_existing_claim(alice, known_sources, m
     assert existing.version == event.version == 2
 
 
+def test_it_refuses_to_add_to_a_published_claim_and_writes_nothing(alice, erin, known_sources, make_claim):
+    from tests.api.core_support import publish
+    from verification.workflow.claims import PublishedClaimFrozen
+
+    text = (
+        "Ukrainian military intelligence chief Kyrylo Budanov said 2,600 North Korean soldiers would be "
+        "sent to the Kursk region on Friday."
+    )
+    existing = make_claim(text=text)
+    publish(existing, alice, erin)
+    existing.refresh_from_db()
+    version = existing.version
+    item = proposal(read(alice), "2,600 North Korean soldiers")
+    with pytest.raises(PublishedClaimFrozen, match="Reopen the claim first"):
+        confirm(alice, item.pk)
+    existing.refresh_from_db()
+    assert existing.version == version and not existing.attributions.exists()
+    item.refresh_from_db()
+    assert item.decision == "pending" and item.claim is None
+
+
 def test_it_adds_the_articles_address_when_linking(adam, known_sources, make_claim, article_server):
     existing = make_claim(text="Regional governor Oleh Kiper said 40 drones were launched at the port on Tuesday.")
     item = proposal(read(adam, text="", url=f"{article_server}/article"), "40 drones")

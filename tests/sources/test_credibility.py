@@ -29,6 +29,7 @@ from sources.credibility.records import (
     verdict_truth,
 )
 from sources.credibility.suggestion import EvidenceItem, suggest_credibility
+from sources.text import similarity
 
 NOW = datetime(2024, 10, 20, tzinfo=UTC)
 WAR = "Russia–Ukraine war"
@@ -240,7 +241,7 @@ def test_it_puts_a_certain_prediction_in_the_last_bin_and_leaves_empty_bins_empt
         brier([])
 
 
-def test_it_finds_similar_claims_with_bm25():
+def test_it_finds_similar_claims_by_the_words_they_share():
     index = ClaimIndex()
     index.add("Unemployment fell to the lowest rate in a decade", 1.0)
     index.add("The governor cut school funding by a third", 0.0)
@@ -248,6 +249,16 @@ def test_it_finds_similar_claims_with_bm25():
     best = index.similar("unemployment rate is the lowest in ten years", k=3)
     assert [truth for truth, _ in best] == [1.0, 0.0]  # school funding shares no word, so no match
     assert best[0][1] > best[1][1] > 0  # "rates" meets "rate", but only one word
+
+
+def test_it_scores_whole_texts_by_shared_words_in_any_order():
+    claim = "North Korea has sent 11,000 soldiers to the Kursk region."
+    assert similarity(claim, "The Kursk region: 11,000 soldiers sent by North Korea") == 1.0
+    assert similarity(claim, "Прибули нові солдати") == 0.0  # no word in common
+    # A short text inside a long one is not a copy of it, and the score is symmetric.
+    inside = similarity("North Korea sent soldiers", claim)
+    assert inside == similarity(claim, "North Korea sent soldiers") and 0.5 < inside < 0.85
+    assert similarity("", claim) == 0.0
 
 
 def test_it_blends_records_into_a_prior_and_fits_the_blend():

@@ -3,13 +3,11 @@
 1. Split the query into words; take its three longest (the most telling).
 2. Fetch a bounded candidate set: claims containing any of them, those with
    the most of them first (a CASE sum the database computes), newest first.
-3. Score each candidate in Python by word overlap, with a bonus when the
-   claim *starts* with the query (a reader pasting a claim's first words):
-   - recall: share of query words found in the claim (the last query word
-     may be a prefix, as it often is cut off),
-   - coverage: share of the claim's words the query accounts for,
-   - score = 0.8·recall + 0.2·coverage; a prefix match scores at least
-     0.9 + 0.1·coverage; the identical text scores 1.0.
+3. Score each candidate with ``sources.text.similarity(query, claim, part=True)``,
+   the score intake's duplicate check and credibility's similar claims also use,
+   read as "how well is the query found in this claim": 1.0 for the claim's own
+   text, about 0.97 for its first words (the last one may be cut off, as it
+   often is), less for words picked from here and there, 0 with no word in common.
 4. Keep candidates scoring at least MIN_SCORE, best first.
 
 No full-text index: the candidate bound keeps this cheap for a newsroom's
@@ -18,6 +16,7 @@ claim volume, and results do not depend on the database's text search.
 
 from django.db.models import Case, IntegerField, Value, When
 
+from sources.text import most_similar
 from verification.api.filters import contains_word, words
 from verification.models import Claim
 
@@ -26,24 +25,8 @@ MIN_SCORE = 0.5
 KEY_WORDS = 3
 
 
-def score(query: list[str], claim: list[str]) -> float:
-    if not query or not claim:
-        return 0.0
-    claim_set = set(claim)
-    last = len(query) - 1
-    matched = sum(
-        1 for i, w in enumerate(query) if w in claim_set or (i == last and any(c.startswith(w) for c in claim))
-    )
-    recall = matched / len(query)
-    coverage = min(1.0, matched / len(claim))
-    value = 0.8 * recall + 0.2 * coverage
-    if len(claim) >= len(query) and claim[:last] == query[:last] and claim[last].startswith(query[last]):
-        value = max(value, 0.9 + 0.1 * coverage)
-    return round(value, 3)
-
-
 def find_by_text(text: str, columns: tuple[str, ...], limit: int) -> list[tuple[float, tuple]]:
-    """[(score, row)] best first; ``row`` holds ``columns`` then the text."""
+    """[(score, row)] best first; ``row`` holds ``columns``."""
     query = words(text)
     if not query:
         return []
@@ -61,7 +44,6 @@ def find_by_text(text: str, columns: tuple[str, ...], limit: int) -> list[tuple[
         .order_by("-hits", "-updated_at", "-id")
         .values_list(*columns, "text")[:CANDIDATES]
     )
-    scored = [(score(query, words(row[-1])), row[:-1]) for row in rows]
-    scored = [item for item in scored if item[0] >= MIN_SCORE]
-    scored.sort(key=lambda item: -item[0])  # stable: ties keep newest first
-    return scored[:limit]
+    # Stable: equal scores keep the newest first.
+    found = most_similar(text, [(row[:-1], row[-1]) for row in rows], limit=limit, cutoff=MIN_SCORE, part=True)
+    return [(round(score, 3), row) for row, score in found]

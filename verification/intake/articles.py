@@ -4,20 +4,20 @@
 too large, not an article (menus, markup, headlines only) or in several
 languages at once: the extractor reads English news copy, and a paste that
 mixes an English article with a Ukrainian one would give half-read claims.
-``read_url`` fetches a page through the SSRF-safe fetcher and keeps its body
-text (no scripts, styles, navigation, headers or footers).
+``read_url`` fetches a page through the SSRF-safe fetcher and keeps its main
+text (``extraction.html_to_text``: no scripts, styles, navigation, headers,
+footers or related links).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from html.parser import HTMLParser
 
 from django.conf import settings
 
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
-from verification.intake.extraction import article_sentences
+from verification.intake.extraction import article_sentences, html_to_text
 
 
 class IntakeRefused(ValueError):
@@ -149,74 +149,6 @@ def _english_words(text: str) -> tuple[int, int]:
 
 
 # --- A web page ----------------------------------------------------------------------
-
-_SKIP = frozenset("script style noscript template svg nav header footer aside form iframe button select".split())
-_BLOCKS = frozenset(
-    "p div li ul ol h1 h2 h3 h4 h5 h6 tr table article section main blockquote pre dd dt figcaption".split()
-)
-
-
-class _PageText(HTMLParser):
-    """Body text in paragraphs; the text inside <article> alone when the page has one."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.skip_depth = 0
-        self.in_head = self.in_title = False
-        self.article_depth = 0
-        self.title: list[str] = []
-        self.body: list[str] = []
-        self.article: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIP:
-            self.skip_depth += 1
-        elif tag in ("head", "body"):
-            self.in_head = tag == "head"  # a page may never close its <head>
-        elif tag == "title":
-            self.in_title = True
-        elif tag == "article":
-            self.article_depth += 1
-        if tag in _BLOCKS or tag == "br":
-            self._emit("\n\n" if tag != "br" else "\n")
-
-    def handle_endtag(self, tag):
-        if tag in _SKIP:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag == "head":
-            self.in_head = False
-        elif tag == "title":
-            self.in_title = False
-        elif tag == "article":
-            self.article_depth = max(0, self.article_depth - 1)
-        if tag in _BLOCKS:
-            self._emit("\n\n")
-
-    def handle_data(self, data):
-        if self.in_title:
-            self.title.append(data)
-        elif not self.in_head:
-            self._emit(data)
-
-    def _emit(self, text: str) -> None:
-        if self.skip_depth:
-            return
-        self.body.append(text)
-        if self.article_depth:
-            self.article.append(text)
-
-
-def html_to_text(html: str) -> tuple[str, str]:
-    """(title, text) of a page: paragraphs separated by blank lines."""
-    parser = _PageText()
-    parser.feed(html)
-    parser.close()
-    chunks = parser.article if "".join(parser.article).strip() else parser.body
-    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(chunks))
-    text = re.sub(r" *\n *", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return " ".join("".join(parser.title).split())[:500], text
-
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 

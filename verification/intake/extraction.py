@@ -14,9 +14,11 @@ The pipeline:
 4. classify the sentence (numbers, dates, events; opinion or not) and propose it
    if it carries something checkable, or an attributed opinion.
 
-Step 2 lives in ``verification.intake.patterns`` (with the word lists),
-step 3 in ``verification.intake.reader``, steps 1 and 4 here. It is a first
-pass, tuned for English wire-style copy; see bench/intake.py for how well it does.
+Step 2 reads a page's main text here (``html_to_text``, also used for pages
+fetched by URL) and splits text into sentences in ``verification.intake.patterns``
+(with the word lists); step 3 lives in ``verification.intake.reader``; steps 1
+and 4 here. It is a first pass, tuned for English wire-style copy; see
+bench/intake.py for how well it does, and bench/html_to_text.py for pages.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import trafilatura
+from lxml import etree
+
 from sources.text import normalise_name
 from verification.intake import patterns as P
-from verification.intake.patterns import article_sentences, guess_source_kind
+from verification.intake.patterns import guess_source_kind
 from verification.intake.reader import Found, Memory, SentenceReader
 
 __all__ = [
@@ -37,6 +42,7 @@ __all__ = [
     "article_sentences",
     "extract_claims",
     "guess_source_kind",
+    "html_to_text",
     "normalise_name",
 ]
 
@@ -109,15 +115,94 @@ def _validate(text: str, max_chars: int) -> None:
         raise ExtractionError("The text is empty: paste the article body to extract claims.")
 
 
+# --- A page to text, text to sentences -------------------------------------------------
+
+# Pasted text holding a tag or an entity is read as a page, or a piece of one.
+_MARKUP_RE = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+_BLOCK_MARKUP_RE = re.compile(
+    r"<(?:html|body|article|main|section|div|p|br|h[1-6]|ul|ol|li|table|tr|blockquote)\b", re.I
+)
+# The elements of trafilatura's XML that hold blocks of text; a table <row> is one line.
+_BLOCK_TAGS = frozenset("p head item quote list table".split())
+
+
+def html_to_text(page: str) -> tuple[str, str]:
+    """(title, text) of a page: its main text, paragraphs separated by blank lines,
+    a <br> kept as a line break; no navigation, header, footer, share buttons,
+    related links, cookie banner, script or style.
+
+    trafilatura finds the main text (``python -m bench.html_to_text`` compares it with
+    the html.parser stripper it replaced). It is given markup, never a URL, so it
+    fetches nothing. ``favor_precision``: on the bench it keeps every sentence either
+    way, and it leaves out page furniture the default keeps (a <header> paragraph),
+    which would otherwise become claims for a reviewer to discard. Reader comments
+    are not the article. The title is the page's own <title>.
+    """
+    if "<html" not in page[:2000].lower():
+        if not _BLOCK_MARKUP_RE.search(page):
+            # Text with inline tags only: its blank lines are its paragraphs, its newlines its lines.
+            page = "".join(f"<p>{block.strip().replace(chr(10), '<br>')}</p>" for block in re.split(r"\n\s*\n", page))
+        page = f"<html><body>{page}</body></html>"  # trafilatura refuses a bare fragment
+    tree = trafilatura.load_html(page)
+    if tree is None:
+        return "", ""
+    title = " ".join((tree.findtext(".//title") or "").split())[:500]
+    xml = trafilatura.extract(tree, output_format="xml", favor_precision=True, include_comments=False)
+    main = etree.fromstring(xml.encode()).find("main") if xml else None
+    if main is None:
+        return title, ""
+    for br in main.iter("lb"):
+        br.text = "\n"
+    blocks: list[str] = []
+    _collect_blocks(main, blocks)
+    return title, "\n\n".join(b for b in blocks if b)
+
+
+def _collect_blocks(element, blocks: list[str]) -> None:
+    """Append the text of each paragraph, heading, list item, quotation and table row
+    under ``element`` to ``blocks``, in order; a row is one line of its cells."""
+    own = [element.text or ""]
+    for child in element:
+        if child.tag == "row":
+            blocks.append(_clean(own))
+            blocks.append(" ".join(" ".join(child.itertext()).split()))
+            own = []
+        elif child.tag in _BLOCK_TAGS:
+            blocks.append(_clean(own))
+            _collect_blocks(child, blocks)
+            own = []
+        else:
+            own.append("".join(child.itertext()))
+        own.append(child.tail or "")
+    blocks.append(_clean(own))
+
+
+def _clean(parts: list[str]) -> str:
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def article_sentences(text: str) -> list[str]:
+    """The sentences of an article's body, cleaned, in order (``patterns.text_sentences``);
+    of a page's main text (``html_to_text``) when the text is markup."""
+    if _MARKUP_RE.search(text):
+        text = html_to_text(text)[1]
+    return P.text_sentences(text)
+
+
 # --- Attributions and classification ------------------------------------------
 
 _QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]+)’|(?<!\w)'([^']+)'(?!\w)")
 
 
 def _quotes(sentence: str) -> list[tuple[int, int, str]]:
-    return [
-        (m.start(), m.end(), next(g for g in m.groups() if g is not None).strip()) for m in _QUOTE_RE.finditer(sentence)
-    ]
+    """(start, end, words) of each quotation; the comma that hands a quote over to
+    its attribution ("...drones," said X) belongs to the sentence, not the quote."""
+    found = []
+    for m in _QUOTE_RE.finditer(sentence):
+        words = next(g for g in m.groups() if g is not None).strip().rstrip(",;:").rstrip()
+        found.append((m.start(), m.end(), words))
+    return found
 
 
 def _attributions(found: list[Found], sentence: str) -> list[ProposedAttribution]:

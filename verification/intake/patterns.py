@@ -1,8 +1,8 @@
 """Vocabulary, sentence splitting and name helpers for the claim extractor.
 
 Everything here works on words and characters: word lists, regular expressions,
-a tokenizer, the article-to-sentences splitter and a guess at what kind of
-source a name is. Names are normalised (Cyrillic transliterated) by
+a tokenizer, the splitter of an article's text into sentences and a guess at
+what kind of source a name is. Names are normalised (Cyrillic transliterated) by
 ``sources.text.normalise_name``, the same function that keys source aliases.
 Reading attributions out of a sentence lives in
 ``verification.intake.reader``. Kept apart so the lists can grow without
@@ -12,7 +12,6 @@ burying the pipeline. Standard library only.
 from __future__ import annotations
 
 import functools
-import html
 import re
 from dataclasses import dataclass
 
@@ -21,6 +20,11 @@ from sources.text import normalise_name
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    """Comma-separated phrases, matched as whole words by ``_has_phrase``."""
+    return tuple(p.strip() for p in text.split(",") if p.strip())
 
 
 # --- Cues --------------------------------------------------------------------
@@ -185,163 +189,42 @@ COMPANY_SUFFIXES = _words(
     "motors pharma inc corp corporation ltd llc plc gmbh ag sa holdings group airlines "
     "airways energy industries technologies systems company co"
 )
-KNOWN_MEDIA = (
-    "reuters",
-    "associated press",
-    "afp",
-    "agence france presse",
-    "bbc",
-    "cnn",
-    "kyiv independent",
-    "kyiv post",
-    "new york times",
-    "washington post",
-    "guardian",
-    "bloomberg",
-    "al jazeera",
-    "ukrainska pravda",
-    "meduza",
-    "tass",
-    "ria novosti",
-    "interfax",
-    "ukrinform",
-    "financial times",
-    "wall street journal",
-    "economist",
-    "politico",
-    "axios",
-    "nbc",
-    "cbs",
-    "fox news",
-    "sky news",
-    "deutsche welle",
-    "euronews",
-    "le monde",
-    "der spiegel",
-    "radio free europe",
-    "rfe rl",
-    "voice of america",
-    "npr",
-    "suspilne",
-    "hromadske",
-    "novaya gazeta",
-    "kommersant",
-    "yonhap",
-    "nhk",
-    "xinhua",
-    "kyodo",
-    "war zone",
-)
+KNOWN_MEDIA = _phrases("""
+    reuters, associated press, afp, agence france presse, bbc, cnn, kyiv independent, kyiv post,
+    new york times, washington post, guardian, bloomberg, al jazeera, ukrainska pravda, meduza, tass,
+    ria novosti, interfax, ukrinform, financial times, wall street journal, economist, politico, axios,
+    nbc, cbs, fox news, sky news, deutsche welle, euronews, le monde, der spiegel, radio free europe,
+    rfe rl, voice of america, npr, suspilne, hromadske, novaya gazeta, kommersant, yonhap, nhk, xinhua,
+    kyodo, war zone
+""")
 MEDIA_HEADS = _words(
     "news times post journal gazette herald tribune independent courier radio tv "
     "television broadcasting broadcaster magazine daily press wire newspaper pravda"
 )
 SOCIAL_WORDS = ("telegram channel", "account", "blogger", "influencer", "channel")
 SOCIAL_PREFIX_RE = re.compile(r"^(?:x|twitter|telegram|facebook|instagram|tiktok|youtube|vk)\s*[/:]", re.I)
-NGO_NAMES = (
-    "amnesty",
-    "human rights watch",
-    "red cross",
-    "red crescent",
-    "msf",
-    "medecins sans frontieres",
-    "doctors without borders",
-    "oxfam",
-    "save the children",
-    "greenpeace",
-    "transparency international",
-    "institute for the study of war",
-    "foundation",
-    "ngo",
-    "charity",
-    "nonprofit",
-    "non profit",
-    "think tank",
-    "association",
-    "society",
-)
+NGO_NAMES = _phrases("""
+    amnesty, human rights watch, red cross, red crescent, msf, medecins sans frontieres,
+    doctors without borders, oxfam, save the children, greenpeace, transparency international,
+    institute for the study of war, foundation, ngo, charity, nonprofit, non profit, think tank,
+    association, society
+""")
 INTEL_TOKENS = _words("hur gur gru dia")
-MINISTRY_PHRASES = (
-    "ministry",
-    "ministries",
-    "ministerstvo",
-    "department of",
-    "state department",
-    "home office",
-    "foreign office",
-    "treasury",
-)
-GOVERNMENT_PHRASES = (
-    "pentagon",
-    "white house",
-    "kremlin",
-    "downing street",
-    "elysee",
-    "center for strategic communication",
-    "centre for strategic communication",
-    "general staff",
-    "armed forces",
-    "army",
-    "navy",
-    "air force",
-    "police",
-    "border guard",
-    "national guard",
-    "emergency service",
-    "security service",
-    "sbu",
-    "fsb",
-    "cia",
-    "fbi",
-    "mi6",
-    "commission",
-    "committee",
-    "council",
-    "parliament",
-    "rada",
-    "duma",
-    "congress",
-    "senate",
-    "government",
-    "cabinet",
-    "office of the",
-    "presidential office",
-    "administration",
-    "authority",
-    "authorities",
-    "agency",
-    "prosecutor",
-    "court",
-    "central bank",
-    "national bank",
-    "federal reserve",
-    "city hall",
-    "department",
-    "election office",
-    "military",
-    "command",
-    "directorate",
-    "bureau",
-    "headquarters",
-    "embassy",
-    "consulate",
-    "officials",
-    "regulator",
-    "united nations",
-    "un",
-    "world health organization",
-    "who",
-    "nato",
-    "eu",
-    "european union",
-    "european commission",
-    "osce",
-    "iaea",
-    "imf",
-    "world bank",
-    "unicef",
-    "unhcr",
-)
+MINISTRY_PHRASES = _phrases("""
+    ministry, ministries, ministerstvo, department of, state department, home office, foreign office,
+    treasury
+""")
+GOVERNMENT_PHRASES = _phrases("""
+    pentagon, white house, kremlin, downing street, elysee, center for strategic communication,
+    centre for strategic communication, general staff, armed forces, army, navy, air force, police,
+    border guard, national guard, emergency service, security service, sbu, fsb, cia, fbi, mi6,
+    commission, committee, council, parliament, rada, duma, congress, senate, government, cabinet,
+    office of the, presidential office, administration, authority, authorities, agency, prosecutor,
+    court, central bank, national bank, federal reserve, city hall, department, election office,
+    military, command, directorate, bureau, headquarters, embassy, consulate, officials, regulator,
+    united nations, un, world health organization, who, nato, eu, european union, european commission,
+    osce, iaea, imf, world bank, unicef, unhcr
+""")
 # Capitals stand for their governments in news copy ("Moscow denied...").
 CAPITAL_CITIES = _words(
     "moscow kyiv kiev washington beijing pyongyang london paris berlin tehran ankara minsk warsaw brussels"
@@ -516,9 +399,6 @@ CITING_RE = re.compile(
 
 # --- Article text to sentences -------------------------------------------------
 
-_SCRIPT_RE = re.compile(r"<(script|style|noscript|svg)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
-_BLOCK_TAG_RE = re.compile(r"<(?:br|/p|/div|/li|/h\d|/tr|/article|/section|/ul|/nav)\b[^>]*>", re.I)
-_TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _KICKER_RE = re.compile(
     r"^(?:(?:world|breaking|local|national|international|politics|business|health|science"
     r"|tech|sports?|opinion|analysis|update|updated|exclusive|live|watch|news|latest)\s*){1,3}"
@@ -546,12 +426,14 @@ _ABBREVIATIONS = _words("""
     e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp jr sr
     u.s u.k u.n e.u a.m p.m approx est fig dept
 """)
+# Of those, the ones that also end sentences (see _abbreviation_ends_sentence).
+_TIME_AND_MONTH_ABBREVIATIONS = _words("a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec")
+_CLOSING_ABBREVIATIONS = _words("u.s u.k u.n e.u inc ltd co corp jr sr")
 
 
-def article_sentences(text: str) -> list[str]:
-    """The sentences of an article's body, cleaned, in order."""
-    text = _BLOCK_TAG_RE.sub("\n", _SCRIPT_RE.sub(" ", text))
-    text = html.unescape(_TAG_RE.sub(" ", text))
+def text_sentences(text: str) -> list[str]:
+    """The sentences of an article's plain text, cleaned, in order (a page is first
+    read as text by ``verification.intake.extraction.article_sentences``)."""
     sentences = []
     for block in re.split(r"\n\s*\n", text):
         for line in _block_lines(block):
@@ -599,11 +481,21 @@ def _is_boilerplate(line: str) -> bool:
 
 
 def _split_sentences(paragraph: str) -> list[str]:
-    out, start = [], 0
+    """Cut at each boundary ``_is_boundary`` accepts. Linear in the paragraph's
+    length: the quotation marks are counted as the scan goes."""
+    out, start, counted = [], 0, 0
+    opened = straight = 0  # “ minus ” and " since the sentence started
+    last_close = max(paragraph.rfind("”"), paragraph.rfind('"'))
     for match in _BOUNDARY_RE.finditer(paragraph):
-        if _is_boundary(paragraph, start, match):
+        piece = paragraph[counted : match.end()]
+        opened += piece.count("“") - piece.count("”")
+        straight += piece.count('"')
+        counted = match.end()
+        # Keep a multi-sentence quotation together, unless the quote never closes.
+        in_quote = (opened > 0 or straight % 2 == 1) and last_close >= match.end()
+        if not in_quote and _is_boundary(paragraph, start, match):
             out.append(paragraph[start : match.end()].strip())
-            start = match.end()
+            start, opened, straight = match.end(), 0, 0
     out.append(paragraph[start:].strip())
     return [s for s in out if s]
 
@@ -611,18 +503,27 @@ def _split_sentences(paragraph: str) -> list[str]:
 def _is_boundary(text: str, start: int, match: re.Match) -> bool:
     if match.group()[0] in "。！？":
         return True
-    rest = text[match.end() :].lstrip("\"“‘'([«")
-    if not rest or not (rest[0].isupper() or rest[0].isdigit()):
+    rest = text[match.end() : match.end() + 60].lstrip("\"“‘'([«")
+    # A capital, a digit, or a letter of a script without case (Chinese, Arabic...) opens a sentence.
+    if not rest or not (rest[0].isupper() or rest[0].isdigit() or (rest[0].isalpha() and not rest[0].islower())):
         return False
     if match.group()[0] == ".":
-        before = text[start : match.start() + 1].split()[-1].lstrip("\"“‘'([").lower()
-        word = before.rstrip(".")
+        word = text[max(start, text.rfind(" ", start, match.start()) + 1) : match.start()]
+        word = word.lstrip("\"“‘'([").lower().rstrip(".")
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-            return False
-    segment = text[start : match.end()]
-    inside_quote = segment.count("“") > segment.count("”") or segment.count('"') % 2 == 1
-    # Keep a multi-sentence quotation together, unless the quote never closes.
-    return not (inside_quote and re.search(r"[”\"]", text[match.end() :]))
+            return _abbreviation_ends_sentence(word, rest)
+    return True
+
+
+def _abbreviation_ends_sentence(word: str, rest: str) -> bool:
+    """ "at 3 a.m. Officials said", "in Jan. Economists", "sent to the U.S. The
+    ministry": an abbreviation that also ends sentences does when what follows
+    opens one, not "Jan. 12", "a.m. GMT", "p.m. Kyiv time" or "Mr. Smith"."""
+    following = rest.split()[:2]
+    first = following[0].strip("\"“‘'([«,;:.")
+    if word in _TIME_AND_MONTH_ABBREVIATIONS:
+        return first[:1].isupper() and not first.isupper() and following[1:] != ["time"]
+    return word in _CLOSING_ABBREVIATIONS and first.lower() in LEFT_TRIM
 
 
 def _looks_like_sentence(sentence: str) -> bool:

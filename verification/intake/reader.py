@@ -150,6 +150,10 @@ class _Cue:
     citing: bool = False
 
 
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.I)  # "the head of X" is titled "head of X"
+_OPENING_QUOTES = {'"', "“", "‘", "'"}
+# Plural groups of people: capitalised at the start of a sentence, still not a proper name.
+_UNNAMED_GROUPS = P.PERSON_GROUPS | {"officials", "sources", "authorities", "people"}
 _INTRO_PREPOSITIONS = frozenset(
     "in on at after before during since despite following speaking asked earlier later last".split()
 )
@@ -356,7 +360,8 @@ class SentenceReader:
         toks, end = self.toks, i
         if i < len(toks) and toks[i].lower in P.CONNECTORS - P.ARTICLES:
             return None  # "said on Telegram": a preposition, not a name, follows
-        i = end = self._skip_descriptor(i)
+        first, i = i, self._skip_descriptor(i)
+        end = i
         while end < len(toks) and (_name_like(toks, end) or toks[end].lower in P.ARTICLES):
             if toks[end].lower == "and" and not (end + 1 < len(toks) and toks[end + 1].is_cap):
                 break
@@ -364,7 +369,10 @@ class SentenceReader:
         start, stop = _trim(toks, i, end)
         if stop <= start:
             return None
-        return _Ref(start, stop, title=self._appositive_after(stop))
+        # "said union leader Irene Balogh": the skipped words are her title.
+        described = {t.lower for t in toks[first:i]} & (P.TITLE_WORDS | P.GROUP_WORDS)
+        title = self.span_text(first, i) if described else ""
+        return _Ref(start, stop, title=self._appositive_after(stop) or title)
 
     def _skip_descriptor(self, i: int) -> int:
         """ "the commercial provider Orbita Labs": step over up to three lowercase
@@ -466,7 +474,7 @@ class SentenceReader:
         if source is None:
             source = self._new_source(ref)
         elif ref.title and not source.title:
-            source.set_title(ref.title)
+            source.set_title(_ARTICLE_RE.sub("", ref.title))
         self.memory.remember(source)
         return source
 
@@ -511,8 +519,23 @@ class SentenceReader:
         if start < k < end and at_title:
             name, title = self.span_text(k, end), ref.title or self.span_text(start, k)
         else:
-            name, title = self.span_text(start, end), ref.title
+            name, title = self._described(start, end), ref.title
+        title = _ARTICLE_RE.sub("", title)
         return _Source(name=name, title=title, kind=guess_source_kind(name, title))
+
+    def _described(self, start: int, end: int) -> str:
+        """The name as the article writes it. A description keeps its article ("the
+        ministry", as "two officials familiar with the talks" keeps its words); a
+        group of people opening the sentence is not a proper name ("observers")."""
+        name = self.span_text(start, end)
+        if not any(t.is_cap for t in self.toks[start:end]):
+            before = self.toks[start - 1] if start else None
+            return f"{before.text.lower()} {name}" if before is not None and before.lower in P.ARTICLES else name
+        first = self.toks[start]
+        opens = start == 0 or self.toks[start - 1].text in _OPENING_QUOTES
+        if opens and first.lower in _UNNAMED_GROUPS:
+            return first.text.lower() + name[len(first.text) :]
+        return name
 
     def _remember_mentions(self) -> None:
         """Organisations named anywhere, so "the bank" or "the agency" can find them."""

@@ -28,7 +28,7 @@ from django.utils import timezone
 from sources.models import Source, SourceEvent, SourceKind
 from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Proposal
 from verification.urlnorm import normalise_url
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
+from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, frozen
 from verification.workflow.history import record
 from verification.workflow.transitions import IllegalMove, NotAllowed
 
@@ -204,6 +204,8 @@ def _add_to_claim(actor, proposal: Proposal, claim_id: int, inputs: list[Attribu
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
         raise ValidationError({"link_to": [f"Claim {claim_id} does not exist; link to another or create a new claim."]})
+    if claim.state == Claim.State.PUBLISHED:
+        raise frozen(claim.pk, "attributions and appearances")  # published means frozen, from intake too
     have = set(claim.attributions.values_list("source_id", "role"))
     added = []
     for item in inputs:
