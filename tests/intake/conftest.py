@@ -3,19 +3,16 @@
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-# The shared seeds sit beside the repository (CI checks out ../shared next to it).
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "north-korean-troops-kursk.txt"
+from tests.services import require_shared_file
 
 
 @pytest.fixture
 def seed_text():
-    if not SEED.exists():
-        pytest.skip(f"seed story not available at {SEED}")
-    return SEED.read_text(encoding="utf-8")
+    # Through the one skip helper: a missing seed story fails under CI=true.
+    return require_shared_file("seeds", "north-korean-troops-kursk.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture

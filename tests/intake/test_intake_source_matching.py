@@ -76,5 +76,6 @@ def test_it_follows_the_threshold_setting(sources, settings):
 def test_it_reads_names_and_aliases_in_two_queries_for_any_number_of_names(sources, django_assert_num_queries):
     with django_assert_num_queries(2):
         matcher = SourceMatcher()
-        for name in ["Kyrylo Budanov", "Andrii Sybiha", "Kyiv Independent", "Pat Ryder"] * 25:
-            matcher.match(name, "person")
+        found = [matcher.match(name, "person") for name in ["Kyrylo Budanov", "Andrii Sybiha", "Pat Ryder"] * 25]
+    assert found[0].source_id == sources["budanov"].pk  # by his Cyrillic alias
+    assert found[2].source_id is None  # no record for Pat Ryder: intake proposes a new source
