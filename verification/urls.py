@@ -18,6 +18,22 @@ urlpatterns = [
     path("desk/claims/<int:pk>/return", claim.return_for_changes, name="desk-claim-return"),
     path("desk/claims/<int:pk>/reopen", claim.reopen, name="desk-claim-reopen"),
     path("desk/claims/<int:pk>/edit", claim.edit, name="desk-claim-edit"),
+    path("desk/claims/<int:pk>/corrections", claim.propose_correction, name="desk-claim-correct"),
+    path(
+        "desk/claims/<int:pk>/corrections/<int:cid>/approve",
+        claim.approve_correction,
+        name="desk-claim-correction-approve",
+    ),
+    path(
+        "desk/claims/<int:pk>/corrections/<int:cid>/reject",
+        claim.reject_correction,
+        name="desk-claim-correction-reject",
+    ),
+    path(
+        "desk/claims/<int:pk>/corrections/<int:cid>/withdraw",
+        claim.withdraw_correction,
+        name="desk-claim-correction-withdraw",
+    ),
     path("desk/claims/<int:pk>/lease", lease.lease_panel, name="desk-claim-lease"),
     path("desk/claims/<int:pk>/extend", lease.extend, name="desk-claim-extend"),
     path("desk/claims/<int:pk>/release", lease.release, name="desk-claim-release"),
@@ -27,7 +43,7 @@ urlpatterns = [
     path("desk/notifications/read", notifications.mark_read, name="desk-notifications-read"),
     path("sources/<int:pk>/", sources.source_page, name="source-page"),
     path("desk/sources/suggest", submit.source_suggestions, name="desk-source-suggest"),
-    # Evidence panel (verification/evidence.py).
+    # Evidence panel (verification/desk/evidence.py).
     path("desk/claims/<int:pk>/evidence", evidence.panel, name="desk-evidence-panel"),
     path("desk/claims/<int:pk>/evidence/url", evidence.add_url, name="desk-evidence-add-url"),
     path("desk/claims/<int:pk>/evidence/file", evidence.add_file, name="desk-evidence-add-file"),
@@ -36,7 +52,7 @@ urlpatterns = [
     path("desk/evidence/<int:pk>/credibility", evidence.change_credibility, name="desk-evidence-credibility"),
     path("desk/evidence/<int:pk>/recapture", evidence.recapture, name="desk-evidence-recapture"),
     path("desk/evidence/<int:pk>/download", evidence.download, name="desk-evidence-download"),
-    # Intake: article to proposed claims (verification/intake.py).
+    # Intake: article to proposed claims (verification/desk/intake.py).
     path("desk/intake/", intake.intake_page, name="desk-intake"),
     path("desk/intake/batches", intake.batch_list, name="desk-intake-batches"),
     path("desk/intake/<int:pk>/", intake.batch_page, name="desk-intake-batch"),

@@ -1,20 +1,64 @@
-"""Admin for claims: text and metadata are edited through verification.workflow.claims,
-state only ever moves through verification.workflow.transitions (so it is read-only
-here), and assessments and events are history, shown and never changed."""
+"""Admin for claims: text, metadata, attributions and appearances are edited
+through verification.workflow.claims (so a published claim's are frozen here
+too, with the same message), state only ever moves through
+verification.workflow.transitions (so it is read-only here), and assessments,
+corrections and events are history, shown and never changed."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.admin.evidence import EvidenceInline
-from verification.models import Appearance, Assessment, Attribution, Claim, ClaimEvent, Tag
-from verification.workflow.claims import EDITABLE_FIELDS, ClaimInput, create_claim, edit_claim
-from verification.workflow.errors import NotAllowed, StaleVersion
+from verification.models import Appearance, Assessment, Attribution, Claim, ClaimEvent, Correction, Tag
+from verification.workflow.claims import (
+    EDITABLE_FIELDS,
+    FROZEN_FIELDS,
+    ClaimInput,
+    create_claim,
+    edit_claim,
+    edit_related,
+    frozen,
+    frozen_fields,
+)
+from verification.workflow.errors import Refused
+
+# The rows that say who made a claim and where: frozen with the claim's text.
+RELATED = {Attribution: "attributions", Appearance: "appearances"}
+ADMIN_NOTE = "Edited in the admin."
+
+
+def _published(claim) -> bool:
+    return claim is not None and claim.pk is not None and claim.state == Claim.State.PUBLISHED
+
+
+class FrozenWhenPublishedFormSet(BaseInlineFormSet):
+    """Refuses any change to a published claim's attributions or appearances,
+    as an error on the page: nothing of the whole form is saved."""
+
+    def clean(self):
+        super().clean()
+        changed = any(form.has_changed() or self._should_delete_form(form) for form in self.forms)
+        if changed and _published(self.instance):
+            raise ValidationError(str(frozen(self.instance.pk, RELATED[self.model])))
+
+
+def _formset_summary(formset) -> dict:
+    """What an inline formset saved, for the claim's 'edited' event."""
+    summary = {}
+    if formset.new_objects:
+        summary["added"] = [str(o) for o in formset.new_objects]
+    if formset.changed_objects:
+        summary["changed"] = {str(o): list(fields) for o, fields in formset.changed_objects}
+    if formset.deleted_objects:
+        summary["removed"] = [str(o) for o in formset.deleted_objects]
+    return summary
 
 
 class AttributionInline(TabularInline):
     model = Attribution
+    formset = FrozenWhenPublishedFormSet
     fields = ["source", "role", "quote", "relays", "appeared_in", "appeared_url", "appeared_at"]
     autocomplete_fields = ["source", "appeared_in"]
     extra = 0
@@ -34,6 +78,7 @@ class AttributionInline(TabularInline):
 
 class AppearanceInline(TabularInline):
     model = Appearance
+    formset = FrozenWhenPublishedFormSet
     fields = ["url", "outlet", "published_at", "title"]
     autocomplete_fields = ["outlet"]
     extra = 0
@@ -46,6 +91,30 @@ class AssessmentInline(AppendOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
+
+
+class CorrectionInline(AppendOnlyInline):
+    """Proposed and decided on the desk or the API (verification.workflow.corrections), never here."""
+
+    model = Correction
+    fields = [
+        "proposed_at",
+        "proposed_by",
+        "old_text",
+        "new_text",
+        "reason",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    verbose_name_plural = "corrections (history)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposed_by", "decided_by")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("verification.view_claim")
 
 
 class ClaimEventInline(AppendOnlyInline):
@@ -89,6 +158,9 @@ class ClaimAdminForm(forms.ModelForm):
                 f"Someone changed this claim while you had it open (it is now at version {self.instance.version}, "
                 f"you opened version {expected}). Reload the page and apply your edit again."
             )
+        said = set(FROZEN_FIELDS) & set(self.changed_data)
+        if said and _published(self.instance):
+            raise ValidationError(str(frozen_fields(self.instance.pk, said)))
         return data
 
 
@@ -111,6 +183,8 @@ class ClaimAdmin(Admin):
         "pending_assessment",
         "published_at",
         "first_published_at",
+        "published_text",
+        "corrected_at",
         "lease_owner",
         "lease_expires_at",
         "last_reviewer",
@@ -149,6 +223,8 @@ class ClaimAdmin(Admin):
                     "pending_assessment",
                     "published_at",
                     "first_published_at",
+                    "published_text",
+                    "corrected_at",
                     "lease_owner",
                     "lease_expires_at",
                     "last_reviewer",
@@ -159,6 +235,13 @@ class ClaimAdmin(Admin):
         ("Record", {"fields": ["view_count", "version", "created_by", "created_at", "updated_at"]}),
     ]
     inlines = [AttributionInline, AppearanceInline, EvidenceInline, AssessmentInline, ClaimEventInline]
+
+    def get_inlines(self, request, obj):
+        # Only a claim that was ever published can have corrections; the
+        # others' forms need no management form for an inline they cannot use.
+        if obj is not None and obj.first_published_at is not None:
+            return [*self.inlines, CorrectionInline]
+        return self.inlines
 
     @admin.display(description="claim")
     def short_text(self, obj):
@@ -187,18 +270,72 @@ class ClaimAdmin(Admin):
         if changes:
             expected = data.get("expected_version") or obj.version
             try:
-                edit_claim(request.user, obj.pk, expected, changes, note="Edited in the admin.")
-            except (StaleVersion, NotAllowed) as exc:
+                edit_claim(request.user, obj.pk, expected, changes, note=ADMIN_NOTE)
+            except Refused as exc:  # stale, not allowed, or published meanwhile (the form checked before)
                 self.message_user(request, str(exc), messages.ERROR)
         obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
         formset.actor = request.user  # evidence custody rows name who added or re-judged an item
-        super().save_formset(request, form, formset, change)
+        what = RELATED.get(formset.model)
+        if what is None:
+            return super().save_formset(request, form, formset, change)
+        save = super().save_formset
+
+        def write():
+            save(request, form, formset, change)
+            return _formset_summary(formset)
+
+        try:
+            edit_related(request.user, form.instance.pk, what, write, note=ADMIN_NOTE)
+        except Refused as exc:  # published between the form's check and now: nothing was saved
+            self.message_user(request, str(exc), messages.ERROR)
+
+
+class ClaimRowForm(forms.ModelForm):
+    """An attribution or appearance on its own admin page: refused on a published claim."""
+
+    def clean(self):
+        data = super().clean()
+        claim = data.get("claim") or (self.instance.claim if self.instance.pk else None)
+        if _published(claim):
+            raise ValidationError(str(frozen(claim.pk, RELATED[self._meta.model])))
+        return data
+
+
+class ClaimRowAdmin(Admin):
+    """Attributions and appearances edited on their own pages: frozen with a
+    published claim, recorded in the claim's history, never moved to another claim."""
+
+    form = ClaimRowForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["claim"] if obj is not None else [])]
+
+    def has_delete_permission(self, request, obj=None):
+        return not _published(obj.claim if obj else None) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        verb = "changed" if change else "added"
+        self._edit(request, obj, lambda: (obj.save(), {verb: [str(obj)]})[1])
+
+    def delete_model(self, request, obj):
+        label = str(obj)
+        self._edit(request, obj, lambda: (obj.delete(), {"removed": [label]})[1])
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("claim"):
+            self.delete_model(request, obj)
+
+    def _edit(self, request, obj, write):
+        try:
+            edit_related(request.user, obj.claim_id, RELATED[self.model], write, note=ADMIN_NOTE)
+        except Refused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
 
 
 @admin.register(Attribution)
-class AttributionAdmin(Admin):
+class AttributionAdmin(ClaimRowAdmin):
     list_display = ["claim", "source", "role", "appeared_in", "appeared_at"]
     list_select_related = ["claim", "source", "appeared_in"]
     list_filter = ["role"]
@@ -208,7 +345,7 @@ class AttributionAdmin(Admin):
 
 
 @admin.register(Appearance)
-class AppearanceAdmin(Admin):
+class AppearanceAdmin(ClaimRowAdmin):
     list_display = ["url", "outlet", "published_at", "claim"]
     list_select_related = ["outlet", "claim"]
     search_fields = ["url", "title", "claim__text"]
@@ -236,3 +373,17 @@ class ClaimEventAdmin(AppendOnlyAdmin):
     list_select_related = ["claim", "actor"]
     list_filter = ["kind"]
     search_fields = ["claim__text", "note"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(AppendOnlyAdmin):
+    """Proposed and decided on the desk or the API (verification.workflow.corrections), never here."""
+
+    list_display = ["proposed_at", "claim", "outcome", "proposed_by", "decided_by", "decided_at"]
+    list_select_related = ["claim", "proposed_by", "decided_by"]
+    list_filter = ["outcome"]
+    search_fields = ["claim__text", "old_text", "new_text", "reason"]
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see claims may see their corrections (the roles need no new permission).
+        return request.user.has_perm("verification.view_claim")

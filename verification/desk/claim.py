@@ -1,5 +1,5 @@
 """The claim page: everything a reviewer needs on one screen, and the forms
-that assess, sign off, return, reopen and edit it.
+that assess, sign off, return, reopen, edit and correct it.
 
 Every form carries the claim version the user saw. When someone else changed
 the claim meanwhile, the transition or the edit raises StaleVersion; the page
@@ -19,14 +19,17 @@ from verification.desk.charts import attribution_chain
 from verification.desk.forms import (
     AssessmentForm,
     ClaimEditForm,
+    CorrectionApproveForm,
+    CorrectionCloseForm,
+    CorrectionForm,
     ReopenForm,
     ReturnForm,
     SignOffForm,
     VersionForm,
     reviewers,
 )
-from verification.models import Claim, ClaimEvent
-from verification.workflow import transitions
+from verification.models import Claim, ClaimEvent, Correction
+from verification.workflow import corrections, transitions
 from verification.workflow.claims import edit_claim
 
 State = Claim.State
@@ -35,6 +38,10 @@ STALE = transitions.StaleVersion
 # form they have open in another part of the same page.
 OWN_HARMLESS = {ClaimEvent.Kind.EXTENDED, ClaimEvent.Kind.EVIDENCE}
 HISTORY_PAGE = 50
+FROZEN_HELP = (
+    "Published: the text is frozen under the signed-off verdict. Reopen the claim to change what it says, "
+    "or propose a correction for a typo."
+)
 
 
 def load_claim(pk: int) -> Claim:
@@ -68,6 +75,24 @@ def capabilities(user, claim: Claim) -> dict:
     }
 
 
+def correction_capabilities(user, claim: Claim, pending: Correction | None) -> dict:
+    """Corrections are editors' work, decided by another editor than their author."""
+    editor = user.has_perm(corrections.PERMISSION)
+    own = pending is not None and pending.proposed_by_id == user.pk
+    return {
+        "can_correct": editor and claim.state == State.PUBLISHED and pending is None,
+        "can_decide_correction": editor and pending is not None and not own,
+        "own_correction": editor and own,
+    }
+
+
+def claim_corrections(claim: Claim) -> list[Correction]:
+    """Only a claim that was ever published can have corrections: no query for the others."""
+    if claim.first_published_at is None:
+        return []
+    return list(claim.corrections.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id")[:20])
+
+
 def default_forms(claim: Claim) -> dict:
     v = {"version": claim.version}
     return {
@@ -77,12 +102,21 @@ def default_forms(claim: Claim) -> dict:
         "reopen": ReopenForm(initial=v),
         "version": VersionForm(initial=v),
         "edit": ClaimEditForm(initial={**v, "text": claim.text, "priority": claim.priority}),
+        "correct": CorrectionForm(initial={**v, "text": claim.public_text}),
+        "approve_correction": CorrectionApproveForm(initial=v),
+        "close_correction": CorrectionCloseForm(initial=v),
     }
 
 
 def claim_context(request, claim: Claim, forms: dict | None = None, conflict: dict | None = None) -> dict:
     attributions = list(claim.attributions.select_related("source__parent", "relays__source", "appeared_in"))
     can = capabilities(request.user, claim)
+    past = claim_corrections(claim)
+    pending = next((c for c in past if c.outcome == Correction.Outcome.PENDING), None)
+    can.update(correction_capabilities(request.user, claim, pending))
+    forms = {**default_forms(claim), **(forms or {})}
+    if claim.state == State.PUBLISHED:
+        forms["edit"].fields["text"].help_text = FROZEN_HELP
     history = window(
         claim.events.select_related("actor").order_by("-created_at", "-id"),
         page_number(request, "history"),
@@ -91,8 +125,10 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
     return {
         "claim": claim,
         "can": can,
-        "forms": {**default_forms(claim), **(forms or {})},
+        "forms": forms,
         "conflict": conflict,
+        "pending_correction": pending,
+        "past_corrections": [c for c in past if c is not pending],
         "attributions": attributions,
         "chain_svg": attribution_chain(attributions),
         "appearances": list(claim.appearances.select_related("outlet")[:50]),
@@ -150,6 +186,10 @@ def describe(event: ClaimEvent) -> str:
         "escalated": "escalated",
         "priority": "changed the priority of",
         "evidence": "added evidence to",
+        "correction_proposed": "proposed a correction to",
+        "corrected": "corrected the text of",
+        "correction_rejected": "rejected a correction to",
+        "correction_withdrawn": "withdrew a correction to",
     }
     sentence = f"{who} {what.get(event.kind, event.kind)} this claim at {event.created_at:%H:%M:%S}"
     fields = [name for name in (event.changes or {}) if isinstance(event.changes.get(name), dict)]
@@ -265,3 +305,57 @@ def edit(request, pk: int):
         return None
 
     return handle(request, pk, "edit", ClaimEditForm, do, "Claim saved.")
+
+
+# --- Corrections of a published claim's text (verification.workflow.corrections) ------
+
+
+@require_POST
+@desk_view
+def propose_correction(request, pk: int):
+    def do(data, version):
+        corrections.propose(request.user, pk, text=data["text"], reason=data["reason"], expected_version=version)
+
+    return handle(
+        request, pk, "correct", CorrectionForm, do, "Correction proposed: another editor approves or rejects it."
+    )
+
+
+@require_POST
+@desk_view
+def approve_correction(request, pk: int, cid: int):
+    get_object_or_404(Correction, pk=cid, claim_id=pk)
+
+    def do(data, version):
+        corrections.approve(request.user, pk, cid, expected_version=version, note=data["note"])
+
+    return handle(
+        request,
+        pk,
+        "approve_correction",
+        CorrectionApproveForm,
+        do,
+        "Correction approved: the public page shows the corrected text and lists the correction.",
+    )
+
+
+@require_POST
+@desk_view
+def reject_correction(request, pk: int, cid: int):
+    get_object_or_404(Correction, pk=cid, claim_id=pk)
+
+    def do(data, version):
+        corrections.reject(request.user, pk, cid, reason=data["note"], expected_version=version)
+
+    return handle(request, pk, "close_correction", CorrectionCloseForm, do, "Correction rejected.")
+
+
+@require_POST
+@desk_view
+def withdraw_correction(request, pk: int, cid: int):
+    get_object_or_404(Correction, pk=cid, claim_id=pk)
+
+    def do(data, version):
+        corrections.withdraw(request.user, pk, cid, reason=data["note"], expected_version=version)
+
+    return handle(request, pk, "close_correction", CorrectionCloseForm, do, "Correction withdrawn.")

@@ -65,6 +65,40 @@ class ClaimEditForm(VersionForm):
     priority = forms.IntegerField(min_value=0, max_value=100, help_text="0 (low) to 100 (urgent).")
 
 
+class CorrectionForm(VersionForm):
+    """An editor proposes a typo fix to a published claim's text (docs/corrections.md)."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Corrected text",
+        help_text="Spelling, punctuation, a name's transliteration or a link only. A change to what is claimed, "
+        "who said it, a number or a date needs a reopen.",
+    )
+    reason = forms.CharField(max_length=2000, label="What does it fix?", help_text="Readers see this reason.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_correct_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CorrectionApproveForm(VersionForm):
+    note = forms.CharField(required=False, max_length=5000, label="Note (optional)")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_approve_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CorrectionCloseForm(VersionForm):
+    """Rejecting someone else's correction, or withdrawing one's own: always with a reason."""
+
+    note = forms.CharField(max_length=5000, label="Why?")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_close_%s")
+        super().__init__(*args, **kwargs)
+
+
 def reviewers():
     """Users who may hold claims (fact-checkers, editors), for assignment menus."""
     return (

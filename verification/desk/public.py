@@ -1,5 +1,6 @@
 """The public verdict page: readable without login, for claims with a published
-verdict only (a reopened claim keeps showing its last published verdict).
+verdict only (a reopened claim keeps showing its last published verdict, and
+the text that verdict was signed off for, until a new one is signed off).
 
 It is the ``url`` that the API's status fields and the ClaimReview point to,
 and it embeds the same ClaimReview JSON-LD (verification.workflow.claimreview).
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from verification.models import Appearance, Attribution, Claim, ClaimEvent, Verdict
+from verification.models import Appearance, Attribution, Claim, ClaimEvent, Correction, Verdict
 from verification.workflow.claimreview import build_claimreview, jsonld_script
 
 
@@ -18,14 +19,16 @@ def _label(verdict: str) -> str:
 
 
 def corrections(claim: Claim) -> list[dict]:
-    """Each earlier published verdict, with when and why it was replaced."""
+    """Each earlier published verdict, with when and why it was replaced, and
+    each approved text correction, in the order they happened."""
     verdicts = list(
         claim.events.filter(kind=ClaimEvent.Kind.PUBLISHED)
         .order_by("created_at", "id")
         .values("verdict", "confidence", "created_at", "note")[:50]
     )
-    return [
+    replaced = [
         {
+            "kind": "verdict",
             "verdict": _label(row["verdict"]),
             "confidence": row["confidence"],
             "published": row["created_at"],
@@ -33,6 +36,18 @@ def corrections(claim: Claim) -> list[dict]:
             "note": later["note"],
         }
         for row, later in zip(verdicts, verdicts[1:])
+    ]
+    return sorted(replaced + text_corrections(claim), key=lambda item: item["replaced"])
+
+
+def text_corrections(claim: Claim) -> list[dict]:
+    """Approved corrections of the text; no query for a claim never corrected."""
+    if claim.corrected_at is None:
+        return []
+    rows = claim.corrections.filter(outcome=Correction.Outcome.APPROVED).order_by("decided_at", "id")
+    return [
+        {"kind": "text", "replaced": row["decided_at"], "note": row["reason"], "old_text": row["old_text"]}
+        for row in rows.values("decided_at", "reason", "old_text")[:50]
     ]
 
 

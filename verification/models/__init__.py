@@ -1,5 +1,6 @@
 from verification.models.access import (
     ApiKey,
+    BrokerFailure,
     Notification,
     WebhookDelivery,
     WebhookEndpoint,
@@ -17,11 +18,13 @@ from verification.models.claims import (
     Tag,
     Verdict,
 )
+from verification.models.corrections import Correction
 from verification.models.evidence import CustodyEvent, Evidence, Snapshot, StoredFile
 from verification.models.intake import IntakeBatch, Proposal
 
 __all__ = [
     "ApiKey",
+    "BrokerFailure",
     "Appearance",
     "Assessment",
     "Attribution",
@@ -29,6 +32,7 @@ __all__ = [
     "CalibrationSnapshot",
     "Claim",
     "ClaimEvent",
+    "Correction",
     "CustodyEvent",
     "Evidence",
     "IntakeBatch",

@@ -130,3 +130,22 @@ class Notification(models.Model):
 class WorkerHeartbeat(models.Model):
     hostname = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()
+
+
+class BrokerFailure(models.Model):
+    """A task the broker would not take, after its write had committed (append-only).
+
+    Nothing is lost: the rows that need the work are still pending and the
+    reconciler sends it again. These rows make the outage visible on /healthz
+    and the dashboard, and say which work waited."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    error = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # "failures in the last hour"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.task} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -28,7 +28,7 @@ class Tag(models.Model):
 class Claim(models.Model):
     """A checkable statement and where it stands in review.
 
-    Workflow (the allowed moves are ALLOWED_MOVES in verification/transitions.py;
+    Workflow (the allowed moves are ALLOWED_MOVES in verification/workflow/transitions.py;
     only functions there change ``state``)::
 
         queued ──take──▶ in_review ──assess──▶ awaiting_signoff ──sign off──▶ published
@@ -40,6 +40,13 @@ class Claim(models.Model):
 
     ``verdict`` and ``confidence`` are those of the *published* assessment: they
     stay visible while a claim is reopened, until a new one is signed off.
+
+    Published means frozen: while ``published``, what the claim says (``text``,
+    ``language``, ``first_made_at``, attributions, appearances) cannot change;
+    reopen it first, or fix a typo through a Correction (docs/corrections.md).
+    ``published_text`` is the text as last signed off (plus approved
+    corrections): readers see it, not ``text``, while a reopened claim is
+    edited and until the new sign-off.
     """
 
     class State(models.TextChoices):
@@ -68,6 +75,12 @@ class Claim(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
+    published_text = models.TextField(
+        blank=True, help_text="The text as last signed off, with approved corrections: what readers see."
+    )
+    corrected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an approved correction last changed the published text."
+    )
 
     priority = models.IntegerField(default=50, help_text="Higher is taken first.")
     reach = models.PositiveIntegerField(default=0, help_text="Estimated audience of the appearances.")
@@ -157,6 +170,12 @@ class Claim(models.Model):
         return reverse("public-claim", args=[self.pk])
 
     @property
+    def public_text(self) -> str:
+        """What readers see: the signed-off text, never a re-review's draft.
+        Claims published before ``published_text`` existed fall back to ``text``."""
+        return self.published_text or self.text
+
+    @property
     def public_url(self) -> str:
         from verification.status import public_url
 
@@ -231,6 +250,9 @@ class Appearance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "normalised_url"], name="appearance_unique_per_claim")]
 
+    def __str__(self):
+        return self.url
+
     def save(self, *args, **kwargs):
         self.normalised_url = normalise_url(self.url)
         super().save(*args, **kwargs)
@@ -279,9 +301,13 @@ class ClaimEvent(models.Model):
         ESCALATED = "escalated"
         PRIORITY = "priority"
         EVIDENCE = "evidence"
+        CORRECTION_PROPOSED = "correction_proposed"
+        CORRECTED = "corrected"
+        CORRECTION_REJECTED = "correction_rejected"
+        CORRECTION_WITHDRAWN = "correction_withdrawn"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

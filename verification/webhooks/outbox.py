@@ -14,6 +14,7 @@ EVENT_TYPES = (
     "claim.state_changed",
     "claim.published",
     "claim.reopened",
+    "claim.corrected",
     "evidence.added",
     "source.graded",
 )
@@ -53,7 +54,6 @@ def announce_grade(sender, *, source, grade, previous, actor, **kwargs) -> None:
             "grade": grade.grade,
             "previous_grade": previous,
             "rationale": grade.rationale,
-            "graded_by": actor.get_username() if actor is not None else None,
             "graded_at": rfc3339(grade.graded_at),
         },
     )

@@ -19,8 +19,10 @@ Verdicts on the 1–5 ``ratingValue`` scale (``worstRating`` 1, ``bestRating``
     confirmed          5    the evidence shows it is true
     ===============  =====  ==========================================
 
+``claimReviewed`` is the text as signed off (``Claim.public_text``): while a
+reopened claim is edited, readers keep the text its verdict was given for.
 ``datePublished`` is the first sign-off; ``dateModified`` appears after a
-correction (a later sign-off). The claim's ``author`` is the source that
+later sign-off or an approved text correction, whichever came last. The claim's ``author`` is the source that
 stated it (or, lacking one, that released material or relayed it, else the
 first one attributed), and ``appearance`` lists the articles where it was
 published.
@@ -111,7 +113,7 @@ def build_claimreview(claim) -> dict | None:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": public_url(claim.pk),
-        "claimReviewed": claim.text,
+        "claimReviewed": claim.public_text,
         "itemReviewed": item,
         "author": {
             "@type": "Organization",
@@ -128,9 +130,19 @@ def build_claimreview(claim) -> dict | None:
         "datePublished": rfc3339(claim.first_published_at or claim.published_at),
         "inLanguage": claim.language,
     }
-    if claim.published_at and claim.first_published_at and claim.published_at > claim.first_published_at:
-        review["dateModified"] = rfc3339(claim.published_at)
+    modified = date_modified(claim)
+    if modified:
+        review["dateModified"] = rfc3339(modified)
     return review
+
+
+def date_modified(claim):
+    """The last change readers can see after the first sign-off (a new sign-off
+    or an approved correction), or None if there was none."""
+    changes = [claim.corrected_at]
+    if claim.published_at and claim.first_published_at and claim.published_at > claim.first_published_at:
+        changes.append(claim.published_at)
+    return max((c for c in changes if c is not None), default=None)
 
 
 def jsonld_script(data: dict) -> str:

@@ -1,8 +1,18 @@
 """Writes to a claim that are not workflow moves: creating it and editing its
-text or metadata. Same rules as transitions: validate, write with an event,
-announce after commit. Editing compares the version inside the UPDATE itself,
-so two writers can never both pass the check."""
+text, metadata, attributions or appearances. Same rules as transitions:
+validate, lock, write with an event, announce after commit. Editing compares
+the version inside the UPDATE itself too, so two writers can never both pass
+the check.
 
+Published means frozen: what a published claim says (FROZEN_FIELDS, its
+attributions and appearances) is refused with PublishedClaimFrozen until the
+claim is reopened, so every change to it goes through review and four-eyes
+sign-off again. We refuse rather than reopen on the editor's behalf: a reopen
+is a decision with a reason, and an edit should not take it silently. Typos
+go through verification.workflow.corrections instead (docs/corrections.md).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,9 +26,33 @@ from sources.models import Source
 from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Tag
 from verification.status import status_fields
 from verification.webhooks import outbox
-from verification.workflow.errors import require_permission, stale_version
+from verification.workflow.errors import Refused, require_permission, stale_version
+from verification.workflow.history import record
 
 EDITABLE_FIELDS = ("text", "language", "first_made_at", "priority", "reach", "due_at")
+# What a claim says, as readers and ClaimReview see it: frozen while published.
+# priority, reach and due_at only steer the desk, so they stay editable.
+FROZEN_FIELDS = ("text", "language", "first_made_at")
+_FIELD_NAMES = {"text": "text", "language": "language", "first_made_at": "date it was first made"}
+
+
+class PublishedClaimFrozen(Refused):
+    code = "published_claim_frozen"
+    http_status = 409
+
+
+def frozen_fields(claim_id: int, names) -> PublishedClaimFrozen:
+    """The refusal of a change to FROZEN_FIELDS ``names`` of a published claim."""
+    return frozen(claim_id, " and ".join(_FIELD_NAMES[name] for name in FROZEN_FIELDS if name in names))
+
+
+def frozen(claim_id: int, what: str) -> PublishedClaimFrozen:
+    """The refusal of a change to what published claim ``claim_id`` says; ``what`` names it."""
+    return PublishedClaimFrozen(
+        f"Claim {claim_id} is published, so its {what} cannot change under a verdict another editor signed off. "
+        "Reopen the claim first: the change then goes through review and sign-off again. "
+        "For a typo that does not change the meaning, propose a correction instead."
+    )
 
 
 def priority_band(priority: int) -> str:
@@ -59,10 +93,22 @@ class ClaimInput:
     appearances: list[dict] = field(default_factory=list)
 
 
+def _text_too_long(text: str) -> str:
+    """Why ``text`` is too long for a claim, or "" if it is not: a claim is one
+    checkable statement, and a page of text breaks the queue and claim pages."""
+    limit = settings.CLAIM_TEXT_MAX_CHARS
+    n = len(text.strip())
+    if n <= limit:
+        return ""
+    return f"A claim is one statement of at most {limit:,} characters; this text has {n:,}. Split it or shorten it."
+
+
 def _validate_claim_input(data: ClaimInput) -> None:
     errors: dict[str, list[str]] = {}
     if not (data.text or "").strip():
         errors["text"] = ["A claim needs its statement: the text may not be empty."]
+    elif too_long := _text_too_long(data.text):
+        errors["text"] = [too_long]
     if not 0 <= data.priority <= 100:
         errors["priority"] = ["Priority is a number from 0 (low) to 100 (urgent)."]
     seen = set()
@@ -132,20 +178,33 @@ def _add_attributions(claim: Claim, items: list[AttributionInput]) -> None:
 
 
 def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note: str = "") -> Claim:
-    """Change editable fields if, and only if, the claim is still at ``expected_version``."""
+    """Change editable fields if, and only if, the claim is still at ``expected_version``.
+
+    1. Validate the fields and check the actor's right;
+    2. lock the row, check the version, and refuse a change to what a
+       published claim says (FROZEN_FIELDS): reopen it first;
+    3. write the change and an 'edited' event.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be edited here."] for name in sorted(unknown)})
     if "text" in changes and not (changes["text"] or "").strip():
         raise ValidationError({"text": ["A claim needs its statement: the text may not be empty."]})
+    if "text" in changes and (too_long := _text_too_long(changes["text"])):
+        raise ValidationError({"text": [too_long]})
     require_permission(actor, "verification.change_claim", "edit a claim's text and metadata")
     with transaction.atomic():
-        before = Claim.objects.filter(pk=claim_id).values(*EDITABLE_FIELDS).first()
+        before = Claim.objects.select_for_update().filter(pk=claim_id).values("state", "version", *EDITABLE_FIELDS)
+        before = before.first()
         if before is None:
             raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        if before["version"] != expected_version:
+            raise stale_version(Claim.objects.get(pk=claim_id), expected_version)
         diff = {k: v for k, v in changes.items() if before[k] != v}
-        # The version test is part of the UPDATE: a concurrent writer's row
-        # makes this match nothing, and we report instead of overwriting.
+        if before["state"] == Claim.State.PUBLISHED and set(diff) & set(FROZEN_FIELDS):
+            raise frozen_fields(claim_id, diff)
+        # The version test is part of the UPDATE as well: a concurrent writer's
+        # row makes this match nothing, and we report instead of overwriting.
         updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
@@ -162,6 +221,29 @@ def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note:
             note=note,
             version=claim.version,
         )
+    return claim
+
+
+def edit_related(actor, claim_id: int, what: str, write: Callable[[], dict], note: str = "") -> Claim:
+    """Change a claim's attributions or appearances (``what`` names which)
+    outside create_claim: ``write`` makes the change (the admin's inline
+    formset saving) and returns a summary of it, {} when nothing changed.
+
+    1. Check the actor's right; lock the claim and refuse if it is published;
+    2. run ``write``; return early when it changed nothing;
+    3. record an 'edited' event with the summary (bumping the version).
+    """
+    require_permission(actor, "verification.change_claim", f"change a claim's {what}")
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+        if claim is None:
+            raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        if claim.state == Claim.State.PUBLISHED:
+            raise frozen(claim_id, what)
+        summary = write()
+        if not summary:
+            return claim
+        record(claim, ClaimEvent.Kind.EDITED, actor, note=note, changes={what: summary})
     return claim
 
 

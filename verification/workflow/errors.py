@@ -21,8 +21,12 @@ _DID = {
     "taken": "took it",
     "expired": "returned it to the queue when the lease expired",
     "priority": "re-prioritised it",
-    "evidence": "added evidence to it",
+    "evidence": "added or changed its evidence",
     "edited": "edited it",
+    "correction_proposed": "proposed a correction to it",
+    "corrected": "approved a correction to it",
+    "correction_rejected": "rejected a correction to it",
+    "correction_withdrawn": "withdrew a correction to it",
 }
 
 

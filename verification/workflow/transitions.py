@@ -350,6 +350,10 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
         claim.published_at = now
         claim.first_published_at = claim.first_published_at or now
         claim.escalated_at = None
+        # Readers see the text signed off now until the next sign-off, however
+        # a re-review edits ``text`` meanwhile (verification.workflow.claims).
+        claim.published_text = claim.text
+        claim.save(update_fields=["published_text"])
         _move(
             claim,
             ClaimEvent.Kind.PUBLISHED,
@@ -358,7 +362,12 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
             note=note,
             verdict=assessment.verdict,
             confidence=assessment.confidence,
-            changes={"assessment_id": assessment.pk, "correction": correction, "signed_off_by": actor.pk},
+            changes={
+                "assessment_id": assessment.pk,
+                "correction": correction,
+                "signed_off_by": actor.pk,
+                "text": claim.text,
+            },
         )
         outbox.emit("claim.published", _status(claim))
         notify(
@@ -410,6 +419,10 @@ def reopen(actor, claim_id: int, reason: str, expected_version: int | None = Non
         _require(actor, "reopen_claim", "reopen published claims")
     with transaction.atomic():
         claim = _lock(claim_id)
+        # The version first, as in every action: a stale reopen is 409 even
+        # when the claim is already reopened (the early returns below).
+        if expected_version is not None and claim.version != expected_version:
+            raise stale_version(claim, expected_version)
         if claim.state == State.REOPENED:
             return claim
         if dedup_key and claim.events.filter(kind=ClaimEvent.Kind.REOPENED, changes__dedup_key=dedup_key).exists():
