@@ -21,5 +21,6 @@ urlpatterns = [
 ]
 
 # /api/ paths answer problem+json; the rest get Django's pages.
+handler400 = "verification.api.errors.handler400"
 handler404 = "verification.api.errors.handler404"
 handler500 = "verification.api.errors.handler500"

@@ -5,7 +5,9 @@ review scope to add."""
 import hashlib
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.evidence.evidence_support import EXE, PNG, upload
 from verification.api.keys import create_key
@@ -76,24 +78,68 @@ def test_it_uploads_a_file_as_multipart_and_answers_its_hash(alice, make_claim, 
     assert body["download_url"] == f"/desk/evidence/{body['id']}/download"
 
 
-def test_it_lists_evidence_with_snapshots_custody_and_related_items(
-    alice, make_claim, media_root, django_assert_num_queries
-):
+def _get_counting_queries(client, path, settings):
+    """The answer and the SQL of the request. Rate-limit counters go to a
+    process-local cache here: they are the throttle's queries, not the view's,
+    and they differ by database and cache."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def _seven_items(alice, make_claim):
     claim, other = make_claim(), make_claim(text="Another claim.")
     add_evidence_url(alice, other.id, BRIEFING, capture=False)
     for n in range(5):
         add_evidence_url(alice, claim.id, f"{BRIEFING}?page={n}", capture=False)
-    add_evidence_url(alice, claim.id, BRIEFING, capture=False)
+    add_evidence_url(alice, claim.id, BRIEFING, capture=False, notes="Internal: from the desk's contact.")
     add_evidence_file(alice, claim.id, upload(PNG))
-    client = key_client("read")
+    return claim, other
 
-    with django_assert_num_queries(8):  # key + its last_used_at, claim, evidence, 3 prefetches, related
-        response = client.get(url(claim.id))
+
+def test_it_lists_evidence_with_snapshots_custody_and_related_items_to_reviewers(
+    alice, make_claim, media_root, settings
+):
+    claim, other = _seven_items(alice, make_claim)
+    client = key_client("review", alice)
+
+    response, queries = _get_counting_queries(client, url(claim.id), settings)
+
+    # key + its last_used_at, the user's roles, claim, evidence, 3 prefetches, related
+    assert len(queries) == 9, queries
 
     items = response.json()["results"]
     assert len(items) == 7
     assert [r["claim_id"] for r in items[5]["related"]] == [other.id]
-    assert all(c["actor"] is None for item in items for c in item["custody"])  # a read key sees no names
+    assert items[5]["notes"] == "Internal: from the desk's contact."
+    assert {c["actor"] for item in items for c in item["custody"]} == {"alice"}
+
+
+def test_it_lists_read_keys_what_the_public_page_shows_and_no_more(alice, make_claim, media_root, settings):
+    claim, _ = _seven_items(alice, make_claim)
+    client = key_client("read")
+
+    response, queries = _get_counting_queries(client, url(claim.id), settings)
+
+    assert len(queries) == 4, queries  # key + its last_used_at, claim, evidence: no custody, files or related
+
+    items = response.json()["results"]
+    assert len(items) == 7 and items[6]["sha256"] == hashlib.sha256(PNG).hexdigest()
+    assert set(items[5]) == {
+        "id",
+        "claim_id",
+        "kind",
+        "title",
+        "url",
+        "stance",
+        "credibility",
+        "provided_by",
+        "sha256",
+        "capture_status",
+        "added_at",
+    }
+    assert "Internal" not in response.content.decode() and "alice" not in response.content.decode()
 
 
 def test_it_answers_413_from_the_content_length_before_reading_the_body(alice, make_claim, settings):

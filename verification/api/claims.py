@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from verification.api.auth import acting_user, has_scope, request_key, require_perm
+from verification.api.auth import acting_user, require_perm
 from verification.api.base import ApiView, not_found
 from verification.api.conditional import etag_for, expected_version, none_match
 from verification.api.errors import Problem
@@ -18,6 +18,7 @@ from verification.api.serializers import (
     ClaimPatchSerializer,
     ClaimSerializer,
 )
+from verification.api.visibility import context_for
 from verification.models import Attribution, Claim, ClaimEvent
 from verification.workflow.claimreview import build_claimreview
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, edit_claim
@@ -57,17 +58,12 @@ def detail_queryset():
     )
 
 
-def is_internal(request) -> bool:
-    """Reviewers and admins see drafts, notes and leases; read keys do not."""
-    return has_scope(request_key(request), request.user, "review")
-
-
 def claim_response(request, claim_id: int, status: int = 200, headers: dict | None = None) -> Response:
     """The claim's detail with its ETag: the answer of every claim write too."""
     claim = detail_queryset().filter(pk=claim_id).first()
     if claim is None:
         raise not_found("Claim", claim_id)
-    data = ClaimDetailSerializer(claim, context={"internal": is_internal(request)}).data
+    data = ClaimDetailSerializer(claim, context=context_for(request)).data
     response = Response(data, status=status, headers={"ETag": etag_for(claim.pk, claim.version), **(headers or {})})
     patch_vary_headers(response, ("Authorization", "Cookie"))
     return response
@@ -87,7 +83,7 @@ class ClaimListView(ApiView):
         queryset = filter_claims(list_queryset(), request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(ClaimSerializer(page, many=True).data)
+        return paginator.get_paginated_response(ClaimSerializer(page, many=True, context=context_for(request)).data)
 
     @extend_schema(
         operation_id="claims_create",
@@ -131,7 +127,7 @@ def _claim_input(data: dict) -> ClaimInput:
 
 
 class ClaimDetailView(ApiView):
-    problem_codes = (412, 428)
+    problem_codes = (409, 412, 428)
 
     @extend_schema(
         operation_id="claims_retrieve",
@@ -156,7 +152,10 @@ class ClaimDetailView(ApiView):
         request=ClaimPatchSerializer,
         responses={200: ClaimDetailSerializer},
         summary="Edit a claim's text or metadata",
-        description="Editors only. The version check is part of the UPDATE: two writers cannot both pass.",
+        description="Editors only. The version check is part of the UPDATE: two writers cannot both pass. "
+        "A published claim's text, language and first_made_at are frozen: changing them answers 409 "
+        "`published_claim_frozen`; reopen the claim first, or propose a correction for a typo "
+        "(POST /claims/{id}/corrections).",
     )
     def patch(self, request, pk: int):
         current = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()

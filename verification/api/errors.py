@@ -11,7 +11,15 @@ plain 500 problem: no stack trace ever reaches a client, even with DEBUG on.
 import logging
 import sys
 
-from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, SuspiciousOperation
+from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
@@ -39,6 +47,7 @@ STATUS_PROBLEMS = {
     409: ("conflict", "Conflict with the current state"),
     412: ("precondition_failed", "The resource changed since you read it"),
     413: ("too_large", "Request too large"),
+    414: ("uri_too_long", "URL too long"),
     415: ("unsupported_media_type", "Unsupported media type"),
     428: ("precondition_required", "If-Match required"),
     429: ("throttled", "Too many requests"),
@@ -49,6 +58,13 @@ STATUS_PROBLEMS = {
 DATABASE_DOWN = (
     "The database is unavailable for a moment. Try again in a few seconds; if you were changing "
     "something, reload it first to see whether your change was saved."
+)
+
+
+UNREADABLE = "The request could not be read; check its body and headers."
+HOST_NOT_ALLOWED = (
+    "This server does not answer to the host name in your request. Use the API's own address, as given in its "
+    "documentation."
 )
 
 
@@ -94,6 +110,21 @@ def problem(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def too_many_fields(part: str, exc: Exception | None = None) -> Problem:
+    """Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (or _FILES) refused ``part``, the body or the query."""
+    if isinstance(exc, TooManyFilesSent):
+        limit, what = settings.DATA_UPLOAD_MAX_NUMBER_FILES, "files"
+    else:
+        limit, what = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "fields"
+    return Problem(
+        400,
+        f"The request has more than {limit} {what}.",
+        code="too_many_fields",
+        title="Too many fields",
+        errors={part: [f"More than {limit} {what}; send at most {limit}, or send JSON."]},
+    )
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -192,8 +223,12 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
         return problem(403, detail, instance=instance)
     if isinstance(exc, RequestDataTooBig):
         return problem(413, "The request body is too large.", instance=instance)
-    if isinstance(exc, SuspiciousOperation):  # too many fields, a bad multipart body…
-        return problem(400, "The request could not be read; check its body and headers.", instance=instance)
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):  # raised outside the parsers, which name the part
+        return to_problem(too_many_fields("request", exc), instance)
+    if isinstance(exc, DisallowedHost):
+        return problem(400, HOST_NOT_ALLOWED, code="host_not_allowed", title="Unknown host", instance=instance)
+    if isinstance(exc, SuspiciousOperation):  # a bad multipart body…
+        return problem(400, UNREADABLE, instance=instance)
     if isinstance(exc, exceptions.APIException):
         return problem(exc.status_code, str(exc.detail), instance=instance)
     if isinstance(exc, (OperationalError, InterfaceError)):
@@ -220,6 +255,18 @@ def api_not_found(request, *args, **kwargs):
     if request.path.endswith("/"):
         detail += f" API paths have no trailing slash: try {request.path.rstrip('/')}."
     return problem(404, detail, instance=request.path)
+
+
+def handler400(request, exception=None):
+    """Django answers a SuspiciousOperation raised outside a view (an unknown
+    Host, too many fields read by a middleware) with this; in production only,
+    as DEBUG shows its own page (verification/api/middleware.py covers the host
+    on /api/ paths whatever DEBUG says)."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, SuspiciousOperation):
+        return to_problem(exception, request.path)  # a 400 for every SuspiciousOperation
+    return problem(400, UNREADABLE, instance=request.path)
 
 
 def handler404(request, exception=None):

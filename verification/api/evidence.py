@@ -15,19 +15,22 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from sources.models import Source
-from verification.api.auth import acting_user, scopes_of
+from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
+from verification.api.inputs import StrictInput
+from verification.api.visibility import ScopedSerializer, context_for
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence
 
 TAGS = ["evidence"]
+_REVIEW = "Scope review; absent for read keys."
 # Multipart framing and the other form fields, on top of the file itself.
 MULTIPART_ALLOWANCE = 1024 * 1024
 
 
-class EvidenceInput(serializers.Serializer):
+class EvidenceInput(StrictInput, serializers.Serializer):
     url = serializers.URLField(max_length=2000, required=False, help_text="A page to capture. JSON or form.")
     file = serializers.FileField(
         required=False,
@@ -72,7 +75,8 @@ class EvidenceInput(serializers.Serializer):
         return data
 
 
-class StoredFileOutput(serializers.Serializer):
+class StoredFileOutput(ScopedSerializer):
+    visibility = "stored_file"
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
     content_type = serializers.CharField(help_text="Sniffed from the bytes.")
@@ -80,7 +84,8 @@ class StoredFileOutput(serializers.Serializer):
     last_verified_at = serializers.DateTimeField(allow_null=True)
 
 
-class SnapshotOutput(serializers.Serializer):
+class SnapshotOutput(ScopedSerializer):
+    visibility = "snapshot"
     id = serializers.IntegerField()
     requested_url = serializers.CharField()
     final_url = serializers.CharField()
@@ -92,46 +97,54 @@ class SnapshotOutput(serializers.Serializer):
     stored_file = StoredFileOutput()
 
 
-class CustodyOutput(serializers.Serializer):
+class CustodyOutput(ScopedSerializer):
+    visibility = "custody"
     action = serializers.CharField()
-    actor = serializers.SerializerMethodField(help_text="Username; null for the system and for read-only callers.")
+    actor = serializers.SerializerMethodField(help_text="Username; null for the system.")
     sha256 = serializers.CharField(allow_blank=True)
     detail = serializers.JSONField()
     created_at = serializers.DateTimeField()
 
     def get_actor(self, event) -> str | None:
-        if not self.context.get("show_people") or event.actor is None:
-            return None
-        return event.actor.get_username()
+        return event.actor.get_username() if event.actor is not None else None
 
 
-class RelatedOutput(serializers.Serializer):
+class RelatedOutput(ScopedSerializer):
+    visibility = "related_evidence"
     id = serializers.IntegerField()
     claim_id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
 
 
-class EvidenceOutput(serializers.Serializer):
+class EvidenceOutput(ScopedSerializer):
+    """An evidence item: what the public page lists for read keys; notes,
+    capture errors, files, snapshots and the custody log for reviewers."""
+
+    visibility = "evidence"
     id = serializers.IntegerField()
     claim_id = serializers.IntegerField()
     kind = serializers.CharField()
     title = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
-    notes = serializers.CharField(allow_blank=True)
+    notes = serializers.CharField(allow_blank=True, required=False, help_text=_REVIEW)
     stance = serializers.CharField()
     credibility = serializers.IntegerField(allow_null=True)
     provided_by = serializers.IntegerField(source="provided_by_id", allow_null=True)
     sha256 = serializers.CharField(allow_blank=True, help_text="Of the file, or of the latest snapshot.")
     capture_status = serializers.CharField()
-    capture_error = serializers.CharField(allow_blank=True)
-    capture_attempts = serializers.IntegerField()
+    capture_error = serializers.CharField(
+        allow_blank=True, required=False, help_text=_REVIEW + " May name addresses inside the network."
+    )
+    capture_attempts = serializers.IntegerField(required=False, help_text=_REVIEW)
     added_at = serializers.DateTimeField()
-    stored_file = StoredFileOutput(allow_null=True)
-    snapshots = SnapshotOutput(many=True, source="snapshots.all")
-    custody = CustodyOutput(many=True, source="custody.all")
-    download_url = serializers.SerializerMethodField()
-    related = serializers.SerializerMethodField(help_text="Evidence on other claims with the same URL or bytes.")
+    stored_file = StoredFileOutput(allow_null=True, required=False, help_text=_REVIEW)
+    snapshots = SnapshotOutput(many=True, source="snapshots.all", required=False, help_text=_REVIEW)
+    custody = CustodyOutput(many=True, source="custody.all", required=False, help_text=_REVIEW)
+    download_url = serializers.SerializerMethodField(help_text=_REVIEW + " A desk path: it needs a signed-in user.")
+    related = serializers.SerializerMethodField(
+        help_text=_REVIEW + " Evidence on other claims with the same URL or bytes."
+    )
 
     def get_download_url(self, evidence) -> str | None:
         if not evidence.stored_file_id and not evidence.sha256:
@@ -140,24 +153,25 @@ class EvidenceOutput(serializers.Serializer):
 
     def get_related(self, evidence) -> list[dict]:
         related = self.context.get("related", {}).get(evidence.pk, [])
-        return RelatedOutput(related, many=True).data
+        return RelatedOutput(related, many=True, context=self.context).data
 
 
-class EvidenceListOutput(serializers.Serializer):
+class EvidenceListOutput(ScopedSerializer):
+    visibility = "evidence_list"
     results = EvidenceOutput(many=True)
 
 
-def evidence_queryset(claim_id: int):
-    return (
-        Evidence.objects.filter(claim_id=claim_id)
-        .select_related("stored_file")
-        .prefetch_related("snapshots__stored_file", "custody__actor")
-        .order_by("added_at", "id")
-    )
+def evidence_queryset(claim_id: int, internal: bool):
+    """Files, snapshots and custody are fetched only for callers who see them."""
+    queryset = Evidence.objects.filter(claim_id=claim_id).order_by("added_at", "id")
+    if not internal:
+        return queryset
+    return queryset.select_related("stored_file").prefetch_related("snapshots__stored_file", "custody__actor")
 
 
-def output(items: list[Evidence], request, many: bool = True):
-    context = {"show_people": "review" in scopes_of(request), "related": evidence_writes.related_map(items)}
+def output(items: list[Evidence], context: dict, many: bool = True):
+    if context["internal"]:
+        context = {**context, "related": evidence_writes.related_map(items)}
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]
 
@@ -169,7 +183,8 @@ class ClaimEvidenceView(ApiView):
     def get(self, request, pk: int):
         if not Claim.objects.filter(pk=pk).exists():
             raise not_found("Claim", pk)
-        return Response({"results": output(list(evidence_queryset(pk)), request)})
+        context = context_for(request)
+        return Response({"results": output(list(evidence_queryset(pk, context["internal"])), context)})
 
     @extend_schema(
         tags=TAGS,
@@ -188,8 +203,9 @@ class ClaimEvidenceView(ApiView):
         serializer = EvidenceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = _add(acting_user(request), pk, serializer.validated_data)
+        context = context_for(request)
         return Response(
-            output(list(evidence_queryset(pk).filter(pk=evidence.pk)), request, many=False),
+            output(list(evidence_queryset(pk, context["internal"]).filter(pk=evidence.pk)), context, many=False),
             status=status.HTTP_201_CREATED,
         )
 

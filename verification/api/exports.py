@@ -1,7 +1,9 @@
 """GET /export/claims.csv and /export/claims.json: every claim matching the
 list filters, streamed in chunks so memory stays flat however many there are.
 
-Only what a read key may see: text, status, published verdict, sources.
+Only what a read key may see, for every caller: the columns are the "export"
+list of verification/api/visibility.py (text, status, published verdict,
+sources), never notes, drafts or the desk's triage numbers.
 CSV cells that a spreadsheet would run as a formula (starting with = + - @
 or a tab/CR) get a leading apostrophe: claim texts come from the news.
 """
@@ -16,27 +18,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 
 from verification.api.base import ApiView
 from verification.api.filters import FILTER_PARAMETERS, filter_claims
+from verification.api.visibility import PUBLIC_FIELDS
 from verification.models import Attribution, Claim
 from verification.status import public_url, rfc3339
 
 CHUNK = 500
-FIELDS = [
-    "id",
-    "text",
-    "language",
-    "state",
-    "verdict",
-    "confidence",
-    "credibility",
-    "tags",
-    "sources",
-    "first_made_at",
-    "published_at",
-    "first_published_at",
-    "created_at",
-    "updated_at",
-    "url",
-]
+FIELDS = list(PUBLIC_FIELDS["export"])
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

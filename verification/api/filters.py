@@ -117,11 +117,23 @@ _FILTERS = [
     ("q", _by_q),
 ]
 
+
+def _enum_list(name: str, values: list[str], what: str) -> OpenApiParameter:
+    # An array of enum values in OpenAPI's form style without explode: state=queued,published.
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        many=True,
+        enum=values,
+        style="form",
+        explode=False,
+        description=f"Comma-separated {what}: " + ", ".join(values),
+    )
+
+
 FILTER_PARAMETERS = [
-    OpenApiParameter("state", OpenApiTypes.STR, description="Comma-separated states: " + ", ".join(Claim.State.values)),
-    OpenApiParameter(
-        "verdict", OpenApiTypes.STR, description="Comma-separated published verdicts: " + ", ".join(Verdict.values)
-    ),
+    _enum_list("state", Claim.State.values, "states"),
+    _enum_list("verdict", Verdict.values, "published verdicts"),
     OpenApiParameter("source", OpenApiTypes.INT, description="Claims attributed to this source id."),
     OpenApiParameter("tag", OpenApiTypes.STR, description="Claims with this tag name."),
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changed at or after this time (RFC 3339)."),

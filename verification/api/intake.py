@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
+from verification.api.inputs import StrictInput
 from verification.intake import batches as intake
 from verification.intake import review as intake_review
 from verification.intake.articles import IntakeRefused
@@ -22,7 +23,7 @@ from verification.models import AttributionRole, IntakeBatch, Proposal
 TAGS = ["intake"]
 
 
-class IntakeInput(serializers.Serializer):
+class IntakeInput(StrictInput, serializers.Serializer):
     text = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -44,7 +45,7 @@ class IntakeInput(serializers.Serializer):
         return data
 
 
-class ChoiceInput(serializers.Serializer):
+class ChoiceInput(StrictInput, serializers.Serializer):
     name = serializers.CharField(max_length=300, help_text="The name as the article gives it.")
     role = serializers.ChoiceField(choices=AttributionRole.choices)
     quote = serializers.CharField(required=False, allow_blank=True, default="")
@@ -60,7 +61,7 @@ class ChoiceInput(serializers.Serializer):
     )
 
 
-class ConfirmInput(serializers.Serializer):
+class ConfirmInput(StrictInput, serializers.Serializer):
     text = serializers.CharField(required=False, help_text="The claim as edited; default: as proposed.")
     attributions = ChoiceInput(
         many=True,

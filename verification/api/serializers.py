@@ -1,15 +1,19 @@
 """Explicit input and output serializers for claims and queue actions.
 
-Output serializers take ``context['internal']``: True for review and admin
-callers. Read keys never see unpublished assessments, rationale drafts,
-internal notes, who holds a lease or who did what.
+Output serializers show each caller the fields its scopes may see: the lists
+are in verification/api/visibility.py, and the context comes from
+``visibility.context_for(request)``. Read keys never see unpublished
+assessments, rationale drafts, internal notes, who holds a lease or who did
+what: those fields are absent from their answers, not null.
 """
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sources.models import Source, SourceKind
-from verification.models import AttributionRole, Claim, ClaimEvent, Evidence, Verdict
+from verification.api.inputs import StrictInput
+from verification.api.visibility import ScopedSerializer, scopes_in, shown
+from verification.models import AttributionRole, Claim, ClaimEvent, Correction, Evidence, Verdict
 from verification.status import public_url
 from verification.urlnorm import normalise_url
 
@@ -28,18 +32,21 @@ def verdict_field(**kwargs):
     return BlankIsNullChoiceField(choices=Verdict.choices, allow_null=True, **kwargs)
 
 
-class SourceRefSerializer(serializers.Serializer):
+class SourceRefSerializer(ScopedSerializer):
+    visibility = "source_ref"
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=SourceKind.choices)
 
 
-class AttributionSummarySerializer(serializers.Serializer):
+class AttributionSummarySerializer(ScopedSerializer):
+    visibility = "attribution_summary"
     source = SourceRefSerializer()
     role = serializers.ChoiceField(choices=AttributionRole.choices)
 
 
 class AttributionSerializer(AttributionSummarySerializer):
+    visibility = "attribution"
     id = serializers.IntegerField()
     quote = serializers.CharField()
     appeared_url = serializers.CharField()
@@ -52,14 +59,16 @@ class AttributionSerializer(AttributionSummarySerializer):
     )
 
 
-class AppearanceSerializer(serializers.Serializer):
+class AppearanceSerializer(ScopedSerializer):
+    visibility = "appearance"
     url = serializers.CharField()
     outlet = serializers.IntegerField(source="outlet_id", allow_null=True, help_text="Source id of the outlet.")
     published_at = serializers.DateTimeField(allow_null=True)
     title = serializers.CharField()
 
 
-class EvidenceSerializer(serializers.Serializer):
+class EvidenceSerializer(ScopedSerializer):
+    visibility = "evidence"
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
     title = serializers.CharField()
@@ -70,16 +79,11 @@ class EvidenceSerializer(serializers.Serializer):
     capture_status = serializers.ChoiceField(choices=Evidence.Capture.choices)
     provided_by = serializers.IntegerField(source="provided_by_id", allow_null=True)
     added_at = serializers.DateTimeField()
-    notes = serializers.CharField(allow_null=True, help_text="Internal notes: null for read keys.")
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.context.get("internal"):
-            data["notes"] = None
-        return data
+    notes = serializers.CharField(required=False, help_text="Scope review: internal notes. Absent for read keys.")
 
 
-class PublishedVerdictSerializer(serializers.Serializer):
+class AssessmentFieldsSerializer(ScopedSerializer):
+    visibility = "published_verdict"
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     label = serializers.CharField(source="get_verdict_display")
     confidence = serializers.FloatField()
@@ -87,12 +91,38 @@ class PublishedVerdictSerializer(serializers.Serializer):
     rationale = serializers.CharField()
 
 
-class PendingAssessmentSerializer(PublishedVerdictSerializer):
+class PublishedVerdictSerializer(AssessmentFieldsSerializer):
+    """The signed-off verdict and the text it was signed off for."""
+
+    visibility = "published_verdict"
+
+    text = serializers.CharField(
+        help_text="The claim text as signed off, with approved corrections: what readers see. While a reopened "
+        "claim is edited, `text` of the claim changes and this stays until the next sign-off."
+    )
+    corrected_at = serializers.DateTimeField(
+        allow_null=True, help_text="When an approved correction last changed the text; null if none did."
+    )
+
+
+def published_verdict(claim) -> dict | None:
+    assessment = claim.published_assessment
+    if assessment is None:
+        return None
+    corrected_at = serializers.DateTimeField().to_representation(claim.corrected_at) if claim.corrected_at else None
+    return {**AssessmentFieldsSerializer(assessment).data, "text": claim.public_text, "corrected_at": corrected_at}
+
+
+class PendingAssessmentSerializer(AssessmentFieldsSerializer):
+    """A reviewer's draft awaiting sign-off: scope review only."""
+
+    visibility = "pending_assessment"
     reviewer = serializers.CharField(source="reviewer.username")
     created_at = serializers.DateTimeField()
 
 
-class EventSerializer(serializers.Serializer):
+class EventSerializer(ScopedSerializer):
+    visibility = "event"
     kind = serializers.ChoiceField(choices=ClaimEvent.Kind.choices)
     from_state = serializers.CharField()
     to_state = serializers.CharField()
@@ -100,13 +130,17 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     verdict = verdict_field(help_text="Drafts are null for read keys.")
     confidence = serializers.FloatField(allow_null=True)
-    actor = serializers.CharField(allow_null=True, help_text="Username; null for read keys and the system.")
-    note = serializers.CharField(allow_null=True, help_text="Null for read keys.")
+    actor = serializers.CharField(
+        allow_null=True, required=False, help_text="Scope review: username, null for the system. Absent for read keys."
+    )
+    note = serializers.CharField(required=False, help_text="Scope review. Absent for read keys.")
 
     def to_representation(self, event):
-        internal = self.context.get("internal")
+        # By hand, for speed (a claim's history can be long); the fields still come from the lists.
+        fields = shown(self.visibility, scopes_in(self.context))
+        internal = "note" in fields
         draft = event.kind in _DRAFT_EVENTS and not internal
-        return {
+        data = {
             "kind": event.kind,
             "from_state": event.from_state,
             "to_state": event.to_state,
@@ -114,13 +148,17 @@ class EventSerializer(serializers.Serializer):
             "created_at": serializers.DateTimeField().to_representation(event.created_at),
             "verdict": None if draft else (event.verdict or None),
             "confidence": None if draft else event.confidence,
-            "actor": event.actor.username if internal and event.actor_id else None,
-            "note": event.note if internal else None,
         }
+        if internal:
+            data["actor"] = event.actor.username if event.actor_id else None
+            data["note"] = event.note
+        return {name: value for name, value in data.items() if name in fields}
 
 
-class ClaimSerializer(serializers.Serializer):
-    """A claim in lists and exports."""
+class ClaimSerializer(ScopedSerializer):
+    """A claim in lists."""
+
+    visibility = "claim"
 
     id = serializers.IntegerField()
     text = serializers.CharField()
@@ -129,7 +167,9 @@ class ClaimSerializer(serializers.Serializer):
     verdict = verdict_field(help_text="The published verdict; null before the first sign-off, kept while reopened.")
     confidence = serializers.FloatField(allow_null=True)
     credibility = serializers.IntegerField(allow_null=True, help_text="Admiralty information credibility 1–6.")
-    priority = serializers.IntegerField()
+    priority = serializers.IntegerField(
+        required=False, help_text="Scope review: the desk's triage. Absent for read keys."
+    )
     tags = serializers.SerializerMethodField()
     attributions = AttributionSummarySerializer(many=True)
     first_made_at = serializers.DateTimeField(allow_null=True)
@@ -152,30 +192,36 @@ class ClaimSerializer(serializers.Serializer):
 class ClaimDetailSerializer(ClaimSerializer):
     """One claim with everything a reader may see; more for reviewers."""
 
-    reach = serializers.IntegerField()
-    due_at = serializers.DateTimeField(allow_null=True)
+    visibility = "claim_detail"
+    reach = serializers.IntegerField(required=False, help_text="Scope review. Absent for read keys.")
+    due_at = serializers.DateTimeField(allow_null=True, required=False, help_text="Scope review. Absent for read keys.")
     attributions = AttributionSerializer(many=True)
     appearances = AppearanceSerializer(many=True)
     evidence = EvidenceSerializer(many=True)
-    published_verdict = PublishedVerdictSerializer(source="published_assessment", allow_null=True)
-    pending_assessment = serializers.SerializerMethodField(help_text="Reviewers only; null for read keys.")
-    lease_owner = serializers.SerializerMethodField(help_text="Reviewers only; null for read keys.")
-    lease_expires_at = serializers.SerializerMethodField(help_text="Reviewers only; null for read keys.")
+    published_verdict = serializers.SerializerMethodField()
+    pending_assessment = serializers.SerializerMethodField(help_text="Scope review: the draft. Absent for read keys.")
+    lease_owner = serializers.SerializerMethodField(help_text="Scope review. Absent for read keys.")
+    lease_expires_at = serializers.SerializerMethodField(help_text="Scope review. Absent for read keys.")
     history = serializers.SerializerMethodField()
+
+    @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
+    def get_published_verdict(self, claim):
+        return published_verdict(claim)
 
     @extend_schema_field(PendingAssessmentSerializer(allow_null=True))
     def get_pending_assessment(self, claim):
-        if not self.context.get("internal") or claim.pending_assessment is None:
+        # Only called for reviewers: visibility drops the field before it is computed for others.
+        if claim.pending_assessment is None:
             return None
-        return PendingAssessmentSerializer(claim.pending_assessment).data
+        return PendingAssessmentSerializer(claim.pending_assessment, context=self.context).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_lease_owner(self, claim):
-        return claim.lease_owner.username if self.context.get("internal") and claim.lease_owner_id else None
+        return claim.lease_owner.username if claim.lease_owner_id else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_lease_expires_at(self, claim):
-        if not self.context.get("internal") or claim.lease_expires_at is None:
+        if claim.lease_expires_at is None:
             return None
         return serializers.DateTimeField().to_representation(claim.lease_expires_at)
 
@@ -191,7 +237,7 @@ def _sources():
     return Source.objects.all()
 
 
-class AttributionInputSerializer(serializers.Serializer):
+class AttributionInputSerializer(StrictInput, serializers.Serializer):
     source = serializers.PrimaryKeyRelatedField(queryset=_sources(), help_text="Source id.")
     role = serializers.ChoiceField(choices=AttributionRole.choices)
     quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
@@ -209,14 +255,14 @@ class AttributionInputSerializer(serializers.Serializer):
     )
 
 
-class AppearanceInputSerializer(serializers.Serializer):
+class AppearanceInputSerializer(StrictInput, serializers.Serializer):
     url = serializers.URLField(max_length=2000)
     outlet = serializers.PrimaryKeyRelatedField(queryset=_sources(), required=False, allow_null=True, default=None)
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class ClaimEditableSerializer(serializers.Serializer):
+class ClaimEditableSerializer(StrictInput, serializers.Serializer):
     text = serializers.CharField(max_length=10000)
     language = serializers.CharField(required=False, default="en", max_length=16)
     first_made_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -248,20 +294,8 @@ class ClaimPatchSerializer(ClaimEditableSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, partial=True, **kwargs)
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [f"This field cannot be edited here; editable: {', '.join(self.fields)}."]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
 
-
-class VersionSerializer(serializers.Serializer):
+class VersionSerializer(StrictInput, serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The claim version your change is based on.")
 
 
@@ -282,3 +316,45 @@ class ReturnSerializer(VersionSerializer):
 
 class ReopenSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=5000)
+
+
+# --- Corrections (verification/api/corrections.py) ----------------------------
+
+
+class CorrectionSerializer(serializers.Serializer):
+    """A proposed fix of a published claim's text and its decision (review scope)."""
+
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField(source="claim_id")
+    outcome = serializers.ChoiceField(choices=Correction.Outcome.choices)
+    old_text = serializers.CharField(help_text="The published text the fix applies to.")
+    new_text = serializers.CharField()
+    reason = serializers.CharField(help_text="What it fixes; shown on the public page once approved.")
+    proposed_by = serializers.CharField(source="proposed_by.username")
+    proposed_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField(help_text="Why it was rejected or withdrawn; optional on approval.")
+
+
+class CorrectionResultSerializer(CorrectionSerializer):
+    """The answer to a correction write."""
+
+    claim_version = serializers.IntegerField(help_text="The claim's version after the write: send it next.")
+
+
+class CorrectionProposeSerializer(VersionSerializer):
+    text = serializers.CharField(
+        max_length=10000, help_text="The claim's text with the typo fixed; numbers and dates may not change."
+    )
+    reason = serializers.CharField(max_length=2000, help_text="What the correction fixes; readers see it.")
+
+
+class CorrectionDecisionSerializer(VersionSerializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Optional on approval; required to reject or withdraw (say why).",
+    )

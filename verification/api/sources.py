@@ -15,17 +15,20 @@ from rest_framework.response import Response
 from sources.actions import grade_source
 from sources.models import Source, SourceAlias, SourceEvent, SourceGrade, SourceKind, SourceRelation
 from sources.text import normalise_name
-from verification.api.auth import acting_user, has_scope, request_key, require_perm
+from verification.api.auth import acting_user, require_perm
 from verification.api.base import ApiView, not_found
 from verification.api.filters import contains_word
+from verification.api.inputs import StrictInput
 from verification.api.pagination import CappedCursorPagination, ordering_parameter
+from verification.api.visibility import ScopedSerializer, context_for
 
 
 class SourcePagination(CappedCursorPagination):
     orderings = ("name", "-name", "id", "-id")
 
 
-class SourceSerializer(serializers.Serializer):
+class SourceSerializer(ScopedSerializer):
+    visibility = "source"
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=SourceKind.choices)
@@ -45,18 +48,20 @@ class SourceSerializer(serializers.Serializer):
         return source.reliability or None
 
 
-class GradeSerializer(serializers.Serializer):
+class GradeSerializer(ScopedSerializer):
+    visibility = "grade"
     grade = serializers.CharField()
     rationale = serializers.CharField()
-    graded_by = serializers.SerializerMethodField()
+    graded_by = serializers.SerializerMethodField(help_text="Scope review: username. Absent for read keys.")
     graded_at = serializers.DateTimeField()
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_graded_by(self, grade):
-        return grade.graded_by.username if self.context.get("internal") and grade.graded_by_id else None
+        return grade.graded_by.username if grade.graded_by_id else None
 
 
-class TrackRecordSerializer(serializers.Serializer):
+class TrackRecordSerializer(ScopedSerializer):
+    visibility = "track_record"
     mean = serializers.FloatField(allow_null=True, help_text="Estimated share of its stated claims found true.")
     interval_low = serializers.FloatField(allow_null=True)
     interval_high = serializers.FloatField(allow_null=True)
@@ -66,25 +71,29 @@ class TrackRecordSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField()
 
 
-class RelatedSourceSerializer(serializers.Serializer):
+class RelatedSourceSerializer(ScopedSerializer):
+    visibility = "related_source"
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class RelationSerializer(serializers.Serializer):
+class RelationSerializer(ScopedSerializer):
+    visibility = "relation"
     kind = serializers.ChoiceField(choices=SourceRelation.Kind.choices)
     direction = serializers.ChoiceField(choices=[("outgoing", "outgoing"), ("incoming", "incoming")])
     source = RelatedSourceSerializer(help_text="The other source.")
 
 
-class PartySerializer(serializers.Serializer):
+class PartySerializer(ScopedSerializer):
+    visibility = "party"
     conflict = serializers.CharField(source="conflict.name")
     side = serializers.CharField()
 
 
 class SourceDetailSerializer(SourceSerializer):
+    visibility = "source_detail"
     aliases = serializers.SerializerMethodField()
-    notes = serializers.SerializerMethodField(help_text="Internal notes: null for read keys.")
+    notes = serializers.SerializerMethodField(help_text="Scope review: internal notes. Absent for read keys.")
     ancestors = serializers.SerializerMethodField(help_text="Parent organisations, nearest first.")
     affiliations = serializers.SerializerMethodField(help_text="Speaks for, relays, affiliated with.")
     conflicts = PartySerializer(source="conflict_parties", many=True)
@@ -95,9 +104,9 @@ class SourceDetailSerializer(SourceSerializer):
     def get_aliases(self, source):
         return [alias.name for alias in source.aliases.all()]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(serializers.CharField())
     def get_notes(self, source):
-        return source.notes if self.context.get("internal") else None
+        return source.notes
 
     @extend_schema_field(RelatedSourceSerializer(many=True))
     def get_ancestors(self, source):
@@ -122,20 +131,20 @@ class SourceDetailSerializer(SourceSerializer):
     @extend_schema_field(TrackRecordSerializer(allow_null=True))
     def get_track_record(self, source):
         record = getattr(source, "track_record", None)
-        return TrackRecordSerializer(record).data if record is not None else None
+        return TrackRecordSerializer(record, context=self.context).data if record is not None else None
 
 
 # --- Input ------------------------------------------------------------------
 
 
-class GradeInputSerializer(serializers.Serializer):
+class GradeInputSerializer(StrictInput, serializers.Serializer):
     grade = serializers.RegexField(
         r"^[A-F]$", help_text="Admiralty reliability: A completely reliable … F cannot be judged."
     )
     rationale = serializers.CharField(max_length=5000)
 
 
-class SourceInputSerializer(serializers.Serializer):
+class SourceInputSerializer(StrictInput, serializers.Serializer):
     name = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, default=SourceKind.OTHER)
     country = serializers.RegexField(
@@ -198,8 +207,7 @@ def source_response(request, pk: int, status: int = 200) -> Response:
     source = detail_queryset().filter(pk=pk).first()
     if source is None:
         raise not_found("Source", pk)
-    internal = has_scope(request_key(request), request.user, "review")
-    return Response(SourceDetailSerializer(source, context={"internal": internal}).data, status=status)
+    return Response(SourceDetailSerializer(source, context=context_for(request)).data, status=status)
 
 
 class SourceListView(ApiView):
@@ -231,7 +239,7 @@ class SourceListView(ApiView):
             queryset = queryset.filter(contains_word("name", params["q"].strip()) | Q(id__in=aliases))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(SourceSerializer(page, many=True).data)
+        return paginator.get_paginated_response(SourceSerializer(page, many=True, context=context_for(request)).data)
 
     @extend_schema(
         operation_id="sources_create",

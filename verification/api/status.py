@@ -18,9 +18,11 @@ from verification.api.auth import authenticate_key, role_scopes
 from verification.api.base import ApiView
 from verification.api.conditional import etag_for, none_match
 from verification.api.errors import Problem, logged_problem, problem
+from verification.api.inputs import StrictInput
 from verification.api.matching import find_by_text
 from verification.api.prepared import PreparedQuery
 from verification.api.throttling import hit, identity_of
+from verification.api.visibility import ScopedSerializer
 from verification.models import Appearance, Claim, Verdict
 from verification.status import public_url, status_from_values  # noqa: F401  (public_url re-exported)
 from verification.urlnorm import normalise_url
@@ -69,7 +71,11 @@ def lean_principal(request):
     return None, user
 
 
-class StatusFieldsSerializer(serializers.Serializer):
+# The answers below are built as dicts by verification.status (the lean path
+# has no serializer); these classes describe them in the schema, with the
+# field lists of verification/api/visibility.py. Every field is public.
+class StatusFieldsSerializer(ScopedSerializer):
+    visibility = "status"
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=Claim.State.choices)
     verdict = serializers.ChoiceField(
@@ -119,10 +125,12 @@ class ClaimStatusView(ApiView):
 
 
 class ScoredStatusSerializer(StatusFieldsSerializer):
+    visibility = "scored_status"
     score = serializers.FloatField(help_text="1.0 for a URL or identical text; higher is a better match.")
 
 
-class StatusResultsSerializer(serializers.Serializer):
+class StatusResultsSerializer(ScopedSerializer):
+    visibility = "status_results"
     results = ScoredStatusSerializer(many=True)
 
 
@@ -206,7 +214,7 @@ def _limit(raw: str | None) -> int:
 # --- Bulk -------------------------------------------------------------------
 
 
-class BulkRequestSerializer(serializers.Serializer):
+class BulkRequestSerializer(StrictInput, serializers.Serializer):
     # max_value: a larger id exists in no table, and the databases refuse to compare with it (500 before).
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
@@ -219,12 +227,14 @@ class BulkRequestSerializer(serializers.Serializer):
     )
 
 
-class UrlResultsSerializer(serializers.Serializer):
+class UrlResultsSerializer(ScopedSerializer):
+    visibility = "url_results"
     url = serializers.CharField(help_text="As sent.")
     results = ScoredStatusSerializer(many=True)
 
 
-class BulkResponseSerializer(serializers.Serializer):
+class BulkResponseSerializer(ScopedSerializer):
+    visibility = "bulk_status"
     claims = StatusFieldsSerializer(many=True, help_text="One per id found, in the order asked.")
     missing_ids = serializers.ListField(child=serializers.IntegerField())
     urls = UrlResultsSerializer(many=True, help_text="One per URL, in the order asked.")

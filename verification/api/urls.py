@@ -3,6 +3,7 @@
 from django.urls import path
 
 from verification.api import claims as claim_views
+from verification.api import corrections as correction_views
 from verification.api import evidence as evidence_views
 from verification.api import exports as export_views
 from verification.api import intake as intake_views
@@ -24,6 +25,23 @@ urlpatterns = [
     path("claims/<int:pk>/return", queue_views.ReturnView.as_view(), name="api-claim-return"),
     path("claims/<int:pk>/reopen", queue_views.ReopenView.as_view(), name="api-claim-reopen"),
     path("queue/next", queue_views.QueueNextView.as_view(), name="api-queue-next"),
+    # Corrections of a published claim's text (verification/api/corrections.py).
+    path("claims/<int:pk>/corrections", correction_views.CorrectionListView.as_view(), name="api-claim-corrections"),
+    path(
+        "claims/<int:pk>/corrections/<int:cid>/approve",
+        correction_views.ApproveView.as_view(),
+        name="api-claim-correction-approve",
+    ),
+    path(
+        "claims/<int:pk>/corrections/<int:cid>/reject",
+        correction_views.RejectView.as_view(),
+        name="api-claim-correction-reject",
+    ),
+    path(
+        "claims/<int:pk>/corrections/<int:cid>/withdraw",
+        correction_views.WithdrawView.as_view(),
+        name="api-claim-correction-withdraw",
+    ),
     path("status", status_views.StatusLookupView.as_view(), name="api-status"),
     path("status/bulk", status_views.StatusBulkView.as_view(), name="api-status-bulk"),
     path("export/claims.csv", export_views.ExportCsvView.as_view(), name="api-export-csv"),

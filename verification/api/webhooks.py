@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
+from verification.api.inputs import StrictInput
 from verification.api.pagination import CappedCursorPagination, ordering_parameter
 from verification.models import WebhookDelivery, WebhookEndpoint
 from verification.webhooks import delivery as webhooks
@@ -26,7 +27,7 @@ LIST_PARAMETERS = [ordering_parameter(CappedCursorPagination.orderings)]  # newe
 # --- Serializers (input and output kept apart) ---------------------------------------
 
 
-class WebhookEndpointInput(serializers.Serializer):
+class WebhookEndpointInput(StrictInput, serializers.Serializer):
     url = serializers.URLField(
         max_length=2000,
         help_text="Where events are POSTed. Loopback, private, link-local and cloud-metadata addresses are refused.",

@@ -400,19 +400,21 @@ def related_map(items: list[Evidence], limit: int = 200) -> dict[int, list[Evide
 
 
 def evidence_data(evidence: Evidence) -> dict:
-    """The public shape of an evidence item: API responses and webhooks."""
+    """The public shape of an evidence item, for the ``evidence.added`` webhook.
+
+    Receivers are outside systems, so they get what a read key gets (the
+    "evidence" list in verification/api/visibility.py): never the internal
+    notes, nor a capture error, which can name addresses inside the network."""
     return {
         "id": evidence.pk,
         "claim_id": evidence.claim_id,
         "kind": evidence.kind,
         "title": evidence.title,
         "url": evidence.url or None,
-        "notes": evidence.notes or None,
         "stance": evidence.stance,
         "credibility": evidence.credibility,
         "sha256": evidence.sha256 or None,
         "capture_status": evidence.capture_status,
-        "capture_error": evidence.capture_error or None,
         "provided_by": evidence.provided_by_id,
         "added_at": rfc3339(evidence.added_at),
     }
