@@ -54,5 +54,20 @@ def healthz(request):
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(item["ok"] for item in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", "checks": checks, "broker_failures": _broker_failures()},
+        status=200 if healthy else 503,
     )
+
+
+def _broker_failures() -> dict:
+    """Tasks the broker refused in the last hour. Informative, not a failed check:
+    the writes committed and the reconciler sends the work once the broker is back."""
+    from verification.models import BrokerFailure
+
+    since = timezone.now() - timedelta(hours=1)
+    try:
+        recent = BrokerFailure.objects.filter(created_at__gte=since)
+        last = recent.values_list("created_at", flat=True).first()
+        return {"last_hour": recent.count(), "last_at": last.isoformat() if last else None}
+    except Exception as exc:  # noqa: BLE001 - the database check above already reports why
+        return {"last_hour": None, "last_at": None, "detail": type(exc).__name__}

@@ -21,6 +21,7 @@ def test_it_answers_ok_with_a_live_worker(client, celery_worker):
     assert response.json() == {
         "status": "ok",
         "checks": {name: {"ok": True, "detail": "ok"} for name in ("database", "broker", "worker")},
+        "broker_failures": {"last_hour": 0, "last_at": None},
     }
     assert response["Cache-Control"].startswith("max-age=0")
 

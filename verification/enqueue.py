@@ -14,10 +14,11 @@ the pending rows and sends the work again once the broker is back.
 from __future__ import annotations
 
 import logging
-import threading
 
 from celery import current_app
-from django.db import transaction
+from django.db import DatabaseError, transaction
+
+from verification.models import BrokerFailure
 
 log = logging.getLogger(__name__)
 
@@ -29,28 +30,26 @@ REREVIEW_CLAIM = "verification.tasks.rereview_claim"
 RUN_INTAKE_BATCH = "verification.tasks.run_intake_batch"
 RECOMPUTE_TRACK_RECORDS_FOR_CLAIM = "sources.tasks.recompute_track_records_for_claim"
 
-_failures = 0
-_failures_lock = threading.Lock()
-
 
 def send(task_name: str, *args, countdown: float | None = None, expires: float | None = None) -> bool:
-    """Publish one task now; True if the broker took it. A failure is logged and counted."""
-    global _failures
+    """Publish one task now; True if the broker took it. A failure is logged and
+    recorded as a BrokerFailure row (shown on /healthz and the dashboard)."""
     try:
         current_app.send_task(task_name, args=list(args), countdown=countdown, expires=expires)
         return True
-    except Exception:
-        with _failures_lock:
-            _failures += 1
+    except Exception as exc:
         log.exception("Could not send %s%r to the broker; the reconciler will send it again", task_name, args)
+        _record_failure(task_name, args, exc)
         return False
+
+
+def _record_failure(task_name: str, args: tuple, exc: Exception) -> None:
+    try:
+        BrokerFailure.objects.create(task=task_name, args=list(args), error=f"{type(exc).__name__}: {exc}"[:500])
+    except DatabaseError:  # the database is down too: the log line above is all we can leave
+        log.exception("Could not record the broker failure either")
 
 
 def after_commit(task_name: str, *args, countdown: float | None = None) -> None:
     """Send ``task_name(*args)`` once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: send(task_name, *args, countdown=countdown))
-
-
-def failures() -> int:
-    """Tasks this process could not send since it started."""
-    return _failures

@@ -12,7 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from verification.admin.base import Admin, AppendOnlyAdmin, https_urls
-from verification.models import ApiKey, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkerHeartbeat
+from verification.models import (
+    ApiKey,
+    BrokerFailure,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WorkerHeartbeat,
+)
 from verification.webhooks import delivery as webhooks
 from verification.webhooks.outbox import EVENT_TYPES
 
@@ -155,3 +163,12 @@ class NotificationAdmin(AppendOnlyAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(AppendOnlyAdmin):
     list_display = ["hostname", "seen_at"]
+
+
+@admin.register(BrokerFailure)
+class BrokerFailureAdmin(AppendOnlyAdmin):
+    """Tasks the broker refused after their write had committed; the reconciler redid the work."""
+
+    list_display = ["created_at", "task", "args", "error"]
+    list_filter = ["task"]
+    date_hierarchy = "created_at"

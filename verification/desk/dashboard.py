@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from verification.desk.base import bounded_count, desk_view
 from verification.desk.charts import bar_chart, column_chart
-from verification.models import CalibrationSnapshot, Claim, ClaimEvent
+from verification.models import BrokerFailure, CalibrationSnapshot, Claim, ClaimEvent
 
 State = Claim.State
 BACKLOG_STATES = [State.QUEUED, State.IN_REVIEW, State.AWAITING_SIGNOFF, State.REOPENED]
@@ -130,5 +130,6 @@ def dashboard(request):
         "calibration": reviewers,
         "min_assessments": MIN_ASSESSMENTS,
         "calibration_ready": any(r["enough"] for r in reviewers),
+        "broker_failures": BrokerFailure.objects.filter(created_at__gte=now - timedelta(days=1)),
     }
     return render(request, "verification/dashboard.html", context)
