@@ -6,6 +6,7 @@ PostgreSQL and CELERY_BROKER_URL to Redis. Every variable is listed in
 .env.example.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,9 +55,12 @@ INSTALLED_APPS = [
     "csp",
     "sources",
     "verification",
+    "axes",  # login lockout (LOGIN_* below); its admin shows attempts and lockouts
 ]
 
 MIDDLEWARE = [
+    # First: over-long URLs, unknown hosts and plain HTTP on /api/ paths answer problem+json.
+    "verification.api.middleware.ApiEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -67,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login that axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +118,39 @@ else:
         }
     }
 
+# --- Cache ------------------------------------------------------------------
+# Every process (gunicorn workers, Celery) must share it: API rate limits are
+# counted in it, and a per-process cache gave each worker a limit of its own.
+# CACHE_URL names a Redis for it; else a Redis broker's server and database are
+# used, every key under the prefix "claimdesk-cache:<queue>" (no broker key starts
+# so; desks sharing the database keep apart, as their queues do), and clearing the
+# cache deletes only those keys; else a table in the database (created by migrate).
+# Both backends count atomically across processes (verification/api/throttling.py).
+_CACHE_URL = env_str("CACHE_URL") or ""
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL={_CACHE_URL!r} is not a Redis URL; use redis://host:6379/1, or unset it.")
+_BROKER_URL = env_str("CELERY_BROKER_URL") or ""
+_CACHE_REDIS = _CACHE_URL or (_BROKER_URL if _BROKER_URL.startswith(("redis://", "rediss://")) else "")
+if _CACHE_REDIS:
+    CACHES = {
+        "default": {
+            "BACKEND": "verification.api.throttling.PrefixedRedisCache",
+            "LOCATION": _CACHE_REDIS,
+            "KEY_PREFIX": f"claimdesk-cache:{env_str('CELERY_TASK_DEFAULT_QUEUE', 'celery')}",
+            # A Redis that stops answering costs a request a second, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "verification.api.throttling.AtomicDatabaseCache",
+            "LOCATION": "claimdesk_cache",
+            # Counters live a minute; this many keys before expired ones are culled.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,6 +163,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/desk/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Login lockout (django-axes) ---------------------------------------------
+# Password guessing is refused after LOGIN_FAILURE_LIMIT failures for one account
+# from one address, or LOGIN_ADDRESS_FAILURE_LIMIT from one address whatever the
+# accounts, each with no pause of LOGIN_LOCKOUT_MINUTES between them; the lockout
+# ends that long after the last attempt. Attempts and lockouts are in the admin
+# (Axes), where an admin can lift one by deleting its access attempt.
+LOGIN_FAILURE_LIMIT = env_int("CLAIMDESK_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CLAIMDESK_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("CLAIMDESK_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AUTHENTICATION_BACKENDS = [
+    "verification.api.throttling.LockoutBackend",  # refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "verification.api.throttling.LoginLockoutHandler"  # the database handler, two limits
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "verification.api.throttling.client_address"  # BEHIND_TLS_PROXY-aware
+AXES_LOCKOUT_CALLABLE = "verification.api.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success would also clear the address's count: one known account would reset it
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -176,6 +236,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# How many proxies in front of the app to trust (BEHIND_TLS_PROXY): 0, the default,
+# takes the client's address from the connection and ignores X-Forwarded-For; n
+# takes the n-th address from the right of X-Forwarded-For (each proxy appends the
+# address it was called from) and, in production, X-Forwarded-Proto. The old
+# boolean spelling still works: true/yes/on mean one proxy, false/no/off none.
+_behind_proxy = (env_str("BEHIND_TLS_PROXY") or "0").strip().lower()
+TRUSTED_PROXY_COUNT = {"true": 1, "yes": 1, "on": 1, "false": 0, "no": 0, "off": 0}.get(_behind_proxy)
+if TRUSTED_PROXY_COUNT is None:
+    TRUSTED_PROXY_COUNT = env_int("BEHIND_TLS_PROXY", 0, minimum=0)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -187,7 +256,7 @@ if not DEBUG:
         # Preloading is a hard-to-undo commitment for every subdomain, so it is
         # opt-in; leaving it off is a decision, not a deployment mistake.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if TRUSTED_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -353,7 +422,14 @@ INTAKE_DUPLICATE_LINK = env_int("CLAIMDESK_INTAKE_DUPLICATE_LINK_PERCENT", 85, m
 INTAKE_LINK_MIN_WORDS = env_int("CLAIMDESK_INTAKE_LINK_MIN_WORDS", 8, minimum=1)
 # SQLite only: how many of the newest claims the BM25 comparison reads per batch.
 INTAKE_DEDUP_SCAN_LIMIT = env_int("CLAIMDESK_INTAKE_DEDUP_SCAN_LIMIT", 5000, minimum=1)
+# A claim is one checkable statement: longer text is refused with a field error everywhere.
+CLAIM_TEXT_MAX_CHARS = env_int("CLAIMDESK_CLAIM_TEXT_MAX_CHARS", 2000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# JSON bodies nesting deeper than this are refused before parsing: Python's json recurses per level.
+API_MAX_JSON_DEPTH = 32
+# Longer URLs answer 414 problem+json from the app: kept below gunicorn's --limit-request-line 4094
+# (docs/production.md), whose own 414 is a bare HTML page.
+MAX_URL_CHARS = 4000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- REST framework ---------------------------------------------------------

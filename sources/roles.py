@@ -75,11 +75,18 @@ _ADMIN = _EDITOR + [
     # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.
     "verification.view_notification",
     "verification.view_workerheartbeat",
+    "verification.view_brokerfailure",
     "auth.view_user",
     "auth.view_group",
     "verification.view_calibrationsnapshot",
     "verification.view_intakebatch",
     "verification.view_proposal",
+    # Login lockout (django-axes): who failed and from where, successful logins, and
+    # deleting an access attempt, which lifts its lockout (the lockout page says to ask an admin).
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accesslog",
+    "axes.view_accessfailurelog",
 ]
 ROLE_PERMISSIONS = {FACT_CHECKERS: _FACT_CHECKER, EDITORS: _EDITOR, ADMINS: _ADMIN}
 

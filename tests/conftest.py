@@ -142,3 +142,64 @@ def sent_tasks(monkeypatch):
 
     monkeypatch.setattr(current_app, "send_task", record)
     return sent
+
+
+# --- Query counts: the view's queries, not the rate limiter's -------------------------------------
+
+CACHE_TABLE = "claimdesk_cache"
+
+
+def _view_queries(captured: list[dict]) -> list[str]:
+    """The SQL a request ran for itself. On the embedded default the shared
+    rate-limit counters live in a database table (verification/api/throttling.py);
+    their statements, and the savepoint each counter update opens, belong to the
+    throttle, which has its own tests, not to the view whose queries are pinned."""
+    sql = [q["sql"] for q in captured]
+    drop = set()
+    for i, statement in enumerate(sql):
+        if CACHE_TABLE not in statement:
+            continue
+        drop.add(i)
+        opened = next((j for j in range(i - 1, -1, -1) if sql[j].startswith("SAVEPOINT")), None)
+        if opened is not None and all(CACHE_TABLE in sql[k] or k in drop for k in range(opened + 1, i)):
+            name = sql[opened].split()[-1]
+            drop.add(opened)
+            for k in range(i + 1, len(sql)):  # ROLLBACK TO and RELEASE of the same savepoint
+                if "SAVEPOINT" in sql[k] and sql[k].endswith(name):
+                    drop.add(k)
+                    if sql[k].startswith("RELEASE"):
+                        break
+    return [statement for i, statement in enumerate(sql) if i not in drop]
+
+
+def _counting(exact: bool):
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def assert_queries(num: int, connection=connection, info: str | None = None):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        done = _view_queries(context.captured_queries)
+        if (len(done) != num) if exact else (len(done) > num):
+            listing = "\n\n".join(done)
+            pytest.fail(
+                f"Expected {'' if exact else 'at most '}{num} queries but {len(done)} were done"
+                + (f"\n{info}" if info else "")
+                + f"\n\nQueries:\n========\n\n{listing}"
+            )
+
+    return assert_queries
+
+
+@pytest.fixture
+def django_assert_num_queries(db):
+    """pytest-django's fixture, counting the view's queries only (see _view_queries)."""
+    return _counting(exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(db):
+    return _counting(exact=False)

@@ -24,7 +24,8 @@ def start(**env) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        # The tests' own loopback allowance (tests/envplugin.py) is refused when DEBUG=0.
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "CLAIMDESK_ALLOW_LOOPBACK_FETCH"}
     }
     base["CLAIMDESK_VAR_DIR"] = str(settings.VAR_DIR)
     return subprocess.run(

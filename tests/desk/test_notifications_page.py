@@ -47,5 +47,7 @@ def test_it_caps_the_badge_and_keeps_the_query_count_fixed(login, alice, story_c
     )
     client = login(alice)
     with django_assert_max_num_queries(10):
-        html = client.get("/desk/notifications").content.decode()
+        response = client.get("/desk/notifications")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert 'aria-label="99+ unread">99+</span>' in html and "Older →" in html

@@ -73,4 +73,6 @@ def test_it_keeps_showing_the_verdict_while_reopened(client, published, frank):
 @pytest.mark.django_db
 def test_it_keeps_its_query_count_small(client, published, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
-        assert client.get(f"/claims/{published.pk}/").status_code == 200
+        response = client.get(f"/claims/{published.pk}/")
+    assert response.status_code == 200
+    assert "North Korea has sent 11,000 soldiers" in response.content.decode()

@@ -108,10 +108,12 @@ def test_it_keeps_its_query_count_fixed_however_many_claims(login, erin, make_cl
     client = login(erin)
     make_claim("One claim", tags=["a"])
     with django_assert_max_num_queries(20) as small:
-        client.get("/desk/?tab=all")
+        first = client.get("/desk/?tab=all")
+    assert first.status_code == 200 and "One claim" in first.content.decode()
     for i in range(40):
-        claim = make_claim(f"Claim {i}", tags=["a", "b"])
+        make_claim(f"Claim {i}", tags=["a", "b"])
     transitions.take_next(erin)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/desk/?tab=all")
-    assert response.status_code == 200 and claim.pk
+    assert response.status_code == 200
+    assert "Claim 39" in response.content.decode()

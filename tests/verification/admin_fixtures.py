@@ -3,6 +3,7 @@
 import hashlib
 from html.parser import HTMLParser
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from sources.models import TrackRecord
 from verification.models import (
     ApiKey,
+    BrokerFailure,
     CalibrationSnapshot,
     Claim,
     IntakeBatch,
@@ -21,7 +23,7 @@ from verification.models import (
     WorkerHeartbeat,
 )
 from verification.webhooks import outbox
-from verification.workflow import transitions
+from verification.workflow import corrections, transitions
 
 
 def populate(reviewer, editor) -> None:
@@ -30,6 +32,18 @@ def populate(reviewer, editor) -> None:
     taken = transitions.take_next(reviewer)
     transitions.assess(reviewer, taken.pk, verdict="unproven", confidence=0.4, rationale="Only one side says so.")
     transitions.sign_off(editor, taken.pk)
+    corrections.propose(
+        editor,
+        taken.pk,
+        text=Claim.objects.get(pk=taken.pk).text.rstrip(".") + " (spelling fixed).",
+        reason="Typo.",
+        expected_version=Claim.objects.get(pk=taken.pk).version,
+    )
+    BrokerFailure.objects.create(task="verification.tasks.deliver_webhook", args=[1], error="OperationalError")
+    login = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "editor", "http_accept": "*/*"}
+    AccessAttempt.objects.create(**login, path_info="/accounts/login/", failures_since_start=3)
+    AccessLog.objects.create(**login, path_info="/accounts/login/")
+    AccessFailureLog.objects.create(**login, path_info="/accounts/login/", locked_out=False)
     WebhookEndpoint.objects.create(url="http://127.0.0.1:9/hook", secret="whsec_dGVzdA==", created_by=editor)
     outbox.emit("claim.published", {"id": claim.pk})
     ApiKey.objects.create(name="newsroom site", prefix="cd_test1", digest="0" * 64, scope="read")

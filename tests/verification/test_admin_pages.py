@@ -34,6 +34,12 @@ NO_ADD = {
     "verification.intakebatch",
     "verification.proposal",
     "verification.calibrationsnapshot",
+    "verification.correction",
+    "verification.brokerfailure",
+    # django-axes' own admin: lockouts are recorded by login attempts, never added by hand.
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
 }
 
 
