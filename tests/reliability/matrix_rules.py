@@ -80,6 +80,44 @@ def _get(path):
     return lambda w: (path.format(w=w), None, {})
 
 
+def _corrected_text(claim) -> str:
+    return claim.text.rstrip(".") + " (spelling fixed)."
+
+
+def _pending_correction(w, own: bool):
+    """A published claim with a pending correction: proposed by the caller when
+    ``own`` and the caller is an editor (withdraw is the proposer's), else by
+    frank, so the caller may approve or reject it (four eyes)."""
+    from verification.workflow import corrections
+
+    claim = w.claim("published")
+    may_propose = w.actor is not None and w.actor.has_perm("verification.signoff_claim")
+    proposer = w.actor if own and may_propose else w.users["frank"]
+    correction = corrections.propose(proposer, claim.pk, text=_corrected_text(claim), reason="Typo.")
+    return claim.__class__.objects.get(pk=claim.pk), correction
+
+
+def _correction_decision(action: str, api: bool, own: bool = False):
+    def build(w):
+        claim, correction = _pending_correction(w, own)
+        if api:
+            path = f"/api/v1/claims/{claim.pk}/corrections/{correction.pk}/{action}"
+        else:
+            path = f"/desk/claims/{claim.pk}/corrections/{correction.pk}/{action}"
+        return path, {**_v(claim), "note": "Checked against the original."}, {}
+
+    return build
+
+
+def _propose_correction(api: bool):
+    def build(w):
+        claim = w.claim("published")
+        path = f"/api/v1/claims/{claim.pk}/corrections" if api else f"/desk/claims/{claim.pk}/corrections"
+        return path, {**_v(claim), "text": _corrected_text(claim), "reason": "Typo."}, {}
+
+    return build
+
+
 def _claim_path(state: str, suffix: str, body=lambda c: {}, headers=lambda c: {}):
     def build(w):
         claim = w.claim(state)
@@ -289,6 +327,19 @@ API = [
     Rule("api-intake-batch", "get", API_REVIEW, _batch("/api/v1/intake/{pk}")),
     Rule("api-intake-confirm", "post", API_REVIEW, _proposal("confirm", api=True), writes=True),
     Rule("api-intake-drop", "post", API_REVIEW, _proposal("drop", api=True), writes=True),
+    Rule(
+        "api-claim-corrections", "get", API_REVIEW, lambda w: (f"/api/v1/claims/{w.shared().pk}/corrections", None, {})
+    ),
+    Rule("api-claim-corrections", "post", API_EDITOR, _propose_correction(api=True), writes=True),
+    Rule("api-claim-correction-approve", "post", API_EDITOR, _correction_decision("approve", api=True), writes=True),
+    Rule("api-claim-correction-reject", "post", API_EDITOR, _correction_decision("reject", api=True), writes=True),
+    Rule(
+        "api-claim-correction-withdraw",
+        "post",
+        API_EDITOR,
+        _correction_decision("withdraw", api=True, own=True),
+        writes=True,
+    ),
     Rule("api-schema", "get", API_DOCS, _get("/api/schema/")),
     Rule("api-docs", "get", API_DOCS, _get("/api/docs/")),
     Rule("", "get", API_MISSING, _get("/api/v1/no-such-endpoint")),
@@ -385,6 +436,16 @@ DESK_RULES = [
     Rule("desk-intake-progress", "get", DESK, _batch("/desk/intake/{pk}/progress")),
     Rule("desk-intake-confirm", "post", DESK, _proposal("confirm", api=False), writes=True),
     Rule("desk-intake-drop", "post", DESK, _proposal("drop", api=False), writes=True),
+    Rule("desk-claim-correct", "post", DESK_EDITOR, _propose_correction(api=False), writes=True),
+    Rule("desk-claim-correction-approve", "post", DESK_EDITOR, _correction_decision("approve", api=False), writes=True),
+    Rule("desk-claim-correction-reject", "post", DESK_EDITOR, _correction_decision("reject", api=False), writes=True),
+    Rule(
+        "desk-claim-correction-withdraw",
+        "post",
+        DESK_EDITOR,
+        _correction_decision("withdraw", api=False, own=True),
+        writes=True,
+    ),
 ]
 
 PUBLIC_RULES = [

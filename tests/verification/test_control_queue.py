@@ -70,7 +70,9 @@ def test_it_returns_an_expired_lease_on_time_behind_a_deep_webhook_backlog(tmp_p
     for n in range(BACKLOG):
         event = WebhookEvent(type="claim.created", payload={"type": "claim.created", "data": {"n": n}})
         event.save()
-        deliveries.append(WebhookDelivery.objects.create(endpoint=endpoint, event=event, next_attempt_at=timezone.now()))
+        deliveries.append(
+            WebhookDelivery.objects.create(endpoint=endpoint, event=event, next_attempt_at=timezone.now())
+        )
     claim = make_claim()
     Claim.objects.filter(pk=claim.pk).update(
         state=Claim.State.IN_REVIEW, lease_owner=alice, lease_expires_at=timezone.now() - timedelta(seconds=1)
