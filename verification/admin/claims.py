@@ -164,6 +164,27 @@ class ClaimAdminForm(forms.ModelForm):
         return data
 
 
+# Shown, never edited here: the review queue changes the workflow fields, the
+# database the record fields.
+WORKFLOW_FIELDS = [
+    "state",
+    "verdict",
+    "confidence",
+    "credibility",
+    "published_assessment",
+    "pending_assessment",
+    "published_at",
+    "first_published_at",
+    "published_text",
+    "corrected_at",
+    "lease_owner",
+    "lease_expires_at",
+    "last_reviewer",
+    "escalated_at",
+]
+RECORD_FIELDS = ["view_count", "version", "created_by", "created_at", "updated_at"]
+
+
 @admin.register(Claim)
 class ClaimAdmin(Admin):
     form = ClaimAdminForm
@@ -174,27 +195,7 @@ class ClaimAdmin(Admin):
     search_fields = ["text", "attributions__source__name"]
     autocomplete_fields = ["tags"]
     date_hierarchy = "created_at"
-    readonly_fields = [
-        "state",
-        "verdict",
-        "confidence",
-        "credibility",
-        "published_assessment",
-        "pending_assessment",
-        "published_at",
-        "first_published_at",
-        "published_text",
-        "corrected_at",
-        "lease_owner",
-        "lease_expires_at",
-        "last_reviewer",
-        "escalated_at",
-        "view_count",
-        "version",
-        "created_by",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = [*WORKFLOW_FIELDS, *RECORD_FIELDS]
     fieldsets = [
         (
             None,
@@ -213,26 +214,9 @@ class ClaimAdmin(Admin):
         ),
         (
             "Workflow (changed only by the review queue)",
-            {
-                "fields": [
-                    "state",
-                    "verdict",
-                    "confidence",
-                    "credibility",
-                    "published_assessment",
-                    "pending_assessment",
-                    "published_at",
-                    "first_published_at",
-                    "published_text",
-                    "corrected_at",
-                    "lease_owner",
-                    "lease_expires_at",
-                    "last_reviewer",
-                    "escalated_at",
-                ]
-            },
+            {"fields": WORKFLOW_FIELDS},
         ),
-        ("Record", {"fields": ["view_count", "version", "created_by", "created_at", "updated_at"]}),
+        ("Record", {"fields": RECORD_FIELDS}),
     ]
     inlines = [AttributionInline, AppearanceInline, EvidenceInline, AssessmentInline, ClaimEventInline]
 
