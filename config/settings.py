@@ -424,6 +424,9 @@ INTAKE_LINK_MIN_WORDS = env_int("CLAIMDESK_INTAKE_LINK_MIN_WORDS", 8, minimum=1)
 INTAKE_DEDUP_SCAN_LIMIT = env_int("CLAIMDESK_INTAKE_DEDUP_SCAN_LIMIT", 5000, minimum=1)
 # A claim is one checkable statement: longer text is refused with a field error everywhere.
 CLAIM_TEXT_MAX_CHARS = env_int("CLAIMDESK_CLAIM_TEXT_MAX_CHARS", 2000, minimum=1)
+# How long an Idempotency-Key (API) or a desk form's one-time token is remembered: a retry within
+# this window gets the first answer again instead of a second claim.
+IDEMPOTENCY_HOURS = env_int("CLAIMDESK_IDEMPOTENCY_HOURS", 24, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # JSON bodies nesting deeper than this are refused before parsing: Python's json recurses per level.
 API_MAX_JSON_DEPTH = 32

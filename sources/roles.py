@@ -67,6 +67,7 @@ _ADMIN = _EDITOR + [
     "verification.delete_webhookendpoint",
     "verification.view_webhookdelivery",
     "verification.view_webhookevent",
+    "verification.view_idempotentrequest",
     "verification.view_custodyevent",
     "verification.view_storedfile",
     "verification.view_snapshot",

@@ -14,6 +14,7 @@ from verification.models import (
     BrokerFailure,
     CalibrationSnapshot,
     Claim,
+    IdempotentRequest,
     IntakeBatch,
     Notification,
     Proposal,
@@ -40,6 +41,9 @@ def populate(reviewer, editor) -> None:
         expected_version=Claim.objects.get(pk=taken.pk).version,
     )
     BrokerFailure.objects.create(task="verification.tasks.deliver_webhook", args=[1], error="OperationalError")
+    IdempotentRequest.objects.create(
+        user=editor, key="form-token", request_hash="0" * 64, response_status=302, response_body={"id": claim.pk}
+    )
     login = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "editor", "http_accept": "*/*"}
     AccessAttempt.objects.create(**login, path_info="/accounts/login/", failures_since_start=3)
     AccessLog.objects.create(**login, path_info="/accounts/login/")

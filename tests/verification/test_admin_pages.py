@@ -36,6 +36,7 @@ NO_ADD = {
     "verification.calibrationsnapshot",
     "verification.correction",
     "verification.brokerfailure",
+    "verification.idempotentrequest",
     # django-axes' own admin: lockouts are recorded by login attempts, never added by hand.
     "axes.accessattempt",
     "axes.accesslog",

@@ -1,4 +1,4 @@
-"""Admin for API keys, webhooks, notifications and worker heartbeats.
+"""Admin for API keys, webhooks, notifications, worker heartbeats and idempotency keys.
 
 Key digests and webhook secrets are never shown: a key is seen once, by
 whoever created it; a webhook secret once, right after the endpoint is added.
@@ -15,6 +15,7 @@ from verification.admin.base import Admin, AppendOnlyAdmin, https_urls
 from verification.models import (
     ApiKey,
     BrokerFailure,
+    IdempotentRequest,
     Notification,
     WebhookDelivery,
     WebhookEndpoint,
@@ -171,4 +172,15 @@ class BrokerFailureAdmin(AppendOnlyAdmin):
 
     list_display = ["created_at", "task", "args", "error"]
     list_filter = ["task"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(AppendOnlyAdmin):
+    """Create requests already answered (API Idempotency-Key, desk form token): kept
+    IDEMPOTENCY_HOURS so a retry gets the first answer instead of a second claim."""
+
+    list_display = ["created_at", "key", "api_key", "user", "response_status"]
+    list_select_related = ["api_key", "user"]
+    search_fields = ["key", "user__username", "api_key__prefix"]
     date_hierarchy = "created_at"

@@ -1,14 +1,19 @@
 """GET|POST /claims and GET|PATCH /claims/{id}."""
 
+import json
+
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from verification.api.auth import acting_user, require_perm
-from verification.api.base import ApiView, not_found
+from verification.api.auth import acting_user, request_key, require_perm
+from verification.api.base import ApiView, ProblemSerializer, not_found
 from verification.api.conditional import etag_for, expected_version, none_match
+from verification.api.errors import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from verification.api.errors import Problem
 from verification.api.filters import FILTER_PARAMETERS, filter_claims
 from verification.api.pagination import ClaimPagination, ordering_parameter
@@ -19,7 +24,7 @@ from verification.api.serializers import (
     ClaimSerializer,
 )
 from verification.api.visibility import context_for
-from verification.models import Attribution, Claim, ClaimEvent
+from verification.models import Attribution, Claim, ClaimEvent, IdempotentRequest
 from verification.workflow.claimreview import build_claimreview
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, edit_claim
 from verification.workflow.errors import StaleVersion
@@ -36,6 +41,16 @@ IF_NONE_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="An ETag you hold: 304 when the claim has not changed.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    pattern=r"^\S(.{0,198}\S)?$",  # 1 to 200 characters, as _idempotency_key checks
+    description="A unique value of yours (a UUID, at most 200 characters) naming this create. Sent again with "
+    "the same body within 24 hours (CLAIMDESK_IDEMPOTENCY_HOURS), it answers the first response again and "
+    "creates nothing; with another body, 422 `idempotency_key_reused`. Keys are per API key (per user for "
+    "sessions). While the first request with the key is still running: 409 `idempotency_key_in_use`.",
 )
 
 
@@ -87,17 +102,95 @@ class ClaimListView(ApiView):
 
     @extend_schema(
         operation_id="claims_create",
+        parameters=[IDEMPOTENCY_KEY],
         request=ClaimCreateSerializer,
-        responses={201: ClaimDetailSerializer},
+        responses={
+            201: ClaimDetailSerializer,
+            (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="`idempotency_key_in_use`: the first request with this key still runs."
+            ),
+            (422, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="`idempotency_key_reused`: this key was used with another body."
+            ),
+        },
         summary="Add a claim",
-        description="Scope `review` and the right to add claims (fact-checkers, editors).",
+        description="Scope `review` and the right to add claims (fact-checkers, editors). Send an "
+        "`Idempotency-Key` to retry safely: a retry answers the first response instead of making a second claim.",
     )
     def post(self, request):
         require_perm(request, "verification.add_claim", "add claims")
+        key = _idempotency_key(request)
+        if key is None:
+            return self._create(request)
+        owner = {"api_key": request_key(request), "user": acting_user(request)}
+        request_hash = IdempotentRequest.hash_body(_plain(request.data))
+        if (done := IdempotentRequest.find(key, **owner)) is not None:
+            return _replay(done, request_hash)
+        try:
+            with transaction.atomic():
+                # First: a concurrent request with this key waits here, before creating anything.
+                reservation = IdempotentRequest.reserve(key, request_hash, **owner)
+                response = self._create(request)
+                reservation.answer(response.status_code, json.loads(JSONRenderer().render(response.data)))
+        except IntegrityError:
+            done = IdempotentRequest.find(key, **owner)
+            if done is None or not done.response_status:
+                raise Problem(
+                    409,
+                    "Another request with this Idempotency-Key is still being processed. "
+                    "Wait a moment and send the same request again.",
+                    code="idempotency_key_in_use",
+                    title="Idempotency-Key in use",
+                ) from None
+            return _replay(done, request_hash)
+        return response
+
+    def _create(self, request) -> Response:
         serializer = ClaimCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         claim = create_claim(acting_user(request), _claim_input(serializer.validated_data))
         return claim_response(request, claim.pk, status=201, headers={"Location": f"/api/v1/claims/{claim.pk}"})
+
+
+def _idempotency_key(request) -> str | None:
+    """The request's Idempotency-Key, None without one; 400 when it is empty or too long."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    limit = IdempotentRequest.MAX_KEY_LENGTH
+    if not key or len(key) > limit:
+        raise Problem(
+            400,
+            f"An Idempotency-Key has 1 to {limit} characters; this one has {len(key)}. Send a UUID.",
+            code="invalid_idempotency_key",
+            errors={"Idempotency-Key": [f"Use 1 to {limit} characters, e.g. a UUID."]},
+        )
+    return key
+
+
+def _plain(data):
+    """The parsed body as plain JSON values: form data becomes {name: [values]}."""
+    return {name: values for name, values in data.lists()} if hasattr(data, "lists") else data
+
+
+def _replay(done: IdempotentRequest, request_hash: str) -> Response:
+    """The first answer to this key again, or 422 if this body is not the one it answered."""
+    if done.request_hash != request_hash:
+        raise Problem(
+            422,
+            "This Idempotency-Key was already used for a request with another body. "
+            "Use a new key for a new request; to retry, send exactly the first body again.",
+            code="idempotency_key_reused",
+            title="Idempotency-Key reused",
+        )
+    body = done.response_body
+    headers = {"Idempotent-Replayed": "true"}
+    if done.response_status == 201 and isinstance(body, dict) and "id" in body:
+        headers |= {"Location": f"/api/v1/claims/{body['id']}", "ETag": etag_for(body["id"], body["version"])}
+    response = Response(body, status=done.response_status, headers=headers)
+    patch_vary_headers(response, ("Authorization", "Cookie"))
+    return response
 
 
 def _claim_input(data: dict) -> ClaimInput:

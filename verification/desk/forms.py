@@ -1,6 +1,8 @@
 """Forms of the desk pages. They only parse and validate input; the writes
 happen in verification.workflow.transitions and verification.workflow.claims."""
 
+import secrets
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -232,6 +234,13 @@ class ClaimSubmitForm(forms.Form):
     evidence_note = forms.CharField(
         required=False, label="First evidence: note", widget=forms.Textarea(attrs={"rows": 2})
     )
+    # A one-time token, new each time the form is shown: the same form sent again
+    # (a double click, the back button, a retry after a timeout) finds the claim it made.
+    submit_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submit_token"].initial = secrets.token_urlsafe(24)
 
     def clean_tags(self):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()][:20]

@@ -1,11 +1,16 @@
 """Submitting a claim: its text, tags, priority, who said or relayed it, where
-it appeared and its first piece of evidence, all through verification.workflow.claims.create_claim."""
+it appeared and its first piece of evidence, all through verification.workflow.claims.create_claim.
+
+The form carries a one-time token, recorded with the claim in one transaction
+(an IdempotentRequest of the user): the same form sent twice shows the claim it
+made instead of making a second one."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from sources.models import Source, SourceAlias
 from sources.text import normalise_name
@@ -13,6 +18,7 @@ from verification.desk.base import add_validation_errors, desk_view
 from verification.desk.forms import AttributionFormSet, ClaimSubmitForm
 from verification.evidence.storage import EvidenceRefused
 from verification.evidence.writes import add_evidence_note, add_evidence_url
+from verification.models import IdempotentRequest
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
 
 
@@ -55,19 +61,54 @@ def new_claim(request):
             attributions=_attributions(formset),
             appearances=appearances,
         )
-        try:
-            with transaction.atomic():
-                claim = create_claim(request.user, claim_input)
-                _add_first_evidence(request.user, claim, data["evidence_url"], data["evidence_note"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except EvidenceRefused as exc:
-            form.add_error(None, str(exc))
-        else:
+        token, text_hash = data["submit_token"], IdempotentRequest.hash_body(data["text"].strip())
+        done = IdempotentRequest.find(token, user=request.user) if token else None
+        claim = None
+        if done is None:
+            claim, done = _create_once(request, form, claim_input, token, text_hash)
+        if done is not None and done.request_hash == text_hash:
+            messages.info(request, "This form was already sent: here is the claim it made.")
+            return redirect("desk-claim", pk=done.response_body["id"])
+        if done is not None:  # sent again with its text changed: say so rather than drop the change
+            made = done.response_body["id"]
+            form.add_error(
+                None,
+                f"This form was already sent and made claim {made} ({reverse('desk-claim', args=[made])}). "
+                f"To submit another claim, open a new form: {reverse('desk-claim-new')}.",
+            )
+        elif claim is not None:
             messages.success(request, f"Claim {claim.pk} is in the queue.")
             return redirect("desk-claim", pk=claim.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "verification/claim_new.html", {"form": form, "formset": formset}, status=status)
+
+
+def _create_once(request, form, claim_input: ClaimInput, token: str, text_hash: str):
+    """(the new claim, None), or (None, the earlier request) when a copy of this form
+    sent at the same moment made it first, or (None, None) with the errors on ``form``.
+
+    The token is reserved first, in the claim's transaction: the same form sent
+    twice at once waits there until the first commits, then finds its claim."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            reservation = IdempotentRequest.reserve(token, text_hash, user=request.user) if token else None
+            claim = create_claim(request.user, claim_input)
+            _add_first_evidence(request.user, claim, data["evidence_url"], data["evidence_note"])
+            if reservation is not None:
+                reservation.answer(302, {"id": claim.pk})
+    except ValidationError as exc:
+        add_validation_errors(form, exc)
+    except EvidenceRefused as exc:
+        form.add_error(None, str(exc))
+    except IntegrityError:
+        done = IdempotentRequest.find(token, user=request.user) if token else None
+        if done is None:
+            raise
+        return None, done
+    else:
+        return claim, None
+    return None, None
 
 
 @desk_view

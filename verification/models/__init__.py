@@ -1,6 +1,7 @@
 from verification.models.access import (
     ApiKey,
     BrokerFailure,
+    IdempotentRequest,
     Notification,
     WebhookDelivery,
     WebhookEndpoint,
@@ -25,6 +26,7 @@ from verification.models.intake import IntakeBatch, Proposal
 __all__ = [
     "ApiKey",
     "BrokerFailure",
+    "IdempotentRequest",
     "Appearance",
     "Assessment",
     "Attribution",

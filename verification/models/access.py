@@ -1,10 +1,16 @@
-"""Who may call the API, who is told of changes: keys, webhooks, notifications, worker heartbeats."""
+"""Who may call the API, who is told of changes: keys, webhooks, notifications,
+worker heartbeats, and the requests already answered (idempotency keys)."""
 
+import hashlib
+import json
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ApiKey(models.Model):
@@ -149,3 +155,90 @@ class BrokerFailure(models.Model):
 
     def __str__(self):
         return f"{self.task} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotentRequestQuerySet(models.QuerySet):
+    def of(self, *, api_key=None, user=None):
+        """The keys of one caller: an API key's own, or a signed-in user's (desk form, session)."""
+        if api_key is not None:
+            return self.filter(api_key=api_key)
+        return self.filter(api_key__isnull=True, user=user)
+
+    def live(self, now=None):
+        """Rows younger than IDEMPOTENCY_HOURS: older keys are forgotten and may be used again."""
+        return self.filter(created_at__gt=_idempotency_cutoff(now))
+
+    def expired(self, now=None):
+        return self.filter(created_at__lte=_idempotency_cutoff(now))
+
+
+def _idempotency_cutoff(now=None):
+    return (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_HOURS)
+
+
+class IdempotentRequest(models.Model):
+    """A create request already answered: an ``Idempotency-Key`` of the API or a
+    desk form's one-time token, with the answer it got.
+
+    Written in the transaction that made the claim, so a claim never exists
+    without its key nor a key without its claim. The row is inserted first,
+    before the claim: a concurrent request with the same key then waits on the
+    unique constraint until the first commits, and answers what it stored.
+    ``response_status`` stays 0 only inside that transaction; nobody else sees it."""
+
+    MAX_KEY_LENGTH = 200
+
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=MAX_KEY_LENGTH)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the request body as canonical JSON.")
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IdempotentRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "idempotent request"
+        constraints = [
+            # One caller's key names one request; another caller's same key is another request.
+            models.UniqueConstraint(
+                fields=["api_key", "key"], condition=Q(api_key__isnull=False), name="idempotency_key_per_api_key"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=Q(api_key__isnull=True), name="idempotency_key_per_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(api_key__isnull=False, user__isnull=True) | Q(api_key__isnull=True, user__isnull=False),
+                name="idempotentrequest_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.response_status}"
+
+    @staticmethod
+    def hash_body(data) -> str:
+        """SHA-256 of ``data`` as canonical JSON: sorted keys, no spaces, so the
+        same body sent with other key order or spacing hashes alike."""
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @classmethod
+    def find(cls, key: str, *, api_key=None, user=None) -> "IdempotentRequest | None":
+        return cls.objects.of(api_key=api_key, user=user).live().filter(key=key).first()
+
+    @classmethod
+    def reserve(cls, key: str, request_hash: str, *, api_key=None, user=None) -> "IdempotentRequest":
+        """Inside the caller's transaction, before it creates anything: forget an
+        expired row of this key, then insert this request's row. Raises
+        IntegrityError (after waiting, on PostgreSQL) when another request holds the key."""
+        cls.objects.of(api_key=api_key, user=user).expired().filter(key=key).delete()
+        return cls.objects.create(api_key=api_key, user=None if api_key else user, key=key, request_hash=request_hash)
+
+    def answer(self, status: int, body) -> None:
+        """Record the answer, in the transaction that made what it describes."""
+        self.response_status, self.response_body = status, body
+        self.save(update_fields=["response_status", "response_body"])
