@@ -31,9 +31,20 @@ def test_it_refuses_the_development_key_in_production():
     assert "refuses the development SECRET_KEY" in result.stderr and "token_urlsafe" in result.stderr
 
 
-def test_it_refuses_loopback_fetching_in_production():
-    result = manage("check", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), CLAIMDESK_ALLOW_LOOPBACK_FETCH="1")
-    assert result.returncode != 0 and "CLAIMDESK_ALLOW_LOOPBACK_FETCH=1 is for development" in result.stderr
+def test_it_fails_the_deployment_checklist_with_loopback_fetching_on():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        CLAIMDESK_ALLOW_LOOPBACK_FETCH="1",
+    )
+    assert result.returncode != 0
+    assert "claimdesk.W001" in result.stderr + result.stdout and "Unset CLAIMDESK_ALLOW_LOOPBACK_FETCH" in (
+        result.stderr + result.stdout
+    )
 
 
 def test_it_keeps_loopback_fetching_off_in_development_unless_asked():

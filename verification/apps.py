@@ -6,6 +6,7 @@ class VerificationConfig(AppConfig):
     verbose_name = "Verification"
 
     def ready(self):
+        import config.checks  # noqa: F401  (registers the deployment checks)
         from sources.signals import source_graded
         from verification.webhooks import outbox
 
