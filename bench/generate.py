@@ -50,16 +50,17 @@ def _sources(cursor, count: int) -> list[int]:
 def _copy_claims(cursor, start: int, stop: int, now) -> None:
     cols = (
         "text, language, state, verdict, confidence, priority, reach, view_count, due_at, version, "
-        "created_at, updated_at, published_at"
+        "created_at, updated_at, published_at, published_text"
     )
     with cursor.copy(f"COPY verification_claim ({cols}) FROM STDIN") as copy:
         for i in range(start, stop):
             state = random.choice(STATES)
             published = state in ("published", "reopened")
             created = now - timedelta(minutes=i % 100_000)
+            text = f"Claim {i}: " + " ".join(random.choices(WORDS, k=12))
             copy.write_row(
                 (
-                    f"Claim {i}: " + " ".join(random.choices(WORDS, k=12)),
+                    text,
                     "en",
                     state,
                     random.choice(VERDICTS) if published else "",
@@ -72,6 +73,7 @@ def _copy_claims(cursor, start: int, stop: int, now) -> None:
                     created,
                     created,
                     created if published else None,
+                    text if published else "",  # the signed-off text readers see
                 )
             )
 
