@@ -6,10 +6,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
+from tests.verification.admin_fixtures import claim_change_form
 from verification.models import Assessment, Claim, ClaimEvent, CustodyEvent
 from verification.workflow import transitions
-
-INLINES = ["attributions", "appearances", "evidence", "assessments", "events"]
 
 
 @pytest.fixture
@@ -18,31 +17,15 @@ def admin_client(client, adam):
     return client
 
 
-def claim_form(claim, **changes):
-    data = {
-        "text": claim.text,
-        "language": claim.language,
-        "first_made_at_0": "",
-        "first_made_at_1": "",
-        "priority": claim.priority,
-        "reach": claim.reach,
-        "due_at_0": claim.due_at.strftime("%Y-%m-%d"),
-        "due_at_1": claim.due_at.strftime("%H:%M:%S"),
-        "expected_version": claim.version,
-    }
-    for prefix in INLINES:
-        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = 0
-    data.update(changes)
-    return data
-
-
 @pytest.mark.django_db
 def test_it_edits_text_through_edit_claim_and_never_the_state(admin_client, adam, make_claim):
     claim = make_claim()
     url = f"/admin/verification/claim/{claim.pk}/change/"
     response = admin_client.post(
         url,
-        claim_form(claim, text="North Korea sent 12,000 soldiers.", state="published", verdict="false", confidence="1"),
+        claim_change_form(
+            claim, text="North Korea sent 12,000 soldiers.", state="published", verdict="false", confidence="1"
+        ),
     )
     assert response.status_code == 302
     claim.refresh_from_db()
@@ -57,7 +40,7 @@ def test_it_refuses_an_edit_made_on_an_old_copy(admin_client, erin, make_claim):
     from verification.workflow.claims import edit_claim
 
     claim = make_claim()
-    stale = claim_form(claim, text="My edit.")
+    stale = claim_change_form(claim, text="My edit.")
     edit_claim(erin, claim.pk, claim.version, {"priority": 90})
     page = admin_client.post(f"/admin/verification/claim/{claim.pk}/change/", stale)
     assert page.status_code == 200 and b"Someone changed this claim while you had it open" in page.content
@@ -67,7 +50,7 @@ def test_it_refuses_an_edit_made_on_an_old_copy(admin_client, erin, make_claim):
 
 @pytest.mark.django_db
 def test_it_creates_a_claim_with_its_created_event(admin_client, adam):
-    data = claim_form(
+    data = claim_change_form(
         Claim(text="x", priority=50, reach=0, version=1, due_at=timezone.now()),
         text="Russia moved 11,000 troops.",
         expected_version="",
@@ -82,7 +65,7 @@ def test_it_creates_a_claim_with_its_created_event(admin_client, adam):
 @pytest.mark.django_db
 def test_it_adds_evidence_with_its_custody(admin_client, adam, make_claim):
     claim = make_claim()
-    data = claim_form(
+    data = claim_change_form(
         claim,
         **{
             "evidence-TOTAL_FORMS": 1,

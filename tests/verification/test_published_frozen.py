@@ -10,6 +10,7 @@ from django.test import Client
 
 from tests.api.core_support import key_client, make_key
 from tests.conftest import PASSWORD
+from tests.verification.admin_fixtures import CLAIM_INLINES, claim_change_form
 from tests.verification.queue_helpers import fresh, kinds, published
 from verification.models import Appearance, Attribution
 from verification.workflow import transitions
@@ -19,7 +20,6 @@ pytestmark = pytest.mark.django_db
 
 SIGNED = "North Korea has sent 11,000 soldiers to Russia."
 DRAFT = "North Korea has sent 12,000 soldiers to Russia's Kursk region."
-INLINES = ["attributions", "appearances", "evidence", "assessments", "events", "corrections"]
 
 
 @pytest.fixture
@@ -40,22 +40,8 @@ def admin_client(adam):
 
 
 def _claim_form(claim, **changes):
-    """The admin change form as the browser sends it: every inline empty unless given."""
-    data = {
-        "text": claim.text,
-        "language": claim.language,
-        "first_made_at_0": "",
-        "first_made_at_1": "",
-        "priority": claim.priority,
-        "reach": claim.reach,
-        "due_at_0": claim.due_at.strftime("%Y-%m-%d"),
-        "due_at_1": claim.due_at.strftime("%H:%M:%S"),
-        "expected_version": claim.version,
-    }
-    for prefix in INLINES:
-        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = 0
-    data.update(changes)
-    return data
+    """The admin change form of a published claim: it also has the corrections inline."""
+    return claim_change_form(claim, inlines=[*CLAIM_INLINES, "corrections"], **changes)
 
 
 def _attribution_row(attribution, **changes):
