@@ -414,14 +414,13 @@ CAPTURE_RETRY_MAX_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_MAX_SECONDS", 900, 
 INTAKE_MAX_BYTES = env_int("CLAIMDESK_INTAKE_MAX_BYTES", 1024 * 1024, minimum=1)
 # A name matches an existing source or alias at this rapidfuzz score (0-100); below it a new source is proposed.
 INTAKE_SOURCE_MATCH_THRESHOLD = env_int("CLAIMDESK_INTAKE_SOURCE_MATCH_THRESHOLD", 85, minimum=0)
-# Similarity (percent; pg_trgm on PostgreSQL, normalised BM25 on SQLite) at which an existing claim is
-# shown as a possible duplicate, and at which the proposal is linked to it instead of making a new claim.
-INTAKE_DUPLICATE_SUGGEST = env_int("CLAIMDESK_INTAKE_DUPLICATE_SUGGEST_PERCENT", 30, minimum=0) / 100
-INTAKE_DUPLICATE_LINK = env_int("CLAIMDESK_INTAKE_DUPLICATE_LINK_PERCENT", 85, minimum=0) / 100
+# The claim matcher (verification/matching, docs/matching.md): score in percent at which an existing
+# claim is shown as "is it one of these?" (API lookup, desk, intake), and at which it counts as the
+# same claim (a duplicate: intake links to it, POST /api/v1/claims answers 409 without `force`).
+MATCH_SUGGEST_SCORE = env_int("CLAIMDESK_MATCH_SUGGEST_PERCENT", 40, minimum=0) / 100
+MATCH_LINK_SCORE = env_int("CLAIMDESK_MATCH_LINK_PERCENT", 80, minimum=0) / 100
 # Proposals shorter than this (in words) are only ever suggested as duplicates, never linked.
 INTAKE_LINK_MIN_WORDS = env_int("CLAIMDESK_INTAKE_LINK_MIN_WORDS", 8, minimum=1)
-# SQLite only: how many of the newest claims the BM25 comparison reads per batch.
-INTAKE_DEDUP_SCAN_LIMIT = env_int("CLAIMDESK_INTAKE_DEDUP_SCAN_LIMIT", 5000, minimum=1)
 # A claim is one checkable statement: longer text is refused with a field error everywhere.
 CLAIM_TEXT_MAX_CHARS = env_int("CLAIMDESK_CLAIM_TEXT_MAX_CHARS", 2000, minimum=1)
 # How long an Idempotency-Key (API) or a desk form's one-time token is remembered: a retry within

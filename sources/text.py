@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
 _CYR_COMMON = {
@@ -158,6 +160,29 @@ def words(text: str) -> list[str]:
         if word not in STOPWORDS:
             out.append(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
     return out
+
+
+_DIGIT_GROUP_RE = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
+_stemmers = threading.local()  # a Snowball stemmer keeps state between calls: one per thread
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """English Snowball stem of one normalised word ("illegally" -> "illeg"); a
+    transliterated word goes through the same rules, harmlessly."""
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+def search_form(text: str) -> str:
+    """A text as the claim matcher's index holds it (``Claim.search_text``): the
+    stems of its ``normalise_name`` words, STOPWORDS left out. Query and index
+    go through this one function, so SQLite and PostgreSQL index the same terms
+    and a term's document frequency can be looked up exactly."""
+    text = _DIGIT_GROUP_RE.sub("", text or "")  # "11,000" and "11 000" are "11000"
+    return " ".join(stem(w) for w in normalise_name(text).split() if w not in STOPWORDS)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -55,7 +55,7 @@ def test_it_refuses_the_same_key_with_another_body(alice):
 def test_it_keeps_the_keys_of_different_callers_apart(alice, bob):
     alice_key, alice_other_key = make_key("review", user=alice), make_key("review", user=alice, name="second")
     for client in (key_client(alice_key), key_client(alice_other_key), session_client(bob)):
-        response = post(client, key="same-key")
+        response = post(client, {**BODY, "force": True}, key="same-key")  # force: the same text thrice on purpose
         assert response.status_code == 201 and "Idempotent-Replayed" not in response
     assert Claim.objects.count() == 3
     assert IdempotentRequest.objects.filter(key="same-key").count() == 3
@@ -63,10 +63,16 @@ def test_it_keeps_the_keys_of_different_callers_apart(alice, bob):
 
 
 @pytest.mark.django_db
-def test_it_creates_a_claim_per_post_without_a_key(alice):
+def test_without_a_key_a_resent_claim_is_caught_as_a_duplicate(alice):
     client = key_client(make_key("review", user=alice))
-    assert post(client).status_code == 201 and post(client).status_code == 201
-    assert Claim.objects.count() == 2 and not IdempotentRequest.objects.exists()
+    first = post(client)
+    assert first.status_code == 201
+    again = problem_of(post(client), 409)
+    assert again["type"] == "urn:claimdesk:problem:likely_duplicate"
+    assert [c["id"] for c in again["candidates"]] == [first.json()["id"]]
+    assert Claim.objects.count() == 1 and not IdempotentRequest.objects.exists()
+    assert post(client, {**BODY, "force": True}).status_code == 201
+    assert Claim.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
-"""Each proposal is compared with existing claims (pg_trgm on PostgreSQL, BM25
-on SQLite): similar ones are suggested, near-copies linked, short texts only
-ever suggested; both thresholds are settings. Runs on whichever database the
-suite runs on; CI runs it on both."""
+"""Each proposal is compared with existing claims through the claim matcher
+(full-text and trigram indexes on either database): similar ones are
+suggested, near-copies linked, short texts only ever suggested; both
+thresholds are settings. Runs on whichever database the suite runs on; CI
+runs it on both."""
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_it_links_a_copy_of_an_existing_claim(alice, existing):
 def test_it_only_suggests_a_reworded_claim(alice, existing, settings):
     proposal = read(alice)[REWORDED]
     score = suggested(proposal)[existing["reworded"].pk]
-    assert settings.INTAKE_DUPLICATE_SUGGEST <= score < settings.INTAKE_DUPLICATE_LINK
+    assert settings.MATCH_SUGGEST_SCORE <= score < settings.MATCH_LINK_SCORE
     assert proposal.linked_claim_id is None
     assert existing["copy"].pk not in suggested(proposal)
 
@@ -69,9 +70,9 @@ def test_it_never_links_a_short_text_however_similar(alice, existing, settings):
 
 
 def test_it_follows_the_threshold_settings(alice, existing, settings):
-    settings.INTAKE_DUPLICATE_LINK = 0.4  # the reworded claim now counts as the same
+    settings.MATCH_LINK_SCORE = 0.4  # the reworded claim now counts as the same
     assert read(alice)[REWORDED].linked_claim_id == existing["reworded"].pk
-    settings.INTAKE_DUPLICATE_SUGGEST = settings.INTAKE_DUPLICATE_LINK = 0.95  # only copies now
+    settings.MATCH_SUGGEST_SCORE = settings.MATCH_LINK_SCORE = 0.95  # only copies now
     proposals = read(alice)
     assert proposals[REWORDED].duplicates == []
     assert proposals[COPY].linked_claim_id == existing["copy"].pk
@@ -81,18 +82,3 @@ def test_it_follows_the_threshold_settings(alice, existing, settings):
 def test_it_compares_with_no_claims_at_all(alice):
     proposals = read(alice)
     assert all(p.duplicates == [] and p.linked_claim_id is None for p in proposals.values())
-
-
-@pytest.mark.django_db
-def test_it_keeps_the_trigram_index_on_postgresql_only():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-            assert cursor.fetchone() is not None
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_text_trgm_idx'")
-            assert "gin_trgm_ops" in cursor.fetchone()[0]
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'claim_text_trgm_idx'")
-            assert cursor.fetchone() is None

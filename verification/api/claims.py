@@ -7,12 +7,13 @@ from django.db.models import Prefetch
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from verification.api.auth import acting_user, request_key, require_perm
 from verification.api.base import ApiView, ProblemSerializer, not_found
-from verification.api.conditional import etag_for, expected_version, none_match
+from verification.api.conditional import ENTITY_TAGS, etag_for, expected_version, none_match
 from verification.api.errors import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from verification.api.errors import Problem
 from verification.api.filters import FILTER_PARAMETERS, filter_claims
@@ -24,6 +25,7 @@ from verification.api.serializers import (
     ClaimSerializer,
 )
 from verification.api.visibility import context_for
+from verification.matching import likely_duplicates
 from verification.models import Attribution, Claim, ClaimEvent, IdempotentRequest
 from verification.workflow.claimreview import build_claimreview
 from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, edit_claim
@@ -34,7 +36,8 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description="The ETag from GET /claims/{id}. Missing: 428; stale: 412.",
+    pattern=ENTITY_TAGS,
+    description="The ETag from GET /claims/{id}. Missing, or not an ETag: 428; stale: 412.",
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",
@@ -84,6 +87,21 @@ def claim_response(request, claim_id: int, status: int = 200, headers: dict | No
     return response
 
 
+class DuplicateCandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    state = serializers.CharField()
+    verdict = serializers.CharField(allow_null=True)
+    score = serializers.FloatField(help_text="The claim matcher's score, 0 to 1 (docs/matching.md).")
+    url = serializers.CharField()
+
+
+class DuplicateProblemSerializer(ProblemSerializer):
+    candidates = DuplicateCandidateSerializer(
+        many=True, required=False, help_text="On `likely_duplicate`: the existing claims, best first."
+    )
+
+
 class ClaimListView(ApiView):
     pagination_class = ClaimPagination
 
@@ -107,7 +125,10 @@ class ClaimListView(ApiView):
         responses={
             201: ClaimDetailSerializer,
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-                ProblemSerializer, description="`idempotency_key_in_use`: the first request with this key still runs."
+                DuplicateProblemSerializer,
+                description="`likely_duplicate`: existing claims say nearly the same (`candidates`); send "
+                '`"force": true` to create it anyway. `idempotency_key_in_use`: the first request with this key '
+                "still runs.",
             ),
             (422, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 ProblemSerializer, description="`idempotency_key_reused`: this key was used with another body."
@@ -115,7 +136,9 @@ class ClaimListView(ApiView):
         },
         summary="Add a claim",
         description="Scope `review` and the right to add claims (fact-checkers, editors). Send an "
-        "`Idempotency-Key` to retry safely: a retry answers the first response instead of making a second claim.",
+        "`Idempotency-Key` to retry safely: a retry answers the first response instead of making a second claim. "
+        "An existing claim with nearly the same text (the claim matcher's link threshold) makes it 409 "
+        '`likely_duplicate` with the `candidates`, unless the body says `"force": true`.',
     )
     def post(self, request):
         require_perm(request, "verification.add_claim", "add claims")
@@ -148,8 +171,30 @@ class ClaimListView(ApiView):
     def _create(self, request) -> Response:
         serializer = ClaimCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not serializer.validated_data["force"] and (
+            candidates := likely_duplicates(serializer.validated_data["text"])
+        ):
+            raise Problem(
+                409,
+                f"{len(candidates)} existing claim(s) say nearly the same. Add what you have to one of them, "
+                'or send the claim again with "force": true if it is a different claim.',
+                code="likely_duplicate",
+                title="Likely duplicate",
+                candidates=[_candidate(m) for m in candidates],
+            )
         claim = create_claim(acting_user(request), _claim_input(serializer.validated_data))
         return claim_response(request, claim.pk, status=201, headers={"Location": f"/api/v1/claims/{claim.pk}"})
+
+
+def _candidate(match) -> dict:
+    return {
+        "id": match.id,
+        "text": match.text,
+        "state": match.state,
+        "verdict": match.verdict or None,
+        "score": match.score,
+        "url": f"/api/v1/claims/{match.id}",
+    }
 
 
 def _idempotency_key(request) -> str | None:

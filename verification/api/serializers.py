@@ -277,6 +277,12 @@ class ClaimCreateSerializer(ClaimEditableSerializer):
     )
     attributions = AttributionInputSerializer(many=True, required=False, default=list, max_length=50)
     appearances = AppearanceInputSerializer(many=True, required=False, default=list, max_length=50)
+    force = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Create the claim even if existing claims have nearly the same text (without it: 409 "
+        "`likely_duplicate` with the candidates).",
+    )
 
     def validate_appearances(self, items):
         seen = set()

@@ -19,10 +19,10 @@ from verification.api.base import ApiView
 from verification.api.conditional import etag_for, none_match
 from verification.api.errors import Problem, logged_problem, problem
 from verification.api.inputs import StrictInput
-from verification.api.matching import find_by_text
 from verification.api.prepared import PreparedQuery
 from verification.api.throttling import hit, identity_of
 from verification.api.visibility import ScopedSerializer
+from verification.matching import find_matches
 from verification.models import Appearance, Claim, Verdict
 from verification.status import public_url, status_from_values  # noqa: F401  (public_url re-exported)
 from verification.urlnorm import normalise_url
@@ -126,7 +126,9 @@ class ClaimStatusView(ApiView):
 
 class ScoredStatusSerializer(StatusFieldsSerializer):
     visibility = "scored_status"
-    score = serializers.FloatField(help_text="1.0 for a URL or identical text; higher is a better match.")
+    score = serializers.FloatField(
+        help_text="1.0 for a URL or identical text; higher is a better match (docs/matching.md)."
+    )
 
 
 class StatusResultsSerializer(ScopedSerializer):
@@ -164,7 +166,10 @@ def by_url(url: str) -> list[dict]:
 
 
 def by_text(text: str, limit: int) -> list[dict]:
-    return [{**status_of(row), "score": score} for score, row in find_by_text(text, COLUMNS, limit)]
+    """The claim matcher's matches (verification.matching), best first."""
+    matches = find_matches(text, limit=limit)
+    rows = {row[0]: row for row in Claim.objects.filter(pk__in=[m.id for m in matches]).values_list(*COLUMNS)}
+    return [{**status_of(rows[m.id]), "score": m.score} for m in matches if m.id in rows]
 
 
 LOOKUP_PARAMETERS = [
@@ -215,6 +220,7 @@ def _limit(raw: str | None) -> int:
 
 
 class BulkRequestSerializer(StrictInput, serializers.Serializer):
+    requires_one_of = ("ids", "urls")  # for the schema: the view refuses neither
     # max_value: a larger id exists in no table, and the databases refuse to compare with it (500 before).
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),

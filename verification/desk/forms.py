@@ -237,6 +237,11 @@ class ClaimSubmitForm(forms.Form):
     # A one-time token, new each time the form is shown: the same form sent again
     # (a double click, the back button, a retry after a timeout) finds the claim it made.
     submit_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # The text the user was already asked "is it one of these?" about (its hash):
+    # they said it is new, so that text is not asked about again; another text is.
+    duplicates_checked = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Set by the "Add to this claim" buttons: add this sighting to that claim instead.
+    link_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

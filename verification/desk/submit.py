@@ -3,7 +3,12 @@ it appeared and its first piece of evidence, all through verification.workflow.c
 
 The form carries a one-time token, recorded with the claim in one transaction
 (an IdempotentRequest of the user): the same form sent twice shows the claim it
-made instead of making a second one."""
+made instead of making a second one.
+
+Before making a claim the form asks the claim matcher for existing claims with
+nearly the same text (verification.matching.likely_duplicates) and, if there
+are any, asks "is it one of these?": the user adds what they have to one of
+them (workflow.claims.add_to_claim), or says it is a new claim."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +23,10 @@ from verification.desk.base import add_validation_errors, desk_view
 from verification.desk.forms import AttributionFormSet, ClaimSubmitForm
 from verification.evidence.storage import EvidenceRefused
 from verification.evidence.writes import add_evidence_note, add_evidence_url
+from verification.matching import likely_duplicates
 from verification.models import IdempotentRequest
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
+from verification.workflow.claims import AttributionInput, ClaimInput, add_to_claim, create_claim
+from verification.workflow.errors import Refused
 
 
 def _attributions(formset) -> list[AttributionInput]:
@@ -64,6 +71,10 @@ def new_claim(request):
         token, text_hash = data["submit_token"], IdempotentRequest.hash_body(data["text"].strip())
         done = IdempotentRequest.find(token, user=request.user) if token else None
         claim = None
+        if done is None and not data["link_to"] and data["duplicates_checked"] != text_hash:
+            if candidates := likely_duplicates(data["text"]):
+                context = {"form": form, "formset": formset, "candidates": candidates, "checked": text_hash}
+                return render(request, "verification/claim_new.html", context)
         if done is None:
             claim, done = _create_once(request, form, claim_input, token, text_hash)
         if done is not None and done.request_hash == text_hash:
@@ -76,6 +87,9 @@ def new_claim(request):
                 f"This form was already sent and made claim {made} ({reverse('desk-claim', args=[made])}). "
                 f"To submit another claim, open a new form: {reverse('desk-claim-new')}.",
             )
+        elif claim is not None and data["link_to"]:
+            messages.success(request, f"Added to claim {claim.pk}: its sources and where it appeared.")
+            return redirect("desk-claim", pk=claim.pk)
         elif claim is not None:
             messages.success(request, f"Claim {claim.pk} is in the queue.")
             return redirect("desk-claim", pk=claim.pk)
@@ -93,13 +107,23 @@ def _create_once(request, form, claim_input: ClaimInput, token: str, text_hash: 
     try:
         with transaction.atomic():
             reservation = IdempotentRequest.reserve(token, text_hash, user=request.user) if token else None
-            claim = create_claim(request.user, claim_input)
+            if data["link_to"]:
+                claim = add_to_claim(
+                    request.user,
+                    data["link_to"],
+                    claim_input.attributions,
+                    claim_input.appearances,
+                    note="Submitted again from the desk and added to this claim.",
+                    changes={"text_seen": claim_input.text},
+                )
+            else:
+                claim = create_claim(request.user, claim_input)
             _add_first_evidence(request.user, claim, data["evidence_url"], data["evidence_note"])
             if reservation is not None:
                 reservation.answer(302, {"id": claim.pk})
     except ValidationError as exc:
         add_validation_errors(form, exc)
-    except EvidenceRefused as exc:
+    except (EvidenceRefused, Refused) as exc:
         form.add_error(None, str(exc))
     except IntegrityError:
         done = IdempotentRequest.find(token, user=request.user) if token else None

@@ -26,10 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sources.models import Source, SourceEvent, SourceKind
-from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Proposal
-from verification.urlnorm import normalise_url
-from verification.workflow.claims import AttributionInput, ClaimInput, create_claim, frozen
-from verification.workflow.history import record
+from verification.models import AttributionRole, Claim, Proposal
+from verification.workflow.claims import AttributionInput, ClaimInput, add_to_claim, create_claim
 from verification.workflow.transitions import IllegalMove, NotAllowed
 
 UNSET = object()
@@ -201,45 +199,11 @@ def _appearances(proposal: Proposal) -> list[dict]:
 
 def _add_to_claim(actor, proposal: Proposal, claim_id: int, inputs: list[AttributionInput]) -> Claim:
     """Add the proposal's attributions and appearance to an existing claim, with one event."""
-    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
-    if claim is None:
-        raise ValidationError({"link_to": [f"Claim {claim_id} does not exist; link to another or create a new claim."]})
-    if claim.state == Claim.State.PUBLISHED:
-        raise frozen(claim.pk, "attributions and appearances")  # published means frozen, from intake too
-    have = set(claim.attributions.values_list("source_id", "role"))
-    added = []
-    for item in inputs:
-        if (item.source.pk, item.role) in have:
-            continue
-        relays = (
-            claim.attributions.filter(source=item.relays_source, role=AttributionRole.STATED).first()
-            if item.relays_source
-            else None
-        )
-        Attribution.objects.create(
-            claim=claim,
-            source=item.source,
-            role=item.role,
-            quote=item.quote,
-            appeared_url=item.appeared_url,
-            relays=relays,
-        )
-        added.append({"source": item.source.pk, "role": item.role})
-    appearances = []
-    for appearance in _appearances(proposal):
-        if not claim.appearances.filter(normalised_url=normalise_url(appearance["url"])).exists():
-            Appearance.objects.create(claim=claim, **appearance)
-            appearances.append(appearance["url"])
-    record(
-        claim,
-        ClaimEvent.Kind.EDITED,
+    return add_to_claim(
         actor,
+        claim_id,
+        inputs,
+        _appearances(proposal),
         note=f"Linked from intake batch {proposal.batch_id}.",
-        changes={
-            "intake_proposal": proposal.pk,
-            "attributions_added": added,
-            "appearances_added": appearances,
-            "text_seen": proposal.text,
-        },
+        changes={"intake_proposal": proposal.pk, "text_seen": proposal.text},
     )
-    return claim

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from sources.text import search_form
 from verification.urlnorm import normalise_url
 
 
@@ -23,6 +24,29 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ClaimQuerySet(models.QuerySet):
+    """Keeps ``search_text`` in step on the bulk paths ``save`` does not see."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for claim in objs:
+            claim.search_text = search_form(claim.text)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "text" in fields:
+            objs = list(objs)
+            for claim in objs:
+                claim.search_text = search_form(claim.text)
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("text"), str):
+            kwargs["search_text"] = search_form(kwargs["text"])
+        return super().update(**kwargs)
 
 
 class Claim(models.Model):
@@ -57,6 +81,9 @@ class Claim(models.Model):
         REOPENED = "reopened", "Reopened"
 
     text = models.TextField()
+    # ``text`` as the matcher's index reads it (verification.matching.search_form):
+    # kept in step by ``save`` and by every ``update(text=...)``.
+    search_text = models.TextField(editable=False, default="")
     first_made_at = models.DateTimeField(null=True, blank=True, help_text="When the claim was first made.")
     language = models.CharField(max_length=16, default="en")
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
@@ -104,6 +131,8 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -165,6 +194,13 @@ class Claim(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_form(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("public-claim", args=[self.pk])

@@ -25,6 +25,7 @@ from django.utils import timezone
 from sources.models import Source
 from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Tag
 from verification.status import status_fields
+from verification.urlnorm import normalise_url
 from verification.webhooks import outbox
 from verification.workflow.errors import Refused, require_permission, stale_version
 from verification.workflow.history import record
@@ -175,6 +176,62 @@ def _add_attributions(claim: Claim, items: list[AttributionInput]) -> None:
             relays=relays,
         )
         created.setdefault(item.source.pk, attribution)
+
+
+def add_to_claim(
+    actor, claim_id: int, attributions: list[AttributionInput], appearances: list[dict], *, note: str, changes: dict
+) -> Claim:
+    """Add what a new sighting of a claim brings (who said it, where it appeared)
+    to the existing claim it duplicates, instead of making a second claim: the
+    desk's "add to this claim" and intake's linked proposals.
+
+    1. Lock the claim; refuse if it is published (published means frozen);
+    2. add the attributions (skipping source and role pairs it has) and the
+       appearances (skipping URLs it lists);
+    3. record one 'edited' event with what was added plus ``changes``, even if
+       nothing was new: the sighting itself is history.
+
+    The caller holds the transaction and has checked the actor's right."""
+    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+    if claim is None:
+        raise ValidationError({"link_to": [f"Claim {claim_id} does not exist; link to another or create a new claim."]})
+    if claim.state == Claim.State.PUBLISHED:
+        raise frozen(claim.pk, "attributions and appearances")
+    have = set(claim.attributions.values_list("source_id", "role"))
+    added = []
+    for item in attributions:
+        if (item.source.pk, item.role) in have:
+            continue
+        relays = (
+            claim.attributions.filter(source=item.relays_source, role=AttributionRole.STATED).first()
+            if item.relays_source
+            else None
+        )
+        Attribution.objects.create(
+            claim=claim,
+            source=item.source,
+            role=item.role,
+            quote=item.quote,
+            appeared_url=item.appeared_url,
+            relays=relays,
+        )
+        have.add((item.source.pk, item.role))
+        added.append({"source": item.source.pk, "role": item.role})
+    listed = set(claim.appearances.values_list("normalised_url", flat=True))
+    new_urls = []
+    for appearance in appearances:
+        if normalise_url(appearance["url"]) not in listed:
+            Appearance.objects.create(claim=claim, **appearance)
+            listed.add(normalise_url(appearance["url"]))
+            new_urls.append(appearance["url"])
+    record(
+        claim,
+        ClaimEvent.Kind.EDITED,
+        actor,
+        note=note,
+        changes={**changes, "attributions_added": added, "appearances_added": new_urls},
+    )
+    return claim
 
 
 def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note: str = "") -> Claim:
