@@ -77,8 +77,22 @@ def test_it_returns_expired_leases_and_is_harmless_to_run_twice(sent, alice, mak
     claim = make_claim()
     transitions.take_next(alice)
     expire_now(claim)
-    assert reconcile() == {"leases": 1, "deliveries": 0, "captures": 0, "rereviews": 0, "intake_batches": 0}
-    assert reconcile() == {"leases": 0, "deliveries": 0, "captures": 0, "rereviews": 0, "intake_batches": 0}
+    assert reconcile() == {
+        "idempotency_keys_forgotten": 0,
+        "leases": 1,
+        "deliveries": 0,
+        "captures": 0,
+        "rereviews": 0,
+        "intake_batches": 0,
+    }
+    assert reconcile() == {
+        "idempotency_keys_forgotten": 0,
+        "leases": 0,
+        "deliveries": 0,
+        "captures": 0,
+        "rereviews": 0,
+        "intake_batches": 0,
+    }
     assert fresh(claim).state == Claim.State.QUEUED and kinds(claim).count("expired") == 1
     assert calls(sent) == []
 
@@ -121,3 +135,15 @@ def test_it_resends_intake_batches_no_worker_ever_took(sent, alice, settings):
     IntakeBatch.objects.filter(pk=running.pk).update(created_at=ago(600))  # acks_late redelivers a running one
     assert reconcile()["intake_batches"] == 1
     assert calls(sent) == [("verification.tasks.run_intake_batch", [lost.pk])]
+
+
+def test_it_forgets_idempotency_keys_past_their_window(alice, settings):
+    from verification.models import IdempotentRequest
+
+    old = IdempotentRequest.reserve("old-key", "h1", user=alice)
+    fresh_key = IdempotentRequest.reserve("fresh-key", "h2", user=alice)
+    IdempotentRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(hours=settings.IDEMPOTENCY_HOURS, minutes=1)
+    )
+    assert reconcile()["idempotency_keys_forgotten"] == 1
+    assert list(IdempotentRequest.objects.values_list("pk", flat=True)) == [fresh_key.pk]

@@ -24,6 +24,7 @@ from verification.models import (
     ClaimEvent,
     CustodyEvent,
     Evidence,
+    IdempotentRequest,
     IntakeBatch,
     Notification,
     WebhookDelivery,
@@ -271,7 +272,7 @@ def rereview(claim_id: int, evidence_id: int, attempts: int = 3) -> bool:
 def reconcile(now: datetime | None = None) -> dict[str, int]:
     """Treat the database as the truth and redo what the broker lost:
     expired leases, webhook deliveries, evidence captures and intake batches still pending
-    after a grace period, and re-reviews never done. Re-sent tasks expire
+    after a grace period, and re-reviews never done; and forget idempotency keys past their window. Re-sent tasks expire
     before the next run, so a slow worker does not pile up duplicates; the
     tasks themselves are idempotent, so a duplicate that runs is harmless."""
     now = now or timezone.now()
@@ -282,7 +283,12 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
     rereviews = Evidence.objects.filter(
         claim__state=State.PUBLISHED, added_at__gt=F("claim__published_at"), added_at__lt=cutoff
     )
+    # Answered creates older than IDEMPOTENCY_HOURS are never replayed again: forget them, a
+    # bounded batch a run, so the table holds about a window's worth of keys.
+    expired = IdempotentRequest.objects.expired(now).order_by("pk").values_list("pk", flat=True)[:RECONCILE_BATCH]
+    forgotten, _ = IdempotentRequest.objects.filter(pk__in=list(expired)).delete()
     return {
+        "idempotency_keys_forgotten": forgotten,
         "leases": expire_due_leases(now),
         "deliveries": _resend("deliver_webhook", deliveries.values_list("pk", flat=True)),
         "captures": _resend("capture_evidence", _stalled_captures(now, cutoff)),
