@@ -227,3 +227,21 @@ def test_it_lists_corrections_read_only_on_the_claim_admin(admin_client, claim, 
     assert "Rusia" in admin_client.get(f"/admin/verification/correction/{correction.pk}/change/").content.decode()
     assert admin_client.get("/admin/verification/correction/add/").status_code == 403
     assert admin_client.post(f"/admin/verification/correction/{correction.pk}/change/", {}).status_code == 403
+
+
+def test_what_a_claim_says_waits_while_its_verdict_waits_for_sign_off(make_claim, alice, erin):
+    """Editing the text between assessment and sign-off would publish a verdict for words nobody assessed."""
+    from verification.workflow.claims import AwaitingSignoffFrozen
+
+    claim = make_claim(SIGNED)
+    transitions.reassign(erin, claim.pk, alice)
+    transitions.assess(alice, claim.pk, verdict="false", confidence=0.8, rationale="Old footage.")
+    version = fresh(claim).version
+    with pytest.raises(AwaitingSignoffFrozen) as refused:
+        edit_claim(erin, claim.pk, version, {"text": DRAFT})
+    assert refused.value.code == "awaiting_signoff_frozen" and "Return the claim" in str(refused.value)
+    assert fresh(claim).text == SIGNED and fresh(claim).version == version
+    edit_claim(erin, claim.pk, version, {"priority": 90})  # triage fields may still change
+    transitions.return_for_changes(erin, claim.pk, comment="Say 12,000 and the Kursk region.")
+    edit_claim(erin, claim.pk, fresh(claim).version, {"text": DRAFT})
+    assert fresh(claim).text == DRAFT and fresh(claim).state == "in_review"

@@ -47,6 +47,22 @@ def frozen_fields(claim_id: int, names) -> PublishedClaimFrozen:
     return frozen(claim_id, " and ".join(_FIELD_NAMES[name] for name in FROZEN_FIELDS if name in names))
 
 
+class AwaitingSignoffFrozen(Refused):
+    code = "awaiting_signoff_frozen"
+    http_status = 409
+
+
+def awaiting_signoff_frozen(claim_id: int, names) -> AwaitingSignoffFrozen:
+    """The refusal of a change to what a claim says while its assessment waits for sign-off:
+    the editor would sign off a verdict given for other words."""
+    what = " and ".join(_FIELD_NAMES[name] for name in FROZEN_FIELDS if name in names)
+    return AwaitingSignoffFrozen(
+        f"Claim {claim_id} is awaiting sign-off of a verdict given for its current {what}, so that cannot change "
+        "now: the sign-off would publish the verdict under words its reviewer never assessed. Return the claim "
+        "to its reviewer with what should change, edit it while it is in review, and it is assessed again."
+    )
+
+
 def frozen(claim_id: int, what: str) -> PublishedClaimFrozen:
     """The refusal of a change to what published claim ``claim_id`` says; ``what`` names it."""
     return PublishedClaimFrozen(
@@ -260,6 +276,8 @@ def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note:
         diff = {k: v for k, v in changes.items() if before[k] != v}
         if before["state"] == Claim.State.PUBLISHED and set(diff) & set(FROZEN_FIELDS):
             raise frozen_fields(claim_id, diff)
+        if before["state"] == Claim.State.AWAITING_SIGNOFF and set(diff) & set(FROZEN_FIELDS):
+            raise awaiting_signoff_frozen(claim_id, diff)
         # The version test is part of the UPDATE as well: a concurrent writer's
         # row makes this match nothing, and we report instead of overwriting.
         updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
