@@ -1,5 +1,5 @@
 """Fill the bench database with N claims and their sources, attributions,
-appearances and evidence, fast: PostgreSQL COPY, with a progress bar.
+appearances and evidence, and N/10 imported external reviews, fast: PostgreSQL COPY, with a progress bar.
 
     python -m bench.generate 10000          # grows the data set to 10k claims
 """
@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from tqdm import tqdm
 
 from bench.common import ensure_database, migrate, setup_django
+from sources.text import search_form
 
 CHUNK = 20_000
 STATES = ["queued"] * 6 + ["in_review", "awaiting_signoff", "published", "published", "reopened"]
@@ -50,7 +51,7 @@ def _sources(cursor, count: int) -> list[int]:
 def _copy_claims(cursor, start: int, stop: int, now) -> None:
     cols = (
         "text, language, state, verdict, confidence, priority, reach, view_count, due_at, version, "
-        "created_at, updated_at, published_at, published_text"
+        "created_at, updated_at, published_at, published_text, search_text"
     )
     with cursor.copy(f"COPY verification_claim ({cols}) FROM STDIN") as copy:
         for i in range(start, stop):
@@ -74,6 +75,7 @@ def _copy_claims(cursor, start: int, stop: int, now) -> None:
                     created,
                     created if published else None,
                     text if published else "",  # the signed-off text readers see
+                    search_form(text),  # the claim matcher's index form, as Claim.save writes it
                 )
             )
 
@@ -112,6 +114,34 @@ def _copy_children(cursor, first_id: int, last_id: int, source_ids: list[int], n
             )
 
 
+PUBLISHERS = [("AFP Fact Check", "factcheck.afp.com"), ("Full Fact", "fullfact.org"), ("StopFake", "stopfake.org")]
+RATINGS = ["False", "Misleading", "Unproven", "True", "Partly false"]
+
+
+def _copy_external_reviews(cursor, target: int, now) -> None:
+    """Other fact-checkers' reviews, as an import would hold them: ``target`` in all."""
+    have = cursor.execute("SELECT count(*) FROM verification_externalreview").fetchone()[0]
+    if have >= target:
+        return
+    run_id = cursor.execute(
+        "INSERT INTO verification_externalreviewimport (started_at, source, format, created, updated, unchanged, "
+        "status) VALUES (%s, 'bench', 'datafeed', %s, 0, 0, 'imported') RETURNING id",
+        (now, target - have),
+    ).fetchone()[0]
+    cols = (
+        "claim_reviewed, search_text, claimant, publisher_name, publisher_site, url, title, review_date, "
+        "textual_rating, language, licence, raw, imported_at, import_run_id"
+    )
+    with cursor.copy(f"COPY verification_externalreview ({cols}) FROM STDIN") as copy:
+        for i in range(have, target):
+            text = f"Review {i}: " + " ".join(random.choices(WORDS, k=10))
+            name, site = PUBLISHERS[i % len(PUBLISHERS)]
+            copy.write_row(
+                (text, search_form(text), "", name, site, f"https://{site}/review/{i}", text[:80])
+                + (now - timedelta(minutes=i), random.choice(RATINGS), "en", "", "{}", now, run_id)
+            )
+
+
 def grow_to(target: int, sources: int = 2_000) -> int:
     """Add claims until there are ``target``; returns how many were added."""
     from django.db import connection, transaction
@@ -132,6 +162,8 @@ def grow_to(target: int, sources: int = 2_000) -> int:
                     after = cursor.execute("SELECT max(id) FROM verification_claim").fetchone()[0]
                     _copy_children(cursor, before + 1, after, source_ids, now)
                 bar.update(stop - start)
+        with transaction.atomic():
+            _copy_external_reviews(cursor, target // 10, now)  # 100,000 beside a million claims
         cursor.execute("ANALYZE")
     return target - have
 

@@ -23,6 +23,7 @@ BENCHES = [  # (module, timeout in seconds)
     ("bench.lease", 300),
     ("bench.status", 300),
     ("bench.scale", 900),  # the first run generates a million claims
+    ("bench.matching", 900),  # after scale: it times lookups on scale's databases
     ("bench.task_latency", 300),
     ("bench.worker_memory", 900),
     ("bench.upload_memory", 300),
@@ -37,6 +38,11 @@ TARGETS = [
     ("scale_queries_equal", "==", True, "same query counts at 10k and {large}"),
     ("task_latency_ratio", "<=", 2.0, "commit->webhook over bare Celery round trip"),
     ("worker_rss_growth", "<", 0.10, "worker RSS growth after warm-up"),
+    ("matching_top1_en", ">=", 0.80, "claim matcher: right claim first, English rewordings (blind)"),
+    ("matching_top5_en", ">=", 0.95, "claim matcher: right claim in top 5, English (blind)"),
+    ("matching_top5_other", ">=", 0.70, "claim matcher: top 5, Ukrainian and Russian queries (blind)"),
+    ("matching_false_link_rate", "<=", 0.05, "claim matcher: should-find-nothing queries linked"),
+    ("matching_lookup_ratio", "<=", 1.5, "claim matcher: lookup p95, {large} over 10k claims"),
 ]
 
 

@@ -82,6 +82,10 @@ _ADMIN = _EDITOR + [
     "verification.view_calibrationsnapshot",
     "verification.view_intakebatch",
     "verification.view_proposal",
+    # Other fact-checkers' verdicts: admins import them (file, feed or page) and see each run.
+    "verification.view_externalreview",
+    "verification.add_externalreview",
+    "verification.view_externalreviewimport",
     # Login lockout (django-axes): who failed and from where, successful logins, and
     # deleting an access attempt, which lifts its lockout (the lockout page says to ask an admin).
     "axes.view_accessattempt",

@@ -24,7 +24,8 @@ def client(alice):
 @pytest.mark.django_db
 def test_a_reworded_copy_gets_the_existing_claim_with_its_verdict(client, make_claim, alice, erin):
     existing = publish(make_claim(text=TROOPS), alice, erin, verdict="unproven")
-    body = problem_of(post(client, {"text": "Budanov says 11 000 North Korean troops are in Russia's Kursk region"}), 409)
+    resent = "Budanov says 11 000 North Korean troops are in Russia's Kursk region"
+    body = problem_of(post(client, {"text": resent}), 409)
     assert body["title"] == "Likely duplicate" and "force" in body["detail"]
     (candidate,) = body["candidates"]
     assert candidate["id"] == existing.pk and candidate["text"] == TROOPS

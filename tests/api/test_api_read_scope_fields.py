@@ -42,6 +42,7 @@ ROUTES = {
     "api-claim-evidence": (lambda w: {"pk": w.claim.pk}, "", "evidence_list"),
     "api-claim-corrections": (lambda w: {"pk": w.corrected.pk}, "", REFUSED),
     "api-status": (lambda w: {}, "?text=North+Korea+has+sent", "status_results"),
+    "api-claims-search": (lambda w: {}, "?query=North+Korea+has+sent&includeExternalReviews=true", "factcheck_results"),
     "api-export-json": (lambda w: {}, "", "export"),
     "api-export-csv": (lambda w: {}, "", "csv"),
     "api-sources": (lambda w: {}, "", "source_page"),
@@ -79,6 +80,9 @@ NESTED = {
     "export": {"sources": "export_source"},
     "status_results": {"results": "scored_status"},
     "bulk_status": {"claims": "status", "urls": "url_results"},
+    "factcheck_results": {"claims": "factcheck_claim"},
+    "factcheck_claim": {"claimReview": "factcheck_review"},
+    "factcheck_review": {"publisher": "factcheck_publisher"},
     "url_results": {"results": "scored_status"},
     "source_detail": {
         "ancestors": "related_source",

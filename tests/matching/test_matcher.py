@@ -107,7 +107,8 @@ def test_the_index_is_the_one_for_this_database():
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'verification_claim' AND indexname LIKE 'claim_search%%'"
+                "SELECT indexname FROM pg_indexes "
+                "WHERE tablename = 'verification_claim' AND indexname LIKE 'claim_search%%'"
             )
             assert {row[0] for row in cursor.fetchall()} == {"claim_search_vector_idx", "claim_search_trgm_idx"}
         else:

@@ -285,6 +285,7 @@ API = [
     Rule("api-queue-next", "post", API_REVIEW, _queue_next, writes=True),
     Rule("api-status", "get", API_READ, _get("/api/v1/status?url=https%3A%2F%2Fnews.example.org%2Fa%2F1")),
     Rule("api-status-bulk", "post", API_READ, lambda w: ("/api/v1/status/bulk", {"ids": [w.shared().pk]}, {})),
+    Rule("api-claims-search", "get", API_READ, _get("/api/v1/claims:search?query=North+Korean+troops")),
     Rule("api-export-csv", "get", API_READ, _get("/api/v1/export/claims.csv")),
     Rule("api-export-json", "get", API_READ, _get("/api/v1/export/claims.json")),
     Rule("api-webhooks", "get", API_ADMIN, _get("/api/v1/webhooks")),

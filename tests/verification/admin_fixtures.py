@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sources.models import TrackRecord
+from verification.intake.claimreview_import import parse
 from verification.models import (
     ApiKey,
     BrokerFailure,
@@ -25,6 +26,11 @@ from verification.models import (
 )
 from verification.webhooks import outbox
 from verification.workflow import corrections, transitions
+from verification.workflow.external_reviews import import_reviews
+
+# One external review and its import run, through the import itself.
+_CLAIMREVIEW = b"""{"@type": "ClaimReview", "url": "https://factcheck.example.org/budanov-11000",
+  "claimReviewed": "Budanov said 11,000 soldiers were sent.", "author": {"name": "Example Fact Check"}}"""
 
 
 def populate(reviewer, editor) -> None:
@@ -72,6 +78,7 @@ def populate(reviewer, editor) -> None:
     batch = IntakeBatch.objects.create(created_by=reviewer, text="Budanov said 2,600 soldiers would go to Kursk.")
     Proposal.objects.create(batch=batch, position=0, text="2,600 soldiers would go to Kursk.")
     CalibrationSnapshot.objects.create(reviewer=reviewer, count=1, confirmed=1, brier=0.16, ece=0.4)
+    import_reviews(None, parse(_CLAIMREVIEW, "admin-pages.json"))
     if not Notification.objects.exists():
         Notification.objects.create(user=reviewer, kind="published", claim=claim, message="Published.")
 

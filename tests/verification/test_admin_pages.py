@@ -37,6 +37,9 @@ NO_ADD = {
     "verification.correction",
     "verification.brokerfailure",
     "verification.idempotentrequest",
+    # Reviews by other organisations come only through an import (the list's "Import ClaimReview" page).
+    "verification.externalreview",
+    "verification.externalreviewimport",
     # django-axes' own admin: lockouts are recorded by login attempts, never added by hand.
     "axes.accessattempt",
     "axes.accesslog",

@@ -6,6 +6,7 @@ from verification.api import claims as claim_views
 from verification.api import corrections as correction_views
 from verification.api import evidence as evidence_views
 from verification.api import exports as export_views
+from verification.api import factcheck as factcheck_views
 from verification.api import intake as intake_views
 from verification.api import queue as queue_views
 from verification.api import sources as source_views
@@ -15,6 +16,8 @@ from verification.api import webhooks as webhook_views
 urlpatterns = [
     # Claims, status, queue actions, exports (API core).
     path("claims", claim_views.ClaimListView.as_view(), name="api-claims"),
+    # Google Fact Check Tools' claims:search, answered from this desk (verification/api/factcheck.py).
+    path("claims:search", factcheck_views.FactCheckSearchView.as_view(), name="api-claims-search"),
     path("claims/<int:pk>", claim_views.ClaimDetailView.as_view(), name="api-claim"),
     path("claims/<int:pk>/status", status_views.ClaimStatusView.as_view(), name="api-claim-status"),
     path("claims/<int:pk>/claimreview", claim_views.ClaimReviewView.as_view(), name="api-claim-claimreview"),

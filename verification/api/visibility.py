@@ -92,6 +92,11 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "scored_status": (*STATUS, "score"),
     "status_results": ("results",),
     "bulk_status": ("claims", "missing_ids", "urls"),
+    # Fact Check Tools-compatible search (verification/api/factcheck.py): published reviews only.
+    "factcheck_results": ("claims", "nextPageToken"),
+    "factcheck_claim": ("text", "claimant", "claimDate", "claimReview"),
+    "factcheck_review": ("publisher", "url", "title", "reviewDate", "textualRating", "languageCode"),
+    "factcheck_publisher": ("name", "site"),
     "url_results": ("url", "results"),
     # Evidence: what the public page lists. A capture's status, never its error.
     "evidence": _EVIDENCE,

@@ -28,6 +28,7 @@ from verification.desk.forms import (
     VersionForm,
     reviewers,
 )
+from verification.matching import seen_before
 from verification.models import Claim, ClaimEvent, Correction
 from verification.workflow import corrections, transitions
 from verification.workflow.claims import edit_claim
@@ -136,6 +137,7 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
         "history": history,
         "assignees": list(reviewers()[:200]) if can["can_assign"] else [],
         "suggestion": suggest_for_claim(claim, attributions),  # shown beside the decision, never applied
+        "seen_before": seen_before(claim.pk, claim.text),
     }
 
 

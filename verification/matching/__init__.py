@@ -6,6 +6,6 @@ dedup, the credibility suggestion's similar published claims, and the Fact
 Check Tools-compatible search. See docs/matching.md.
 """
 
-from verification.matching.core import Match, find_matches, likely_duplicates, search_form
+from verification.matching.core import Match, SeenBefore, find_matches, likely_duplicates, search_form, seen_before
 
-__all__ = ["Match", "find_matches", "likely_duplicates", "search_form"]
+__all__ = ["Match", "SeenBefore", "find_matches", "likely_duplicates", "search_form", "seen_before"]

@@ -29,9 +29,9 @@ from django.conf import settings
 from rapidfuzz import fuzz, process
 
 from sources.text import search_form, transliterate
-from verification.matching.index import CLAIMS, index_for
+from verification.matching.index import CLAIMS, EXTERNAL_REVIEWS, index_for
 
-__all__ = ["Match", "find_matches", "likely_duplicates", "search_form"]
+__all__ = ["Match", "SeenBefore", "find_matches", "likely_duplicates", "search_form", "seen_before"]
 
 CANDIDATES = 60  # from each index question
 MAX_QUERY_TERMS = 12  # the most telling ask the index; more only slow it down (all are scored)
@@ -64,13 +64,16 @@ class Query:
     last: str  # the last word typed, which may be cut off ("Budan")
 
 
-def analyse(text: str, frequencies, size: int) -> tuple[Query, dict[str, int]]:
-    """The query's terms, most telling first, with their weights; and their document frequencies."""
+def analyse(text: str, statistics) -> tuple[Query, dict[str, int], int]:
+    """The query's terms, most telling first, with their weights; their document
+    frequencies; and the index's size (``statistics(terms)`` answers both)."""
     terms = list(dict.fromkeys(search_form(text).split()))
+    if not terms:
+        return Query((), {}, ""), {}, 0
     marked = set(search_form(" ".join(_NAME_RE.findall(text))).split())
     if _CYRILLIC_RE.search(text):
         marked |= set(search_form(" ".join(w for w in transliterate(text).split() if w[:1].isupper())).split())
-    df = frequencies(terms)
+    size, df = statistics(terms)
     weights = {}
     for term in terms:
         weight = math.log(1 + (size + 1) / (df[term] + 1))
@@ -78,7 +81,7 @@ def analyse(text: str, frequencies, size: int) -> tuple[Query, dict[str, int]]:
             weight *= NAME_OR_NUMBER_WEIGHT
         weights[term] = weight
     ranked = sorted(terms, key=lambda t: (-weights[t], terms.index(t)))
-    return Query(tuple(ranked), weights, terms[-1] if terms else ""), df
+    return Query(tuple(ranked), weights, terms[-1] if terms else ""), df, size
 
 
 def candidates(index, query: Query, df: dict[str, int], size: int) -> list[int]:
@@ -137,33 +140,83 @@ def find_matches(
     min_score: float | None = None,
 ) -> list[Match]:
     """Claims like ``text``, best first, scoring at least ``min_score``
-    (default MATCH_SUGGEST_SCORE); with ``include_external``, imported reviews
-    by other fact-checkers too (kind "external")."""
-    from verification.models import Claim
+    (default MATCH_SUGGEST_SCORE); with ``include_external``, reviews by other
+    fact-checkers imported as ExternalReview too (kind "external"): they are
+    never the desk's own verdicts, so callers show them apart."""
+    from verification.models import Claim, ExternalReview
 
     cutoff = settings.MATCH_SUGGEST_SCORE if min_score is None else min_score
-    index = index_for(CLAIMS)
-    size = index.size()
-    query, df = analyse(text, index.frequencies, size)
-    if not query.terms:
-        return []
-    ids = candidates(index, query, df, size)
-    rows = Claim.objects.filter(pk__in=ids)
+    rows = Claim.objects.all()
     if published_only:
         rows = rows.filter(state=Claim.State.PUBLISHED)
     if exclude_claim is not None:
         rows = rows.exclude(pk=exclude_claim)
-    found = []
-    for pk, search_text, claim_text, state, verdict in rows.values_list(
-        "pk", "search_text", "text", "state", "verdict"
-    ):
-        value = score(query, search_text.split())
-        if value >= cutoff:
-            found.append(Match("claim", pk, round(value, 3), claim_text, state, verdict))
+    found = [
+        Match("claim", pk, value, claim_text, state, verdict)
+        for value, (pk, claim_text, state, verdict) in _search(
+            CLAIMS, text, rows, ("pk", "text", "state", "verdict"), cutoff
+        )
+    ]
     if include_external:
-        found += _external_matches(query, size, cutoff)
+        found += [
+            Match("external", pk, value, claimed, verdict=rating)
+            for value, (pk, claimed, rating) in _search(
+                EXTERNAL_REVIEWS,
+                text,
+                ExternalReview.objects.all(),
+                ("pk", "claim_reviewed", "textual_rating"),
+                cutoff,
+            )
+        ]
     found.sort(key=lambda m: (-m.score, m.kind != "claim", -m.id))
     return found[:limit]
+
+
+def _search(table, text: str, rows, columns: tuple[str, ...], cutoff: float) -> list[tuple[float, tuple]]:
+    """[(score, row of ``columns``)] of ``rows`` (a queryset on ``table``) like ``text``, at ``cutoff`` or more."""
+    index = index_for(table)
+    query, df, size = analyse(text, index.statistics)
+    if not query.terms or not size:
+        return []
+    ids = candidates(index, query, df, size)
+    scored = []
+    for search_text, *row in rows.filter(pk__in=ids).values_list("search_text", *columns):
+        value = score(query, search_text.split())
+        if value >= cutoff:
+            scored.append((round(value, 3), tuple(row)))
+    return scored
+
+
+@dataclass(frozen=True)
+class SeenBefore:
+    """A published verdict on a claim like this one: the desk's own, or another fact-checker's."""
+
+    match: Match
+    rating: str  # the desk's verdict, or the publisher's textual rating
+    publisher: str  # "" for the desk's own
+    url: str  # the desk's claim page, or the review
+    reviewed_at: object  # a datetime, or None when the publisher gave none
+
+
+def seen_before(claim_id: int, text: str, limit: int = 5) -> list[SeenBefore]:
+    """What the claim page shows as "checked before": published claims of the desk
+    and imported reviews like ``text``, best first; the claim itself left out."""
+    from django.urls import reverse
+
+    from verification.models import Claim, ExternalReview
+
+    found = find_matches(text, limit=limit, published_only=True, exclude_claim=claim_id, include_external=True)
+    claims = Claim.objects.in_bulk([m.id for m in found if m.kind == "claim"])
+    reviews = ExternalReview.objects.in_bulk([m.id for m in found if m.kind == "external"])
+    out = []
+    for m in found:
+        if m.kind == "claim" and (claim := claims.get(m.id)):
+            label = claim.get_verdict_display() if claim.verdict else ""
+            out.append(SeenBefore(m, label, "", reverse("desk-claim", args=[m.id]), claim.published_at))
+        elif m.kind == "external" and (review := reviews.get(m.id)):
+            publisher = review.publisher_name or review.publisher_site
+            out.append(SeenBefore(m, review.textual_rating, publisher, review.url, review.review_date))
+    return out
 
 
 def likely_duplicates(text: str, *, exclude_claim: int | None = None) -> list[Match]:
@@ -171,7 +224,3 @@ def likely_duplicates(text: str, *, exclude_claim: int | None = None) -> list[Ma
     or more): what the desk asks "is it one of these?" about, and what makes
     POST /api/v1/claims answer 409 unless the client sends ``force``."""
     return find_matches(text, limit=5, exclude_claim=exclude_claim, min_score=settings.MATCH_LINK_SCORE)
-
-
-def _external_matches(query: Query, size: int, cutoff: float) -> list[Match]:
-    return []  # imported reviews join once their table is indexed

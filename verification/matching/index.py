@@ -19,7 +19,6 @@ which hold nothing but letters and digits, each quoted).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -27,7 +26,6 @@ from django.db import connection
 # PostgreSQL: a term's document frequency is counted up to this; past it the
 # term is common enough that the exact figure no longer changes its weight much.
 DF_COUNT_CAP = 1000
-STATS_SECONDS = 300  # how long pg_stats' common terms are reused
 
 
 @dataclass(frozen=True)
@@ -39,6 +37,7 @@ class Table:
 
 
 CLAIMS = Table("verification_claim", "claimdesk_claim")
+EXTERNAL_REVIEWS = Table("verification_externalreview", "claimdesk_extreview")  # migration 0016
 
 
 def _fts_phrase(terms) -> list[str]:
@@ -52,19 +51,20 @@ class SqliteIndex:
         self.trigrams = f"{table.fts_prefix}_trigrams"
         self.vocab = f"{table.fts_prefix}_words_vocab"
 
-    def size(self) -> int:
+    def statistics(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(the table's size, each term's document frequency), in one query.
+        The size is the highest id: close enough for weights, and an index read."""
+        marks = ",".join("%s" for _ in terms) or "NULL"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {self.table.name}")
-            return cursor.fetchone()[0]
-
-    def frequencies(self, terms: list[str]) -> dict[str, int]:
-        if not terms:
-            return {}
-        marks = ",".join("%s" for _ in terms)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT term, doc FROM {self.vocab} WHERE term IN ({marks})", terms)
-            found = dict(cursor.fetchall())
-        return {term: found.get(term, 0) for term in terms}
+            cursor.execute(
+                f"SELECT NULL, coalesce(max(id), 0) FROM {self.table.name} "
+                f"UNION ALL SELECT term, doc FROM {self.vocab} WHERE term IN ({marks})",
+                terms,
+            )
+            rows = cursor.fetchall()
+        found = {term: count for term, count in rows if term is not None}
+        size = next(count for term, count in rows if term is None)
+        return size, {term: found.get(term, 0) for term in terms}
 
     def any_of(self, terms: list[str], limit: int) -> list[int]:
         """Rows holding any of ``terms``, most relevant (BM25) first."""
@@ -97,53 +97,41 @@ class SqliteIndex:
 
 
 class PostgresIndex:
-    _stats: dict[str, tuple[float, dict[str, float], float]] = {}  # table -> (read at, freqs, min freq)
-
     def __init__(self, table: Table):
         self.table = table
 
-    def size(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {self.table.name}")
-            return cursor.fetchone()[0]
+    def statistics(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(the table's size, each term's document frequency), in one query.
 
-    def _common_terms(self) -> tuple[dict[str, float], float]:
-        """The planner's most common terms of ``search_vector`` and their share of rows."""
-        cached = self._stats.get(self.table.name)
-        if cached and time.monotonic() - cached[0] < STATS_SECONDS:
-            return cached[1], cached[2]
+        A term among the planner's most common elements of ``search_vector``
+        (pg_stats, kept by ANALYZE) gets its share of the table; any other is
+        counted, up to DF_COUNT_CAP, through the GIN index: rare terms are
+        cheap to count and exactly the ones whose count matters. The size is
+        the highest id."""
+        table = self.table.name
+        values = ", ".join("(%s, to_tsquery('simple', %s))" for _ in terms)
+        rows_sql = (
+            f" UNION ALL SELECT q.term, coalesce("
+            f"(SELECT c.share * (SELECT n FROM size) FROM common c WHERE c.term = q.term), "
+            f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE search_vector @@ q.query "
+            f"LIMIT {DF_COUNT_CAP}) AS hits)) FROM (VALUES {values}) AS q(term, query)"
+            if terms
+            else ""
+        )
+        sql = (
+            f"WITH size AS (SELECT coalesce(max(id), 0) AS n FROM {table}), "
+            "common AS (SELECT u.term, u.share FROM pg_stats, "
+            "unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(term, share) "
+            "WHERE tablename = %s AND attname = 'search_vector' AND u.term IS NOT NULL) "
+            f"SELECT NULL, (SELECT n FROM size){rows_sql}"
+        )
+        params = [table, *(value for term in terms for value in (term, _tsquery_term(term)))]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = %s AND attname = 'search_vector'",
-                [self.table.name],
-            )
-            row = cursor.fetchone()
-        terms, freqs = (row or (None, None))[:2]
-        common = dict(zip(terms or [], freqs or [], strict=False))
-        # most_common_elem_freqs ends with min, max and null share after one per term
-        floor = min(common.values()) if common else 0.0
-        self._stats[self.table.name] = (time.monotonic(), common, floor)
-        return common, floor
-
-    def frequencies(self, terms: list[str]) -> dict[str, int]:
-        if not terms:
-            return {}
-        common, _ = self._common_terms()
-        size = self.size()
-        out = {t: int(common[t] * size) for t in terms if t in common}
-        rest = [t for t in terms if t not in out]
-        if rest:
-            parts = " UNION ALL ".join(
-                f"SELECT %s, (SELECT count(*) FROM (SELECT 1 FROM {self.table.name} "
-                f"WHERE search_vector @@ to_tsquery('simple', %s) LIMIT {DF_COUNT_CAP}) AS hits)"
-                for _ in rest
-            )
-            params = [value for term in rest for value in (term, _tsquery_term(term))]
-            with connection.cursor() as cursor:
-                cursor.execute(parts, params)
-                out.update(dict(cursor.fetchall()))
-        return {t: out.get(t, 0) for t in terms}
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        found = {term: int(count) for term, count in rows if term is not None}
+        size = next(int(count) for term, count in rows if term is None)
+        return size, {term: found.get(term, 0) for term in terms}
 
     def any_of(self, terms: list[str], limit: int) -> list[int]:
         query = " | ".join(_tsquery_term(t) for t in terms)

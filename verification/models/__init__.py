@@ -21,6 +21,7 @@ from verification.models.claims import (
 )
 from verification.models.corrections import Correction
 from verification.models.evidence import CustodyEvent, Evidence, Snapshot, StoredFile
+from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "Correction",
     "CustodyEvent",
     "Evidence",
+    "ExternalReview",
+    "ExternalReviewImport",
     "IntakeBatch",
     "Notification",
     "Proposal",

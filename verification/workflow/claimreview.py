@@ -64,7 +64,7 @@ def _entity(source) -> dict:
     return entity
 
 
-def _author(attributions) -> dict | None:
+def author_of(attributions) -> dict | None:
     for role in _AUTHOR_ROLES:
         for attribution in attributions:
             if attribution.role == role:
@@ -104,7 +104,7 @@ def build_claimreview(claim) -> dict | None:
         return None
     attributions = list(claim.attributions.all())
     item = {"@type": "Claim", "appearance": _appearances(claim, attributions)}
-    author = _author(attributions)
+    author = author_of(attributions)
     if author:
         item["author"] = author
     if claim.first_made_at:

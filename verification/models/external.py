@@ -1,0 +1,135 @@
+"""Other fact-checkers' verdicts: ClaimReview published elsewhere, imported as
+*external reviews* and kept apart from the desk's own claims.
+
+They are never claims of this desk: they have no state, no verdict of ours and
+no attributions, so nothing that counts the desk's verdicts (track records,
+calibration, the public status) can see them. The matcher searches them beside
+the desk's claims. Rows are written only by verification.workflow.external_reviews,
+one ``ExternalReviewImport`` run at a time; the review URL is the idempotency key.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+# The matcher's index form (verification.matching re-exports it). Imported from
+# its definition, so the models do not import the matcher, which imports them.
+from sources.text import search_form
+
+
+class ExternalReviewImport(models.Model):
+    """One import run (append-only): who read what, and what it changed. A
+    refused import (any bad record) writes nothing, this row included."""
+
+    class Format(models.TextChoices):
+        JSONLD = "jsonld", "JSON-LD (a ClaimReview, a list of them, or an @graph)"
+        DATAFEED = "datafeed", "schema.org DataFeed"
+        HTML = "html", "HTML page (its application/ld+json scripts)"
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", "Imported (something created or updated)"
+        UNCHANGED = "unchanged", "Nothing new (every review already held as given)"
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when run by the system (the import_claimreview command without --user).",
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=2000, help_text="The file name or the URL read.")
+    format = models.CharField(max_length=10, choices=Format.choices)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "external review import"
+        constraints = [
+            models.CheckConstraint(condition=Q(format__in=["jsonld", "datafeed", "html"]), name="extimport_format"),
+            models.CheckConstraint(condition=Q(status__in=["imported", "unchanged"]), name="extimport_status"),
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} of {self.source} ({self.created} new, {self.updated} updated)"
+
+
+class ExternalReviewQuerySet(models.QuerySet):
+    """Keeps ``search_text`` in step on the bulk paths ``save`` does not see."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for review in objs:
+            review.search_text = search_form(review.claim_reviewed)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "claim_reviewed" in fields:
+            objs = list(objs)
+            for review in objs:
+                review.search_text = search_form(review.claim_reviewed)
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("claim_reviewed"), str):
+            kwargs["search_text"] = search_form(kwargs["claim_reviewed"])
+        return super().update(**kwargs)
+
+
+class ExternalReview(models.Model):
+    """One ClaimReview by another organisation, as its publisher gave it.
+
+    ``raw`` is the record exactly as read; the other fields are mapped from it
+    (docs/external_reviews.md). ``imported_at``, ``imported_by`` and
+    ``import_run`` describe the import that wrote the current version."""
+
+    claim_reviewed = models.TextField(help_text="schema.org claimReviewed: the claim as the reviewer stated it.")
+    # ``claim_reviewed`` in the matcher's index form (verification.matching.search_form),
+    # kept in step by ``save`` and by the bulk paths (ExternalReviewQuerySet).
+    search_text = models.TextField(editable=False, default="")
+    claimant = models.CharField(max_length=500, blank=True, help_text="itemReviewed.author.name.")
+    claim_date = models.DateTimeField(null=True, blank=True, help_text="itemReviewed.datePublished.")
+    publisher_name = models.CharField(max_length=300, blank=True, help_text="author.name: who reviewed it.")
+    publisher_site = models.CharField(max_length=253, blank=True, help_text="Host of author.url, else of url.")
+    url = models.URLField(max_length=2000, unique=True, help_text="The review's address: one row per URL.")
+    title = models.TextField(blank=True, help_text="name, else headline.")
+    review_date = models.DateTimeField(null=True, blank=True, help_text="datePublished of the review.")
+    textual_rating = models.CharField(max_length=300, blank=True, help_text="reviewRating.alternateName.")
+    rating_value = models.FloatField(null=True, blank=True)
+    rating_best = models.FloatField(null=True, blank=True)
+    rating_worst = models.FloatField(null=True, blank=True)
+    language = models.CharField(max_length=35, blank=True, help_text="inLanguage as a BCP 47 tag, e.g. en, uk, pt-BR.")
+    licence = models.CharField(max_length=2000, blank=True, help_text="sdLicense, where the publisher gave one.")
+    raw = models.JSONField(help_text="The record as read.")
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_run = models.ForeignKey(ExternalReviewImport, on_delete=models.PROTECT, related_name="reviews")
+
+    objects = ExternalReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-review_date", "-id"]
+        verbose_name = "external review"
+        indexes = [
+            # Fact Check Tools search filters by site; lists show the newest reviews first.
+            models.Index(fields=["publisher_site"], name="extreview_site_idx"),
+            models.Index(fields=["-review_date", "-id"], name="extreview_recent_idx"),
+        ]
+
+    def __str__(self):
+        rating = f" rated {self.textual_rating}" if self.textual_rating else ""
+        return f"{self.publisher_name or self.publisher_site}{rating}: {self.claim_reviewed[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_form(self.claim_reviewed)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "claim_reviewed" in update_fields and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
