@@ -1,50 +1,72 @@
-"""LIAR benchmark: how good is the suggested prior at guessing a PolitiFact verdict before checking?
+"""LIAR benchmark: the suggested credibility editors see, measured through the product's own path.
 
     python -m bench.liar [DATA_DIR]      # default: ../shared/data/liar next to the repo
 
-Speakers become sources (their party an affiliation in the source graph), every
-track record is built by `sources.credibility.records.track_record` from TRAIN labels
-only, and `sources.credibility.prior.suggested_prior` turns them into P(true)
-for each TEST statement. The blend weights and the six-way cut points are fitted
-on 5-fold cross-fitted TRAIN rows; VALID is scored as a check, TEST only scored.
+1. A fresh desk: a new SQLite database in a temporary folder, migrated; never the desk's own.
+2. LIAR's train split becomes the desk's published history through the product's write
+   functions: a source per speaker with its party as parent organisation (political parties
+   are also sides of one conflict, "US party politics", so support from one party alone is
+   party-only support), and per statement a claim with its speaker's "stated" attribution and
+   its subjects as tags, assessed by a fact-checker and signed off by an editor with the
+   label's verdict (VERDICTS).
+3. Track records are recomputed and the suggestion's model is fitted by the functions the
+   desk's own tasks call (`track_records.recompute_all`, `fitting.refit`).
+4. Each valid and test statement is created as a new claim with its speaker's "stated"
+   attribution, and `suggest_for_claim`, the function behind the claim page and the API,
+   gives its probability and grade. Only the six-way cut points (acc6) are tuned, on valid;
+   test is only scored.
 
-Columns 9-13 (the speaker's "credit history") are never read: they count the
-statement's own label, including for TEST rows.
+LIAR's usual binary split counts half-true, mostly-true and true as true; the verdicts are
+mapped so that is exactly "rated true or likely true", the event the suggestion predicts.
+Columns 9-13 (the speaker's "credit history") are never read: they count the statement's own
+label, including for test rows. The last line of the output is one JSON object.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import random
+import math
+import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sources.credibility.calibration import brier, expected_calibration_error
-from sources.credibility.independence import SourceGraph, SourceNode
-from sources.credibility.prior import (
-    ClaimIndex,
-    PriorBlend,
-    fit_blend,
-    prior_features,
-    suggested_prior,
-)
-from sources.credibility.records import BetaRecord, track_record
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "liar"
 SPLITS = ("train", "valid", "test")
 LABELS = ("pants-fire", "false", "barely-true", "half-true", "mostly-true", "true")  # least to most true
 BINARY_TRUE = frozenset({"half-true", "mostly-true", "true"})  # the usual LIAR binary split
+VERDICTS = {
+    "pants-fire": "false",
+    "false": "false",
+    "barely-true": "misleading",
+    "half-true": "likely_true",  # true-ish in LIAR's binary split, so "likely true" here
+    "mostly-true": "likely_true",
+    "true": "confirmed",
+}
+# Parties in the political sense: their members' support is one side's word. The other values of
+# LIAR's party column ("organization", "journalist", ...) are groupings, organisations but no side.
+POLITICAL_PARTIES = frozenset(
+    {
+        "republican",
+        "democrat",
+        "libertarian",
+        "green",
+        "constitution-party",
+        "democratic-farmer-labor",
+        "tea-party-member",
+    }
+)
+CONFLICT = "US party politics"
+# The one suggestion: the claim page and the API call this same function (tests/bench checks it).
+SUGGESTION_FUNCTION = "verification.credibility.suggestions.suggest_for_claim"
 WANG_2017_ACC6 = 0.274  # hybrid CNN, text + all metadata (credit history included), test set
-# LIAR rows carry no dates, so records use no decay and one reference time.
-REFERENCE_TIME = datetime(2017, 4, 23, tzinfo=UTC)
-PRIOR_STRENGTH = 4.0  # pseudo-statements each record starts with, at the TRAIN base rate
-SIMILAR_CLAIMS = 60  # neighbours per claim; chosen on VALID (10/30/60/100/200 tried)
-FOLDS = 5
-METADATA_KINDS = ("subject", "context", "job", "state")
+BATCH = 500  # statements written per transaction while loading
 
 
 class DataError(Exception):
@@ -57,32 +79,11 @@ class Statement:
     text: str
     subjects: tuple[str, ...]
     speaker: str
-    job: str
-    state: str
     party: str
-    context: str
 
     @property
     def truth(self) -> float:
         return 1.0 if self.label in BINARY_TRUE else 0.0
-
-    @property
-    def source_id(self) -> str:
-        return "speaker:" + self.speaker
-
-    def metadata(self) -> dict[str, tuple[str, ...]]:
-        """Metadata values by kind; free text is normalised so 'a tweet' and 'A tweet.' meet."""
-
-        def norm(value: str) -> tuple[str, ...]:
-            value = " ".join(value.lower().replace(".", "").split())
-            return (value,) if value else ()
-
-        return {
-            "subject": self.subjects,
-            "context": norm(self.context),
-            "job": norm(self.job),
-            "state": norm(self.state),
-        }
 
 
 def load_split(path: Path) -> list[Statement]:
@@ -96,85 +97,130 @@ def load_split(path: Path) -> list[Statement]:
             statements.append(
                 Statement(
                     label=row[1],
-                    text=row[2],
-                    subjects=tuple(s for s in row[3].split(",") if s),
-                    speaker=row[4],
-                    job=row[5],
-                    state=row[6],
-                    party=row[7] or "none",
-                    context=row[13],
+                    text=row[2].strip(),
+                    subjects=tuple(s.strip() for s in row[3].split(",") if s.strip()),
+                    speaker=row[4].strip() or "unknown",
+                    party=row[7].strip() or "none",
                 )
             )
     return statements
 
 
-def build_graph(statements: list[Statement]) -> SourceGraph:
-    """Speakers as people affiliated with their party (labels are not used here, only metadata)."""
-    graph = SourceGraph()
-    for s in statements:
-        party_id = "party:" + s.party
-        if party_id not in graph.nodes:
-            graph.add(SourceNode(id=party_id, name=s.party, kind="organisation"))
-        if s.source_id not in graph.nodes:
-            graph.add(SourceNode(id=s.source_id, name=s.speaker, kind="person", affiliations=(party_id,)))
-    return graph
+def load_all(data_dir: Path) -> dict[str, list[Statement]]:
+    missing = [f"{split}.tsv" for split in SPLITS if not (data_dir / f"{split}.tsv").is_file()]
+    if missing:
+        raise DataError(
+            f"LIAR data not found in {data_dir} (missing {', '.join(missing)}). "
+            "Pass the folder holding train.tsv, valid.tsv and test.tsv: python -m bench.liar DATA_DIR"
+        )
+    return {split: load_split(data_dir / f"{split}.tsv") for split in SPLITS}
 
 
-@dataclass
-class Knowledge:
-    """Everything learned from one set of labelled statements."""
-
-    base: float
-    records: dict[str, dict[str, BetaRecord]]  # kind -> key -> record
-    index: ClaimIndex
+# --- A fresh desk ---------------------------------------------------------------------
 
 
-def _group_keys(s: Statement, graph: SourceGraph) -> dict[str, tuple[str, ...]]:
-    return {"source": (s.source_id,), "affiliation": tuple(graph.affiliations(s.source_id)), **s.metadata()}
+def start_django(folder: Path) -> None:
+    """Django on a new SQLite database in `folder`, migrated; tasks go to an in-memory broker
+    (no worker runs: the benchmark calls the functions the tasks call, in order)."""
+    for name in ("DATABASE_URL", "SQLITE_PATH", "CELERY_BROKER_URL", "CACHE_URL", "MEDIA_ROOT"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "CLAIMDESK_VAR_DIR": str(folder),
+            "CELERY_BROKER_URL": "memory://",
+            "DEBUG": "0",  # DEBUG would keep every query in memory
+            "SECRET_KEY": "bench-liar-only-" + "x" * 48,
+            "ALLOWED_HOSTS": "localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
 
 
-def learn(statements: list[Statement], graph: SourceGraph) -> Knowledge:
-    """Track records per source, per affiliation and per metadata value, plus the claim index."""
-    if not statements:
-        raise DataError("No labelled TRAIN statements to learn track records from; train.tsv needs rows.")
-    base = min(max(sum(s.truth for s in statements) / len(statements), 0.01), 0.99)
-    outcomes: dict[str, dict[str, list]] = {}
-    index = ClaimIndex()
-    for s in statements:
-        for kind, keys in _group_keys(s, graph).items():
-            for key in keys:
-                outcomes.setdefault(kind, {}).setdefault(key, []).append((s.truth, REFERENCE_TIME, None))
-        index.add(s.text, s.truth)
-    prior = (PRIOR_STRENGTH * base, PRIOR_STRENGTH * (1.0 - base))
-    records = {
-        kind: {key: track_record(items, REFERENCE_TIME, prior=prior) for key, items in by_key.items()}
-        for kind, by_key in outcomes.items()
-    }
-    return Knowledge(base=base, records=records, index=index)
+class Desk:
+    """The desk's people and sources, made as an installation would make them."""
+
+    def __init__(self, statements: list[Statement]):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from sources.models import Conflict, ConflictParty, Source
+        from sources.roles import EDITORS, FACT_CHECKERS, ensure_roles
+
+        ensure_roles()
+        users = get_user_model().objects
+        self.editor = users.create(username="liar-editor")
+        self.editor.groups.add(Group.objects.get(name=EDITORS))
+        self.checker = users.create(username="liar-factchecker")
+        self.checker.groups.add(Group.objects.get(name=FACT_CHECKERS))
+        self.editor, self.checker = users.get(pk=self.editor.pk), users.get(pk=self.checker.pk)  # fresh perm caches
+        conflict = Conflict.objects.create(
+            name=CONFLICT, description="Parties' claims about each other and themselves."
+        )
+        self.parties: dict[str, Source] = {}
+        for party in sorted({s.party for s in statements} - {"none"}):
+            org = Source.objects.create(name=f"{party} (party affiliation)", kind="other", country="US")
+            if party in POLITICAL_PARTIES:
+                ConflictParty.objects.create(source=org, conflict=conflict, side=party)
+            self.parties[party] = org
+        self.speakers: dict[str, Source] = {}
+        for s in statements:
+            if s.speaker not in self.speakers:
+                self.speakers[s.speaker] = Source.objects.create(
+                    name=s.speaker[:300], kind="person", country="US", parent=self.parties.get(s.party)
+                )
+
+    def new_claim(self, s: Statement):
+        """A claim as the desk's form or the API makes one: the statement, its speaker stating it, its subjects."""
+        from verification.workflow.claims import AttributionInput, ClaimInput, create_claim
+
+        stated = [AttributionInput(source=self.speakers[s.speaker], role="stated")]
+        return create_claim(self.editor, ClaimInput(text=s.text, tags=list(s.subjects), attributions=stated))
+
+    def publish(self, s: Statement) -> None:
+        """Through the review queue's own moves: handed to the fact-checker, assessed, signed off."""
+        from verification.workflow import transitions
+
+        claim = self.new_claim(s)
+        transitions.reassign(self.editor, claim.pk, self.checker, note="LIAR train")
+        transitions.assess(
+            self.checker, claim.pk, verdict=VERDICTS[s.label], confidence=0.8, rationale=f"PolitiFact: {s.label}"
+        )
+        transitions.sign_off(self.editor, claim.pk)
 
 
-def prior_inputs(s: Statement, known: Knowledge, graph: SourceGraph):
-    """The arguments `suggested_prior` takes for one statement: source, affiliation and similar-claim records."""
-    keys = _group_keys(s, graph)
-    records = {
-        kind: [known.records[kind][k] for k in keys[kind] if k in known.records.get(kind, {})]
-        for kind in ("affiliation", *METADATA_KINDS)
-    }
-    source = known.records["source"].get(s.source_id)
-    return source, records, known.index.similar(s.text, k=SIMILAR_CLAIMS)
+def load_history(desk: Desk, train: list[Statement], log) -> None:
+    from django.db import transaction
+
+    for start in range(0, len(train), BATCH):
+        with transaction.atomic():  # one commit per batch: SQLite's fsync per move would dominate
+            for s in train[start : start + BATCH]:
+                desk.publish(s)
+        log(f"published {min(start + BATCH, len(train))} of {len(train)} train statements")
 
 
-def cross_fitted_features(train: list[Statement], graph: SourceGraph) -> list[dict[str, float]]:
-    """Blend features for each TRAIN row from records that never saw that row (5 folds)."""
-    order = list(range(len(train)))
-    random.Random(2017).shuffle(order)
-    rows: list[dict[str, float]] = [{} for _ in train]
-    for fold in range(min(FOLDS, len(train))):
-        held = set(order[fold::FOLDS])
-        known = learn([s for i, s in enumerate(train) if i not in held], graph)
-        for i in held:
-            rows[i] = prior_features(*prior_inputs(train[i], known, graph), centre=known.base)
-    return rows
+def suggest_all(desk: Desk, statements: list[Statement], log, name: str) -> list[tuple[float, int]]:
+    """(probability, grade) of each statement, created as a new claim and read by the claim page's function."""
+    from django.utils.module_loading import import_string
+
+    suggest_for_claim = import_string(SUGGESTION_FUNCTION)
+    results = []
+    for i, s in enumerate(statements, 1):
+        suggestion = suggest_for_claim(desk.new_claim(s))
+        results.append((suggestion.probability, suggestion.grade))
+        if i % 500 == 0:
+            log(f"{name}: {i} of {len(statements)} suggested")
+    return results
+
+
+# --- Scores -------------------------------------------------------------------------------
 
 
 def fit_six_way_cuts(probs: list[float], labels: list[str], bins: int = 100) -> list[float]:
@@ -212,98 +258,127 @@ def six_way(p: float, cuts: list[float]) -> str:
     return LABELS[sum(p > c for c in cuts)]
 
 
-def scores(pairs: list[tuple[float, str, Statement]]) -> dict:
-    """acc2, Brier, ECE and acc6 of (P(true), six-way guess, statement) triples; None when empty."""
-    if not pairs:
-        return {"n": 0, "acc2": None, "brier": None, "ece": None, "acc6": None}
-    binary = [(p, s.truth) for p, _, s in pairs]
+def scores(rows: list[tuple[float, str, Statement]]) -> dict:
+    """acc2, Brier, ECE, log loss and acc6 of (P(true), six-way guess, statement) rows; None when empty."""
+    if not rows:
+        return {"n": 0, "acc2": None, "brier": None, "ece": None, "log_loss": None, "acc6": None}
+    binary = [(p, s.truth) for p, _, s in rows]
+    clipped = [(min(max(p, 1e-6), 1 - 1e-6), y) for p, y in binary]
     return {
-        "n": len(pairs),
-        "acc2": sum((p >= 0.5) == (y == 1.0) for p, y in binary) / len(pairs),
+        "n": len(rows),
+        "acc2": sum((p >= 0.5) == (y == 1.0) for p, y in binary) / len(rows),
         "brier": brier(binary),
         "ece": expected_calibration_error(binary, bins=10),
-        "acc6": sum(guess == s.label for _, guess, s in pairs) / len(pairs),
+        "log_loss": -sum(y * math.log(p) + (1 - y) * math.log(1 - p) for p, y in clipped) / len(rows),
+        "acc6": sum(guess == s.label for _, guess, s in rows) / len(rows),
     }
 
 
 def evaluate(probs: list[float], guesses: list[str], statements: list[Statement], seen: set[str]) -> dict:
-    """Scores overall and split by whether the speaker appears in TRAIN."""
-    triples = list(zip(probs, guesses, statements))
+    """Scores overall and split by whether the speaker appears in train."""
+    rows = list(zip(probs, guesses, statements))
     return {
-        "all": scores(triples),
-        "seen": scores([t for t in triples if t[2].speaker in seen]),
-        "unseen": scores([t for t in triples if t[2].speaker not in seen]),
+        "all": scores(rows),
+        "seen": scores([r for r in rows if r[2].speaker in seen]),
+        "unseen": scores([r for r in rows if r[2].speaker not in seen]),
     }
+
+
+def by_grade(results: list[tuple[float, int]], statements: list[Statement]) -> dict[str, dict]:
+    """Per suggested grade: how many, and the share of them LIAR calls true (half-true or better)."""
+    table: dict[str, dict] = {}
+    for grade in range(1, 7):
+        truths = [s.truth for (_, g), s in zip(results, statements) if g == grade]
+        table[str(grade)] = {"count": len(truths), "rate": round(sum(truths) / len(truths), 4) if truths else None}
+    return table
 
 
 def _fmt(value, digits=3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def print_table(results: dict[str, dict], blend: PriorBlend) -> None:
-    print(f"{'model':<16}{'speakers':<9}{'n':>6}{'acc2':>8}{'brier':>8}{'ece':>8}{'acc6':>8}")
+def print_table(results: dict[str, dict], grades: dict[str, dict]) -> None:
+    print(f"{'model':<18}{'speakers':<9}{'n':>6}{'acc2':>8}{'brier':>8}{'ece':>8}{'logloss':>9}{'acc6':>8}")
     for name, parts in results.items():
         for part, m in parts.items():
             print(
-                f"{name:<16}{part:<9}{m['n']:>6}{_fmt(m['acc2']):>8}{_fmt(m['brier'], 4):>8}"
-                f"{_fmt(m['ece']):>8}{_fmt(m['acc6']):>8}"
+                f"{name:<18}{part:<9}{m['n']:>6}{_fmt(m['acc2']):>8}{_fmt(m['brier'], 4):>8}"
+                f"{_fmt(m['ece']):>8}{_fmt(m['log_loss'], 4):>9}{_fmt(m['acc6']):>8}"
             )
-    weights = ", ".join(f"{k} {v:+.2f}" for k, v in sorted(blend.weights.items()))
-    print(f"blend fitted on cross-fitted TRAIN: bias {blend.bias:+.2f}, {weights}; centre {blend.centre:.3f}")
+    print(
+        "suggested grade on test: "
+        + ", ".join(f"{g}: {v['count']} ({_fmt(v['rate'], 2)} true)" for g, v in grades.items())
+    )
     print(
         f"six-way for comparison: Wang 2017 reports {WANG_2017_ACC6} on TEST "
         "(hybrid CNN, text + all metadata including the leaky credit history)."
     )
 
 
-def load_all(data_dir: Path) -> dict[str, list[Statement]]:
-    missing = [f"{split}.tsv" for split in SPLITS if not (data_dir / f"{split}.tsv").is_file()]
-    if missing:
-        raise DataError(
-            f"LIAR data not found in {data_dir} (missing {', '.join(missing)}). "
-            "Pass the folder holding train.tsv, valid.tsv and test.tsv: python -m bench.liar DATA_DIR"
-        )
-    return {split: load_split(data_dir / f"{split}.tsv") for split in SPLITS}
-
-
 def run(data_dir: Path) -> dict:
-    """1. Load; 2. fit the blend and six-way cuts on cross-fitted TRAIN; 3. learn from all of TRAIN;
-    4. score TEST (and VALID as a check) beside a majority baseline; 5. print the table, return the summary."""
+    """1. Read the files; 2. load train into a fresh desk; 3. refit as the desk does;
+    4. suggest for valid (tune the six-way cuts) and test; 5. print the table, return the summary."""
     started = time.monotonic()
     data = load_all(data_dir)
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - started:6.0f} s] {message}", file=sys.stderr, flush=True)
+
+    folder = Path(tempfile.mkdtemp(prefix="claimdesk-liar-"))
+    try:
+        start_django(folder)
+        from verification.credibility import fitting, track_records
+
+        desk = Desk([s for split in SPLITS for s in data[split]])
+        load_history(desk, data["train"], log)
+        track_records.recompute_all()
+        model = fitting.refit()
+        log(f"model fitted on {model.verdicts} verdicts (held out: {model.held_out})")
+        valid = suggest_all(desk, data["valid"], log, "valid")
+        test = suggest_all(desk, data["test"], log, "test")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return summarise(data, valid, test, time.monotonic() - started)
+
+
+def summarise(data, valid: list[tuple[float, int]], test: list[tuple[float, int]], seconds: float) -> dict:
     train = data["train"]
-    graph = build_graph([s for split in SPLITS for s in data[split]])
-    known = learn(train, graph)
-    train_rows = cross_fitted_features(train, graph)
-    blend = fit_blend(train_rows, [s.truth for s in train], centre=known.base)
-    cuts = fit_six_way_cuts([blend.probability(row) for row in train_rows], [s.label for s in train])
     seen = {s.speaker for s in train}
+    cuts = fit_six_way_cuts([p for p, _ in valid], [s.label for s in data["valid"]])
     results = {}
-    for split in ("test", "valid"):
-        probs = [suggested_prior(*prior_inputs(s, known, graph), blend=blend) for s in data[split]]
-        results[f"prior {split}"] = evaluate(probs, [six_way(p, cuts) for p in probs], data[split], seen)
+    for split, found in (("test", test), ("valid", valid)):
+        probs = [p for p, _ in found]
+        results[f"suggestion {split}"] = evaluate(probs, [six_way(p, cuts) for p in probs], data[split], seen)
+    base = sum(s.truth for s in train) / len(train)
     majority_label = max(LABELS, key=[s.label for s in train].count)
-    test = data["test"]
-    results["majority test"] = evaluate([known.base] * len(test), [majority_label] * len(test), test, seen)
-    results = {name: results[name] for name in ("prior test", "majority test", "prior valid")}
-    print_table(results, blend)
-    prior, majority = results["prior test"], results["majority test"]["all"]
+    n_test = len(data["test"])
+    results["majority test"] = evaluate([base] * n_test, [majority_label] * n_test, data["test"], seen)
+    results = {name: results[name] for name in ("suggestion test", "majority test", "suggestion valid")}
+    grades = by_grade(test, data["test"])
+    print_table(results, grades)
+    ours, majority, checked = results["suggestion test"], results["majority test"]["all"], results["suggestion valid"]
     return {
-        "acc6": prior["all"]["acc6"],
-        "acc2": prior["all"]["acc2"],
-        "brier": prior["all"]["brier"],
-        "ece": prior["all"]["ece"],
-        "acc2_unseen": prior["unseen"]["acc2"],
+        "acc6": ours["all"]["acc6"],
+        "acc2": ours["all"]["acc2"],
+        "brier": ours["all"]["brier"],
+        "ece": ours["all"]["ece"],
+        "acc2_unseen": ours["unseen"]["acc2"],
         "brier_majority": majority["brier"],
-        "acc2_seen": prior["seen"]["acc2"],
-        "brier_unseen": prior["unseen"]["brier"],
-        "acc6_unseen": prior["unseen"]["acc6"],
-        "n_test": prior["all"]["n"],
-        "n_unseen": prior["unseen"]["n"],
+        "ece_valid": checked["all"]["ece"],
+        "log_loss": ours["all"]["log_loss"],
+        "grades": grades,
+        "path": "product",
+        "brier_valid": checked["all"]["brier"],
+        "acc2_valid": checked["all"]["acc2"],
+        "acc2_unseen_valid": checked["unseen"]["acc2"],
+        "acc2_seen": ours["seen"]["acc2"],
+        "brier_unseen": ours["unseen"]["brier"],
+        "n_test": ours["all"]["n"],
+        "n_unseen": ours["unseen"]["n"],
         "acc2_majority": majority["acc2"],
         "acc6_majority": majority["acc6"],
         "acc6_wang2017": WANG_2017_ACC6,
-        "seconds": round(time.monotonic() - started, 1),
+        "seconds": round(seconds, 1),
     }
 
 

@@ -322,6 +322,11 @@ WORKER_HEARTBEAT_SECONDS = env_int("CLAIMDESK_WORKER_HEARTBEAT_SECONDS", 15, min
 # Track records decay with time, so they are re-aged daily; calibration needs no fresher data than hourly.
 TRACK_RECORD_REFRESH_SECONDS = env_int("CLAIMDESK_TRACK_RECORD_REFRESH_SECONDS", 86400, minimum=1)
 CALIBRATION_SECONDS = env_int("CLAIMDESK_CALIBRATION_SECONDS", 3600, minimum=1)
+# The suggested credibility's model: refitted nightly, and this long after a sign-off (a burst of
+# sign-offs costs one fit), on at most this many of the latest published verdicts.
+SUGGESTION_REFIT_SECONDS = env_int("CLAIMDESK_SUGGESTION_REFIT_SECONDS", 86400, minimum=1)
+SUGGESTION_REFIT_DELAY_SECONDS = env_int("CLAIMDESK_SUGGESTION_REFIT_DELAY_SECONDS", 300, minimum=0)
+SUGGESTION_FIT_VERDICTS = env_int("CLAIMDESK_SUGGESTION_FIT_VERDICTS", 20000, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-leases": {
@@ -358,6 +363,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sources.tasks.recompute_calibration",
         "schedule": CALIBRATION_SECONDS,
         "options": {"expires": CALIBRATION_SECONDS},
+    },
+    "refit-suggestions": {
+        "task": "verification.tasks.refit_suggestions",
+        "schedule": SUGGESTION_REFIT_SECONDS,
+        "kwargs": {"force": True},
+        "options": {"expires": SUGGESTION_REFIT_SECONDS},
     },
 }
 

@@ -80,6 +80,7 @@ _ADMIN = _EDITOR + [
     "auth.view_user",
     "auth.view_group",
     "verification.view_calibrationsnapshot",
+    "verification.view_suggestionmodel",
     "verification.view_intakebatch",
     "verification.view_proposal",
     # Other fact-checkers' verdicts: admins import them (file, feed or page) and see each run.

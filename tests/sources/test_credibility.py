@@ -1,6 +1,7 @@
-"""The pure credibility maths: the Beta distribution, track records, independence, suggestions, calibration."""
+"""The pure credibility maths: the Beta distribution, track records, independence, calibration.
 
-import math
+The suggestion's grade table and learning maths: test_suggestion_grades.py, test_suggestion_model.py."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,12 +14,6 @@ from sources.credibility.independence import (
     corroboration,
     independent_groups,
 )
-from sources.credibility.prior import (
-    ClaimIndex,
-    PriorBlend,
-    fit_blend,
-    suggested_prior,
-)
 from sources.credibility.records import (
     INFORMATION_CREDIBILITY,
     RELIABILITY_GRADES,
@@ -28,7 +23,6 @@ from sources.credibility.records import (
     track_record,
     verdict_truth,
 )
-from sources.credibility.suggestion import EvidenceItem, suggest_credibility
 from sources.text import similarity
 
 NOW = datetime(2024, 10, 20, tzinfo=UTC)
@@ -169,60 +163,6 @@ def test_it_flags_agreement_only_among_parties_on_one_side():
     assert not mixed.parties_one_side_only
 
 
-def test_it_keeps_the_seed_story_troop_claim_unconfirmed():
-    # "Nearly 11,000 North Korean troops are in Russia": Budanov states it, a newsroom relays it,
-    # the Pentagon spokesperson could not confirm it.
-    suggestion = suggest_credibility(
-        evidence_items=[],
-        attributions=[
-            ("budanov", "stated"),
-            AttributedSource("newsroom", "relayed", relayed_from="budanov"),
-            ("ryder", "could_not_confirm"),
-        ],
-        graph=_ukraine_graph(),
-        source_reliability={"budanov": "B", "newsroom": "C", "ryder": "A"},
-    )
-    assert suggestion.credibility in (3, 6)
-    assert suggestion.confidence <= 0.6
-    text = " ".join(suggestion.reasons)
-    assert "party to the conflict" in text and "Ukraine" in text
-    assert "could not confirm" in text.lower() and "Pat Ryder" in text
-
-
-def test_it_confirms_only_with_two_independent_non_party_groups_and_no_credible_refutation():
-    graph = _ukraine_graph()
-    reliability = {"reuters": "B", "ap": "B", "mod-ru": "B", "us-dod": "B"}
-    two = [("reuters", "stated"), ("ap", "stated")]
-    assert suggest_credibility([], two, graph, reliability).credibility == 1
-    assert suggest_credibility([], two[:1], graph, reliability).credibility == 2
-    refuted = [EvidenceItem("refutes", credibility=2, provider="us-dod")]
-    assert suggest_credibility(refuted, two, graph, reliability).credibility in (3, 4)
-
-
-def test_it_does_not_let_a_party_denial_alone_undo_independent_confirmation():
-    two = [("reuters", "stated"), ("ap", "stated"), ("mod-ru", "denied")]
-    suggestion = suggest_credibility([], two, _ukraine_graph(), {"reuters": "B", "ap": "B", "mod-ru": "B"})
-    assert suggestion.credibility == 1
-    assert any("Denied by a party" in reason for reason in suggestion.reasons)
-
-
-def test_it_counts_evidence_from_one_ministry_once():
-    graph = _ukraine_graph()
-    evidence = [EvidenceItem("supports", 1, "ukrinform"), EvidenceItem("supports", 1, "armyinform")]
-    suggestion = suggest_credibility(evidence, [], graph, {"ukrinform": "B", "armyinform": "B"})
-    assert suggestion.credibility == 3  # one party group, however many outlets carry it
-
-
-def test_it_grades_credible_refutation_without_support_as_improbable():
-    suggestion = suggest_credibility(
-        [EvidenceItem("refutes", 1, "reuters")],
-        [("budanov", "stated")],
-        _ukraine_graph(),
-        {"reuters": "A", "budanov": "B"},
-    )
-    assert suggestion.credibility == 5
-
-
 def test_it_scores_calibration_on_hand_computed_pairs():
     pairs = [(0.1, 0), (0.3, 1), (0.8, 1), (0.9, 0)]
     assert brier(pairs) == pytest.approx((0.01 + 0.49 + 0.04 + 0.81) / 4)
@@ -241,16 +181,6 @@ def test_it_puts_a_certain_prediction_in_the_last_bin_and_leaves_empty_bins_empt
         brier([])
 
 
-def test_it_finds_similar_claims_by_the_words_they_share():
-    index = ClaimIndex()
-    index.add("Unemployment fell to the lowest rate in a decade", 1.0)
-    index.add("The governor cut school funding by a third", 0.0)
-    index.add("Crime rates doubled under the mayor", 0.0)
-    best = index.similar("unemployment rate is the lowest in ten years", k=3)
-    assert [truth for truth, _ in best] == [1.0, 0.0]  # school funding shares no word, so no match
-    assert best[0][1] > best[1][1] > 0  # "rates" meets "rate", but only one word
-
-
 def test_it_scores_whole_texts_by_shared_words_in_any_order():
     claim = "North Korea has sent 11,000 soldiers to the Kursk region."
     assert similarity(claim, "The Kursk region: 11,000 soldiers sent by North Korea") == 1.0
@@ -259,15 +189,3 @@ def test_it_scores_whole_texts_by_shared_words_in_any_order():
     inside = similarity("North Korea sent soldiers", claim)
     assert inside == similarity(claim, "North Korea sent soldiers") and 0.5 < inside < 0.85
     assert similarity("", claim) == 0.0
-
-
-def test_it_blends_records_into_a_prior_and_fits_the_blend():
-    liar = track_record([(0.0, NOW, None)] * 8 + [(1.0, NOW, None)] * 2, NOW)
-    honest = track_record([(1.0, NOW, None)] * 8 + [(0.0, NOW, None)] * 2, NOW)
-    assert suggested_prior(None, {}, []) == 0.5
-    assert suggested_prior(liar, {}, []) < 0.5 < suggested_prior(honest, {}, [])
-    assert suggested_prior(None, {"party": [honest, honest]}, [(1.0, 3.0)]) > 0.5
-    rows = [{"source": 1.0}, {"source": -1.0}] * 20 + [{"source": 1.0, "similar": 0.0}]
-    blend = fit_blend(rows, [1.0, 0.0] * 20 + [0.0], centre=0.5)
-    assert blend.weights["source"] > 0
-    assert isinstance(blend, PriorBlend) and math.isfinite(blend.bias)

@@ -24,6 +24,7 @@ from verification.models import (
     WebhookEndpoint,
     WorkerHeartbeat,
 )
+from verification.tasks import refit_suggestions
 from verification.webhooks import outbox
 from verification.workflow import corrections, transitions
 from verification.workflow.external_reviews import import_reviews
@@ -78,6 +79,7 @@ def populate(reviewer, editor) -> None:
     batch = IntakeBatch.objects.create(created_by=reviewer, text="Budanov said 2,600 soldiers would go to Kursk.")
     Proposal.objects.create(batch=batch, position=0, text="2,600 soldiers would go to Kursk.")
     CalibrationSnapshot.objects.create(reviewer=reviewer, count=1, confirmed=1, brier=0.16, ece=0.4)
+    refit_suggestions(force=True)  # a SuggestionModel row, written as the nightly task writes it
     import_reviews(None, parse(_CLAIMREVIEW, "admin-pages.json"))
     if not Notification.objects.exists():
         Notification.objects.create(user=reviewer, kind="published", claim=claim, message="Published.")

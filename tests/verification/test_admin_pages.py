@@ -34,6 +34,7 @@ NO_ADD = {
     "verification.intakebatch",
     "verification.proposal",
     "verification.calibrationsnapshot",
+    "verification.suggestionmodel",
     "verification.correction",
     "verification.brokerfailure",
     "verification.idempotentrequest",

@@ -1,11 +1,12 @@
-"""Admin for derived and worker-written records: article intake and reviewer
-calibration. Read-only: proposals are decided on the intake page (through
-verification.workflow.claims), calibration is recomputed by a periodic task."""
+"""Admin for derived and worker-written records: article intake, reviewer
+calibration and the suggestion's fitted models. Read-only: proposals are decided
+on the intake page (through verification.workflow.claims), calibration and the
+suggestion's model are recomputed by tasks."""
 
 from django.contrib import admin
 
 from verification.admin.base import AppendOnlyAdmin, AppendOnlyInline
-from verification.models import CalibrationSnapshot, IntakeBatch, Proposal
+from verification.models import CalibrationSnapshot, IntakeBatch, Proposal, SuggestionModel
 
 
 class ProposalInline(AppendOnlyInline):
@@ -38,3 +39,11 @@ class CalibrationSnapshotAdmin(AppendOnlyAdmin):
     list_display = ["reviewer", "count", "confirmed", "brier", "ece", "computed_at"]
     list_select_related = ["reviewer"]
     search_fields = ["reviewer__username"]
+
+
+@admin.register(SuggestionModel)
+class SuggestionModelAdmin(AppendOnlyAdmin):
+    """The fits behind the suggested credibility (verification.credibility.fitting): the newest is in use."""
+
+    list_display = ["fitted_at", "verdicts", "through_event"]
+    fields = ["fitted_at", "verdicts", "through_event", "held_out", "parameters"]

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from sources.models import Source, SourceKind
 from verification.api.inputs import StrictInput
 from verification.api.visibility import ScopedSerializer, scopes_in, shown
+from verification.credibility.suggestions import suggest_for_claim
 from verification.models import AttributionRole, Claim, ClaimEvent, Correction, Evidence, Verdict
 from verification.status import public_url
 from verification.urlnorm import normalise_url
@@ -155,6 +156,26 @@ class EventSerializer(ScopedSerializer):
         return {name: value for name, value in data.items() if name in fields}
 
 
+class SuggestionReasonSerializer(ScopedSerializer):
+    visibility = "suggestion_reason"
+    factor = serializers.CharField(help_text="What moved the probability, e.g. source_record, party_only, similar.")
+    direction = serializers.ChoiceField(choices=[("raises", "raises"), ("lowers", "lowers")])
+    text = serializers.CharField()
+
+
+class SuggestionSerializer(ScopedSerializer):
+    """The suggested credibility the claim page shows: a prior to weigh, never a verdict."""
+
+    visibility = "suggestion"
+    grade = serializers.IntegerField(min_value=1, max_value=6, help_text="Admiralty information credibility 1–6.")
+    label = serializers.CharField()
+    probability = serializers.FloatField(help_text="Chance this desk rates the claim true or likely true.")
+    interval = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, help_text="90 % interval of the probability."
+    )
+    reasons = SuggestionReasonSerializer(many=True, help_text="The (up to) three factors that moved it most.")
+
+
 class ClaimSerializer(ScopedSerializer):
     """A claim in lists."""
 
@@ -203,6 +224,7 @@ class ClaimDetailSerializer(ClaimSerializer):
     lease_owner = serializers.SerializerMethodField(help_text="Scope review. Absent for read keys.")
     lease_expires_at = serializers.SerializerMethodField(help_text="Scope review. Absent for read keys.")
     history = serializers.SerializerMethodField()
+    suggestion = serializers.SerializerMethodField(help_text="Scope review. Absent for read keys.")
 
     @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
     def get_published_verdict(self, claim):
@@ -228,6 +250,12 @@ class ClaimDetailSerializer(ClaimSerializer):
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, claim):
         return EventSerializer(claim.events.all(), many=True, context=self.context).data
+
+    @extend_schema_field(SuggestionSerializer())
+    def get_suggestion(self, claim):
+        # Only called for reviewers; the claim page calls the same function (one suggestion, one path).
+        suggestion = suggest_for_claim(claim, tags=claim.tags.all())
+        return SuggestionSerializer(suggestion.as_api(), context=self.context).data
 
 
 # --- Input ------------------------------------------------------------------

@@ -140,7 +140,18 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
 # and not above (drafts, files, snapshots, custody) exist only inside review fields.
 _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
     "claim": ("priority",),
-    "claim_detail": ("priority", "reach", "due_at", "pending_assessment", "lease_owner", "lease_expires_at"),
+    "claim_detail": (
+        "priority",
+        "reach",
+        "due_at",
+        "pending_assessment",
+        "lease_owner",
+        "lease_expires_at",
+        "suggestion",
+    ),
+    # The desk's suggested credibility (verification/credibility/suggestions.py): a prior for reviewers.
+    "suggestion": ("grade", "label", "probability", "interval", "reasons"),
+    "suggestion_reason": ("factor", "direction", "text"),
     "event": ("actor", "note"),
     "pending_assessment": (*_ASSESSMENT, "reviewer", "created_at"),
     "evidence": (

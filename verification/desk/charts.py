@@ -125,6 +125,47 @@ def interval_chart(rows: list[Interval], *, title: str, chart_id: str = "interva
     return _svg(width, height, title, desc or "No track record yet.", body, chart_id)
 
 
+def reliability_chart(bins: list[dict], *, title: str, chart_id: str = "reliability") -> SafeString:
+    """Predicted against observed: one dot per probability bin (mean predicted, share that came
+    true), its area by count, beside the diagonal a perfectly calibrated forecaster would follow.
+    ``bins`` are sources.credibility.calibration.reliability_diagram rows as dicts."""
+    size, pad = 320, 40
+    span = size - 2 * pad
+
+    def x(v: float) -> float:
+        return pad + span * v
+
+    def y(v: float) -> float:
+        return size - pad - span * v
+
+    body = [
+        f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="{GRID}"/>',
+        f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}" stroke="{MUTED}" stroke-dasharray="4 4"/>',
+    ]
+    for tick in (0, 0.5, 1):
+        body.append(_text(x(tick), size - pad + 16, f"{tick:.0%}", "middle", MUTED, 'font-size="11"'))
+        body.append(_text(pad - 6, y(tick) + 4, f"{tick:.0%}", "end", MUTED, 'font-size="11"'))
+    body.append(_text(size / 2, size - 6, "suggested probability", "middle", MUTED, 'font-size="11"'))
+    body.append(
+        _text(12, size / 2, "came true", "middle", MUTED, f'font-size="11" transform="rotate(-90 12 {size / 2})"')
+    )
+    filled = [b for b in bins if b.get("count")]
+    top = max((b["count"] for b in filled), default=1)
+    for b in filled:
+        r = 3 + 9 * (b["count"] / top) ** 0.5
+        label = f"{b['mean_predicted']:.0%} suggested, {b['observed']:.0%} came true, {b['count']} claims"
+        body.append(
+            f'<circle cx="{x(b["mean_predicted"]):.1f}" cy="{y(b["observed"]):.1f}" r="{r:.1f}" fill="{BAR}" '
+            f'opacity="0.8"><title>{escape(label)}</title></circle>'
+        )
+    desc = "; ".join(
+        f"{b['lo']:.0%}–{b['hi']:.0%}: {b['mean_predicted']:.0%} suggested, {b['observed']:.0%} came true "
+        f"({b['count']} claims)"
+        for b in filled
+    )
+    return _svg(size, size, title, desc or "No held-out verdicts yet.", body, chart_id)
+
+
 # --- Attribution chain --------------------------------------------------------
 
 COLUMNS = [

@@ -123,6 +123,7 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
         page_number(request, "history"),
         per_page=HISTORY_PAGE,
     )
+    tags = list(claim.tags.all())
     return {
         "claim": claim,
         "can": can,
@@ -133,10 +134,11 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
         "attributions": attributions,
         "chain_svg": attribution_chain(attributions),
         "appearances": list(claim.appearances.select_related("outlet")[:50]),
-        "tags": list(claim.tags.all()),
+        "tags": tags,
         "history": history,
         "assignees": list(reviewers()[:200]) if can["can_assign"] else [],
-        "suggestion": suggest_for_claim(claim, attributions),  # shown beside the decision, never applied
+        # The one suggestion (the API and bench.liar call the same function); shown, never applied.
+        "suggestion": suggest_for_claim(claim, attributions, tags),
         "seen_before": seen_before(claim.pk, claim.text),
     }
 

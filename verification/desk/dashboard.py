@@ -15,8 +15,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from verification.desk.base import bounded_count, desk_view
-from verification.desk.charts import bar_chart, column_chart
-from verification.models import BrokerFailure, CalibrationSnapshot, Claim, ClaimEvent
+from verification.desk.charts import bar_chart, column_chart, reliability_chart
+from verification.models import BrokerFailure, CalibrationSnapshot, Claim, ClaimEvent, SuggestionModel
 
 State = Claim.State
 BACKLOG_STATES = [State.QUEUED, State.IN_REVIEW, State.AWAITING_SIGNOFF, State.REOPENED]
@@ -88,6 +88,22 @@ def calibration() -> list[dict]:
     ]
 
 
+def suggestion_calibration() -> dict | None:
+    """How the suggested credibility fared on the latest verdicts its model had not learned from
+    (verification.credibility.fitting keeps these with each fit); None before the first fit."""
+    row = SuggestionModel.objects.order_by("-fitted_at", "-id").values("fitted_at", "verdicts", "held_out").first()
+    if row is None or not row["held_out"]:
+        return None
+    held = row["held_out"]
+    return {
+        **held,
+        "fitted_at": row["fitted_at"],
+        "verdicts": row["verdicts"],
+        "rows": [b for b in held["bins"] if b["count"]],
+        "svg": reliability_chart(held["bins"], title="Suggestions against the verdicts that followed"),
+    }
+
+
 def _cached(name: str, compute):
     return cache.get_or_set(f"desk:dashboard:{name}", compute, CACHE_SECONDS)
 
@@ -130,6 +146,7 @@ def dashboard(request):
         "calibration": reviewers,
         "min_assessments": MIN_ASSESSMENTS,
         "calibration_ready": any(r["enough"] for r in reviewers),
+        "suggestions": suggestion_calibration(),
         "broker_failures": BrokerFailure.objects.filter(created_at__gte=now - timedelta(days=1)),
     }
     return render(request, "verification/dashboard.html", context)

@@ -23,6 +23,7 @@ from verification.models.corrections import Correction
 from verification.models.evidence import CustodyEvent, Evidence, Snapshot, StoredFile
 from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
+from verification.models.suggestion import SuggestionModel
 
 __all__ = [
     "ApiKey",
@@ -45,6 +46,7 @@ __all__ = [
     "Proposal",
     "Snapshot",
     "StoredFile",
+    "SuggestionModel",
     "Tag",
     "Verdict",
     "WebhookDelivery",

@@ -377,6 +377,8 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
             f"{actor.get_username()} published your verdict on claim {claim.pk}.",
         )
         enqueue.after_commit(enqueue.RECOMPUTE_TRACK_RECORDS_FOR_CLAIM, claim.pk)
+        # Delayed, so the track records above are fresh and a burst of sign-offs costs one refit.
+        enqueue.after_commit(enqueue.REFIT_SUGGESTIONS, countdown=settings.SUGGESTION_REFIT_DELAY_SECONDS)
         return claim
 
 

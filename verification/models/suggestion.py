@@ -1,0 +1,31 @@
+"""The fitted model behind the suggested credibility (derived data, refitted by a task)."""
+
+from django.db import models
+
+
+class SuggestionModel(models.Model):
+    """One fit of the suggestion's model on the desk's published verdicts.
+
+    Written only by verification.credibility.fitting.refit; the newest row is the one
+    in use, and a few older ones are kept to compare. ``parameters`` holds the
+    coefficients, their covariance, the calibration map and the desk's tables
+    (organisations', topics', the wording's weights); ``held_out`` how the
+    suggestions fared on the latest verdicts, which the fit did not see.
+    """
+
+    fitted_at = models.DateTimeField(auto_now_add=True)
+    verdicts = models.PositiveIntegerField(help_text="Published verdicts the model learned from.")
+    through_event = models.PositiveBigIntegerField(
+        default=0, help_text="Id of the latest publication event the fit saw: later ones make it stale."
+    )
+    parameters = models.JSONField(default=dict)
+    held_out = models.JSONField(
+        default=dict, help_text="Calibration on held-out history: count, Brier score, ECE and reliability bins."
+    )
+
+    class Meta:
+        ordering = ["-fitted_at", "-id"]
+        get_latest_by = ["fitted_at", "id"]
+
+    def __str__(self):
+        return f"suggestion model of {self.fitted_at:%Y-%m-%d %H:%M} ({self.verdicts} verdicts)"
