@@ -85,7 +85,8 @@ def test_it_lets_an_admin_key_edit_a_source_but_not_into_a_loop_or_a_duplicate(a
     ok = patch(hur.pk, {"homepage": "https://gur.gov.ua/", "grade": {"grade": "C", "rationale": "Fair."}})
     assert ok.status_code == 200 and ok.json()["reliability"] == "C" and ok.json()["homepage"] == "https://gur.gov.ua/"
     assert "parent" in problem_of(patch(ministry.pk, {"parent": hur.pk}), 400)["errors"]
-    assert "name" in problem_of(patch(hur.pk, {"name": "Ministry of Defence", "country": ""}), 400)["errors"]
+    duplicate = problem_of(patch(hur.pk, {"name": "Ministry of Defence", "country": ""}), 409)
+    assert duplicate["type"].endswith(":duplicate_source") and duplicate["existing_id"] == ministry.pk
     assert "grade.grade" in problem_of(patch(hur.pk, {"grade": {"grade": "Z", "rationale": "x"}}), 400)["errors"]
     ministry.refresh_from_db()
     hur.refresh_from_db()

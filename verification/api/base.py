@@ -1,5 +1,6 @@
 """The base of every API view: authentication, scopes, rate limits, JSON in
-and out, problem responses, and the schema class that documents them.
+and out, problem responses; the schema class that documents them is in
+``verification.api.openapi``.
 
 Views of other modules (webhooks, evidence) subclass ``ApiView`` too, so the
 whole API behaves alike; settings make the same classes DRF's defaults.
@@ -11,9 +12,7 @@ from json import JSONDecodeError
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -22,8 +21,8 @@ from rest_framework.utils import json
 from rest_framework.views import APIView
 
 from verification.api.auth import BearerKeyAuthentication, MethodScope
-from verification.api.errors import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from verification.api.errors import Problem, exception_handler, too_many_fields
+from verification.api.openapi import ApiAutoSchema, ProblemSerializer  # noqa: F401  (re-exported)
 from verification.api.throttling import ApiRateThrottle
 
 
@@ -156,61 +155,6 @@ class AlwaysJSON(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class ProblemSerializer(serializers.Serializer):
-    """RFC 9457 problem details (application/problem+json)."""
-
-    type = serializers.CharField(help_text="Stable URN naming the problem, e.g. urn:claimdesk:problem:stale_version.")
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField(help_text="What went wrong and what to do next.")
-    instance = serializers.CharField(required=False, help_text="The request path.")
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="On validation errors: each field and its messages.",
-    )
-    current_version = serializers.IntegerField(required=False, allow_null=True, help_text="On 409/412.")
-    changed_by = serializers.CharField(
-        required=False, allow_null=True, help_text="On 409/412: who made the last change."
-    )
-    change = serializers.CharField(required=False, allow_null=True, help_text="On 409/412: what that change was.")
-    retry_after = serializers.IntegerField(required=False, help_text="On 429: seconds to wait.")
-
-
-class ApiAutoSchema(AutoSchema):
-    """Adds the problem responses every operation can give, so the schema lists
-    every status code a client will see."""
-
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        codes = ["400", "401", "403", "414", "429"]
-        if "{" in self.path:
-            codes.append("404")
-        if self.method in ("POST", "PUT", "PATCH"):
-            codes += ["413", "415"]
-        codes += [str(code) for code in getattr(self.view, "problem_codes", ())]
-        for code in codes:
-            if code not in responses:
-                responses[code] = self._get_response_for_code(
-                    ProblemSerializer, code, media_types=(PROBLEM_CONTENT_TYPE,)
-                )
-        return responses
-
-
-class BearerKeyScheme(OpenApiAuthenticationExtension):
-    """Documents API keys as an HTTP bearer scheme in the schema."""
-
-    target_class = "verification.api.auth.BearerKeyAuthentication"
-    name = "apiKey"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "An API key from `manage.py apikey create`: `Authorization: Bearer cd_…`.",
-        }
-
-
 class ApiView(APIView):
     authentication_classes = [BearerKeyAuthentication, SessionAuthentication]
     permission_classes = [MethodScope]
@@ -237,6 +181,7 @@ class ApiView(APIView):
             self.http_method_not_allowed(request)
         try:
             refuse_nul_characters(request)  # the first to read the query string
+            refuse_repeated_parameters(request)
         except TooManyFieldsSent as exc:
             raise too_many_fields("query", exc) from None
         request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
@@ -268,6 +213,20 @@ def refuse_nul_characters(request) -> None:
                     "Contains a NUL character (%00), which no field can hold. Remove it and send the request again."
                 ]
                 for name in bad
+            }
+        )
+
+
+def refuse_repeated_parameters(request) -> None:
+    """Every query parameter of the API takes one value (lists are
+    comma-separated: ?state=queued,published); a second one was silently
+    ignored, so ?tag=a&tag=b looked like a filter on both."""
+    repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
+    if repeated:
+        raise exceptions.ValidationError(
+            {
+                name: ["Given more than once: give it once (several values comma-separated, where it takes a list)."]
+                for name in repeated
             }
         )
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from verification.api.auth import acting_user, request_key, require_perm
 from verification.api.base import ApiView, ProblemSerializer, not_found
-from verification.api.conditional import etag_for, expected_version, none_match
+from verification.api.conditional import ENTITY_TAGS, etag_for, expected_version, none_match
 from verification.api.errors import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from verification.api.errors import Problem
 from verification.api.filters import FILTER_PARAMETERS, filter_claims
@@ -36,7 +36,8 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description="The ETag from GET /claims/{id}. Missing: 428; stale: 412.",
+    pattern=ENTITY_TAGS,
+    description="The ETag from GET /claims/{id}. Missing, or not an ETag: 428; stale: 412.",
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",

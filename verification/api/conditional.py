@@ -2,12 +2,21 @@
 
 A claim's ETag is ``"<id>-<version>"``: every change bumps ``version``, so it
 names one state of the claim without hashing a body. GETs answer 304 to a
-matching ``If-None-Match``; PATCH requires ``If-Match`` (428 without, 412 when
-stale). Weak tags (``W/"…"``, as some proxies rewrite them) are accepted for
-both, because the version they carry is exact.
+matching ``If-None-Match``; PATCH requires ``If-Match`` (428 without, or with
+a value that is no ETag; 412 when stale). Weak tags (``W/"…"``, as some
+proxies rewrite them) are accepted for both, because the version they carry
+is exact.
 """
 
+import re
+
 from verification.api.errors import Problem
+
+# What If-Match must hold: one or more entity tags (RFC 9110), weak or strong,
+# such as "12-3". The schema gives this pattern; anything else (a bare word,
+# '*') cannot be checked against a version, so it counts as no If-Match.
+ENTITY_TAGS = r'^\s*(W/)?"[^"]*"\s*(,\s*(W/)?"[^"]*"\s*)*$'
+_ENTITY_TAGS = re.compile(ENTITY_TAGS)
 
 
 def etag_for(claim_id: int, version: int) -> str:
@@ -51,6 +60,12 @@ def expected_version(header: str | None, claim_id: int, current_version: int) ->
     tags = _tags(header)
     if tags == ["*"]:
         raise Problem(428, "If-Match: * would skip the check; send the ETag you read.")
+    if not _ENTITY_TAGS.match(header):
+        raise Problem(
+            428,
+            f"If-Match {header[:100]!r} is not an ETag: send it as GET /api/v1/claims/{claim_id} gave it, "
+            f'quotes included, such as "{claim_id}-{current_version}".',
+        )
     versions = [v for v in (_version_of(tag, claim_id) for tag in tags) if v is not None]
     if not versions:
         raise Problem(

@@ -81,15 +81,23 @@ class CorrectionListView(ApiView):
         return _answer(pk, correction.pk, status=201, headers={"Location": location})
 
 
+class CorrectionReasonSerializer(CorrectionDecisionSerializer):
+    """Rejecting and withdrawing: the note is the reason, and the domain refuses
+    a blank one (the schema says so)."""
+
+    requires_any_of = ("note",)
+
+
 class CorrectionDecisionView(ApiView):
     """Subclasses name the decision; the body is ``{version, note}``."""
 
     problem_codes = (409,)
+    input_serializer = CorrectionDecisionSerializer
 
     def decide(self, request, pk: int, cid: int):
         _claim_version(pk)
         require_perm(request, corrections.PERMISSION, "decide on corrections (editors can)")
-        serializer = CorrectionDecisionSerializer(data=request.data)
+        serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         self.act(acting_user(request), pk, cid, data["version"], data["note"])
@@ -99,10 +107,10 @@ class CorrectionDecisionView(ApiView):
         raise NotImplementedError
 
 
-def _decision_schema(name: str, summary: str, description: str):
+def _decision_schema(name: str, summary: str, description: str, request=CorrectionDecisionSerializer):
     return extend_schema(
         operation_id=f"claims_corrections_{name}",
-        request=CorrectionDecisionSerializer,
+        request=request,
         responses={200: CorrectionResultSerializer},
         summary=summary,
         description=description,
@@ -124,7 +132,14 @@ class ApproveView(CorrectionDecisionView):
 
 
 class RejectView(CorrectionDecisionView):
-    @_decision_schema("reject", "Reject a pending correction, saying why (editors)", "`note` is required: the reason.")
+    input_serializer = CorrectionReasonSerializer
+
+    @_decision_schema(
+        "reject",
+        "Reject a pending correction, saying why (editors)",
+        "`note` is required: the reason.",
+        request=CorrectionReasonSerializer,
+    )
     def post(self, request, pk: int, cid: int):
         return self.decide(request, pk, cid)
 
@@ -133,7 +148,14 @@ class RejectView(CorrectionDecisionView):
 
 
 class WithdrawView(CorrectionDecisionView):
-    @_decision_schema("withdraw", "Withdraw your own pending correction", "`note` is required: why it is withdrawn.")
+    input_serializer = CorrectionReasonSerializer
+
+    @_decision_schema(
+        "withdraw",
+        "Withdraw your own pending correction",
+        "`note` is required: why it is withdrawn.",
+        request=CorrectionReasonSerializer,
+    )
     def post(self, request, pk: int, cid: int):
         return self.decide(request, pk, cid)
 

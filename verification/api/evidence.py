@@ -18,7 +18,7 @@ from sources.models import Source
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
-from verification.api.inputs import StrictInput
+from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.visibility import ScopedSerializer, context_for
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
@@ -28,15 +28,17 @@ TAGS = ["evidence"]
 _REVIEW = "Scope review; absent for read keys."
 # Multipart framing and the other form fields, on top of the file itself.
 MULTIPART_ALLOWANCE = 1024 * 1024
+_FILE = (
+    "An upload (multipart/form-data). Its type is read from its bytes; the limits are CLAIMDESK_UPLOAD_MAX_BYTES "
+    "and CLAIMDESK_UPLOAD_TYPES."
+)
+_CREDIBILITY = "Admiralty information credibility, 1 (confirmed) to 6."
+_PROVIDED_BY = "Id of the source that provided it."
 
 
 class EvidenceInput(StrictInput, serializers.Serializer):
-    url = serializers.URLField(max_length=2000, required=False, help_text="A page to capture. JSON or form.")
-    file = serializers.FileField(
-        required=False,
-        help_text="An upload (multipart/form-data). Its type is read "
-        "from its bytes; the limits are CLAIMDESK_UPLOAD_MAX_BYTES and CLAIMDESK_UPLOAD_TYPES.",
-    )
+    url = HttpURLField(max_length=2000, required=False, help_text="A page to capture. JSON or form.")
+    file = serializers.FileField(required=False, help_text=_FILE)
     notes = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -56,14 +58,14 @@ class EvidenceInput(StrictInput, serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Admiralty information credibility, 1 (confirmed) to 6.",
+        help_text=_CREDIBILITY,
     )
     provided_by = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(),
         required=False,
         allow_null=True,
         default=None,
-        help_text="Id of the source that provided it.",
+        help_text=_PROVIDED_BY,
     )
 
     def validate(self, data):
@@ -73,6 +75,26 @@ class EvidenceInput(StrictInput, serializers.Serializer):
         if not given and not data.get("notes", "").strip():
             raise serializers.ValidationError({"url": ["Send a url, a file, or notes describing the evidence."]})
         return data
+
+
+class EvidenceJsonInput(EvidenceInput):
+    """EvidenceInput as a JSON body, for the schema: a file comes only in a form."""
+
+    file = None
+    requires_any_of = ("url", "notes")
+
+
+class EvidenceUploadInput(EvidenceInput):
+    """EvidenceInput as a multipart form, for the schema: an upload, with its
+    file (a URL comes as JSON). A form cannot carry null, so the source and
+    the credibility are left out to say none."""
+
+    url = None
+    file = serializers.FileField(help_text=_FILE)
+    credibility = serializers.IntegerField(min_value=1, max_value=6, required=False, help_text=_CREDIBILITY)
+    provided_by = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), required=False, help_text=_PROVIDED_BY
+    )
 
 
 class StoredFileOutput(ScopedSerializer):
@@ -189,7 +211,7 @@ class ClaimEvidenceView(ApiView):
     @extend_schema(
         tags=TAGS,
         operation_id="claims_evidence_create",
-        request={"application/json": EvidenceInput, "multipart/form-data": EvidenceInput},
+        request={"application/json": EvidenceJsonInput, "multipart/form-data": EvidenceUploadInput},
         responses={
             201: EvidenceOutput,
             413: OpenApiResponse(description="Over CLAIMDESK_UPLOAD_MAX_BYTES."),

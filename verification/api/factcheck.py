@@ -75,8 +75,16 @@ class FactCheckResultsSerializer(ScopedSerializer):
 PARAMETERS = [
     OpenApiParameter("query", OpenApiTypes.STR, description="Text to look for (required unless a site filter)."),
     OpenApiParameter("languageCode", OpenApiTypes.STR, description="BCP 47, e.g. `en` or `uk`: reviews in it."),
-    OpenApiParameter("maxAgeDays", OpenApiTypes.INT, description="Only reviews published in the last N days."),
-    OpenApiParameter("pageSize", OpenApiTypes.INT, description=f"1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}."),
+    OpenApiParameter(
+        "maxAgeDays",
+        {"type": "integer", "minimum": 1, "maximum": 100_000},
+        description="Only reviews published in the last N days.",
+    ),
+    OpenApiParameter(
+        "pageSize",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}.",
+    ),
     OpenApiParameter("pageToken", OpenApiTypes.STR, description="`nextPageToken` of the previous page."),
     OpenApiParameter(
         "reviewPublisherSiteFilter", OpenApiTypes.STR, description="Only reviews by this site, e.g. `afp.com`."

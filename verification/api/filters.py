@@ -54,8 +54,11 @@ def parse_time(name: str, raw: str) -> datetime:
         raise ValidationError({name: ["That time is outside the years 1 to 9999."]}) from None
 
 
+MAX_ID = 2**62  # larger is no id, and past what the databases compare with an id
+
+
 def _positive_int(name: str, raw: str) -> int:
-    if not raw.isdigit() or int(raw) > 2**62:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
         raise ValidationError({name: ["Use a numeric id."]})
     return int(raw)
 
@@ -134,7 +137,11 @@ def _enum_list(name: str, values: list[str], what: str) -> OpenApiParameter:
 FILTER_PARAMETERS = [
     _enum_list("state", Claim.State.values, "states"),
     _enum_list("verdict", Verdict.values, "published verdicts"),
-    OpenApiParameter("source", OpenApiTypes.INT, description="Claims attributed to this source id."),
+    OpenApiParameter(
+        "source",
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        description="Claims attributed to this source id.",
+    ),
     OpenApiParameter("tag", OpenApiTypes.STR, description="Claims with this tag name."),
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changed at or after this time (RFC 3339)."),
     OpenApiParameter("until", OpenApiTypes.DATETIME, description="Changed before this time (RFC 3339)."),

@@ -1,14 +1,30 @@
-"""What every input serializer shares: a field it does not know is an error.
+"""What every input serializer shares: a field it does not know is an error,
+and so is a JSON value of another type than the schema gives.
 
 DRF ignores unknown keys, so a misspelt field ("colour", "attribution") was
 silently dropped and the write went ahead without it. Put ``StrictInput``
 before ``serializers.Serializer`` in the bases of every input serializer;
 nested input serializers refuse their own unknown keys, named by their path
 ("attributions.1.sauce").
+
+DRF also converts between JSON types: ``"active": 0`` was read as false,
+``"priority": "80"`` as 80 and ``"rationale": 12`` as "12", where the schema
+says boolean, integer and string. In a JSON body each field must have its
+type. Form data carries only strings, so it is converted as before.
+
+Django's URLValidator lets through characters no IRI (RFC 3987) may hold: a
+control character in the user name, a '<' or '{' in the path. A URL field
+refuses them, as the schema's ``format: iri`` does; Cyrillic host names and
+paths stay welcome.
 """
 
+import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -18,17 +34,17 @@ NOT_FIELDS = {"csrfmiddlewaretoken"}
 
 class StrictInput:
     def to_internal_value(self, data):
-        unknown = self.unknown_fields(data)
+        problems = {**self.unknown_fields(data), **self.mistyped_fields(data), **self.non_iri_urls(data)}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            if not unknown:
+            if not problems:
                 raise
-            # Every mistake in one answer: the field errors and the unknown fields.
+            # Every mistake in one answer: the field errors, unknown and mistyped fields.
             detail = exc.detail if isinstance(exc.detail, Mapping) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
-            raise serializers.ValidationError({**detail, **unknown}) from None
-        if unknown:
-            raise serializers.ValidationError(unknown)
+            raise serializers.ValidationError({**detail, **problems}) from None
+        if problems:
+            raise serializers.ValidationError(problems)
         return value
 
     def unknown_fields(self, data) -> dict[str, list[str]]:
@@ -40,3 +56,103 @@ class StrictInput:
             return {}
         message = f"Unknown field; this request takes: {', '.join(sorted(known))}."
         return {name: [message] for name in unknown}
+
+    def mistyped_fields(self, data) -> dict[str, list[str]]:
+        if not isinstance(data, Mapping) or isinstance(data, QueryDict):
+            return {}  # form data: strings only, converted by the fields
+        problems = {}
+        for name, field in self.fields.items():
+            if name in data and not field.read_only and (wanted := wrong_type(field, data[name])):
+                problems[name] = [f"Send {wanted}."]
+        return problems
+
+    def non_iri_urls(self, data) -> dict[str, list[str]]:
+        if not isinstance(data, Mapping):
+            return {}
+        problems = {}
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if isinstance(field, serializers.URLField) and isinstance(value, str) and not is_iri(value.strip()):
+                problems[name] = [NOT_AN_IRI]
+        return problems
+
+
+class HttpURLValidator(URLValidator):
+    """URLValidator for http and https, naming the scheme it refuses."""
+
+    def __init__(self):
+        super().__init__(schemes=["http", "https"])
+
+    def __call__(self, value):
+        scheme = value.split("://")[0].lower() if isinstance(value, str) and "://" in value else ""
+        if scheme and scheme not in self.schemes:
+            raise ValidationError(f"URL scheme {scheme} not allowed; use http or https.", code="invalid")
+        super().__call__(value)
+
+
+class HttpURLField(serializers.URLField):
+    """A URL the desk fetches or posts to: http or https only, said by the field
+    (and so by the schema) rather than found out by the fetcher."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [HttpURLValidator()]
+
+
+NOT_AN_IRI = (
+    'Enter a valid URL: no spaces, control characters or any of <>"{}|\\^`, and % only before two hex digits '
+    "(copy the address from the browser's address bar)."
+)
+# Anywhere: controls, spaces, surrogates, non-characters and what RFC 3987 excludes; a % not escaping a byte.
+_NEVER_IN_IRI = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|%(?![0-9A-Fa-f]{2})')
+
+
+def is_iri(value: str) -> bool:
+    """Whether ``value`` holds only characters an IRI may hold where it holds
+    them: brackets only around an IPv6 host."""
+    if _NEVER_IN_IRI.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return True  # URLValidator refuses it with its own message
+    after_host = parts.path + parts.query + parts.fragment
+    return "[" not in after_host and "]" not in after_host
+
+
+def wrong_type(field, value) -> str | None:
+    """What JSON type ``field`` takes, if ``value`` is not of it; None if it is
+    (or if the field checks the type itself: nested serializers, dates, files)."""
+    if value is None:
+        return None  # allow_null is the field's to check
+    if isinstance(field, serializers.BooleanField):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(field, serializers.IntegerField) or _integer_pk(field):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
+    if isinstance(field, serializers.FloatField):
+        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
+    if isinstance(field, serializers.MultipleChoiceField):
+        return None
+    if isinstance(field, serializers.CharField) or _string_choices(field):
+        return None if isinstance(value, str) else "a string"
+    if isinstance(field, serializers.ListField):
+        if not isinstance(value, list):
+            return "a list"
+        wanted = next((w for item in value if (w := wrong_type(field.child, item))), None)
+        return f"a list whose items are each {wanted}" if wanted else None
+    return None
+
+
+def _string_choices(field) -> bool:
+    return isinstance(field, serializers.ChoiceField) and all(isinstance(key, str) for key in field.choices)
+
+
+INTEGER_KEYS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+
+
+def _integer_pk(field) -> bool:
+    """A related object's integer id (the schema's type), not the string of one."""
+    if not isinstance(field, serializers.PrimaryKeyRelatedField) or field.pk_field is not None:
+        return False
+    queryset = field.get_queryset()
+    return queryset is not None and queryset.model._meta.pk.get_internal_type() in INTEGER_KEYS

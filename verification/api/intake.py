@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
-from verification.api.inputs import StrictInput
+from verification.api.inputs import HttpURLField, StrictInput
 from verification.intake import batches as intake
 from verification.intake import review as intake_review
 from verification.intake.articles import IntakeRefused
@@ -24,6 +24,7 @@ TAGS = ["intake"]
 
 
 class IntakeInput(StrictInput, serializers.Serializer):
+    requires_one_of = ("text", "url")  # for the schema: neither or both are refused
     text = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -31,7 +32,7 @@ class IntakeInput(StrictInput, serializers.Serializer):
         default="",
         help_text="The article's body. Up to CLAIMDESK_INTAKE_MAX_BYTES of UTF-8.",
     )
-    url = serializers.URLField(
+    url = HttpURLField(
         required=False,
         allow_blank=True,
         max_length=2000,

@@ -17,6 +17,7 @@ from sources.models import Source, SourceAlias, SourceEvent, SourceGrade, Source
 from sources.text import normalise_name
 from verification.api.auth import acting_user, require_perm
 from verification.api.base import ApiView, not_found
+from verification.api.errors import Problem
 from verification.api.filters import contains_word
 from verification.api.inputs import StrictInput
 from verification.api.pagination import CappedCursorPagination, ordering_parameter
@@ -180,7 +181,8 @@ class SourceInputSerializer(StrictInput, serializers.Serializer):
 
     def validate(self, data):
         """Live records are unique by name and country (a database constraint):
-        say which record exists rather than fail on the constraint."""
+        say which record exists rather than fail on the constraint. A clash with
+        a record that exists is a conflict (409), not a malformed request."""
         source = self.context.get("source")
         name = data.get("name", source.name if source else None)
         country = data.get("country", source.country if source else "")
@@ -189,7 +191,13 @@ class SourceInputSerializer(StrictInput, serializers.Serializer):
             clash = clash.exclude(pk=source.pk)
         existing = clash.values_list("pk", flat=True).first()
         if existing is not None:
-            raise serializers.ValidationError({"name": [f"Source {existing} already has this name and country."]})
+            raise Problem(
+                409,
+                f"Source {existing} already has this name and country: use it, or tell them apart by country.",
+                code="duplicate_source",
+                title="A source with this name exists",
+                existing_id=existing,
+            )
         return data
 
 
@@ -212,6 +220,7 @@ def source_response(request, pk: int, status: int = 200) -> Response:
 
 class SourceListView(ApiView):
     write_scope = "admin"
+    problem_codes = (409,)  # a live source with this name and country exists
     pagination_class = SourcePagination
 
     @extend_schema(
@@ -259,6 +268,7 @@ class SourceListView(ApiView):
 
 class SourceDetailView(ApiView):
     write_scope = "admin"
+    problem_codes = (409,)  # renamed like another live source
 
     @extend_schema(
         operation_id="sources_retrieve",

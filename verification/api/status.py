@@ -178,7 +178,9 @@ LOOKUP_PARAMETERS = [
     ),
     OpenApiParameter("text", OpenApiTypes.STR, description="A claim's text, or its first words."),
     OpenApiParameter(
-        "limit", OpenApiTypes.INT, description=f"At most this many results (1–{LOOKUP_LIMIT}, default 10)."
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": LOOKUP_LIMIT},
+        description=f"At most this many results (1–{LOOKUP_LIMIT}, default 10).",
     ),
 ]
 
@@ -220,7 +222,7 @@ def _limit(raw: str | None) -> int:
 
 
 class BulkRequestSerializer(StrictInput, serializers.Serializer):
-    requires_one_of = ("ids", "urls")  # for the schema: the view refuses neither
+    requires_any_of = ("ids", "urls")  # for the schema: the view refuses neither
     # max_value: a larger id exists in no table, and the databases refuse to compare with it (500 before).
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
-from verification.api.inputs import StrictInput
+from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.pagination import CappedCursorPagination, ordering_parameter
 from verification.models import WebhookDelivery, WebhookEndpoint
 from verification.webhooks import delivery as webhooks
@@ -28,7 +28,7 @@ LIST_PARAMETERS = [ordering_parameter(CappedCursorPagination.orderings)]  # newe
 
 
 class WebhookEndpointInput(StrictInput, serializers.Serializer):
-    url = serializers.URLField(
+    url = HttpURLField(
         max_length=2000,
         help_text="Where events are POSTed. Loopback, private, link-local and cloud-metadata addresses are refused.",
     )
