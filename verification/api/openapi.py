@@ -99,9 +99,11 @@ class ApiAutoSchema(AutoSchema):
 
     def _get_request_body(self, direction="request"):
         body = super()._get_request_body(direction)
+        if body is None:
+            return None  # no body (GET, DELETE): asking for its serializer would only warn
         requested = self.get_request_serializer()
         inputs = requested.values() if isinstance(requested, dict) else [requested]
-        if body is not None and any(getattr(force_instance(s), n, ()) for s in inputs for n in REQUIRES.values()):
+        if any(getattr(force_instance(s), n, ()) for s in inputs for n in REQUIRES.values()):
             body["required"] = True  # an empty body lacks them all
         return body
 
