@@ -72,6 +72,21 @@ def test_it_answers_problems_a_client_can_act_on(alice, known_sources):
     assert not Claim.objects.exists()
 
 
+def test_it_refuses_ids_no_row_can_have_and_keeps_the_proposal_pending(alice, known_sources):
+    # A source id past 64 bits once reached the database and answered 500 on SQLite.
+    client = session_client(alice)
+    batch_id = post(client, "/api/v1/intake", {"text": ARTICLE}).json()["id"]
+    intake.run_batch(batch_id)
+    budanov = Proposal.objects.get(batch_id=batch_id, position=0)
+    huge = {"attributions": [{"name": "Budanov", "role": "stated", "source_id": 2**70}]}
+    refused = problem_of(post(client, f"/api/v1/intake/proposals/{budanov.pk}/confirm", huge), 400)
+    assert list(refused["errors"]) == ["attributions.0.source_id"]
+    refused = problem_of(post(client, f"/api/v1/intake/proposals/{budanov.pk}/confirm", {"link_to": -3}), 400)
+    assert list(refused["errors"]) == ["link_to"]
+    budanov.refresh_from_db()
+    assert budanov.decision == "pending" and not Claim.objects.exists()
+
+
 def test_it_needs_the_review_scope(alice, carol):
     read_key = key_client(make_key("read"))
     problem_of(post(read_key, "/api/v1/intake", {"text": ARTICLE}), 403)

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
+from verification.api.filters import MAX_ID
 from verification.api.inputs import HttpURLField, StrictInput
 from verification.intake import batches as intake
 from verification.intake import review as intake_review
@@ -52,6 +53,8 @@ class ChoiceInput(StrictInput, serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.CharField(required=False, default="other", help_text="For a new source: its kind.")
     source_id = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
         required=False,
         allow_null=True,
         default=None,
@@ -71,6 +74,8 @@ class ConfirmInput(StrictInput, serializers.Serializer):
         "for unmatched names, unnamed sources left out.",
     )
     link_to = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
         required=False,
         allow_null=True,
         help_text="Add to this existing claim instead of creating one; null creates "
