@@ -22,10 +22,15 @@ migrate: venv
 seed: migrate
 	$(BIN)/python manage.py seed
 
+# `PORT=8080 make run` serves there. honcho hands the web process PORT (the Procfile's runserver
+# listens on it) and gives each other process type a PORT of its own (8100, 8200, ...), so public
+# links are fixed here for all of them: PUBLIC_BASE_URL follows PORT unless it is set.
+PORT ?= 8000
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Claimdesk: http://127.0.0.1:8000/desk/  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops everything."
-	$(BIN)/honcho start -f Procfile
+	@echo "Claimdesk: http://127.0.0.1:$(PORT)/desk/  (admin: http://127.0.0.1:$(PORT)/admin/)  Ctrl-C stops everything."
+	$(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

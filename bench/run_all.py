@@ -27,6 +27,7 @@ BENCHES = [  # (module, timeout in seconds)
     ("bench.task_latency", 300),
     ("bench.worker_memory", 900),
     ("bench.upload_memory", 300),
+    ("bench.language", 300),
 ]
 # key, comparison, target, what it measures
 TARGETS = [

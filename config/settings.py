@@ -6,6 +6,7 @@ PostgreSQL and CELERY_BROKER_URL to Redis. Every variable is listed in
 .env.example.
 """
 
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Desk pages show times in the user's zone (DeskProfile, else CLAIMDESK_TIME_ZONE); the API stays UTC.
+    "verification.desk.middleware.DeskTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -262,7 +265,11 @@ if not DEBUG:
 
 # --- Celery -----------------------------------------------------------------
 CELERY_DIR = VAR_DIR / "celery"
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# The embedded broker names a host although the folder transport ignores it: kombu reads a bare
+# "filesystem://" as a URL without one and warns "No hostname was supplied" on every connection
+# (the seed, each worker, beat). Celery reads CELERY_BROKER_URL from the environment before this
+# setting, so a folder broker given there should be spelt the same way.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://localhost/"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_folder = Path(env_str("CELERY_FILESYSTEM_DIR", str(CELERY_DIR / "queue")))
     _processed = _broker_folder.parent / "processed"
@@ -327,6 +334,9 @@ CALIBRATION_SECONDS = env_int("CLAIMDESK_CALIBRATION_SECONDS", 3600, minimum=1)
 SUGGESTION_REFIT_SECONDS = env_int("CLAIMDESK_SUGGESTION_REFIT_SECONDS", 86400, minimum=1)
 SUGGESTION_REFIT_DELAY_SECONDS = env_int("CLAIMDESK_SUGGESTION_REFIT_DELAY_SECONDS", 300, minimum=0)
 SUGGESTION_FIT_VERDICTS = env_int("CLAIMDESK_SUGGESTION_FIT_VERDICTS", 20000, minimum=1)
+# Evidence previews (verification/evidence/previews.py, docs/evidence_previews.md): a sweep asks for the
+# previews of stored files that have none and re-sends those no worker finished.
+PREVIEW_SWEEP_SECONDS = env_int("CLAIMDESK_PREVIEW_SWEEP_SECONDS", 300, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-leases": {
@@ -370,6 +380,11 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"force": True},
         "options": {"expires": SUGGESTION_REFIT_SECONDS},
     },
+    "sweep-previews": {
+        "task": "verification.tasks.sweep_previews",
+        "schedule": PREVIEW_SWEEP_SECONDS,
+        "options": {"expires": PREVIEW_SWEEP_SECONDS},
+    },
 }
 
 # --- Claimdesk --------------------------------------------------------------
@@ -384,8 +399,24 @@ SLA_HOURS = {
     "normal": env_int("CLAIMDESK_SLA_NORMAL_HOURS", 48),
     "low": env_int("CLAIMDESK_SLA_LOW_HOURS", 168),
 }
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The port `make run` serves on (Procfile: runserver 127.0.0.1:$PORT); public links follow it unless
+# PUBLIC_BASE_URL is set. `make run` passes PUBLIC_BASE_URL to every process, because honcho gives
+# each process type its own PORT (web 8000, worker 8100, ...) and a worker's links must name the web's.
+WEB_PORT = env_int("PORT", 8000, minimum=1)
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL") or f"http://127.0.0.1:{WEB_PORT}"
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Claimdesk")
+# Desk pages show times in the user's own zone (their profile page), else in this one. Django's
+# TIME_ZONE stays UTC: the API, the admin, e-mails and the logs keep one zone whoever reads them.
+DESK_TIME_ZONE = env_str("CLAIMDESK_TIME_ZONE", "UTC")
+try:
+    zoneinfo.ZoneInfo(DESK_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"CLAIMDESK_TIME_ZONE={DESK_TIME_ZONE!r} is not a time zone name; use an IANA name such as Europe/Kyiv."
+    ) from None
+# How often an open claim page asks whether anything changed (docs/live_pages.md); an unchanged
+# claim answers 304 with no body, and a hidden tab does not ask at all.
+LIVE_POLL_SECONDS = env_int("CLAIMDESK_LIVE_POLL_SECONDS", 5, minimum=2)
 # Loopback targets for webhooks, capture and intake are for tests and local experiments
 # only, and only when asked for explicitly: DEBUG alone never opens them.
 # (The benchmarks run production settings against loopback receivers, so DEBUG=0
@@ -421,6 +452,15 @@ UPLOAD_TYPES = env_list(
 CAPTURE_MAX_RETRIES = env_int("CLAIMDESK_CAPTURE_MAX_RETRIES", 5, minimum=0)
 CAPTURE_RETRY_BASE_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_BASE_SECONDS", 30, minimum=1)
 CAPTURE_RETRY_MAX_SECONDS = env_int("CLAIMDESK_CAPTURE_RETRY_MAX_SECONDS", 900, minimum=1)
+# Evidence previews: the large picture's longest edge and the thumbnail's, in pixels; images with more
+# pixels than PREVIEW_MAX_PIXELS (decompression bombs) and images or PDFs over PREVIEW_MAX_BYTES are not
+# decoded; an attempt still unfinished after PREVIEW_MAX_SECONDS is taken to have died (the sweep tries
+# once more, then records no preview).
+PREVIEW_MAX_EDGE = env_int("CLAIMDESK_PREVIEW_MAX_EDGE", 1280, minimum=64)
+PREVIEW_THUMBNAIL_EDGE = env_int("CLAIMDESK_PREVIEW_THUMBNAIL_EDGE", 320, minimum=32)
+PREVIEW_MAX_PIXELS = env_int("CLAIMDESK_PREVIEW_MAX_PIXELS", 40_000_000, minimum=1)
+PREVIEW_MAX_BYTES = env_int("CLAIMDESK_PREVIEW_MAX_BYTES", 100 * 1024 * 1024, minimum=1)
+PREVIEW_MAX_SECONDS = env_int("CLAIMDESK_PREVIEW_MAX_SECONDS", 120, minimum=1)
 # Intake (article to proposed claims): the largest article accepted, in bytes of UTF-8 text.
 INTAKE_MAX_BYTES = env_int("CLAIMDESK_INTAKE_MAX_BYTES", 1024 * 1024, minimum=1)
 # A name matches an existing source or alias at this rapidfuzz score (0-100); below it a new source is proposed.
@@ -434,9 +474,18 @@ MATCH_LINK_SCORE = env_int("CLAIMDESK_MATCH_LINK_PERCENT", 80, minimum=0) / 100
 INTAKE_LINK_MIN_WORDS = env_int("CLAIMDESK_INTAKE_LINK_MIN_WORDS", 8, minimum=1)
 # A claim is one checkable statement: longer text is refused with a field error everywhere.
 CLAIM_TEXT_MAX_CHARS = env_int("CLAIMDESK_CLAIM_TEXT_MAX_CHARS", 2000, minimum=1)
+# The languages claims are written in (ISO 639-1): a claim entered without a language is detected as
+# one of these (verification/language.py); the first is the answer when a text has no letters.
+CLAIM_LANGUAGES = tuple(code.strip().lower() for code in env_list("CLAIMDESK_CLAIM_LANGUAGES", ["en", "uk", "ru"]))
+if not CLAIM_LANGUAGES or not all(CLAIM_LANGUAGES):
+    raise ImproperlyConfigured("CLAIMDESK_CLAIM_LANGUAGES must list at least one ISO 639-1 code, e.g. en,uk,ru.")
 # How long an Idempotency-Key (API) or a desk form's one-time token is remembered: a retry within
 # this window gets the first answer again instead of a second claim.
 IDEMPOTENCY_HOURS = env_int("CLAIMDESK_IDEMPOTENCY_HOURS", 24, minimum=1)
+# Collaboration (docs/collaboration.md): how long after posting its author may edit a comment
+# (0: never), and whether sign-off refuses (1) or only warns (0) while required checklist items are open.
+COMMENT_EDIT_WINDOW_SECONDS = env_int("CLAIMDESK_COMMENT_EDIT_WINDOW_SECONDS", 900, minimum=0)
+CHECKLIST_BLOCKS_SIGNOFF = env_bool("CLAIMDESK_CHECKLIST_BLOCKS_SIGNOFF", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # JSON bodies nesting deeper than this are refused before parsing: Python's json recurses per level.
 API_MAX_JSON_DEPTH = 32

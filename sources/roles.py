@@ -33,6 +33,9 @@ _FACT_CHECKER = _VIEW_ALL + [
     "verification.add_evidence",
     "verification.change_evidence",
     "verification.review_claim",
+    # Collaboration on a claim (docs/collaboration.md): the discussion, and ticking checklist items.
+    "verification.add_comment",
+    "verification.add_checklisttick",
 ]
 _EDITOR = _FACT_CHECKER + [
     "verification.change_claim",
@@ -71,16 +74,29 @@ _ADMIN = _EDITOR + [
     "verification.view_custodyevent",
     "verification.view_storedfile",
     "verification.view_snapshot",
+    "verification.view_preview",  # derived pictures of stored files, read-only (docs/evidence_previews.md)
     "verification.add_tag",
     "verification.change_tag",
     # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.
     "verification.view_notification",
     "verification.view_workerheartbeat",
+    # A user's desk time zone: set on /desk/profile; an admin may set it for someone who asks.
+    "verification.view_deskprofile",
+    "verification.change_deskprofile",
     "verification.view_brokerfailure",
     "auth.view_user",
     "auth.view_group",
     "verification.view_calibrationsnapshot",
     "verification.view_suggestionmodel",
+    # Verification checklists are defined in the admin; a list or item someone ticked is retired
+    # (``active``), never deleted (PROTECT), so deleting is for items nobody ticked yet.
+    "verification.view_checklisttemplate",
+    "verification.add_checklisttemplate",
+    "verification.change_checklisttemplate",
+    "verification.view_checklistitem",
+    "verification.add_checklistitem",
+    "verification.change_checklistitem",
+    "verification.delete_checklistitem",
     "verification.view_intakebatch",
     "verification.view_proposal",
     # Other fact-checkers' verdicts: admins import them (file, feed or page) and see each run.

@@ -21,3 +21,24 @@ def test_it_restores_the_roles_when_migrate_runs_again():
     Group.objects.get(name=ADMINS).permissions.clear()
     call_command("migrate", verbosity=0)
     assert Group.objects.get(name=ADMINS).permissions.count() == len(set(ROLE_PERMISSIONS[ADMINS]))
+
+
+@pytest.mark.django_db
+def test_it_lets_reviewers_and_editors_discuss_and_tick_and_only_admins_define_checklists(alice, erin, adam, carol):
+    talk_and_tick = {"verification.add_comment", "verification.add_checklisttick"}
+    define = {"verification.add_checklisttemplate", "verification.change_checklistitem"}
+    for worker in (alice, erin, adam):
+        assert all(worker.has_perm(p) for p in talk_and_tick), worker
+    assert not any(carol.has_perm(p) for p in talk_and_tick | define)
+    assert not any(user.has_perm(p) for user in (alice, erin) for p in define)
+    assert all(adam.has_perm(p) for p in define)
+    # Nobody deletes or changes the append-only rows, admins included; a ticked list is retired, not deleted.
+    history = {
+        "verification.change_comment",
+        "verification.delete_comment",
+        "verification.add_commentrevision",
+        "verification.change_checklisttick",
+        "verification.delete_checklisttick",
+        "verification.delete_checklisttemplate",
+    }
+    assert not any(user.has_perm(p) for user in (alice, erin, adam) for p in history)

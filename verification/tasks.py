@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from verification.credibility import calibration, fitting, track_records
-from verification.evidence import capture
+from verification.evidence import capture, previews
 from verification.intake import batches
 from verification.webhooks import delivery
 from verification.workflow import deadlines
@@ -86,6 +86,19 @@ def capture_evidence(self, evidence_id: int) -> None:
 @shared_task(name="verification.tasks.reverify_stored_files", **THIN)
 def reverify_stored_files() -> dict:
     return capture.reverify_all()
+
+
+# No autoretry: an attempt that fails is recorded (no preview, and why) or left
+# pending for the sweep, which gives up after previews.MAX_ATTEMPTS.
+@shared_task(name="verification.tasks.make_preview", **THIN)
+def make_preview(stored_file_id: int) -> str | None:
+    """Sent on commit when bytes are stored or captured; the sweep re-sends a lost one."""
+    return previews.make(stored_file_id)
+
+
+@shared_task(name="verification.tasks.sweep_previews", **THIN)
+def sweep_previews() -> dict:
+    return previews.sweep()
 
 
 # --- Article intake ------------------------------------------------------------------

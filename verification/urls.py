@@ -3,11 +3,26 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from verification.desk import claim, dashboard, evidence, intake, lease, notifications, public, queue, sources, submit
+from verification.desk import (
+    claim,
+    collaboration,
+    dashboard,
+    evidence,
+    intake,
+    lease,
+    live,
+    notifications,
+    profile,
+    public,
+    queue,
+    sources,
+    submit,
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="desk-queue"), name="home"),
     path("claims/<int:pk>/", public.public_claim, name="public-claim"),
+    path("claims/<int:pk>/evidence/<int:evidence_pk>/preview", public.evidence_preview, name="public-evidence-preview"),
     path("desk/", queue.queue, name="desk-queue"),
     path("desk/take-next", queue.take_next, name="desk-take-next"),
     path("desk/bulk", queue.bulk, name="desk-bulk"),
@@ -34,12 +49,19 @@ urlpatterns = [
         claim.withdraw_correction,
         name="desk-claim-correction-withdraw",
     ),
+    # Discussion and checklist (verification/desk/collaboration.py).
+    path("desk/claims/<int:pk>/comments", collaboration.post_comment, name="desk-claim-comment"),
+    path("desk/claims/<int:pk>/comments/<int:cid>/edit", collaboration.edit_comment, name="desk-claim-comment-edit"),
+    path("desk/claims/<int:pk>/checklist/<int:item_id>", collaboration.tick_item, name="desk-claim-checklist-tick"),
+    # The claim page's live status, polled (verification/desk/live.py, docs/live_pages.md).
+    path("desk/claims/<int:pk>/live", live.live_status, name="desk-claim-live"),
     path("desk/claims/<int:pk>/lease", lease.lease_panel, name="desk-claim-lease"),
     path("desk/claims/<int:pk>/extend", lease.extend, name="desk-claim-extend"),
     path("desk/claims/<int:pk>/release", lease.release, name="desk-claim-release"),
     path("desk/claims/<int:pk>/assign", lease.assign, name="desk-claim-assign"),
     path("desk/dashboard", dashboard.dashboard, name="desk-dashboard"),
     path("desk/notifications", notifications.notifications, name="desk-notifications"),
+    path("desk/profile", profile.profile, name="desk-profile"),
     path("desk/notifications/read", notifications.mark_read, name="desk-notifications-read"),
     path("sources/<int:pk>/", sources.source_page, name="source-page"),
     path("desk/sources/suggest", submit.source_suggestions, name="desk-source-suggest"),
@@ -52,6 +74,8 @@ urlpatterns = [
     path("desk/evidence/<int:pk>/credibility", evidence.change_credibility, name="desk-evidence-credibility"),
     path("desk/evidence/<int:pk>/recapture", evidence.recapture, name="desk-evidence-recapture"),
     path("desk/evidence/<int:pk>/download", evidence.download, name="desk-evidence-download"),
+    path("desk/evidence/<int:pk>/preview", evidence.preview, name="desk-evidence-preview"),
+    path("desk/evidence/<int:pk>/public-note", evidence.change_public_note, name="desk-evidence-public-note"),
     # Intake: article to proposed claims (verification/desk/intake.py).
     path("desk/intake/", intake.intake_page, name="desk-intake"),
     path("desk/intake/batches", intake.batch_list, name="desk-intake-batches"),

@@ -162,6 +162,26 @@ def _source_patch_verify(ctx, allowed, response):
     assert Source.objects.get(pk=ctx.source.pk).homepage == ("https://example.org/" if allowed else "")
 
 
+def _comments_request(ctx):
+    from verification.workflow import discussion
+
+    discussion.post_comment(ctx.bob, ctx.claim.pk, "Internal: the clip is from 2019.")
+    return "get", f"/api/v1/claims/{ctx.claim.pk}/comments", None, {}
+
+
+def _comments_verify(ctx, allowed, response):
+    assert ("Internal: the clip is from 2019." in response.content.decode()) == allowed
+
+
+def _comment_create_verify(ctx, allowed, response):
+    from verification.models import Comment
+
+    comments = Comment.objects.filter(claim=ctx.claim)
+    assert comments.count() == (1 if allowed else 0)
+    if allowed:
+        assert response.json()["author"] == comments.get().author.username == ctx.user.username
+
+
 _release = _action("release", _leased, {}, "queued")
 _extend = _action("extend", _leased, {}, "in_review")
 _assess = _action(
@@ -190,6 +210,13 @@ CASES = [
     Case("claim_signoff", EDITOR_WRITE(200), *_signoff),
     Case("claim_return", EDITOR_WRITE(200), *_return),
     Case("claim_reopen", EDITOR_WRITE(200), *_reopen),
+    Case("claim_comments_list", REVIEW_WRITE(200), _comments_request, _comments_verify),
+    Case(
+        "claim_comments_create",
+        REVIEW_WRITE(201),
+        lambda ctx: ("post", f"/api/v1/claims/{ctx.claim.pk}/comments", {"body": "Matrix comment."}, {}),
+        _comment_create_verify,
+    ),
     Case("export_csv", READ, _get("/api/v1/export/claims.csv"), _unchanged_version),
     Case("export_json", READ, _get("/api/v1/export/claims.json"), _unchanged_version),
     Case("sources_list", READ, _get("/api/v1/sources")),

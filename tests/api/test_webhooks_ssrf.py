@@ -28,7 +28,7 @@ REFUSED = [
         "address not allowed",
         "cloud metadata address (metadata.example.org resolves to it)",
     ),
-    ("ftp://198.51.100.7/hook", "scheme ftp not allowed", None),
+    ("ftp://198.51.100.7/hook", "starting with http:// or https://", None),  # verification.urlnorm.BAD_URL
     ("http://user:pass@hooks.example.org/hook", "contains credentials", None),
 ]
 

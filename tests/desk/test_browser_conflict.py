@@ -17,7 +17,7 @@ def test_it_shows_the_second_editor_the_conflict_and_keeps_their_text(
     first, second = desk_page(erin), desk_page(frank)
     for page in (first, second):
         page.goto(page.url.replace("/desk/", f"/desk/claims/{story_claim.pk}/"))
-        page.get_by_text("Edit claim text and priority").click()
+        page.get_by_text("Edit claim text, language and priority").click()
 
     first.get_by_role("textbox", name="Claim text").fill("North Korea has sent about 11,000 soldiers to Kursk.")
     first.get_by_role("button", name="Save claim").click()

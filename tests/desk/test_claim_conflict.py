@@ -57,11 +57,14 @@ def test_it_keeps_the_assessment_when_an_editor_changed_the_claim(login, alice, 
 
 
 @pytest.mark.django_db
-def test_it_warns_in_the_lease_panel_when_someone_else_changed_the_claim(login, alice, erin, taken):
+def test_it_warns_on_the_open_page_when_someone_else_changed_the_claim(login, alice, erin, taken):
+    # The warning moved from the lease panel's own poll to the claim page's live poll (docs/live_pages.md).
     from verification.workflow.claims import edit_claim
 
+    client = login(alice)
+    assert 'hx-trigger="every 5s, live:refresh"' in client.get(f"/desk/claims/{taken.pk}/").content.decode()
     edit_claim(erin, taken.pk, taken.version, {"priority": 95})
-    response = login(alice).get(f"/desk/claims/{taken.pk}/lease?seen={taken.version}", HTTP_HX_REQUEST="true")
+    response = client.get(f"/desk/claims/{taken.pk}/live?seen={taken.version}", HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert response.status_code == 200 and "This claim changed since you opened it" in html and "erin edited" in html
-    assert 'hx-trigger="every 10s"' in html
+    assert response.status_code == 200 and "Someone else changed this claim while you were working" in html
+    assert "erin edited" in html and "priority" in html

@@ -80,3 +80,12 @@ def test_it_suggests_sources_as_the_user_types(login, alice, story):
     assert "Kyrylo Budanov" not in login(alice).get("/desk/sources/suggest?q=Pen").content.decode()
     assert "Pentagon" in login(alice).get("/desk/sources/suggest?q=Pen").content.decode()
     assert "Kyrylo Budanov" in login(alice).get("/desk/sources/suggest?q=буданов").content.decode()  # alias
+
+
+@pytest.mark.django_db
+def test_it_detects_the_language_when_it_is_left_empty(login, alice, story):
+    text = "Пентагон не зміг підтвердити, що в Курській області перебувають північнокорейські солдати."
+    response = login(alice).post("/desk/claims/new", _form(text=text, language=""))
+
+    claim = Claim.objects.get()
+    assert response.status_code == 302 and claim.language == "uk"

@@ -2,6 +2,7 @@
 custody log) and its forms, with and without HTMX."""
 
 import hashlib
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.urls import reverse
 from tests.evidence.evidence_support import EXE, PNG, custody, upload
 from verification.evidence.writes import add_evidence_file, add_evidence_note, add_evidence_url
 from verification.models import Evidence
+from verification.urlnorm import BAD_URL
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -106,7 +108,8 @@ def test_it_reports_a_bad_url_without_adding_anything(alice, make_claim, client)
         {"url": "ftp://x", "stance": "context", "kind": "article"},
         follow=True,
     )
-    assert "url: Enter a valid URL." in response.content.decode()
+    # The one message for a bad address (verification.urlnorm), as the API and the new-claim form say it.
+    assert f"url: {BAD_URL}" in unescape(response.content.decode())
     assert Evidence.objects.count() == 0
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from tests.evidence.evidence_support import custody
 from verification.evidence.writes import add_evidence_note, add_evidence_url, recapture
 from verification.models import ClaimEvent, Evidence, WebhookEndpoint, WebhookEvent
+from verification.urlnorm import BAD_URL, LONG_URL, URL_CHARACTERS
 from verification.workflow.transitions import NotAllowed
 
 BRIEFING = "https://www.defense.gov/News/Transcripts/Transcript/Article/3950000/pentagon-press-briefing/"
@@ -104,13 +105,20 @@ def test_it_adds_a_note_without_url_or_file(alice, make_claim):
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.org/file", "not a url", "javascript:alert(1)", "https://example.org/" + "a" * 2000]
+    "url, message",
+    [
+        ("ftp://example.org/file", BAD_URL),
+        ("javascript:alert(1)", BAD_URL),
+        ("not a url", URL_CHARACTERS),
+        ("https://example.org/" + "a" * 2000, LONG_URL),
+    ],
 )
-def test_it_refuses_a_url_it_cannot_capture(alice, make_claim, url):
+def test_it_refuses_a_url_it_cannot_capture(alice, make_claim, url, message):
+    # One message per kind of bad address, the same words as the desk's forms and the API (verification.urlnorm).
     claim = make_claim()
     with pytest.raises(ValidationError) as refused:
         add_evidence_url(alice, claim.id, url)
-    assert "http:// or https://" in refused.value.message_dict["url"][0]
+    assert refused.value.message_dict["url"] == [message]
     assert Evidence.objects.count() == 0
 
 

@@ -169,6 +169,26 @@ def _evidence(suffix: str, body=lambda w: {}, with_file=False, api=False):
     return build
 
 
+def _previewed(w, claim_state: str = "queued", public: bool = False):
+    """An uploaded picture with its preview made, on a claim in ``claim_state``
+    (``published`` adds it to an assessed claim, then signs it off)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.evidence.preview_media import png
+    from verification.evidence import previews
+    from verification.evidence.writes import add_evidence_file
+    from verification.workflow import transitions
+
+    claim = w.claim("assessed" if claim_state == "published" else claim_state)
+    upload = SimpleUploadedFile(f"gate-{claim.pk}.png", png(40 + claim.pk % 50, 30), "image/png")
+    item = add_evidence_file(w.users["alice"], claim.pk, upload, title="Gate")
+    previews.make(item.stored_file_id)
+    if claim_state == "published":
+        transitions.sign_off(w.users["frank"], claim.pk)
+    path = f"/claims/{claim.pk}/evidence/{item.pk}/preview" if public else f"/desk/evidence/{item.pk}/preview"
+    return path, None, {}
+
+
 def _upload(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -240,6 +260,27 @@ def _assign(w):
 
 def _etag(claim) -> dict:
     return {"HTTP_IF_MATCH": f'"{claim.pk}-{claim.version}"'}
+
+
+def _own_comment(w):
+    """A comment on a fresh claim, by the caller when they may comment (only its author edits), else by alice."""
+    from verification.workflow import discussion
+
+    claim = w.claim()
+    may = w.actor is not None and w.actor.has_perm(discussion.PERMISSION)
+    comment = discussion.post_comment(w.actor if may else w.users["alice"], claim.pk, "Matrix comment.")
+    prefix = f"comment-{comment.pk}"
+    body = {f"{prefix}-body": "Matrix comment, edited.", f"{prefix}-version": "1"}
+    return f"/desk/claims/{claim.pk}/comments/{comment.pk}/edit", body, {}
+
+
+def _checklist_tick(w):
+    """A fresh claim under a fresh (optional) checklist item, ticked."""
+    from verification.models import ChecklistTemplate
+
+    item = ChecklistTemplate.objects.create(name="Matrix list").items.create(text="Matrix step", required=False)
+    claim = w.claim()
+    return f"/desk/claims/{claim.pk}/checklist/{item.pk}", {"ticked": "1"}, {}
 
 
 API = [
@@ -341,6 +382,14 @@ API = [
         _correction_decision("withdraw", api=True, own=True),
         writes=True,
     ),
+    Rule("api-claim-comments", "get", API_REVIEW, lambda w: (f"/api/v1/claims/{w.shared().pk}/comments", None, {})),
+    Rule(
+        "api-claim-comments",
+        "post",
+        API_REVIEW,
+        _claim_path("queued", "/comments", lambda c: {"body": "Matrix comment."}),
+        writes=True,
+    ),
     Rule("api-schema", "get", API_DOCS, _get("/api/schema/")),
     Rule("api-docs", "get", API_DOCS, _get("/api/docs/")),
     Rule("", "get", API_MISSING, _get("/api/v1/no-such-endpoint")),
@@ -381,12 +430,24 @@ DESK_RULES = [
         ),
         writes=True,
     ),
+    Rule("desk-claim-live", "get", DESK, _desk_claim("leased", "live")),
+    Rule(
+        "desk-claim-comment",
+        "post",
+        DESK,
+        _desk_claim("queued", "comments", lambda w, c: {"body": "Matrix comment."}),
+        writes=True,
+    ),
+    Rule("desk-claim-comment-edit", "post", DESK, _own_comment, writes=True),
+    Rule("desk-claim-checklist-tick", "post", DESK, _checklist_tick, writes=True),
     Rule("desk-claim-lease", "get", DESK, _desk_claim("leased", "lease")),
     Rule("desk-claim-extend", "post", DESK, _desk_claim("leased", "extend"), writes=True),
     Rule("desk-claim-release", "post", DESK, _desk_claim("leased", "release"), writes=True),
     Rule("desk-claim-assign", "post", DESK_EDITOR_SOFT, _assign, writes=True),
     Rule("desk-dashboard", "get", DESK, _get("/desk/dashboard")),
     Rule("desk-notifications", "get", DESK, _get("/desk/notifications")),
+    Rule("desk-profile", "get", DESK, _get("/desk/profile")),
+    Rule("desk-profile", "post", DESK, lambda w: ("/desk/profile", {"time_zone": "Europe/Kyiv"}, {}), writes=True),
     Rule("desk-notifications-read", "post", DESK, _mark_read, writes=True),
     Rule("desk-source-suggest", "get", DESK, _get("/desk/sources/suggest?q=Minis")),
     Rule("desk-evidence-panel", "get", DESK, _desk_claim("queued", "evidence")),
@@ -424,6 +485,14 @@ DESK_RULES = [
     ),
     Rule("desk-evidence-recapture", "post", DESK, _evidence("recapture")),
     Rule("desk-evidence-download", "get", DESK, _evidence("download", with_file=True), writes=True),
+    Rule("desk-evidence-preview", "get", DESK, _previewed),
+    Rule(
+        "desk-evidence-public-note",
+        "post",
+        DESK,
+        _evidence("public-note", lambda w: {"public_note": "Shared by the ministry's press office."}),
+        writes=True,
+    ),
     Rule("desk-intake", "get", DESK, _get("/desk/intake/")),
     Rule(
         "desk-intake",
@@ -453,7 +522,9 @@ PUBLIC_RULES = [
     # 503 is an answer here (no worker in this test), not a failure: it says which check is down.
     Rule("healthz", "get", PUBLIC, _get("/healthz"), extra={"ok_statuses": (503,)}),
     Rule("home", "get", PUBLIC, _get("/")),
+    Rule("favicon", "get", PUBLIC, _get("/favicon.ico")),
     Rule("public-claim", "get", PUBLIC, lambda w: (f"/claims/{w.shared().pk}/", None, {})),
+    Rule("public-evidence-preview", "get", PUBLIC, lambda w: _previewed(w, "published", public=True)),
     Rule("source-page", "get", DESK, lambda w: (f"/sources/{w.source.pk}/", None, {})),
     Rule("login", "get", PUBLIC, _get("/accounts/login/")),
     Rule("login", "post", PUBLIC, lambda w: ("/accounts/login/", {"username": "nobody", "password": "wrong"}, {})),

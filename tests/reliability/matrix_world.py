@@ -24,6 +24,7 @@ from verification.models import (
     Claim,
     ClaimEvent,
     CustodyEvent,
+    DeskProfile,
     Evidence,
     Notification,
     StoredFile,
@@ -85,6 +86,7 @@ def fingerprint() -> str:
         list(WebhookEndpoint.objects.order_by("pk").values_list("url", "active", "description")),
         list(WebhookDelivery.objects.order_by("pk").values_list("status", "attempts")),
         list(Proposal.objects.order_by("pk").values_list("decision")),
+        list(DeskProfile.objects.order_by("pk").values_list("user_id", "time_zone")),
         list(ClaimEvent.objects.values("kind").annotate(n=Count("id")).order_by("kind").values_list("kind", "n")),
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()

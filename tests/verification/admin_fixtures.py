@@ -14,10 +14,13 @@ from verification.models import (
     ApiKey,
     BrokerFailure,
     CalibrationSnapshot,
+    ChecklistTemplate,
     Claim,
+    DeskProfile,
     IdempotentRequest,
     IntakeBatch,
     Notification,
+    Preview,
     Proposal,
     Snapshot,
     StoredFile,
@@ -26,7 +29,7 @@ from verification.models import (
 )
 from verification.tasks import refit_suggestions
 from verification.webhooks import outbox
-from verification.workflow import corrections, transitions
+from verification.workflow import checklists, corrections, discussion, transitions
 from verification.workflow.external_reviews import import_reviews
 
 # One external review and its import run, through the import itself.
@@ -47,6 +50,13 @@ def populate(reviewer, editor) -> None:
         reason="Typo.",
         expected_version=Claim.objects.get(pk=taken.pk).version,
     )
+    # The discussion and a checklist (docs/collaboration.md), through the desk's own functions.
+    comment = discussion.post_comment(reviewer, claim.pk, "Budanov's figure: see the briefing, @editor.")
+    discussion.edit_comment(reviewer, comment.pk, "Budanov's figure: see the 4 Nov briefing.", expected_version=1)
+    checklist = ChecklistTemplate.objects.create(name="Every claim")
+    step = checklist.items.create(text="Origin of the video traced", order=10)
+    checklists.tick(reviewer, claim.pk, step.pk)
+    DeskProfile.choose_time_zone(reviewer, "Europe/Kyiv")
     BrokerFailure.objects.create(task="verification.tasks.deliver_webhook", args=[1], error="OperationalError")
     IdempotentRequest.objects.create(
         user=editor, key="form-token", request_hash="0" * 64, response_status=302, response_body={"id": claim.pk}
@@ -65,6 +75,7 @@ def populate(reviewer, editor) -> None:
         content_type="application/pdf",
         file=ContentFile(body, name="brief.pdf"),
     )
+    Preview.objects.create(stored_file=stored, status="unavailable", reason="The PDF has no pages.")
     evidence = claim.evidence.first() or Claim.objects.filter(evidence__isnull=False).first().evidence.first()
     Snapshot.objects.create(
         evidence=evidence,

@@ -24,10 +24,12 @@ NO_ADD = {
     "verification.claimevent",
     "verification.custodyevent",
     "verification.storedfile",
+    "verification.preview",
     "verification.snapshot",
     "verification.webhookevent",
     "verification.webhookdelivery",
     "verification.notification",
+    "verification.deskprofile",
     "verification.workerheartbeat",
     "verification.apikey",
     "verification.evidence",
@@ -36,6 +38,10 @@ NO_ADD = {
     "verification.calibrationsnapshot",
     "verification.suggestionmodel",
     "verification.correction",
+    # The desk's discussion and checklist ticks are written on the desk and through the API only.
+    "verification.comment",
+    "verification.commentrevision",
+    "verification.checklisttick",
     "verification.brokerfailure",
     "verification.idempotentrequest",
     # Reviews by other organisations come only through an import (the list's "Import ClaimReview" page).

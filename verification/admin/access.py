@@ -1,4 +1,4 @@
-"""Admin for API keys, webhooks, notifications, worker heartbeats and idempotency keys.
+"""Admin for API keys, webhooks, notifications, desk profiles, worker heartbeats and idempotency keys.
 
 Key digests and webhook secrets are never shown: a key is seen once, by
 whoever created it; a webhook secret once, right after the endpoint is added.
@@ -15,6 +15,7 @@ from verification.admin.base import Admin, AppendOnlyAdmin, https_urls
 from verification.models import (
     ApiKey,
     BrokerFailure,
+    DeskProfile,
     IdempotentRequest,
     Notification,
     WebhookDelivery,
@@ -159,6 +160,19 @@ class NotificationAdmin(AppendOnlyAdmin):
     list_select_related = ["user", "claim"]
     list_filter = ["kind"]
     search_fields = ["user__username", "message"]
+
+
+@admin.register(DeskProfile)
+class DeskProfileAdmin(Admin):
+    """Users choose their zone on /desk/profile; an admin can set it for someone who asks."""
+
+    list_display = ["user", "time_zone", "updated_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "time_zone"]
+    readonly_fields = ["user", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False  # made on a user's first choice; blank means the desk's default
 
 
 @admin.register(WorkerHeartbeat)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
-from verification.models import CustodyEvent, Evidence, Snapshot, StoredFile
+from verification.models import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
 
 CREDIBILITY_CHOICES = [("", "—")] + [
     (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
@@ -30,7 +30,7 @@ class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Evidence
         formfield_callback = https_urls
-        fields = ["kind", "title", "url", "provided_by", "stance", "credibility", "notes"]
+        fields = ["kind", "title", "url", "provided_by", "stance", "credibility", "notes", "public_note"]
 
     def clean(self):
         data = super().clean()
@@ -68,6 +68,7 @@ def save_evidence_form(form, actor, claim_id: int) -> Evidence:
             "stance": data["stance"],
             "credibility": data["credibility"],
             "provided_by": data["provided_by"],
+            "public_note": data.get("public_note", ""),
         }
         if data.get("url"):
             return evidence_writes.add_evidence_url(actor, claim_id, data["url"], notes=data.get("notes", ""), **common)
@@ -100,6 +101,7 @@ class EvidenceInline(StackedInline):
         "stance",
         "credibility",
         "notes",
+        "public_note",
         "sha256",
         "capture_status",
         "added_by",
@@ -135,7 +137,7 @@ class EvidenceAdmin(Admin):
     list_display = ["title", "kind", "claim", "stance", "credibility", "provided_by", "capture_status", "added_at"]
     list_select_related = ["claim", "provided_by"]
     list_filter = ["kind", "stance", "credibility", "capture_status"]
-    search_fields = ["title", "url", "notes", "sha256", "claim__text"]
+    search_fields = ["title", "url", "notes", "public_note", "sha256", "claim__text"]
     autocomplete_fields = ["provided_by"]
     readonly_fields = [
         "claim",
@@ -156,6 +158,7 @@ class EvidenceAdmin(Admin):
         "stance",
         "credibility",
         "notes",
+        "public_note",
         "stored_file",
         "sha256",
         "capture_status",
@@ -193,3 +196,14 @@ class CustodyEventAdmin(AppendOnlyAdmin):
     list_select_related = ["evidence", "actor"]
     list_filter = ["action"]
     search_fields = ["evidence__title", "sha256"]
+
+
+@admin.register(Preview)
+class PreviewAdmin(AppendOnlyAdmin):
+    """Derived pictures (verification/evidence/previews.py), read-only here: `manage.py make_previews
+    --retry-unavailable` makes them again after a limit is raised."""
+
+    list_display = ["stored_file", "kind", "status", "content_type", "width", "height", "reason", "finished_at"]
+    list_select_related = ["stored_file"]
+    list_filter = ["status", "kind", "content_type"]
+    search_fields = ["stored_file__sha256", "reason"]

@@ -34,6 +34,7 @@ _FILE = (
 )
 _CREDIBILITY = "Admiralty information credibility, 1 (confirmed) to 6."
 _PROVIDED_BY = "Id of the source that provided it."
+_PUBLIC_NOTE = "A note for readers, shown on the public page once the claim is published (notes stay internal)."
 
 
 class EvidenceInput(StrictInput, serializers.Serializer):
@@ -51,6 +52,13 @@ class EvidenceInput(StrictInput, serializers.Serializer):
         help_text="Default: article for a URL, from the bytes for a file, testimony for a note.",
     )
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    public_note = serializers.CharField(
+        max_length=evidence_writes.PUBLIC_NOTE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_PUBLIC_NOTE,
+    )
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices, default=Evidence.Stance.CONTEXT)
     credibility = serializers.IntegerField(
         min_value=1,
@@ -150,6 +158,7 @@ class EvidenceOutput(ScopedSerializer):
     title = serializers.CharField()
     url = serializers.CharField(allow_blank=True)
     notes = serializers.CharField(allow_blank=True, required=False, help_text=_REVIEW)
+    public_note = serializers.CharField(allow_blank=True, required=False, help_text=_REVIEW + " " + _PUBLIC_NOTE)
     stance = serializers.CharField()
     credibility = serializers.IntegerField(allow_null=True)
     provided_by = serializers.IntegerField(source="provided_by_id", allow_null=True)
@@ -253,6 +262,7 @@ def _add(actor, claim_id: int, data: dict) -> Evidence:
         "stance": data["stance"],
         "credibility": data["credibility"],
         "provided_by": data["provided_by"],
+        "public_note": data["public_note"],
     }
     try:
         if data.get("file"):

@@ -18,15 +18,14 @@ refuses them, as the schema's ``format: iri`` does; Cyrillic host names and
 paths stay welcome.
 """
 
-import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from verification.urlnorm import URL_CHARACTERS, URL_ERRORS, WebURLValidator, is_iri
 
 # Form posts from a signed-in browser may carry Django's CSRF token as a field.
 NOT_FIELDS = {"csrfmiddlewaretoken"}
@@ -73,51 +72,19 @@ class StrictInput:
         for name, field in self.fields.items():
             value = data.get(name)
             if isinstance(field, serializers.URLField) and isinstance(value, str) and not is_iri(value.strip()):
-                problems[name] = [NOT_AN_IRI]
+                problems[name] = [URL_CHARACTERS]
         return problems
-
-
-class HttpURLValidator(URLValidator):
-    """URLValidator for http and https, naming the scheme it refuses."""
-
-    def __init__(self):
-        super().__init__(schemes=["http", "https"])
-
-    def __call__(self, value):
-        scheme = value.split("://")[0].lower() if isinstance(value, str) and "://" in value else ""
-        if scheme and scheme not in self.schemes:
-            raise ValidationError(f"URL scheme {scheme} not allowed; use http or https.", code="invalid")
-        super().__call__(value)
 
 
 class HttpURLField(serializers.URLField):
     """A URL the desk fetches or posts to: http or https only, said by the field
-    (and so by the schema) rather than found out by the fetcher."""
+    (and so by the schema) rather than found out by the fetcher. Its messages
+    are the desk's and the domain's (verification.urlnorm), word for word."""
 
     def __init__(self, **kwargs):
+        kwargs["error_messages"] = {**URL_ERRORS, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [HttpURLValidator()]
-
-
-NOT_AN_IRI = (
-    'Enter a valid URL: no spaces, control characters or any of <>"{}|\\^`, and % only before two hex digits '
-    "(copy the address from the browser's address bar)."
-)
-# Anywhere: controls, spaces, surrogates, non-characters and what RFC 3987 excludes; a % not escaping a byte.
-_NEVER_IN_IRI = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]|%(?![0-9A-Fa-f]{2})')
-
-
-def is_iri(value: str) -> bool:
-    """Whether ``value`` holds only characters an IRI may hold where it holds
-    them: brackets only around an IPv6 host."""
-    if _NEVER_IN_IRI.search(value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return True  # URLValidator refuses it with its own message
-    after_host = parts.path + parts.query + parts.fragment
-    return "[" not in after_host and "]" not in after_host
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [WebURLValidator()]
 
 
 def wrong_type(field, value) -> str | None:

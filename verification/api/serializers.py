@@ -7,6 +7,7 @@ assessments, rationale drafts, internal notes, who holds a lease or who did
 what: those fields are absent from their answers, not null.
 """
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,6 +15,7 @@ from sources.models import Source, SourceKind
 from verification.api.inputs import StrictInput
 from verification.api.visibility import ScopedSerializer, scopes_in, shown
 from verification.credibility.suggestions import suggest_for_claim
+from verification.language import LANGUAGE_TAG, NOT_A_TAG
 from verification.models import AttributionRole, Claim, ClaimEvent, Correction, Evidence, Verdict
 from verification.status import public_url
 from verification.urlnorm import normalise_url
@@ -81,6 +83,10 @@ class EvidenceSerializer(ScopedSerializer):
     provided_by = serializers.IntegerField(source="provided_by_id", allow_null=True)
     added_at = serializers.DateTimeField()
     notes = serializers.CharField(required=False, help_text="Scope review: internal notes. Absent for read keys.")
+    public_note = serializers.CharField(
+        required=False,
+        help_text="Scope review: the note for readers, shown on the public page once published. Absent for read keys.",
+    )
 
 
 class AssessmentFieldsSerializer(ScopedSerializer):
@@ -292,7 +298,12 @@ class AppearanceInputSerializer(StrictInput, serializers.Serializer):
 
 class ClaimEditableSerializer(StrictInput, serializers.Serializer):
     text = serializers.CharField(max_length=10000)
-    language = serializers.CharField(required=False, default="en", max_length=16)
+    language = serializers.CharField(
+        required=False,
+        max_length=16,
+        validators=[RegexValidator(LANGUAGE_TAG, NOT_A_TAG)],
+        help_text="BCP 47 tag such as uk, ru or en.",
+    )
     first_made_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     priority = serializers.IntegerField(required=False, default=50, min_value=0, max_value=100)
     reach = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2_000_000_000)
@@ -300,6 +311,14 @@ class ClaimEditableSerializer(StrictInput, serializers.Serializer):
 
 
 class ClaimCreateSerializer(ClaimEditableSerializer):
+    language = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=16,
+        validators=[RegexValidator(f"{LANGUAGE_TAG}|^$", NOT_A_TAG)],
+        help_text="BCP 47 tag such as uk or en; left out or empty, it is detected from the text.",
+    )
     tags = serializers.ListField(
         child=serializers.CharField(max_length=64), required=False, default=list, max_length=20
     )

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from verification.api import claims as claim_views
+from verification.api import comments as comment_views
 from verification.api import corrections as correction_views
 from verification.api import evidence as evidence_views
 from verification.api import exports as export_views
@@ -45,6 +46,8 @@ urlpatterns = [
         correction_views.WithdrawView.as_view(),
         name="api-claim-correction-withdraw",
     ),
+    # A claim's discussion, internal to the desk (verification/api/comments.py).
+    path("claims/<int:pk>/comments", comment_views.CommentListView.as_view(), name="api-claim-comments"),
     path("status", status_views.StatusLookupView.as_view(), name="api-status"),
     path("status/bulk", status_views.StatusBulkView.as_view(), name="api-status-bulk"),
     path("export/claims.csv", export_views.ExportCsvView.as_view(), name="api-export-csv"),

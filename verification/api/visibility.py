@@ -156,6 +156,7 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
     "pending_assessment": (*_ASSESSMENT, "reviewer", "created_at"),
     "evidence": (
         "notes",
+        "public_note",  # a draft for readers until the claim is published; the public page shows it then
         "capture_error",
         "capture_attempts",
         "stored_file",

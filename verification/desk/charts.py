@@ -5,6 +5,7 @@ Each function takes plain numbers and returns SVG markup (a SafeString) with a
 the same numbers as a table. All text is escaped here.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -18,9 +19,11 @@ GRID = "#d0d0d0"
 FONT = 'font-family="system-ui, sans-serif"'
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str], chart_id: str) -> SafeString:
+def _svg(
+    width: int, height: int, title: str, desc: str, body: list[str], chart_id: str, css_class: str = "chart"
+) -> SafeString:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" {FONT} font-size="12">'
         f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>'
     )
@@ -173,52 +176,101 @@ COLUMNS = [
     ("Passed it on", ("relayed",)),
     ("Could not confirm / denied", ("could_not_confirm", "denied")),
 ]
-_BOX_W, _BOX_H, _GAP, _COL_X = 200, 46, 14, (10, 270, 530)
+_BOX_W, _GAP, _TOP, _COL_X = 210, 14, 28, (10, 265, 520)
+# Characters a line of the box holds (bold 12 px names, 11 px roles) and the
+# lines it may grow to; a longer name ends in "…" and is whole in the box's
+# tooltip and in the list under the diagram.
+_NAME_CHARS, _NAME_LINES, _ROLE_CHARS, _ROLE_LINES = 26, 6, 31, 3
+_DOUBTFUL = ("could_not_confirm", "denied")
+_NOT_ASSERTED = ("could_not_confirm", "opinion")
 
 
-def _box(x: float, y: float, attribution, dashed: bool) -> str:
+def _wrap(text: str, width: int, most: int) -> list[str]:
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
+
+
+def _box(x: float, y: float, attribution) -> tuple[str, float]:
+    """One source's box, its name wrapped over as many lines as it needs; returns (markup, height)."""
     source = attribution.source
     parent = f" · {source.parent.name}" if source.parent_id else ""
-    stroke = WARN if attribution.role in ("could_not_confirm", "denied") else BAR
-    dash = ' stroke-dasharray="5 4"' if dashed else ""
-    return (
+    name = _wrap(source.name, _NAME_CHARS, _NAME_LINES)
+    role = _wrap(attribution.get_role_display() + parent, _ROLE_CHARS, _ROLE_LINES)
+    height = 16 + 15 * len(name) + 14 * len(role)
+    stroke = WARN if attribution.role in _DOUBTFUL else BAR
+    dash = ' stroke-dasharray="5 4"' if attribution.role in _NOT_ASSERTED else ""
+    lines = [_text(x + 10, y + 19 + 15 * i, line, "start", INK, 'font-weight="600"') for i, line in enumerate(name)]
+    first_role = y + 21 + 15 * len(name)
+    lines += [_text(x + 10, first_role + 14 * i, line, "start", MUTED, 'font-size="11"') for i, line in enumerate(role)]
+    markup = (
         f"<g><title>{escape(source.name)}{escape(parent)}: {escape(attribution.get_role_display())}</title>"
-        f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="6" fill="#fff" '
-        f'stroke="{stroke}" stroke-width="2"{dash}/>'
-        + _text(x + 10, y + 19, _short(source.name, 26), "start", INK, 'font-weight="600"')
-        + _text(x + 10, y + 36, _short(attribution.get_role_display() + parent, 30), "start", MUTED, 'font-size="11"')
-        + "</g>"
+        f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{height}" rx="6" fill="#fff" '
+        f'stroke="{stroke}" stroke-width="2"{dash}/>' + "".join(lines) + "</g>"
     )
+    return markup, height
+
+
+def _relay_arrow(origin: tuple, relayer: tuple) -> str:
+    """From the box of whoever said it to the box of whoever passed it on:
+    the arrow follows the claim as it travelled, left to right."""
+    (x1, y1, h1), (x2, y2, h2) = origin, relayer
+    if x1 < x2:
+        path = f"M{x1 + _BOX_W},{y1 + h1 / 2} L{x2 - 3},{y2 + h2 / 2}"
+    else:  # a relay of a relay in the same column: round the left side
+        path = f"M{x1},{y1 + h1 / 2} h-8 V{y2 + h2 / 2} h5"
+    return f'<path d="{path}" fill="none" stroke="{INK}" stroke-width="1.5" marker-end="url(#arrow)"/>'
+
+
+def _legend(y: float) -> list[str]:
+    small = 'font-size="11"'
+    return [
+        f'<path d="M10,{y} L38,{y}" stroke="{INK}" stroke-width="1.5" marker-end="url(#arrow)"/>',
+        _text(46, y + 4, "passed it on to (A → B: B relayed A)", "start", MUTED, small),
+        f'<rect x="270" y="{y - 6}" width="18" height="12" rx="2" fill="#fff" stroke="{BAR}" stroke-width="2" '
+        f'stroke-dasharray="4 3"/>',
+        _text(294, y + 4, "dashed: opinion, or could not confirm", "start", MUTED, small),
+        f'<rect x="525" y="{y - 6}" width="18" height="12" rx="2" fill="#fff" stroke="{WARN}" stroke-width="2"/>',
+        _text(549, y + 4, "red: could not confirm, denied", "start", MUTED, small),
+    ]
 
 
 def attribution_chain(attributions: list) -> SafeString:
-    """Who stated the claim, who relayed it (arrows point to what they relay),
-    and who could not confirm or denied it. Needs ``source__parent`` loaded."""
-    placed: dict[int, tuple[float, float]] = {}
-    body, rows = [], 0
+    """Who stated the claim, who passed it on (an arrow from whom they had it to
+    them), and who could not confirm or denied it, with a legend. Needs
+    ``source__parent`` and ``relays__source`` loaded."""
+    placed: dict[int, tuple[float, float, float]] = {}
+    body, bottom = [], _TOP
     for col, (heading, roles) in enumerate(COLUMNS):
         body.append(_text(_COL_X[col], 16, heading, "start", MUTED, 'font-weight="600"'))
-        members = [a for a in attributions if a.role in roles]
-        rows = max(rows, len(members))
-        for i, attribution in enumerate(members):
-            y = 28 + i * (_BOX_H + _GAP)
-            placed[attribution.pk] = (_COL_X[col], y)
-            body.append(_box(_COL_X[col], y, attribution, dashed=attribution.role in ("could_not_confirm", "opinion")))
+        y = _TOP
+        for attribution in (a for a in attributions if a.role in roles):
+            box, height = _box(_COL_X[col], y, attribution)
+            placed[attribution.pk] = (_COL_X[col], y, height)
+            body.append(box)
+            y += height + _GAP
+        bottom = max(bottom, y)
     for attribution in attributions:
-        if attribution.role == "relayed" and attribution.relays_id in placed:
-            (x1, y1), (x2, y2) = placed[attribution.pk], placed[attribution.relays_id]
-            body.append(
-                f'<line x1="{x1}" y1="{y1 + _BOX_H / 2}" x2="{x2 + _BOX_W + 4}" y2="{y2 + _BOX_H / 2}" '
-                f'stroke="{INK}" stroke-width="1.5" marker-end="url(#arrow)"/>'
-            )
+        if attribution.role == "relayed" and attribution.relays_id in placed and attribution.pk in placed:
+            body.append(_relay_arrow(placed[attribution.relays_id], placed[attribution.pk]))
     marker = (
         f'<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-        f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker></defs>'
+        f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{INK}"/></marker></defs>'
     )
-    height = 34 + max(rows, 1) * (_BOX_H + _GAP)
     desc = "; ".join(
         f"{a.source.name} {a.get_role_display().lower()}"
-        + (f" (relaying {a.relays.source.name})" if a.relays_id and a.relays else "")
+        + (f" (passing on {a.relays.source.name})" if a.relays_id and a.relays else "")
         for a in attributions
     )
-    return _svg(740, height, "Attribution chain", desc or "No attributions yet.", [marker, *body], "chain")
+    height = bottom + 26
+    return _svg(
+        740,
+        height,
+        "Attribution chain",
+        desc or "No attributions yet.",
+        [marker, *body, *_legend(bottom + 10)],
+        "chain",
+        css_class="chart chain-diagram",  # hidden on phones, where the list under it reads better
+    )

@@ -8,6 +8,7 @@ again with the user's input, now based on the current version, so nothing
 typed is lost and a second submit is a deliberate choice.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from verification.credibility.suggestions import suggest_for_claim
 from verification.desk.base import add_validation_errors, desk_view, page_number, report_error, window
 from verification.desk.charts import attribution_chain
+from verification.desk.collaboration_panels import collaboration_context
 from verification.desk.forms import (
     AssessmentForm,
     ClaimEditForm,
@@ -28,16 +30,25 @@ from verification.desk.forms import (
     VersionForm,
     reviewers,
 )
+from verification.desk.profile import format_when
 from verification.matching import seen_before
 from verification.models import Claim, ClaimEvent, Correction
-from verification.workflow import corrections, transitions
+from verification.workflow import checklists, corrections, transitions
 from verification.workflow.claims import edit_claim
 
 State = Claim.State
 STALE = transitions.StaleVersion
 # A user's own lease extension or added evidence does not conflict with the
 # form they have open in another part of the same page.
-OWN_HARMLESS = {ClaimEvent.Kind.EXTENDED, ClaimEvent.Kind.EVIDENCE}
+OWN_HARMLESS = {
+    ClaimEvent.Kind.EXTENDED,
+    ClaimEvent.Kind.EVIDENCE,
+    # The panels of verification/desk/collaboration.py: a comment or a tick of one's own.
+    ClaimEvent.Kind.COMMENTED,
+    ClaimEvent.Kind.COMMENT_EDITED,
+    ClaimEvent.Kind.CHECKLIST_TICKED,
+    ClaimEvent.Kind.CHECKLIST_UNTICKED,
+}
 HISTORY_PAGE = 50
 FROZEN_HELP = (
     "Published: the text is frozen under the signed-off verdict. Reopen the claim to change what it says, "
@@ -102,7 +113,9 @@ def default_forms(claim: Claim) -> dict:
         "return": ReturnForm(initial=v),
         "reopen": ReopenForm(initial=v),
         "version": VersionForm(initial=v),
-        "edit": ClaimEditForm(initial={**v, "text": claim.text, "priority": claim.priority}),
+        "edit": ClaimEditForm(
+            initial={**v, "text": claim.text, "language": claim.language, "priority": claim.priority}
+        ),
         "correct": CorrectionForm(initial={**v, "text": claim.public_text}),
         "approve_correction": CorrectionApproveForm(initial=v),
         "close_correction": CorrectionCloseForm(initial=v),
@@ -140,6 +153,9 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
         # The one suggestion (the API and bench.liar call the same function); shown, never applied.
         "suggestion": suggest_for_claim(claim, attributions, tags),
         "seen_before": seen_before(claim.pk, claim.text),
+        # The discussion and checklist panels (verification/desk/collaboration_panels.py).
+        **collaboration_context(request, claim, tags, forms),
+        "live_seconds": settings.LIVE_POLL_SECONDS,  # verification/desk/live.py
     }
 
 
@@ -194,8 +210,12 @@ def describe(event: ClaimEvent) -> str:
         "corrected": "corrected the text of",
         "correction_rejected": "rejected a correction to",
         "correction_withdrawn": "withdrew a correction to",
+        "commented": "commented on",
+        "comment_edited": "edited a comment on",
+        "checklist_ticked": "ticked a checklist item of",
+        "checklist_unticked": "unticked a checklist item of",
     }
-    sentence = f"{who} {what.get(event.kind, event.kind)} this claim at {event.created_at:%H:%M:%S}"
+    sentence = f"{who} {what.get(event.kind, event.kind)} this claim at {format_when(event.created_at, 'seconds')}"
     fields = [name for name in (event.changes or {}) if isinstance(event.changes.get(name), dict)]
     if event.kind == "edited" and fields:
         parts = [f"{name}: “{event.changes[name].get('from')}” → “{event.changes[name].get('to')}”" for name in fields]
@@ -273,6 +293,9 @@ def assess(request, pk: int):
 def sign_off(request, pk: int):
     def do(data, version):
         transitions.sign_off(request.user, pk, expected_version=version, note=data["note"])
+        still_open = checklists.open_at_signoff(pk)  # recorded by the sign-off (CLAIMDESK_CHECKLIST_BLOCKS_SIGNOFF off)
+        if still_open:
+            messages.warning(request, checklists.warning(still_open))
 
     return handle(request, pk, "signoff", SignOffForm, do, "Signed off: the verdict is published.")
 
@@ -301,8 +324,9 @@ def reopen(request, pk: int):
 @desk_view
 def edit(request, pk: int):
     def do(data, version):
-        current = Claim.objects.values("text", "priority").get(pk=pk)
-        changes = {k: data[k] for k in ("text", "priority") if data[k] != current[k]}
+        current = Claim.objects.values("text", "language", "priority").get(pk=pk)
+        data = {**data, "language": data["language"].strip() or current["language"]}
+        changes = {k: data[k] for k in ("text", "language", "priority") if data[k] != current[k]}
         if not changes:
             return "Nothing to save: the claim already says that."
         edit_claim(request.user, pk, version, changes)  # the version check is inside its UPDATE

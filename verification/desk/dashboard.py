@@ -119,7 +119,8 @@ def dashboard(request):
     now = timezone.now()
     states = backlog()
     overdue, worst = sla_breaches(now)
-    per_day = _cached("throughput", lambda: throughput(now))
+    # Days begin at midnight in the reader's zone (verification/desk/profile.py): one cached series per zone.
+    per_day = _cached(f"throughput:{timezone.get_current_timezone_name()}", lambda: throughput(now))
     median, sample = _cached("median", lambda: median_hours_to_verdict(now))
     reviewers = calibration()
     if not request.user.has_perm("verification.signoff_claim"):

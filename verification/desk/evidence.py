@@ -1,6 +1,6 @@
-"""The desk's evidence panel: add a URL, a file or a note, change stance and
-credibility, re-capture, and download stored bytes (each download is written
-to the custody log).
+"""The desk's evidence panel: add a URL, a file or a note, change stance,
+credibility and the note for readers, re-capture, download stored bytes (each
+download is written to the custody log), and see previews of them.
 
 Every form posts to a plain view that calls verification.evidence.writes, the
 same functions the API calls. With HTMX the view answers the refreshed panel
@@ -20,9 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from verification.desk.base import desk_view, report_error
+from verification.desk.forms import WebURLField
+from verification.evidence import previews
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
-from verification.models import Claim, Evidence, Snapshot
+from verification.models import Claim, Evidence, Preview, Snapshot
 from verification.workflow.transitions import Refused
 
 PANEL = "verification/_evidence_panel.html"
@@ -41,10 +43,15 @@ class _Common(forms.Form):
     title = forms.CharField(max_length=500, required=False)
     stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT)
     credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
+    public_note = forms.CharField(required=False, widget=forms.Textarea)  # its limit is the domain's
+
+
+class PublicNoteForm(forms.Form):
+    public_note = forms.CharField(required=False, widget=forms.Textarea)
 
 
 class UrlForm(_Common):
-    url = forms.URLField(max_length=2000, assume_scheme="https")
+    url = WebURLField()
     kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.ARTICLE)
 
 
@@ -100,7 +107,12 @@ def _run(request, claim_id: int, form, do, success: str):
 
 
 def _common(data: dict) -> dict:
-    return {"title": data["title"], "stance": data["stance"], "credibility": data["credibility"]}
+    return {
+        "title": data["title"],
+        "stance": data["stance"],
+        "credibility": data["credibility"],
+        "public_note": data["public_note"],
+    }
 
 
 @require_GET
@@ -167,6 +179,17 @@ def change_credibility(request, pk: int):
 
 @require_POST
 @desk_view
+def change_public_note(request, pk: int):
+    evidence = get_object_or_404(Evidence, pk=pk)
+
+    def do(data):
+        evidence_writes.edit_evidence(request.user, pk, {"public_note": data["public_note"]})
+
+    return _run(request, evidence.claim_id, PublicNoteForm(request.POST), do, "Note for readers saved.")
+
+
+@require_POST
+@desk_view
 def recapture(request, pk: int):
     evidence = get_object_or_404(Evidence, pk=pk)
     return _run(
@@ -219,3 +242,42 @@ def _filename(evidence: Evidence, stored) -> str:
         return stored.original_name
     extension = mimetypes.guess_extension(stored.content_type or "") or ""
     return f"evidence-{evidence.pk}-{stored.sha256[:12]}{extension}"
+
+
+# Only pictures we made are ever served as previews.
+PREVIEW_TYPES = {"image/webp": "webp", "image/png": "png"}
+
+
+@require_GET
+@desk_view
+def preview(request, pk: int):
+    """The preview of an item's bytes, for whoever may download them: the large
+    picture, or the thumbnail with ?size=small. Not written to the custody log:
+    it is our picture, not the evidence's bytes."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    response = preview_response(previews.cover(evidence), evidence, request.GET.get("size", ""))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def preview_response(cover: Preview | None, evidence: Evidence, size: str) -> FileResponse:
+    """A ready preview as an inline image with the download's guards (nosniff,
+    a sandboxing CSP); 404 when there is none. Shared with the public page."""
+    if cover is None or cover.status != Preview.Status.READY or cover.content_type not in PREVIEW_TYPES:
+        raise Http404("This evidence has no preview.")
+    picture = cover.thumbnail if size == "small" else cover.image
+    try:
+        handle = picture.storage.open(picture.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The preview is missing from storage.") from None
+    suffix = "-small" if size == "small" else ""
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=f"evidence-{evidence.pk}-preview{suffix}.{PREVIEW_TYPES[cover.content_type]}",
+        content_type=cover.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

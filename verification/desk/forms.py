@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from sources.models import Source, SourceAlias
 from sources.text import normalise_name
 from verification.models import AttributionRole, Claim, Verdict
+from verification.urlnorm import URL_ERRORS, URL_MAX_CHARS, WebURLValidator
 
 # The Admiralty code's information-credibility axis, shown where it is set.
 CREDIBILITY_CHOICES = [
@@ -24,6 +25,20 @@ CREDIBILITY_CHOICES = [
     ("6", "6 – Truth cannot be judged"),
 ]
 PRIORITY_BANDS = {"urgent": (90, 100), "high": (70, 89), "normal": (40, 69), "low": (0, 39)}
+
+
+class WebURLField(forms.URLField):
+    """An http(s) address typed on the desk, refused in the same words as the API
+    and the domain use (verification.urlnorm); "example.org/x" means https://."""
+
+    default_validators = [WebURLValidator()]
+    default_error_messages = {"invalid": URL_ERRORS["invalid"]}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", URL_MAX_CHARS)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs["error_messages"] = {**URL_ERRORS, **kwargs.get("error_messages", {})}
+        super().__init__(**kwargs)
 
 
 class VersionForm(forms.Form):
@@ -64,6 +79,9 @@ class ReopenForm(VersionForm):
 
 class ClaimEditForm(VersionForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Claim text")
+    language = forms.CharField(
+        max_length=16, required=False, help_text="A BCP 47 tag: uk, ru, en … Left empty, it stays as it is."
+    )
     priority = forms.IntegerField(min_value=0, max_value=100, help_text="0 (low) to 100 (urgent).")
 
 
@@ -226,11 +244,11 @@ class ClaimSubmitForm(forms.Form):
     )
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. war, troops.")
     priority = forms.IntegerField(min_value=0, max_value=100, initial=50, help_text="0 (low) to 100 (urgent).")
-    language = forms.CharField(max_length=16, initial="en")
-    appeared_url = forms.URLField(
-        required=False, label="Where it appeared (article URL)", max_length=2000, assume_scheme="https"
+    language = forms.CharField(
+        max_length=16, required=False, help_text="e.g. uk, ru, en. Leave empty and it is detected from the text."
     )
-    evidence_url = forms.URLField(required=False, label="First evidence: URL", max_length=2000, assume_scheme="https")
+    appeared_url = WebURLField(required=False, label="Where it appeared (article URL)")
+    evidence_url = WebURLField(required=False, label="First evidence: URL")
     evidence_note = forms.CharField(
         required=False, label="First evidence: note", widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -4,12 +4,17 @@ the text that verdict was signed off for, until a new one is signed off).
 
 It is the ``url`` that the API's status fields and the ClaimReview point to,
 and it embeds the same ClaimReview JSON-LD (verification.workflow.claimreview).
+The evidence shown, its previews, notes for readers and withheld links, are
+verification.evidence.published's.
 """
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from verification.desk.evidence import preview_response
+from verification.evidence import previews
+from verification.evidence.published import for_readers, published_evidence
 from verification.models import Appearance, Attribution, Claim, ClaimEvent, Correction, Verdict
 from verification.workflow.claimreview import build_claimreview, jsonld_script
 
@@ -67,9 +72,18 @@ def public_claim(request, pk: int):
         "assessment": claim.published_assessment,
         "attributions": list(claim.attributions.all()),
         "appearances": list(claim.appearances.all())[:20],
-        "evidence": list(claim.evidence.select_related("provided_by")[:100]),
+        "evidence": for_readers(claim),
         "corrections": corrections(claim),
         "organisation": settings.ORGANISATION_NAME,
         "jsonld": jsonld_script(build_claimreview(claim)),
     }
     return render(request, "verification/public_claim.html", context)
+
+
+def evidence_preview(request, pk: int, evidence_pk: int):
+    """The preview of an item the published verdict weighed, for anyone; 404 for
+    any other (an unpublished claim's, or one added since the verdict)."""
+    evidence = get_object_or_404(published_evidence(pk), pk=evidence_pk)
+    response = preview_response(previews.cover(evidence), evidence, request.GET.get("size", ""))
+    response["Cache-Control"] = "public, max-age=300"
+    return response

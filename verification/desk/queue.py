@@ -5,18 +5,17 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from sources.models import SourceAlias
-from sources.text import normalise_name
 from verification.desk.base import bounded_count, desk_view, page_number, report_error, window
-from verification.desk.forms import PRIORITY_BANDS, BulkForm, QueueFilterForm
-from verification.models import Attribution, Claim
+from verification.desk.forms import BulkForm
+from verification.desk.profile import format_when
+from verification.desk.queue_filters import QueueFilters, apply_filters
+from verification.models import Claim
 from verification.status import status_fields
 from verification.workflow import transitions
 
@@ -43,28 +42,6 @@ def tab_queryset(user, tab: str):
     return claims.filter(state__in=transitions.TAKEABLE, lease_owner__isnull=True).order_by("-priority", "created_at")
 
 
-def apply_filters(claims, data: dict):
-    if data.get("q"):
-        claims = claims.filter(text__icontains=data["q"])
-    if data.get("state"):
-        claims = claims.filter(state=data["state"])
-    if data.get("verdict"):
-        claims = claims.filter(verdict=data["verdict"])
-    if data.get("tag"):
-        claims = claims.filter(tags__name=data["tag"].strip().lower())
-    if data.get("priority"):
-        low, high = PRIORITY_BANDS[data["priority"]]
-        claims = claims.filter(priority__gte=low, priority__lte=high)
-    if data.get("source"):
-        name = data["source"].strip()
-        aliases = SourceAlias.objects.filter(normalised=normalise_name(name)).values("source_id")
-        attributed = Attribution.objects.filter(claim=OuterRef("pk")).filter(
-            Q(source__name__icontains=name) | Q(source_id__in=aliases)
-        )
-        claims = claims.filter(Exists(attributed))
-    return claims
-
-
 def _tab_label(user, tab, label):
     if tab == "signoff" and not user.has_perm("verification.signoff_claim"):
         return "Awaiting sign-off (mine)"
@@ -73,10 +50,10 @@ def _tab_label(user, tab, label):
 
 @desk_view
 def queue(request):
-    form = QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form = QueueFilters(request.GET or None)
+    data = _valid_filters(form)
     tab = data.get("tab") or "unassigned"
-    claims = apply_filters(tab_queryset(request.user, tab), data)
+    claims = apply_filters(tab_queryset(request.user, tab), data, proposed=tab == "signoff")
     claims = claims.select_related("lease_owner", "pending_assessment__reviewer").prefetch_related("tags")
     page = window(claims, page_number(request))
     context = {
@@ -91,7 +68,7 @@ def queue(request):
                 _tab_label(request.user, key, label),
                 bounded_count(tab_queryset(request.user, key)) if key != "all" else None,
             )
-            for key, label in QueueFilterForm.TABS
+            for key, label in QueueFilters.TABS
         ],
         "query": _query_without_page(request),
         "held": transitions.held_claim(request.user),
@@ -105,6 +82,15 @@ def queue(request):
         else "verification/queue.html"
     )
     return render(request, template, context)
+
+
+def _valid_filters(form) -> dict:
+    """The filters that parsed. An invalid one is named on the page and left out, so
+    a typo in one field does not silently drop the others."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
 
 
 def _query_without_page(request) -> str:
@@ -124,7 +110,7 @@ def take_next(request):
     if claim is None:
         messages.info(request, "Nothing is waiting in the queue. Well done.")
         return redirect("desk-queue")
-    messages.success(request, f"Claim {claim.pk} is yours until {timezone.localtime(claim.lease_expires_at):%H:%M}.")
+    messages.success(request, f"Claim {claim.pk} is yours until {format_when(claim.lease_expires_at, 'time')}.")
     return redirect("desk-claim", pk=claim.pk)
 
 

@@ -17,21 +17,23 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
 from sources.models import Source
 from verification import enqueue
+from verification.evidence import previews
 from verification.evidence.storage import CHUNK_SIZE, discard_if_unused, spool, store
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, StoredFile
 from verification.status import rfc3339
+from verification.urlnorm import check_web_url
 from verification.webhooks import outbox
 from verification.workflow import transitions
 from verification.workflow.errors import require_permission
 from verification.workflow.history import record
 
 Action = CustodyEvent.Action
+PUBLIC_NOTE_MAX_CHARS = 4000
 
 
 # --- Adding evidence ---------------------------------------------------------------
@@ -53,6 +55,8 @@ def _problem(field: str, value) -> str | None:
         return f"'{value}' is not a stance; use one of {', '.join(Evidence.Stance.values)}."
     if field == "credibility" and value is not None and value not in range(1, 7):
         return "Information credibility is a grade from 1 (confirmed) to 6 (cannot be judged)."
+    if field == "public_note" and len(value) > PUBLIC_NOTE_MAX_CHARS:
+        return f"Keep the note for readers under {PUBLIC_NOTE_MAX_CHARS} characters; it is shown on the public page."
     return None
 
 
@@ -63,21 +67,23 @@ def _check(values: dict) -> dict:
     return values
 
 
-def _validate(kind: str, title: str, stance: str, credibility) -> dict:
-    return _check({"kind": kind, "title": (title or "").strip(), "stance": stance, "credibility": credibility})
+def _validate(kind: str, title: str, stance: str, credibility, public_note: str = "") -> dict:
+    return _check(
+        {
+            "kind": kind,
+            "title": (title or "").strip(),
+            "stance": stance,
+            "credibility": credibility,
+            "public_note": (public_note or "").strip(),
+        }
+    )
 
 
 def _validate_url(url: str) -> str:
-    url = (url or "").strip()
     try:
-        if len(url) > 2000:
-            raise ValidationError("too long")
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        raise ValidationError(
-            {"url": ["Give a full http:// or https:// address of at most 2000 characters."]}
-        ) from None
-    return url
+        return check_web_url(url)  # the desk's forms and the API say the same, word for word
+    except ValidationError as exc:
+        raise ValidationError({"url": exc.messages}) from None
 
 
 def _attach(actor, claim_id: int, fields: dict, custody: list[tuple[str, dict]], sha256: str = "") -> Evidence:
@@ -122,12 +128,13 @@ def add_evidence_url(
     provided_by=None,
     notes: str = "",
     capture: bool = True,
+    public_note: str = "",
 ) -> Evidence:
     """Attach a URL and, unless `capture` is False (seed and demo data), ask a
     worker to capture it after commit."""
     _require(actor, "add_evidence", "add evidence")
     url = _validate_url(url)
-    fields = _validate(kind, title or url, stance, credibility)
+    fields = _validate(kind, title or url, stance, credibility, public_note)
     status = Evidence.Capture.PENDING if capture else Evidence.Capture.NOT_REQUESTED
     custody = [(Action.ADDED, {"url": url, "kind": kind, "title": fields["title"]})]
     if capture:
@@ -162,17 +169,21 @@ def add_evidence_file(
     provided_by=None,
     notes: str = "",
     chunk_size: int = CHUNK_SIZE,
+    public_note: str = "",
 ) -> Evidence:
     """Attach an uploaded file, streamed and hashed in `chunk_size` pieces.
 
     1. Check the right, the fields and the claim before reading any byte.
     2. Spool (size and type limits, EvidenceRefused; a declared size already
        over the limit is refused unread), then store once per SHA-256.
-    3. Attach the evidence; if that fails, drop bytes nobody else uses.
+    3. Attach the evidence and ask for its preview after commit; if that fails,
+       drop bytes nobody else uses.
     """
     _require(actor, "add_evidence", "add evidence")
     name = os.path.basename(getattr(uploaded_file, "name", "") or "")
-    fields = _validate(kind or Evidence.Kind.DOCUMENT, title or name or "Uploaded file", stance, credibility)
+    fields = _validate(
+        kind or Evidence.Kind.DOCUMENT, title or name or "Uploaded file", stance, credibility, public_note
+    )
     if not Claim.objects.filter(pk=claim_id).exists():
         raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
     declared = getattr(uploaded_file, "content_type", "") or ""
@@ -196,13 +207,15 @@ def add_evidence_file(
     }
     try:
         with transaction.atomic():
-            return _attach(
+            evidence = _attach(
                 actor,
                 claim_id,
                 dict(fields, notes=notes, stored_file=stored, provided_by_id=_source_id(provided_by)),
                 [(Action.ADDED, {"kind": fields["kind"], "title": fields["title"]}), (Action.UPLOADED, detail)],
                 sha256=stored.sha256,
             )
+            previews.request(stored)
+            return evidence
     except BaseException:
         if created:
             discard_if_unused(stored)
@@ -219,12 +232,13 @@ def add_evidence_note(
     stance: str = Evidence.Stance.CONTEXT,
     credibility: int | None = None,
     provided_by=None,
+    public_note: str = "",
 ) -> Evidence:
     """Evidence with neither URL nor file: a testimony, a phone call, a note."""
     _require(actor, "add_evidence", "add evidence")
     if not (notes or "").strip():
         raise ValidationError({"notes": ["Write what the evidence is: a note needs text."]})
-    fields = _validate(kind, title or notes.strip().splitlines()[0][:120], stance, credibility)
+    fields = _validate(kind, title or notes.strip().splitlines()[0][:120], stance, credibility, public_note)
     with transaction.atomic():
         return _attach(
             actor,
@@ -246,6 +260,7 @@ def _lock_evidence(evidence_id: int) -> Evidence:
 EDITABLE = {
     "title": Action.TITLE_CHANGED,
     "notes": Action.NOTES_CHANGED,
+    "public_note": Action.PUBLIC_NOTE_CHANGED,
     "provided_by": Action.PROVIDED_BY_CHANGED,
     "stance": Action.STANCE_CHANGED,
     "credibility": Action.CREDIBILITY_CHANGED,
@@ -261,7 +276,8 @@ def clean_edit(evidence: Evidence, changes: dict) -> dict:
         fixed = "This cannot change once the item is added (its custody starts there); add a new item instead."
         raise ValidationError({name: [fixed] for name in unknown})
     values = {
-        field: (value or "").strip() if field in ("title", "notes") else value for field, value in changes.items()
+        field: (value or "").strip() if field in ("title", "notes", "public_note") else value
+        for field, value in changes.items()
     }
     if "provided_by" in values:
         values["provided_by"] = _source_id(values["provided_by"])
@@ -279,7 +295,7 @@ def clean_edit(evidence: Evidence, changes: dict) -> dict:
 
 def edit_evidence(actor, evidence_id: int, changes: dict, note: str = "") -> Evidence:
     """Change what reviewers read about an item: its title, notes, provider,
-    stance or information credibility.
+    stance or information credibility, or the note readers see once published.
 
     1. Check the actor's right, then lock the claim and the item, in that
        order (as adding evidence does), so two edits queue instead of racing.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from verification.intake.dedup import DuplicateFinder, link_target
 from verification.intake.extraction import ExtractionError, ProposedClaim, extract_claims
 from verification.intake.matching import SourceMatcher
 from verification.models import IntakeBatch, Proposal
+from verification.urlnorm import check_web_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,10 @@ def submit(actor, *, text: str = "", url: str = "") -> IntakeBatch:
 
 
 def _check_address(url: str) -> None:
-    if len(url) > 2000:
-        raise IntakeRefused("The URL is over 2,000 characters; give the article's plain address.", code="bad_url")
+    try:
+        check_web_url(url)  # the same words as every other address field (verification.urlnorm)
+    except ValidationError as exc:
+        raise IntakeRefused(exc.messages[0], code="bad_url") from None
     try:
         check_url(url, FetchPolicy(allow_loopback=settings.ALLOW_LOOPBACK_FETCH))
     except FetchError as exc:

@@ -19,10 +19,18 @@ from verification.models.claims import (
     Tag,
     Verdict,
 )
+from verification.models.collaboration import (
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTick,
+    Comment,
+    CommentRevision,
+)
 from verification.models.corrections import Correction
-from verification.models.evidence import CustodyEvent, Evidence, Snapshot, StoredFile
+from verification.models.evidence import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
 from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
+from verification.models.profile import DeskProfile
 from verification.models.suggestion import SuggestionModel
 
 __all__ = [
@@ -34,15 +42,22 @@ __all__ = [
     "Attribution",
     "AttributionRole",
     "CalibrationSnapshot",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistTick",
     "Claim",
     "ClaimEvent",
+    "Comment",
+    "CommentRevision",
     "Correction",
     "CustodyEvent",
+    "DeskProfile",
     "Evidence",
     "ExternalReview",
     "ExternalReviewImport",
     "IntakeBatch",
     "Notification",
+    "Preview",
     "Proposal",
     "Snapshot",
     "StoredFile",

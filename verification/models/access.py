@@ -112,6 +112,7 @@ class Notification(models.Model):
         REOPENED = "reopened"
         PUBLISHED = "published"
         INTEGRITY = "integrity"
+        MENTION = "mention"  # someone @mentioned the user in a claim's discussion
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -341,6 +341,11 @@ class ClaimEvent(models.Model):
         CORRECTED = "corrected"
         CORRECTION_REJECTED = "correction_rejected"
         CORRECTION_WITHDRAWN = "correction_withdrawn"
+        # Collaboration (verification.workflow.discussion, .checklists): internal to the desk.
+        COMMENTED = "commented"
+        COMMENT_EDITED = "comment_edited", "Edited a comment"
+        CHECKLIST_TICKED = "checklist_ticked", "Ticked a checklist item"
+        CHECKLIST_UNTICKED = "checklist_unticked", "Unticked a checklist item"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -64,6 +64,9 @@ class Evidence(models.Model):
         null=True, blank=True, help_text="Admiralty information credibility 1–6."
     )
     notes = models.TextField(blank=True)
+    public_note = models.TextField(
+        blank=True, help_text="For readers: shown on the public page once the claim is published. Notes stay internal."
+    )
     capture_status = models.CharField(max_length=16, choices=Capture.choices, default=Capture.NOT_REQUESTED)
     capture_error = models.TextField(blank=True)
     capture_attempts = models.PositiveSmallIntegerField(default=0)
@@ -131,6 +134,7 @@ class CustodyEvent(models.Model):
         CREDIBILITY_CHANGED = "credibility_changed"
         TITLE_CHANGED = "title_changed"
         NOTES_CHANGED = "notes_changed"
+        PUBLIC_NOTE_CHANGED = "public_note_changed"
         PROVIDED_BY_CHANGED = "provided_by_changed"
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
@@ -144,3 +148,55 @@ class CustodyEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class Preview(models.Model):
+    """A picture we made from stored bytes (verification/evidence/previews.py): derived data,
+    remade at will, so its row is updated in place rather than appended to.
+
+    Keyed by the StoredFile, not the evidence item: bytes attached to two items (or
+    captured twice) are previewed once. Today each file has one ``cover`` (the image
+    itself, a PDF's first page, a frame of a video); more kinds (a video's keyframes)
+    can sit beside it. The images are always ours (WebP, or PNG where Pillow lacks
+    WebP), never the uploader's bytes: decoded, bounded, metadata stripped.
+    """
+
+    class Kind(models.TextChoices):
+        COVER = "cover", "Cover (the one picture that stands for the file)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being made"
+        READY = "ready", "Ready"
+        UNAVAILABLE = "unavailable", "No preview"
+
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="previews")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COVER)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, help_text="Why there is no preview: unsupported, damaged, over a limit.")
+    image = models.FileField(upload_to="previews/%Y/%m/", blank=True, help_text="Large: the viewer's picture.")
+    thumbnail = models.FileField(upload_to="previews/%Y/%m/", blank=True, help_text="Small: the panel's picture.")
+    content_type = models.CharField(max_length=32, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
+    frame_seconds = models.FloatField(null=True, blank=True, help_text="For a video: when the frame shown is.")
+    generator = models.CharField(max_length=100, blank=True, help_text="What made it: decoder and version.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the latest attempt began.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stored_file", "kind"], condition=Q(kind="cover"), name="preview_one_cover_per_file"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], name="preview_pending_idx", condition=Q(status="pending")),
+        ]  # the sweep: pending previews no worker finished
+
+    def __str__(self):
+        return f"{self.get_kind_display().split(' ')[0]} of {self.stored_file_id} ({self.status})"

@@ -278,7 +278,7 @@ class ClaimSerializer(SeedObject):
     assessment = AssessmentSerializer(required=False, default=None)
 
     def validate_language(self, value):
-        return value or "en"
+        return value or ""  # left out: create_claim detects it from the text
 
     def check_siblings(self, items):
         """The same claim twice, in any file: claims are matched by their text."""

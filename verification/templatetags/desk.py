@@ -1,7 +1,10 @@
 """Template helpers for the desk: the unread badge in the navigation and small formatters."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language_info
 
+from verification.desk.profile import format_when
 from verification.models import Notification
 
 register = template.Library()
@@ -20,6 +23,15 @@ def unread_count(context) -> str:
 
 
 @register.filter
+def language_label(code: str) -> str:
+    """ "Ukrainian (uk)": Django's name for a language tag, or the tag alone when Django has none."""
+    try:
+        return f"{get_language_info(code)['name']} ({code})"
+    except KeyError:
+        return code
+
+
+@register.filter
 def percent(value) -> str:
     if value is None or value == "":
         return "—"
@@ -29,3 +41,15 @@ def percent(value) -> str:
 @register.filter
 def short_hash(value: str) -> str:
     return f"{value[:12]}…" if value else ""
+
+
+@register.filter
+def when(value, style: str = "datetime") -> str:
+    """A time in the reader's zone, with the zone's name: ``{{ claim.due_at|when }}`` gives
+    <time datetime="…">05 Dec 2026 14:37 EET</time>; styles "short", "seconds", "full", "time"
+    (verification.desk.profile.STYLES). The one way desk pages show a time."""
+    text = format_when(value, style)
+    if not text:
+        return ""
+    stamp = value.isoformat() if hasattr(value, "isoformat") else text
+    return format_html('<time datetime="{}">{}</time>', stamp, text)

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sources.models import Source
+from verification.language import detect_language, language_tag_error, normalise_tag
 from verification.models import Appearance, Attribution, AttributionRole, Claim, ClaimEvent, Tag
 from verification.status import status_fields
 from verification.urlnorm import normalise_url
@@ -100,7 +101,7 @@ class AttributionInput:
 @dataclass
 class ClaimInput:
     text: str
-    language: str = "en"
+    language: str = ""  # "" means "detect it from the text" (verification/language.py)
     first_made_at: datetime | None = None
     priority: int = 50
     reach: int = 0
@@ -128,6 +129,8 @@ def _validate_claim_input(data: ClaimInput) -> None:
         errors["text"] = [too_long]
     if not 0 <= data.priority <= 100:
         errors["priority"] = ["Priority is a number from 0 (low) to 100 (urgent)."]
+    if data.language.strip() and (bad_tag := language_tag_error(data.language.strip())):
+        errors["language"] = [bad_tag]
     seen = set()
     for index, item in enumerate(data.attributions):
         if item.role not in AttributionRole.values:
@@ -149,10 +152,12 @@ def create_claim(actor, data: ClaimInput) -> Claim:
     """1. Validate; 2. write the claim, tags, attributions, appearances and a
     'created' event in one transaction; 3. announce claim.created after commit."""
     _validate_claim_input(data)
+    text = data.text.strip()
+    language = normalise_tag(data.language) if data.language.strip() else detect_language(text)
     with transaction.atomic():
         claim = Claim.objects.create(
-            text=data.text.strip(),
-            language=data.language,
+            text=text,
+            language=language,
             first_made_at=data.first_made_at,
             priority=data.priority,
             reach=data.reach,
@@ -171,7 +176,9 @@ def create_claim(actor, data: ClaimInput) -> Claim:
             actor=actor,
             to_state=claim.state,
             version=claim.version,
-            changes={"text": claim.text},
+            # Whether a person chose the language or the detector did: a reviewer who
+            # corrects it later sees in the history which one was wrong.
+            changes={"text": claim.text, "language": language, "language_detected": not data.language.strip()},
         )
         outbox.emit("claim.created", status_fields(claim))
     return claim
@@ -265,6 +272,10 @@ def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note:
         raise ValidationError({"text": ["A claim needs its statement: the text may not be empty."]})
     if "text" in changes and (too_long := _text_too_long(changes["text"])):
         raise ValidationError({"text": [too_long]})
+    if "language" in changes:
+        if bad_tag := language_tag_error((changes["language"] or "").strip()):
+            raise ValidationError({"language": [bad_tag]})
+        changes = {**changes, "language": normalise_tag(changes["language"])}
     require_permission(actor, "verification.change_claim", "edit a claim's text and metadata")
     with transaction.atomic():
         before = Claim.objects.select_for_update().filter(pk=claim_id).values("state", "version", *EDITABLE_FIELDS)

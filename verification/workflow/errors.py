@@ -27,6 +27,10 @@ _DID = {
     "corrected": "approved a correction to it",
     "correction_rejected": "rejected a correction to it",
     "correction_withdrawn": "withdrew a correction to it",
+    "commented": "commented on it",
+    "comment_edited": "edited a comment on it",
+    "checklist_ticked": "ticked a checklist item of it",
+    "checklist_unticked": "unticked a checklist item of it",
 }
 
 

@@ -20,6 +20,7 @@ from verification import enqueue
 from verification.models import Assessment, Claim, ClaimEvent, Notification, Verdict
 from verification.status import status_fields
 from verification.webhooks import outbox
+from verification.workflow import checklists
 from verification.workflow.claims import default_due_at
 from verification.workflow.errors import (
     IllegalMove,
@@ -340,6 +341,8 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
         assessment = claim.pending_assessment
         if assessment.reviewer_id == actor.pk:
             raise NotAllowed("You assessed this claim; another editor must sign it off.")
+        # Required checklist items still open: recorded below, or refused (CLAIMDESK_CHECKLIST_BLOCKS_SIGNOFF).
+        open_items = checklists.open_before_signoff(claim)
         now = timezone.now()
         correction = claim.published_assessment_id is not None
         claim.published_assessment = assessment
@@ -367,6 +370,7 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
                 "correction": correction,
                 "signed_off_by": actor.pk,
                 "text": claim.text,
+                **({"open_checklist_items": open_items} if open_items else {}),
             },
         )
         outbox.emit("claim.published", _status(claim))

@@ -1,0 +1,106 @@
+"""Media the preview tests make themselves (nothing is downloaded): pictures with
+Pillow, a one-page PDF written by hand, short videos encoded with PyAV, and the
+damaged and hostile files a preview must survive."""
+
+import io
+import struct
+import zlib
+
+import av
+from PIL import Image, ImageCms
+
+from verification.models import Preview
+
+RED, BLUE, GREEN = (220, 30, 30), (30, 30, 220), (30, 200, 60)
+
+
+def png(width: int = 640, height: int = 480, colour=GREEN, icc: bool = False) -> bytes:
+    image = Image.new("RGB", (width, height), colour)
+    buffer = io.BytesIO()
+    extra = {"icc_profile": ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()} if icc else {}
+    image.save(buffer, "PNG", **extra)
+    return buffer.getvalue()
+
+
+def sideways_jpeg(width: int = 2400, height: int = 1200) -> bytes:
+    """A phone photo stored sideways: left half red, right half blue, with EXIF
+    orientation 6 (turn 90° clockwise to show), a camera maker and GPS."""
+    image = Image.new("RGB", (width, height), RED)
+    image.paste(BLUE, (width // 2, 0, width, height))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0110] = "Model X-Ray"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (50.0, 27.0, 1.0)  # GPSLatitudeRef, GPSLatitude
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, quality=90)
+    return buffer.getvalue()
+
+
+def pdf(width: int = 200, height: int = 300) -> bytes:
+    """One page, white, with a red box near its bottom-left corner, written by hand."""
+    content = b"0.85 0.1 0.1 rg 20 20 160 100 re f"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R >>" % (width, height),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def video(seconds: float = 3.0, black_seconds: float = 1.0, rotation: int = 0, fps: int = 10) -> bytes:
+    """An MP4 of `seconds` at 160×120: black for `black_seconds`, then green;
+    `rotation` goes into the display matrix, as a phone writes it."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        if rotation:
+            stream.set_display_rotation(rotation)
+        for index in range(int(seconds * fps)):
+            colour = (0, 0, 0) if index < black_seconds * fps else GREEN
+            image = Image.new("RGB", (160, 120), colour)
+            image.paste(RED, (0, 0, 40, 30))  # a red corner, to see which way the frame was turned
+            for packet in stream.encode(av.VideoFrame.from_image(image)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def damaged_png() -> bytes:
+    """A PNG whose signature and header are right and whose pixels are cut off."""
+    return png(320, 240)[:120]
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width`×`height`: a decompression bomb's header."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+def decoded(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def cover_of(evidence) -> Preview | None:
+    evidence.refresh_from_db()
+    return Preview.objects.filter(stored_file__sha256=evidence.sha256, kind="cover").first()
