@@ -43,6 +43,8 @@ _EDITOR = _FACT_CHECKER + [
     "verification.assign_claim",
     "verification.reopen_claim",
     "verification.change_attribution",
+    # Translations of a published verdict for readers (docs/languages.md): editors, like the sign-off.
+    "verification.add_verdicttranslation",
 ]
 _ADMIN = _EDITOR + [
     "sources.add_source",

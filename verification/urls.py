@@ -33,6 +33,7 @@ urlpatterns = [
     path("desk/claims/<int:pk>/return", claim.return_for_changes, name="desk-claim-return"),
     path("desk/claims/<int:pk>/reopen", claim.reopen, name="desk-claim-reopen"),
     path("desk/claims/<int:pk>/edit", claim.edit, name="desk-claim-edit"),
+    path("desk/claims/<int:pk>/translate", claim.translate, name="desk-claim-translate"),
     path("desk/claims/<int:pk>/corrections", claim.propose_correction, name="desk-claim-correct"),
     path(
         "desk/claims/<int:pk>/corrections/<int:cid>/approve",

@@ -430,6 +430,17 @@ DESK_RULES = [
         ),
         writes=True,
     ),
+    Rule(
+        "desk-claim-translate",
+        "post",
+        DESK_EDITOR,
+        _desk_claim(
+            "published",
+            "translate",
+            lambda w, c: {**_v(c), "language": "uk", "text": "Міст закрили.", "rationale": "Відео з 2019 року."},
+        ),
+        writes=True,
+    ),
     Rule("desk-claim-live", "get", DESK, _desk_claim("leased", "live")),
     Rule(
         "desk-claim-comment",

@@ -29,7 +29,7 @@ from verification.models import (
 )
 from verification.tasks import refit_suggestions
 from verification.webhooks import outbox
-from verification.workflow import checklists, corrections, discussion, transitions
+from verification.workflow import checklists, corrections, discussion, transitions, translations
 from verification.workflow.external_reviews import import_reviews
 
 # One external review and its import run, through the import itself.
@@ -48,6 +48,14 @@ def populate(reviewer, editor) -> None:
         taken.pk,
         text=Claim.objects.get(pk=taken.pk).text.rstrip(".") + " (spelling fixed).",
         reason="Typo.",
+        expected_version=Claim.objects.get(pk=taken.pk).version,
+    )
+    translations.translate(
+        editor,
+        taken.pk,
+        language="uk",
+        text="Північна Корея відправила війська.",
+        rationale="Лише одна сторона це стверджує.",
         expected_version=Claim.objects.get(pk=taken.pk).version,
     )
     # The discussion and a checklist (docs/collaboration.md), through the desk's own functions.

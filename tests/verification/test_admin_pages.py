@@ -30,6 +30,7 @@ NO_ADD = {
     "verification.webhookdelivery",
     "verification.notification",
     "verification.deskprofile",
+    "verification.verdicttranslation",
     "verification.workerheartbeat",
     "verification.apikey",
     "verification.evidence",

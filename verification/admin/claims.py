@@ -11,7 +11,16 @@ from django.forms.models import BaseInlineFormSet
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.admin.evidence import EvidenceInline
-from verification.models import Appearance, Assessment, Attribution, Claim, ClaimEvent, Correction, Tag
+from verification.models import (
+    Appearance,
+    Assessment,
+    Attribution,
+    Claim,
+    ClaimEvent,
+    Correction,
+    Tag,
+    VerdictTranslation,
+)
 from verification.workflow.claims import (
     EDITABLE_FIELDS,
     FROZEN_FIELDS,
@@ -370,4 +379,18 @@ class CorrectionAdmin(AppendOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         # Whoever may see claims may see their corrections (the roles need no new permission).
+        return request.user.has_perm("verification.view_claim")
+
+
+@admin.register(VerdictTranslation)
+class VerdictTranslationAdmin(AppendOnlyAdmin):
+    """Written by editors on the claim page (verification.workflow.translations), never here."""
+
+    list_display = ["claim", "language", "translated_by", "updated_at"]
+    list_select_related = ["claim", "translated_by"]
+    list_filter = ["language"]
+    search_fields = ["claim__text", "text", "rationale"]
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see claims may see their translations, as with corrections.
         return request.user.has_perm("verification.view_claim")

@@ -27,13 +27,14 @@ from verification.desk.forms import (
     ReopenForm,
     ReturnForm,
     SignOffForm,
+    TranslationForm,
     VersionForm,
     reviewers,
 )
 from verification.desk.profile import format_when
 from verification.matching import seen_before
 from verification.models import Claim, ClaimEvent, Correction
-from verification.workflow import checklists, corrections, transitions
+from verification.workflow import checklists, corrections, transitions, translations
 from verification.workflow.claims import edit_claim
 
 State = Claim.State
@@ -119,6 +120,7 @@ def default_forms(claim: Claim) -> dict:
         "correct": CorrectionForm(initial={**v, "text": claim.public_text}),
         "approve_correction": CorrectionApproveForm(initial=v),
         "close_correction": CorrectionCloseForm(initial=v),
+        "translate": TranslationForm(initial=v),
     }
 
 
@@ -156,6 +158,18 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
         # The discussion and checklist panels (verification/desk/collaboration_panels.py).
         **collaboration_context(request, claim, tags, forms),
         "live_seconds": settings.LIVE_POLL_SECONDS,  # verification/desk/live.py
+        "translations": translation_rows(request.user, claim),
+    }
+
+
+def translation_rows(user, claim: Claim) -> dict:
+    """The verdict's translations for readers, each current or out of date; no query before a sign-off."""
+    if claim.published_assessment_id is None:
+        return {"rows": [], "can_translate": False}
+    rows = list(claim.translations.select_related("translated_by"))
+    return {
+        "rows": [(t, t.is_current(claim)) for t in rows],
+        "can_translate": user.has_perm(translations.PERMISSION),
     }
 
 
@@ -333,6 +347,22 @@ def edit(request, pk: int):
         return None
 
     return handle(request, pk, "edit", ClaimEditForm, do, "Claim saved.")
+
+
+@require_POST
+@desk_view
+def translate(request, pk: int):
+    def do(data, version):
+        translations.translate(
+            request.user,
+            pk,
+            language=data["language"],
+            text=data["text"],
+            rationale=data["rationale"],
+            expected_version=version,
+        )
+
+    return handle(request, pk, "translate", TranslationForm, do, "Translation saved: readers in that language see it.")
 
 
 # --- Corrections of a published claim's text (verification.workflow.corrections) ------

@@ -85,6 +85,18 @@ class ClaimEditForm(VersionForm):
     priority = forms.IntegerField(min_value=0, max_value=100, help_text="0 (low) to 100 (urgent).")
 
 
+class TranslationForm(VersionForm):
+    """An editor's translation of the published verdict for readers (docs/languages.md)."""
+
+    language = forms.CharField(max_length=16, help_text="BCP 47 tag of the translation: en, uk, ru …")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="The claim, translated")
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="The rationale, translated")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_translate_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CorrectionForm(VersionForm):
     """An editor proposes a typo fix to a published claim's text (docs/corrections.md)."""
 

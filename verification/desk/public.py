@@ -11,12 +11,16 @@ verification.evidence.published's.
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from verification.desk.evidence import preview_response
 from verification.evidence import previews
 from verification.evidence.published import for_readers, published_evidence
 from verification.models import Appearance, Attribution, Claim, ClaimEvent, Correction, Verdict
-from verification.workflow.claimreview import build_claimreview, jsonld_script
+from verification.templatetags.desk import language_label
+from verification.workflow.claimreview import claimreviews_by_language, jsonld_script
+from verification.workflow.translations import for_readers as current_translations
 
 
 def _label(verdict: str) -> str:
@@ -67,17 +71,57 @@ def public_claim(request, pk: int):
         ),
         pk=pk,
     )
+    translations = current_translations(claim)
+    reading = reader_language(request, claim, translations)
+    reviews = claimreviews_by_language(claim, translations)
     context = {
         "claim": claim,
         "assessment": claim.published_assessment,
+        "reading": reading,
         "attributions": list(claim.attributions.all()),
         "appearances": list(claim.appearances.all())[:20],
         "evidence": for_readers(claim),
         "corrections": corrections(claim),
         "organisation": settings.ORGANISATION_NAME,
-        "jsonld": jsonld_script(build_claimreview(claim)),
+        # One object as before when the claim has no translation; a list of one per language when it has.
+        "jsonld": jsonld_script(reviews[0] if len(reviews) == 1 else reviews),
     }
-    return render(request, "verification/public_claim.html", context)
+    response = render(request, "verification/public_claim.html", context)
+    patch_vary_headers(response, ["Accept-Language"])  # the language shown follows it
+    return response
+
+
+def reader_language(request, claim, translations: dict) -> dict:
+    """Which language the page shows: ``?lang=`` if given, else the first of the
+    browser's Accept-Language that the claim has (the original or a current
+    translation; ``en-GB`` takes ``en``). When the reader's first choice is not
+    there, the original is shown and the page says so."""
+    original = claim.language
+    available = [original, *sorted(translations)]
+    asked = (request.GET.get("lang") or "").strip().lower()[:16]
+    header = request.headers.get("Accept-Language", "")
+    wanted = [asked] if asked else [tag for tag, _ in parse_accept_lang_header(header)]
+    wanted = [tag.lower() for tag in wanted if tag != "*"][:10]
+    shown = next((found for tag in wanted if (found := _match(tag, available))), original)
+    first = _match(wanted[0], available) if wanted else original
+    translation = translations.get(shown)
+    return {
+        "language": shown,
+        "text": translation.text if translation else claim.public_text,
+        "rationale": translation.rationale if translation else claim.published_assessment.rationale,
+        "translated_from": language_label(original) if translation else None,
+        # The reader asked first for a language we do not have: say the original stands in.
+        "missing": language_label(wanted[0]) if wanted and first is None and shown == original else None,
+        "original": language_label(original),
+        "others": [(code, language_label(code)) for code in available if code != shown],
+    }
+
+
+def _match(tag: str, available: list[str]) -> str | None:
+    primary = tag.split("-")[0]
+    return next((code for code in available if code == tag), None) or next(
+        (code for code in available if code.split("-")[0] == primary), None
+    )
 
 
 def evidence_preview(request, pk: int, evidence_pk: int):

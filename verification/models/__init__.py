@@ -32,6 +32,7 @@ from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
 from verification.models.profile import DeskProfile
 from verification.models.suggestion import SuggestionModel
+from verification.models.translations import VerdictTranslation
 
 __all__ = [
     "ApiKey",
@@ -64,6 +65,7 @@ __all__ = [
     "SuggestionModel",
     "Tag",
     "Verdict",
+    "VerdictTranslation",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

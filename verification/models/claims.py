@@ -346,6 +346,8 @@ class ClaimEvent(models.Model):
         COMMENT_EDITED = "comment_edited", "Edited a comment"
         CHECKLIST_TICKED = "checklist_ticked", "Ticked a checklist item"
         CHECKLIST_UNTICKED = "checklist_unticked", "Unticked a checklist item"
+        # A translation of the published verdict for readers (verification.workflow.translations).
+        TRANSLATED = "translated", "Translated the verdict"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -136,6 +136,21 @@ def build_claimreview(claim) -> dict | None:
     return review
 
 
+def claimreviews_by_language(claim, translations) -> list[dict]:
+    """The ClaimReview of the original, then one per current translation
+    (``translations``: language → VerdictTranslation), each with its
+    ``inLanguage``, its ``claimReviewed`` and the page's address in it."""
+    original = build_claimreview(claim)
+    if original is None:
+        return []
+    reviews = [original]
+    for language, translation in sorted(translations.items()):
+        review = {**original, "claimReviewed": translation.text, "inLanguage": language}
+        review["url"] = f"{original['url']}?lang={language}"
+        reviews.append(review)
+    return reviews
+
+
 def date_modified(claim):
     """The last change readers can see after the first sign-off (a new sign-off
     or an approved correction), or None if there was none."""

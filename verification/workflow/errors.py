@@ -9,11 +9,25 @@ from sources.errors import NotAllowed, Refused
 from sources.roles import require_permission
 from verification.models import Claim
 
-__all__ = ["IllegalMove", "NotAllowed", "Refused", "StaleVersion", "require_permission", "stale_version"]
+__all__ = [
+    "IllegalMove",
+    "NotAllowed",
+    "NotPublished",
+    "Refused",
+    "StaleVersion",
+    "require_permission",
+    "stale_version",
+]
 
 
 class IllegalMove(Refused):
     code = "illegal_move"
+
+
+class NotPublished(Refused):
+    """Something only a published verdict can have (a translation for readers)."""
+
+    code = "not_published"
 
 
 # How a StaleVersion message says what happened: "<who> <did> at <when>".
@@ -31,6 +45,7 @@ _DID = {
     "comment_edited": "edited a comment on it",
     "checklist_ticked": "ticked a checklist item of it",
     "checklist_unticked": "unticked a checklist item of it",
+    "translated": "translated its verdict",
 }
 
 
