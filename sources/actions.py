@@ -158,12 +158,17 @@ def _fold(keep: Source, merged: Source, merge_ids: list[int]) -> dict:
 
 def _move_aliases(keep: Source, merged: Source) -> int:
     taken = set(keep.aliases.values_list("normalised", flat=True)) | {normalise_name(keep.name)}
+    # The kept record's name per language wins; a moved one for the same language stays a spelling.
+    languages = set(keep.aliases.exclude(language="").values_list("language", flat=True))
     moved = 0
     for alias in SourceAlias.objects.filter(source=merged):
         if alias.normalised in taken:
             alias.delete()
             continue
         alias.source = keep
+        if alias.language in languages:
+            alias.language = ""
+        languages.add(alias.language)
         alias.save()
         taken.add(alias.normalised)
         moved += 1

@@ -5,11 +5,14 @@ SourceGrade rows; Source.reliability caches the latest one and is written only
 by sources.actions in the same transaction as the grade row.
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from sources.text import normalise_name
+from sources.text import LANGUAGE_TAG, normalise_name, search_keys
 
 
 class SourceKind(models.TextChoices):
@@ -42,8 +45,27 @@ class Conflict(models.Model):
         return self.name
 
 
+class SourceQuerySet(models.QuerySet):
+    def named(self, typed: str) -> "SourceQuerySet":
+        """Sources whose name or any alias holds what was typed, in any script:
+        "Буданов", "budanov" and "Budanov" find the same record, whichever
+        spelling it was entered with. The one name search of the desk, the API
+        and the admin."""
+        keys = search_keys(typed)
+        if not keys:
+            return self.none()
+        name, alias = Q(), Q()
+        for key in keys:
+            name |= Q(normalised_name__contains=key)
+            alias |= Q(normalised__contains=key)
+        return self.filter(name | Q(pk__in=SourceAlias.objects.filter(alias).values("source_id")))
+
+
 class Source(models.Model):
     name = models.CharField(max_length=300)
+    # The name in lowercase Latin (normalise_name), so a search typed in any script finds it: "Буданов"
+    # finds "Kyrylo Budanov" and "budanov" finds "Кирило Буданов". Serves the desk's and the API's source search.
+    normalised_name = models.CharField(max_length=300, editable=False, default="", db_default="", db_index=True)
     kind = models.CharField(max_length=32, choices=SourceKind.choices, default=SourceKind.OTHER)
     parent = models.ForeignKey(
         "self",
@@ -73,6 +95,8 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         permissions = [
@@ -91,6 +115,22 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalised_name"}
+        super().save(*args, **kwargs)
+
+    def name_in(self, language: str) -> str:
+        """The name readers of ``language`` know it by (its alias marked with that
+        language, "Кирило Буданов" for uk), else its own name. Reads ``aliases``:
+        prefetch them when naming many sources."""
+        primary = (language or "").split("-")[0].lower()
+        for alias in self.aliases.all():
+            if alias.language and alias.language.split("-")[0].lower() == primary:
+                return alias.name
+        return self.name
+
     def ancestors(self) -> list["Source"]:
         """Parents up to the root, nearest first (cycle-safe)."""
         chain, seen, node = [], {self.pk}, self.parent
@@ -102,14 +142,27 @@ class Source(models.Model):
 
 
 class SourceAlias(models.Model):
-    """Another spelling of a source's name, in any script, used for matching."""
+    """Another spelling of a source's name, in any script, used for matching; with a
+    ``language``, also the name readers of that language see (one per language)."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=300)
     normalised = models.CharField(max_length=300, editable=False, db_index=True)  # serves alias lookup in intake
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="A BCP 47 tag (uk, ru, en) when this is the name readers of that language know the source by; "
+        "blank for another spelling, used only to find the source.",
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "normalised"], name="alias_unique_per_source")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "normalised"], name="alias_unique_per_source"),
+            models.UniqueConstraint(
+                fields=["source", "language"], condition=~Q(language=""), name="one_display_name_per_language"
+            ),
+        ]
         verbose_name_plural = "source aliases"
 
     def __str__(self):
@@ -118,6 +171,12 @@ class SourceAlias(models.Model):
     def save(self, *args, **kwargs):
         self.normalised = normalise_name(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.language = (self.language or "").strip()
+        if self.language and not re.fullmatch(LANGUAGE_TAG, self.language):
+            raise ValidationError({"language": [f"“{self.language[:20]}” is not a language tag: use uk, ru, en …"]})
+        self.language = self.language.lower()
 
 
 class ConflictParty(models.Model):

@@ -118,12 +118,29 @@ def _transliterate_word(word: str, lang: str) -> str:
     return latin
 
 
-def transliterate(text: str) -> str:
-    """Cyrillic to Latin, word by word, keeping everything else as it is."""
+# A BCP 47 language tag as the desk takes one: a language (2 or 3 letters), then optional
+# subtags (script, region, variant) of 1 to 8 letters or digits: uk, en-GB, sr-Latn.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}$"
+
+
+def transliterate(text: str, lang: str = "") -> str:
+    """Cyrillic to Latin, word by word, keeping everything else as it is; Ukrainian
+    or Russian romanisation as the text's letters suggest, unless ``lang`` says."""
     if not _CYRILLIC_WORD_RE.search(text):
         return text
-    lang = _cyrillic_language(text)
+    lang = lang or _cyrillic_language(text)
     return _CYRILLIC_WORD_RE.sub(lambda m: _transliterate_word(m.group(), lang), text)
+
+
+def search_keys(typed: str) -> list[str]:
+    """The normalised forms a search for ``typed`` looks for: ``normalise_name``'s,
+    and for Cyrillic the other language's romanisation too, since a short query
+    rarely shows which it is ("Пентагон" is "pentahon" read as Ukrainian, and the
+    record may hold "Pentagon")."""
+    keys = [normalise_name(typed)]
+    if _CYRILLIC_WORD_RE.search(typed or ""):
+        keys += [normalise_name(transliterate(typed, lang)) for lang in ("uk", "ru")]
+    return [key for key in dict.fromkeys(keys) if key]
 
 
 @functools.lru_cache(maxsize=8192)  # the same names come back sentence after sentence

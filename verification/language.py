@@ -20,9 +20,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-# A BCP 47 language tag as the desk takes one: a language (2 or 3 letters), then
-# optional subtags (script, region, variant) of 1 to 8 letters or digits: uk, en-GB, sr-Latn.
-LANGUAGE_TAG = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}$"
+from sources.text import LANGUAGE_TAG
+
+# A BCP 47 language tag as the desk takes one (sources.text.LANGUAGE_TAG, shared with source names).
 USE_A_TAG = "use a BCP 47 tag such as uk, ru, en or en-GB."
 BAD_TAG = "“{value}” is not a language tag: " + USE_A_TAG
 NOT_A_TAG = "This is not a language tag: " + USE_A_TAG  # where the value is beside the message

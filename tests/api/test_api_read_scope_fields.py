@@ -58,6 +58,7 @@ ROUTES = {
 NESTED = {
     "claim_page": {"results": "claim"},
     "source_page": {"results": "source"},
+    "source": {"names": DATA},  # language tag → the source's name in it: public names
     "claim": {"attributions": "attribution_summary"},
     "claim_detail": {
         "attributions": "attribution",
@@ -88,6 +89,7 @@ NESTED = {
     "factcheck_review": {"publisher": "factcheck_publisher"},
     "url_results": {"results": "scored_status"},
     "source_detail": {
+        "names": DATA,
         "ancestors": "related_source",
         "affiliations": "relation",
         "conflicts": "party",

@@ -8,7 +8,7 @@ plain model save. CSV import and export live on the source list.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -96,7 +96,7 @@ class LiveFilter(admin.SimpleListFilter):
 
 class AliasInline(TabularInline):
     model = SourceAlias
-    fields = ["name", "normalised"]
+    fields = ["name", "language", "normalised"]
     readonly_fields = ["normalised"]
     extra = 1
 
@@ -229,10 +229,8 @@ class SourceAdmin(Admin):
     def get_search_results(self, request, queryset, search_term):
         """Also match the normalised spelling, so 'Budanov' finds 'Буданов'."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key = normalise_name(search_term)
-        if key:
-            results |= queryset.filter(Q(aliases__normalised__contains=key))
-            may_have_duplicates = True
+        if normalise_name(search_term):
+            results |= queryset.filter(pk__in=Source.objects.named(search_term).values("pk"))
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):

@@ -43,10 +43,18 @@ class SourceSerializer(ScopedSerializer):
     merged_into = serializers.IntegerField(
         source="merged_into_id", allow_null=True, help_text="Set when merged: use that record instead."
     )
+    names = serializers.SerializerMethodField(
+        help_text="The name readers of each language know it by, by BCP 47 tag, e.g. "
+        '{"uk": "Кирило Буданов", "ru": "Кирилл Буданов"}; `name` is used for the others.'
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reliability(self, source):
         return source.reliability or None
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_names(self, source):
+        return {alias.language: alias.name for alias in source.aliases.all() if alias.language}
 
 
 class GradeSerializer(ScopedSerializer):
@@ -235,7 +243,7 @@ class SourceListView(ApiView):
         ],
     )
     def get(self, request):
-        queryset = Source.objects.all()
+        queryset = Source.objects.prefetch_related("aliases")
         params = request.query_params
         if params.get("kind"):
             if params["kind"] not in SourceKind.values:
@@ -244,8 +252,8 @@ class SourceListView(ApiView):
         if params.get("country"):
             queryset = queryset.filter(country=params["country"].upper())
         if params.get("q"):
-            aliases = SourceAlias.objects.filter(normalised__contains=normalise_name(params["q"])).values("source_id")
-            queryset = queryset.filter(contains_word("name", params["q"].strip()) | Q(id__in=aliases))
+            named = Source.objects.named(params["q"]).values("pk")
+            queryset = queryset.filter(contains_word("name", params["q"].strip()) | Q(pk__in=named))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(SourceSerializer(page, many=True, context=context_for(request)).data)

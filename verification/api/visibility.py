@@ -54,7 +54,7 @@ _EVIDENCE = (
     "capture_status",
     "added_at",
 )
-_SOURCE = ("id", "name", "kind", "country", "homepage", "reliability", "parent", "merged_into")
+_SOURCE = ("id", "name", "names", "kind", "country", "homepage", "reliability", "parent", "merged_into")
 _RECORD = ("mean", "interval_low", "interval_high", "effective_n", "count")
 
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {

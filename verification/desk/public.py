@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from sources.models import SourceAlias
 from verification.desk.evidence import preview_response
 from verification.evidence import previews
 from verification.evidence.published import for_readers, published_evidence
 from verification.models import Appearance, Attribution, Claim, ClaimEvent, Correction, Verdict
 from verification.templatetags.desk import language_label
-from verification.workflow.claimreview import claimreviews_by_language, jsonld_script
+from verification.workflow.claimreview import author_source, claimreviews_by_language, jsonld_script
 from verification.workflow.translations import for_readers as current_translations
 
 
@@ -73,12 +74,25 @@ def public_claim(request, pk: int):
     )
     translations = current_translations(claim)
     reading = reader_language(request, claim, translations)
-    reviews = claimreviews_by_language(claim, translations)
+    attributions = list(claim.attributions.all())
+    names = names_by_language(attributions)
+    shown = _primary(reading["language"])
+    for a in attributions:  # each source as readers of the page's language know it
+        a.shown_name = names.get((a.source_id, shown), a.source.name)
+        if a.relays_id:
+            a.relays_shown_name = names.get((a.relays.source_id, shown), a.relays.source.name)
+    author = author_source(attributions)
+    author_names = {
+        language: names[key]
+        for language in translations
+        if author is not None and (key := (author.pk, _primary(language))) in names
+    }
+    reviews = claimreviews_by_language(claim, translations, author_names)
     context = {
         "claim": claim,
         "assessment": claim.published_assessment,
         "reading": reading,
-        "attributions": list(claim.attributions.all()),
+        "attributions": attributions,
         "appearances": list(claim.appearances.all())[:20],
         "evidence": for_readers(claim),
         "corrections": corrections(claim),
@@ -115,6 +129,24 @@ def reader_language(request, claim, translations: dict) -> dict:
         "original": language_label(original),
         "others": [(code, language_label(code)) for code in available if code != shown],
     }
+
+
+def names_by_language(attributions) -> dict[tuple[int, str], str]:
+    """(source id, language) → the name readers of that language know the
+    source by (sources.models.Source.name_in), for every source the claim's
+    attributions name: one query, none for a claim without attributions."""
+    ids = {a.source_id for a in attributions} | {a.relays.source_id for a in attributions if a.relays_id}
+    if not ids:
+        return {}
+    rows = SourceAlias.objects.filter(source_id__in=ids).exclude(language="")
+    return {
+        (source, _primary(language)): name
+        for source, language, name in rows.values_list("source_id", "language", "name")
+    }
+
+
+def _primary(tag: str) -> str:
+    return tag.split("-")[0].lower()
 
 
 def _match(tag: str, available: list[str]) -> str | None:

@@ -10,8 +10,7 @@ assessment awaiting sign-off.
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from sources.models import SourceAlias
-from sources.text import normalise_name
+from sources.models import Source
 from verification.desk.forms import PRIORITY_BANDS, QueueFilterForm, reviewers
 from verification.models import Attribution
 
@@ -60,9 +59,8 @@ def apply_filters(claims, data: dict, proposed: bool = False):
 
 
 def _attributed_to(name: str):
-    aliases = SourceAlias.objects.filter(normalised=normalise_name(name)).values("source_id")
     return Attribution.objects.filter(claim=OuterRef("pk")).filter(
-        Q(source__name__icontains=name) | Q(source_id__in=aliases)
+        Q(source__name__icontains=name) | Q(source_id__in=Source.objects.named(name).values("pk"))
     )
 
 

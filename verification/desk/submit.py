@@ -17,8 +17,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sources.models import Source, SourceAlias
-from sources.text import normalise_name
+from sources.models import Source
 from verification.desk.base import add_validation_errors, desk_view
 from verification.desk.forms import AttributionFormSet, ClaimSubmitForm
 from verification.evidence.storage import EvidenceRefused
@@ -142,10 +141,9 @@ def source_suggestions(request):
     typed = typed.strip()
     sources = []
     if len(typed) >= 2:
-        aliases = SourceAlias.objects.filter(normalised__startswith=normalise_name(typed)).values("source_id")[:20]
         sources = list(
             Source.objects.filter(merged_into__isnull=True)
-            .filter(Q(name__icontains=typed) | Q(pk__in=aliases))
+            .filter(Q(name__icontains=typed) | Q(pk__in=Source.objects.named(typed).values("pk")))
             .order_by("name")[:15]
         )
     return render(request, "verification/_source_options.html", {"sources": sources})

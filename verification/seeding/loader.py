@@ -131,6 +131,21 @@ def _seed_source(item: dict, sources: dict, report: SeedReport) -> Source:
             alias = SourceAlias.objects.create(source=source, name=name)
             have.add(alias.normalised)
             report.add("aliases")
+    # Names per language: the alias of that spelling is marked with its language (made if missing).
+    # A spelling is one alias, so a name that reads the same in Latin as another language's
+    # (Пентагон) keeps the first language; the other falls back to the source's own name.
+    for language, name in item["names"].items():
+        if source.aliases.filter(language=language).exists():
+            continue
+        alias = source.aliases.filter(normalised=normalise_name(name)).first()
+        if alias is None:
+            SourceAlias.objects.create(source=source, name=name, language=language)
+        elif alias.language:
+            continue
+        else:
+            alias.language = language
+            alias.save(update_fields=["language"])
+        report.add("names per language")
     for party in item["parties"]:
         _, made_party = ConflictParty.objects.get_or_create(
             source=source, conflict=Conflict.objects.get(name=party["conflict"]), defaults={"side": party["side"]}

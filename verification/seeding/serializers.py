@@ -11,13 +11,14 @@ The loader writes only what these return, so a field added here must be
 written there (loader.py) and described in its docstring.
 """
 
+import re
 from collections.abc import Mapping
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from sources.models import Reliability, SourceKind, SourceRelation
-from sources.text import normalise_name
+from sources.text import LANGUAGE_TAG, normalise_name
 from verification.models import AttributionRole, Evidence, Verdict
 from verification.seeding.fields import (
     Choice,
@@ -140,6 +141,12 @@ class SourceSerializer(SeedObject):
     parent = SourceRef(required=False)
     homepage = Url(max_length=200, required=False)
     aliases = TextList(max_length=300)
+    names = serializers.DictField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        default=dict,
+        help_text="The name readers of each language know it by, by BCP 47 tag: {'uk': 'Кирило Буданов'}.",
+    )
     parties = PartySerializer(many=True, required=False, default=list)
     grade = GradeSerializer(required=False, default=None)
     notes = Text(required=False)
@@ -149,6 +156,12 @@ class SourceSerializer(SeedObject):
         if value and not (len(value) == 2 and value.isalpha() and value.isascii()):
             raise serializers.ValidationError(f"'{value}' is not a two-letter ISO country code (e.g. UA, US).")
         return value
+
+    def validate_names(self, value):
+        bad = sorted(tag for tag in value if not re.fullmatch(LANGUAGE_TAG, tag))
+        if bad:
+            raise serializers.ValidationError(f"'{bad[0]}' is not a language tag: use uk, ru, en …")
+        return {tag.lower(): name.strip() for tag, name in value.items()}
 
     def validate_aliases(self, value):
         normalised = [normalise_name(alias) for alias in value]

@@ -65,12 +65,8 @@ def _entity(source) -> dict:
 
 
 def author_of(attributions) -> dict | None:
-    for role in _AUTHOR_ROLES:
-        for attribution in attributions:
-            if attribution.role == role:
-                return _entity(attribution.source)
-    # Claims framed as "X could not confirm …" or "X denied …" are X's statements.
-    return _entity(attributions[0].source) if attributions else None
+    source = author_source(attributions)
+    return _entity(source) if source is not None else None
 
 
 def _appearances(claim, attributions) -> list[dict]:
@@ -136,10 +132,12 @@ def build_claimreview(claim) -> dict | None:
     return review
 
 
-def claimreviews_by_language(claim, translations) -> list[dict]:
+def claimreviews_by_language(claim, translations, author_names=None) -> list[dict]:
     """The ClaimReview of the original, then one per current translation
     (``translations``: language → VerdictTranslation), each with its
-    ``inLanguage``, its ``claimReviewed`` and the page's address in it."""
+    ``inLanguage``, its ``claimReviewed``, the page's address in it, and the
+    claim's author by the name readers of it know (``author_names``: language
+    → name, where the source has one)."""
     original = build_claimreview(claim)
     if original is None:
         return []
@@ -147,8 +145,21 @@ def claimreviews_by_language(claim, translations) -> list[dict]:
     for language, translation in sorted(translations.items()):
         review = {**original, "claimReviewed": translation.text, "inLanguage": language}
         review["url"] = f"{original['url']}?lang={language}"
+        author = original["itemReviewed"].get("author")
+        if author and (name := (author_names or {}).get(language)):
+            review["itemReviewed"] = {**original["itemReviewed"], "author": {**author, "name": name}}
         reviews.append(review)
     return reviews
+
+
+def author_source(attributions):
+    """The source ClaimReview names as the claim's author (see ``author_of``)."""
+    for role in _AUTHOR_ROLES:
+        for attribution in attributions:
+            if attribution.role == role:
+                return attribution.source
+    # Claims framed as "X could not confirm …" or "X denied …" are X's statements.
+    return attributions[0].source if attributions else None
 
 
 def date_modified(claim):
