@@ -337,6 +337,9 @@ SUGGESTION_FIT_VERDICTS = env_int("CLAIMDESK_SUGGESTION_FIT_VERDICTS", 20000, mi
 # Evidence previews (verification/evidence/previews.py, docs/evidence_previews.md): a sweep asks for the
 # previews of stored files that have none and re-sends those no worker finished.
 PREVIEW_SWEEP_SECONDS = env_int("CLAIMDESK_PREVIEW_SWEEP_SECONDS", 300, minimum=1)
+# What a file says about itself (verification/evidence/metadata.py): a file its own metadata dates this many
+# days before the claim was first made is flagged on the claim page (the recycled clip).
+METADATA_OLDER_DAYS = env_int("CLAIMDESK_METADATA_OLDER_DAYS", 7, minimum=0)
 
 CELERY_BEAT_SCHEDULE = {
     "expire-leases": {

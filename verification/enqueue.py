@@ -31,6 +31,7 @@ RUN_INTAKE_BATCH = "verification.tasks.run_intake_batch"
 RECOMPUTE_TRACK_RECORDS_FOR_CLAIM = "sources.tasks.recompute_track_records_for_claim"
 REFIT_SUGGESTIONS = "verification.tasks.refit_suggestions"
 MAKE_PREVIEW = "verification.tasks.make_preview"
+READ_METADATA = "verification.tasks.read_metadata"
 
 
 def send(task_name: str, *args, countdown: float | None = None, expires: float | None = None) -> bool:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from verification.credibility import calibration, fitting, track_records
-from verification.evidence import capture, previews
+from verification.evidence import capture, metadata, previews
 from verification.intake import batches
 from verification.webhooks import delivery
 from verification.workflow import deadlines
@@ -96,9 +96,16 @@ def make_preview(stored_file_id: int) -> str | None:
     return previews.make(stored_file_id)
 
 
+# Like previews: an unreadable file is an answer (recorded), not a retry.
+@shared_task(name="verification.tasks.read_metadata", **THIN)
+def read_metadata(stored_file_id: int) -> str | None:
+    """What a stored image, video or PDF says about itself (verification/evidence/metadata.py)."""
+    return metadata.read(stored_file_id)
+
+
 @shared_task(name="verification.tasks.sweep_previews", **THIN)
 def sweep_previews() -> dict:
-    return previews.sweep()
+    return {**previews.sweep(), "metadata": metadata.sweep()}
 
 
 # --- Article intake ------------------------------------------------------------------

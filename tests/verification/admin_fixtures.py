@@ -19,6 +19,7 @@ from verification.models import (
     DeskProfile,
     IdempotentRequest,
     IntakeBatch,
+    MediaMetadata,
     Notification,
     Preview,
     Proposal,
@@ -84,6 +85,7 @@ def populate(reviewer, editor) -> None:
         file=ContentFile(body, name="brief.pdf"),
     )
     Preview.objects.create(stored_file=stored, status="unavailable", reason="The PDF has no pages.")
+    MediaMetadata.objects.create(stored_file=stored, status="unreadable", reason="Could not read the file's metadata.")
     evidence = claim.evidence.first() or Claim.objects.filter(evidence__isnull=False).first().evidence.first()
     Snapshot.objects.create(
         evidence=evidence,

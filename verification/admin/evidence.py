@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
-from verification.models import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
+from verification.models import CustodyEvent, Evidence, MediaMetadata, Preview, Snapshot, StoredFile
 
 CREDIBILITY_CHOICES = [("", "—")] + [
     (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
@@ -206,4 +206,14 @@ class PreviewAdmin(AppendOnlyAdmin):
     list_display = ["stored_file", "kind", "status", "content_type", "width", "height", "reason", "finished_at"]
     list_select_related = ["stored_file"]
     list_filter = ["status", "kind", "content_type"]
+    search_fields = ["stored_file__sha256", "reason"]
+
+
+@admin.register(MediaMetadata)
+class MediaMetadataAdmin(AppendOnlyAdmin):
+    """What stored files say about themselves (verification/evidence/metadata.py): derived, read-only."""
+
+    list_display = ["stored_file", "status", "created", "reason", "read_at"]
+    list_select_related = ["stored_file"]
+    list_filter = ["status"]
     search_fields = ["stored_file__sha256", "reason"]

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from verification.evidence import previews
+from verification.evidence import metadata, previews
 from verification.evidence import storage as evidence_storage
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Notification, Snapshot, StoredFile
@@ -219,6 +219,7 @@ def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> Non
         evidence.capture_status, evidence.capture_error, evidence.sha256 = Status.CAPTURED, "", stored.sha256
         evidence.save(update_fields=["capture_status", "capture_error", "sha256"])
         previews.request(stored)  # a captured image, PDF or video gets a preview too
+        metadata.request(stored)
         CustodyEvent.objects.create(
             evidence=evidence,
             action=Action.CAPTURED,

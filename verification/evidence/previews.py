@@ -63,8 +63,8 @@ VIDEO_FRAMES = 300  # the most frames decoded looking for the one to show
 SWEEP_BATCH = 500
 WEBP = features.check("webp")
 
-# PDFium is not thread-safe, and the worker runs tasks in threads (Procfile).
-_PDFIUM = threading.Lock()
+# PDFium is not thread-safe, and the worker runs tasks in threads (Procfile); metadata.py shares it.
+_PDFIUM = PDFIUM_LOCK = threading.Lock()
 
 
 class Unpreviewable(Exception):
