@@ -30,6 +30,7 @@ from verification.models.corrections import Correction
 from verification.models.evidence import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
 from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
+from verification.models.media_reviews import MediaReview
 from verification.models.profile import DeskProfile
 from verification.models.suggestion import SuggestionModel
 from verification.models.translations import VerdictTranslation
@@ -57,6 +58,7 @@ __all__ = [
     "ExternalReview",
     "ExternalReviewImport",
     "IntakeBatch",
+    "MediaReview",
     "Notification",
     "Preview",
     "Proposal",

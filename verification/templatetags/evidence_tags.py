@@ -5,6 +5,7 @@ from django import template
 from django.db.models import Prefetch
 
 from verification.desk.evidence import CREDIBILITY
+from verification.evidence import media_review
 from verification.evidence.previews import covers
 from verification.evidence.writes import related_map
 from verification.models import CustodyEvent, Evidence, Snapshot
@@ -15,7 +16,8 @@ PANEL_LIMIT = 200  # a claim with more evidence than this needs a search, not a 
 
 @register.simple_tag(takes_context=True)
 def evidence_panel(context, claim) -> dict:
-    """Evidence of ``claim`` with snapshots, custody, related items and previews: six queries."""
+    """Evidence of ``claim`` with snapshots, custody, related items, previews
+    and MediaReview ratings: seven queries."""
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(
@@ -26,8 +28,11 @@ def evidence_panel(context, claim) -> dict:
     )
     related = related_map(items)
     previews = covers(items)
+    ratings = media_review.current_reviews(items)
     alarms = []
     for item in items:
+        item.is_media = media_review.is_media(item)
+        item.media_review = ratings.get(item.pk)
         item.related_items = related.get(item.pk, [])
         item.cover = previews.get(item.pk)
         item.snapshot_list = list(item.snapshots.all())
@@ -44,4 +49,6 @@ def evidence_panel(context, claim) -> dict:
         "kinds": Evidence.Kind.choices,
         "stances": Evidence.Stance.choices,
         "credibility_choices": CREDIBILITY[1:],
+        "can_rate_media": bool(user and user.has_perm(media_review.PERMISSION)),
+        "media_categories": media_review.Category.choices,
     }
