@@ -45,6 +45,8 @@ _EDITOR = _FACT_CHECKER + [
     "verification.change_attribution",
     # Translations of a published verdict for readers (docs/languages.md): editors, like the sign-off.
     "verification.add_verdicttranslation",
+    # MediaReview ratings of media evidence, shown to readers (docs/media_review.md): editors, like the sign-off.
+    "verification.add_mediareview",
 ]
 _ADMIN = _EDITOR + [
     "sources.add_source",

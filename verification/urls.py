@@ -77,6 +77,7 @@ urlpatterns = [
     path("desk/evidence/<int:pk>/download", evidence.download, name="desk-evidence-download"),
     path("desk/evidence/<int:pk>/preview", evidence.preview, name="desk-evidence-preview"),
     path("desk/evidence/<int:pk>/public-note", evidence.change_public_note, name="desk-evidence-public-note"),
+    path("desk/evidence/<int:pk>/media-review", evidence.rate_media, name="desk-evidence-media-review"),
     # Intake: article to proposed claims (verification/desk/intake.py).
     path("desk/intake/", intake.intake_page, name="desk-intake"),
     path("desk/intake/batches", intake.batch_list, name="desk-intake-batches"),

@@ -16,6 +16,7 @@ from sources.models import Conflict, ConflictParty, Source, SourceAlias, SourceR
 from tests.api.core_support import make_key, publish
 from tests.evidence.evidence_support import PNG, upload
 from verification.credibility.track_records import recompute_sources
+from verification.evidence.media_review import review_media
 from verification.evidence.writes import add_evidence_file, add_evidence_note, add_evidence_url
 from verification.models import Claim, Evidence, WebhookEndpoint
 from verification.tasks import capture_evidence
@@ -74,6 +75,13 @@ def build_world(*, alice, bob, erin, frank, adam, fake_dns) -> World:
     claim = _claim(erin, "North Korea has sent 11,000 soldiers to Russia.", budanov, outlet)
     _add_evidence(bob, claim, budanov, fake_dns)
     publish(claim, bob, frank, rationale="Confirmed by two intelligence services.")
+    review_media(  # a rating readers see: the evidence.media_reviewed webhook
+        frank,
+        Evidence.objects.get(claim=claim, title="Video still").pk,
+        category="decontextualized",
+        rationale="The still is from a 2022 exercise, not this deployment.",
+        expected_version=Claim.objects.get(pk=claim.pk).version,
+    )
     recompute_sources([budanov.pk, outlet.pk])
     transitions.reopen(erin, claim.pk, REOPEN_REASON)
     transitions.reassign(erin, claim.pk, bob)

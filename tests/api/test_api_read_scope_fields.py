@@ -78,6 +78,7 @@ NESTED = {
         "snapshots": "snapshot",
         "custody": "custody",
         "related": "related_evidence",
+        "media_review": "media_review",
     },
     "snapshot": {"stored_file": "stored_file", "redirects": DATA, "headers": DATA},
     "custody": {"detail": DATA},
@@ -112,6 +113,7 @@ WEBHOOK_KINDS = {
     "claim.reopened": "webhook_claim",
     "claim.corrected": "webhook_correction",
     "evidence.added": "webhook_evidence",
+    "evidence.media_reviewed": "webhook_media_review",
     "source.graded": "webhook_source_grade",
 }
 

@@ -153,9 +153,9 @@ def test_it_keeps_the_public_page_to_a_few_queries(
     add_evidence_url(alice, story_claim.pk, DEFENSE, title="Pentagon briefing", capture=False)
     claim = publish(story_claim, alice, erin)
     # The claim, attributions, appearances, translations, the sources' names per language, corrections, the
-    # evidence and its previews; a captured URL adds one more (what its capture recorded), which this claim
-    # has none of.
-    with django_assert_max_num_queries(8):
+    # evidence, its previews and the MediaReview ratings of its media; a captured URL adds one more (what
+    # its capture recorded), which this claim has none of.
+    with django_assert_max_num_queries(9):
         response = client.get(f"/claims/{claim.pk}/")
     assert "Photo of the camp gate" in response.content.decode()
 

@@ -189,6 +189,26 @@ def _previewed(w, claim_state: str = "queued", public: bool = False):
     return path, None, {}
 
 
+def _media_review(api: bool):
+    """A picture uploaded to a fresh claim, and a MediaReview rating of it at the claim's version."""
+
+    def build(w):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.evidence.preview_media import png
+        from verification.evidence.writes import add_evidence_file
+
+        claim = w.claim()
+        upload = SimpleUploadedFile(f"camp-{claim.pk}.png", png(30 + claim.pk % 50, 20), "image/png")
+        item = add_evidence_file(w.users["alice"], claim.pk, upload, title="Camp still")
+        claim.refresh_from_db()
+        body = {**_v(claim), "category": "decontextualized", "rationale": "Filmed in 2022, not this week."}
+        base = "/api/v1/evidence" if api else "/desk/evidence"
+        return f"{base}/{item.pk}/media-review", body, {}
+
+    return build
+
+
 def _upload(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -323,6 +343,7 @@ API = [
     ),
     Rule("api-claim-evidence", "get", API_READ, lambda w: (f"/api/v1/claims/{w.shared().pk}/evidence", None, {})),
     Rule("api-claim-evidence", "post", API_REVIEW, _api_upload, writes=True, multipart=True),
+    Rule("api-evidence-media-review", "post", API_EDITOR, _media_review(api=True), writes=True),
     Rule("api-queue-next", "post", API_REVIEW, _queue_next, writes=True),
     Rule("api-status", "get", API_READ, _get("/api/v1/status?url=https%3A%2F%2Fnews.example.org%2Fa%2F1")),
     Rule("api-status-bulk", "post", API_READ, lambda w: ("/api/v1/status/bulk", {"ids": [w.shared().pk]}, {})),
@@ -504,6 +525,7 @@ DESK_RULES = [
         _evidence("public-note", lambda w: {"public_note": "Shared by the ministry's press office."}),
         writes=True,
     ),
+    Rule("desk-evidence-media-review", "post", DESK_EDITOR_SOFT, _media_review(api=False), writes=True),
     Rule("desk-intake", "get", DESK, _get("/desk/intake/")),
     Rule(
         "desk-intake",

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sources.models import TrackRecord
+from verification.evidence.media_review import review_media
+from verification.evidence.writes import add_evidence_url
 from verification.intake.claimreview_import import parse
 from verification.models import (
     ApiKey,
@@ -17,6 +19,7 @@ from verification.models import (
     ChecklistTemplate,
     Claim,
     DeskProfile,
+    Evidence,
     IdempotentRequest,
     IntakeBatch,
     MediaMetadata,
@@ -95,6 +98,7 @@ def populate(reviewer, editor) -> None:
         status_code=200,
         captured_at=timezone.now(),
     )
+    _rate_media(reviewer, editor, claim)
     TrackRecord.objects.create(source=claim.attributions.first().source, mean=0.5, count=1)
     WorkerHeartbeat.objects.update_or_create(hostname="test@localhost", defaults={"seen_at": timezone.now()})
     batch = IntakeBatch.objects.create(created_by=reviewer, text="Budanov said 2,600 soldiers would go to Kursk.")
@@ -104,6 +108,22 @@ def populate(reviewer, editor) -> None:
     import_reviews(None, parse(_CLAIMREVIEW, "admin-pages.json"))
     if not Notification.objects.exists():
         Notification.objects.create(user=reviewer, kind="published", claim=claim, message="Published.")
+
+
+def _rate_media(reviewer, editor, claim) -> None:
+    """A MediaReview rating (docs/media_review.md) of a seeded video, or of one added for it."""
+    media = Evidence.objects.filter(kind__in=(Evidence.Kind.VIDEO, Evidence.Kind.IMAGE)).first()
+    if media is None:
+        media = add_evidence_url(
+            reviewer, claim.pk, "https://example.org/camp.mp4", kind=Evidence.Kind.VIDEO, capture=False
+        )
+    review_media(
+        editor,
+        media.pk,
+        category="decontextualized",
+        rationale="Filmed in 2022.",
+        expected_version=Claim.objects.get(pk=media.claim_id).version,
+    )
 
 
 class _FormReader(HTMLParser):

@@ -32,6 +32,7 @@ NO_ADD = {
     "verification.notification",
     "verification.deskprofile",
     "verification.verdicttranslation",
+    "verification.mediareview",
     "verification.workerheartbeat",
     "verification.apikey",
     "verification.evidence",

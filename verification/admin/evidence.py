@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
-from verification.models import CustodyEvent, Evidence, MediaMetadata, Preview, Snapshot, StoredFile
+from verification.models import CustodyEvent, Evidence, MediaMetadata, MediaReview, Preview, Snapshot, StoredFile
 
 CREDIBILITY_CHOICES = [("", "—")] + [
     (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
@@ -217,3 +217,17 @@ class MediaMetadataAdmin(AppendOnlyAdmin):
     list_select_related = ["stored_file"]
     list_filter = ["status"]
     search_fields = ["stored_file__sha256", "reason"]
+
+
+@admin.register(MediaReview)
+class MediaReviewAdmin(AppendOnlyAdmin):
+    """Ratings editors give on the claim page (verification/evidence/media_review.py), never here."""
+
+    list_display = ["created_at", "evidence", "category", "reviewed_by"]
+    list_select_related = ["evidence", "reviewed_by"]
+    list_filter = ["category"]
+    search_fields = ["evidence__title", "rationale"]
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see evidence may see its ratings (the roles need no new view permission).
+        return request.user.has_perm("verification.view_evidence")

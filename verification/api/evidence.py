@@ -10,7 +10,7 @@ as the desk's forms do.
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -19,7 +19,9 @@ from verification.api.auth import acting_user
 from verification.api.base import ApiView, not_found
 from verification.api.errors import Problem
 from verification.api.inputs import HttpURLField, StrictInput
+from verification.api.media_reviews import MediaReviewOutput
 from verification.api.visibility import ScopedSerializer, context_for
+from verification.evidence import media_review
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence
@@ -176,6 +178,9 @@ class EvidenceOutput(ScopedSerializer):
     related = serializers.SerializerMethodField(
         help_text=_REVIEW + " Evidence on other claims with the same URL or bytes."
     )
+    media_review = serializers.SerializerMethodField(
+        help_text=_REVIEW + " The current MediaReview rating of a media item; null when unrated."
+    )
 
     def get_download_url(self, evidence) -> str | None:
         if not evidence.stored_file_id and not evidence.sha256:
@@ -185,6 +190,11 @@ class EvidenceOutput(ScopedSerializer):
     def get_related(self, evidence) -> list[dict]:
         related = self.context.get("related", {}).get(evidence.pk, [])
         return RelatedOutput(related, many=True, context=self.context).data
+
+    @extend_schema_field(MediaReviewOutput(allow_null=True))
+    def get_media_review(self, evidence) -> dict | None:
+        review = self.context.get("media_reviews", {}).get(evidence.pk)
+        return MediaReviewOutput(review, context=self.context).data if review is not None else None
 
 
 class EvidenceListOutput(ScopedSerializer):
@@ -202,7 +212,11 @@ def evidence_queryset(claim_id: int, internal: bool):
 
 def output(items: list[Evidence], context: dict, many: bool = True):
     if context["internal"]:
-        context = {**context, "related": evidence_writes.related_map(items)}
+        context = {
+            **context,
+            "related": evidence_writes.related_map(items),
+            "media_reviews": media_review.current_reviews(items),
+        }
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]
 

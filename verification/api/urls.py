@@ -9,6 +9,7 @@ from verification.api import evidence as evidence_views
 from verification.api import exports as export_views
 from verification.api import factcheck as factcheck_views
 from verification.api import intake as intake_views
+from verification.api import media_reviews as media_review_views
 from verification.api import queue as queue_views
 from verification.api import sources as source_views
 from verification.api import status as status_views
@@ -60,6 +61,9 @@ urlpatterns = [
     path("webhooks/deliveries/<int:pk>/redeliver", webhook_views.RedeliverView.as_view(), name="api-webhook-redeliver"),
     # Evidence (evidence intake).
     path("claims/<int:pk>/evidence", evidence_views.ClaimEvidenceView.as_view(), name="api-claim-evidence"),
+    path(
+        "evidence/<int:pk>/media-review", media_review_views.MediaReviewView.as_view(), name="api-evidence-media-review"
+    ),
     # Sources (source records).
     path("sources", source_views.SourceListView.as_view(), name="api-sources"),
     path("sources/<int:pk>", source_views.SourceDetailView.as_view(), name="api-source"),

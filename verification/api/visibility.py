@@ -54,6 +54,17 @@ _EVIDENCE = (
     "capture_status",
     "added_at",
 )
+_MEDIA_REVIEW = (
+    "id",
+    "evidence_id",
+    "category",
+    "media_authenticity_category",
+    "label",
+    "rationale",
+    "original_url",
+    "reviewed_by",
+    "reviewed_at",
+)
 _SOURCE = ("id", "name", "names", "kind", "country", "homepage", "reliability", "parent", "merged_into")
 _RECORD = ("mean", "interval_low", "interval_high", "effective_n", "count")
 
@@ -132,6 +143,18 @@ PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
     "webhook_claim": STATUS,
     "webhook_correction": (*STATUS, "correction_id", "reason", "old_text", "new_text", "corrected_at"),
     "webhook_evidence": _EVIDENCE,
+    # A MediaReview rating of an item readers see (verification/evidence/media_review.py); never who rated it.
+    "webhook_media_review": (
+        "id",
+        "evidence_id",
+        "claim_id",
+        "category",
+        "media_authenticity_category",
+        "rationale",
+        "original_url",
+        "reviewed_at",
+        "url",
+    ),
     "webhook_source_grade": ("id", "name", "grade", "previous_grade", "rationale", "graded_at"),
     "webhook_ping": ("endpoint_id", "url"),  # sent only to the endpoint it names
 }
@@ -164,7 +187,12 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         "custody",
         "download_url",
         "related",
+        # The current MediaReview rating: readers see a published one on the public page
+        # (and its JSON-LD), so read keys need not; like public_note, it is review-level here.
+        "media_review",
     ),
+    "media_review": _MEDIA_REVIEW,
+    "media_review_result": (*_MEDIA_REVIEW, "version"),  # POST /evidence/{id}/media-review: and the claim's version
     "stored_file": ("sha256", "size", "content_type", "integrity_ok", "last_verified_at"),
     "snapshot": (
         "id",

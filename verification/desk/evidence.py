@@ -1,5 +1,5 @@
 """The desk's evidence panel: add a URL, a file or a note, change stance,
-credibility and the note for readers, re-capture, download stored bytes (each
+credibility and the note for readers, rate media (MediaReview), re-capture, download stored bytes (each
 download is written to the custody log), and see previews of them.
 
 Every form posts to a plain view that calls verification.evidence.writes, the
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from verification.desk.base import desk_view, report_error
 from verification.desk.forms import WebURLField
-from verification.evidence import previews
+from verification.evidence import media_review, previews
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Preview, Snapshot
@@ -67,6 +67,13 @@ class NoteForm(_Common):
 
 class StanceForm(forms.Form):
     stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+
+
+class MediaReviewForm(forms.Form):
+    category = forms.ChoiceField(choices=media_review.Category.choices)
+    rationale = forms.CharField(widget=forms.Textarea)  # its limit is the domain's
+    original_url = WebURLField(required=False)
+    version = forms.IntegerField(min_value=1)
 
 
 class CredibilityForm(forms.Form):
@@ -186,6 +193,25 @@ def change_public_note(request, pk: int):
         evidence_writes.edit_evidence(request.user, pk, {"public_note": data["public_note"]})
 
     return _run(request, evidence.claim_id, PublicNoteForm(request.POST), do, "Note for readers saved.")
+
+
+@require_POST
+@desk_view
+def rate_media(request, pk: int):
+    """An editor's MediaReview rating of a media item (docs/media_review.md)."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+
+    def do(data):
+        media_review.review_media(
+            request.user,
+            pk,
+            category=data["category"],
+            rationale=data["rationale"],
+            original_url=data["original_url"] or "",
+            expected_version=data["version"],
+        )
+
+    return _run(request, evidence.claim_id, MediaReviewForm(request.POST), do, "Media rating saved.")
 
 
 @require_POST

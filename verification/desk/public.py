@@ -3,7 +3,9 @@ verdict only (a reopened claim keeps showing its last published verdict, and
 the text that verdict was signed off for, until a new one is signed off).
 
 It is the ``url`` that the API's status fields and the ClaimReview point to,
-and it embeds the same ClaimReview JSON-LD (verification.workflow.claimreview).
+and it embeds the same ClaimReview JSON-LD (verification.workflow.claimreview),
+with, in a second script, a MediaReview for each rated media item it lists
+(verification.evidence.media_review).
 The evidence shown, its previews, notes for readers and withheld links, are
 verification.evidence.published's.
 """
@@ -17,6 +19,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from sources.models import SourceAlias
 from verification.desk.evidence import preview_response
 from verification.evidence import previews
+from verification.evidence.media_review import build_mediareviews
 from verification.evidence.published import for_readers, published_evidence
 from verification.models import Appearance, Attribution, Claim, ClaimEvent, Correction, Verdict
 from verification.templatetags.desk import language_label
@@ -88,17 +91,23 @@ def public_claim(request, pk: int):
         if author is not None and (key := (author.pk, _primary(language))) in names
     }
     reviews = claimreviews_by_language(claim, translations, author_names)
+    evidence = for_readers(claim)
+    media_reviews = build_mediareviews(claim, evidence)
     context = {
         "claim": claim,
         "assessment": claim.published_assessment,
         "reading": reading,
         "attributions": attributions,
         "appearances": list(claim.appearances.all())[:20],
-        "evidence": for_readers(claim),
+        "evidence": evidence,
         "corrections": corrections(claim),
         "organisation": settings.ORGANISATION_NAME,
         # One object as before when the claim has no translation; a list of one per language when it has.
         "jsonld": jsonld_script(reviews[0] if len(reviews) == 1 else reviews),
+        # Beside it, in a script of its own: one MediaReview per rated media item the page lists.
+        "media_jsonld": jsonld_script(media_reviews[0] if len(media_reviews) == 1 else media_reviews)
+        if media_reviews
+        else "",
     }
     response = render(request, "verification/public_claim.html", context)
     patch_vary_headers(response, ["Accept-Language"])  # the language shown follows it

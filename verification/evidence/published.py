@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import F, QuerySet
 
-from verification.evidence import previews
+from verification.evidence import media_review, previews
 
 # Not exported by the fetcher, but its reading of a host: reused so the two agree.
 from verification.evidence.fetching import _ip_literal, classify_ip
@@ -91,16 +91,23 @@ def _bad_ip(ip: str) -> bool:
 
 def for_readers(claim: Claim) -> list[Evidence]:
     """The published items of `claim`, each with `public_link` (None when withheld),
-    `public_title` and `public_cover` (a ready Preview or None): three queries."""
-    items = list(published_evidence(claim.pk).select_related("provided_by").order_by("added_at", "id")[:PUBLIC_LIMIT])
+    `public_title`, `public_cover` (a ready Preview or None) and `media_review`
+    (its current MediaReview rating or None, with `public_original_link`, the
+    rating's original-media address unless it is not public): four queries."""
+    shown = published_evidence(claim.pk).select_related("provided_by", "stored_file").order_by("added_at", "id")
+    items = list(shown[:PUBLIC_LIMIT])
     captures = _captures(items)
     covers = previews.covers(items)
+    ratings = media_review.current_reviews(items, with_reviewer=False)
     for item in items:
         withheld = bool(item.url) and link_withheld(item, captures.get(item.pk, []))
         item.public_link = None if withheld or not item.url else item.url
         item.public_title = WITHHELD_TITLE if withheld and _names_address(item) else item.title
         cover = covers.get(item.pk)
         item.public_cover = cover if cover is not None and cover.status == Preview.Status.READY else None
+        item.media_review = ratings.get(item.pk)
+        original = item.media_review.original_url if item.media_review else ""
+        item.public_original_link = original if original and not host_problem(original) else None
     return items
 
 

@@ -30,6 +30,7 @@ from verification.models.corrections import Correction
 from verification.models.evidence import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
 from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
+from verification.models.media_reviews import MediaReview
 from verification.models.metadata import MediaMetadata
 from verification.models.profile import DeskProfile
 from verification.models.suggestion import SuggestionModel
@@ -59,6 +60,7 @@ __all__ = [
     "ExternalReviewImport",
     "IntakeBatch",
     "MediaMetadata",
+    "MediaReview",
     "Notification",
     "Preview",
     "Proposal",

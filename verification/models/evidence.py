@@ -136,6 +136,7 @@ class CustodyEvent(models.Model):
         NOTES_CHANGED = "notes_changed"
         PUBLIC_NOTE_CHANGED = "public_note_changed"
         PROVIDED_BY_CHANGED = "provided_by_changed"
+        MEDIA_REVIEWED = "media_reviewed"  # an editor rated the media (verification/evidence/media_review.py)
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)

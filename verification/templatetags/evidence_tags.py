@@ -5,6 +5,7 @@ from django import template
 from django.db.models import Prefetch
 
 from verification.desk.evidence import CREDIBILITY
+from verification.evidence import media_review
 from verification.evidence.metadata import for_items as metadata_for
 from verification.evidence.previews import covers
 from verification.evidence.writes import related_map
@@ -16,8 +17,8 @@ PANEL_LIMIT = 200  # a claim with more evidence than this needs a search, not a 
 
 @register.simple_tag(takes_context=True)
 def evidence_panel(context, claim) -> dict:
-    """Evidence of ``claim`` with snapshots, custody, related items, previews and
-    what the files say about themselves: seven queries."""
+    """Evidence of ``claim`` with snapshots, custody, related items, previews, what
+    the files say about themselves and MediaReview ratings: eight queries."""
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(
@@ -29,8 +30,11 @@ def evidence_panel(context, claim) -> dict:
     related = related_map(items)
     previews = covers(items)
     metadata = metadata_for(items, claim)
+    ratings = media_review.current_reviews(items)
     alarms = []
     for item in items:
+        item.is_media = media_review.is_media(item)
+        item.media_review = ratings.get(item.pk)
         item.related_items = related.get(item.pk, [])
         item.cover = previews.get(item.pk)
         item.file_metadata = metadata.get(item.pk)
@@ -48,4 +52,6 @@ def evidence_panel(context, claim) -> dict:
         "kinds": Evidence.Kind.choices,
         "stances": Evidence.Stance.choices,
         "credibility_choices": CREDIBILITY[1:],
+        "can_rate_media": bool(user and user.has_perm(media_review.PERMISSION)),
+        "media_categories": media_review.Category.choices,
     }

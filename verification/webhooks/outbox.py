@@ -16,6 +16,7 @@ EVENT_TYPES = (
     "claim.reopened",
     "claim.corrected",
     "evidence.added",
+    "evidence.media_reviewed",
     "source.graded",
 )
 

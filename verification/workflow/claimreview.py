@@ -89,6 +89,12 @@ def _appearances(claim, attributions) -> list[dict]:
     return items
 
 
+def organisation() -> dict:
+    """This desk's organisation: the author of its ClaimReviews and MediaReviews."""
+    home = settings.PUBLIC_BASE_URL.rstrip("/") + "/"
+    return {"@type": "Organization", "name": settings.ORGANISATION_NAME, "url": home}
+
+
 def build_claimreview(claim) -> dict | None:
     """The ClaimReview of ``claim``'s published verdict, or None before the first sign-off.
 
@@ -111,11 +117,7 @@ def build_claimreview(claim) -> dict | None:
         "url": public_url(claim.pk),
         "claimReviewed": claim.public_text,
         "itemReviewed": item,
-        "author": {
-            "@type": "Organization",
-            "name": settings.ORGANISATION_NAME,
-            "url": settings.PUBLIC_BASE_URL.rstrip("/") + "/",
-        },
+        "author": organisation(),
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": RATING[assessment.verdict],
