@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv migrate seed bench bench-credibility bench-intake lint clean
+.PHONY: run test venv migrate seed bench bench-credibility bench-intake lint clean messages
 
 venv: $(STAMP)
 
@@ -40,6 +40,12 @@ bench: venv
 
 bench-credibility: venv
 	$(BIN)/python -m bench.liar
+
+# Translations (docs/languages.md): extract the marked strings into locale/*/django.po (needs GNU gettext's
+# xgettext, a developer's tool only), then compile the .mo files with Babel; both are committed.
+messages: venv
+	$(BIN)/python manage.py makemessages -l uk -l ru --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-location
+	$(BIN)/pybabel compile -d locale -D django --statistics
 
 lint: venv
 	$(BIN)/ruff check .

@@ -88,7 +88,8 @@ def test_the_public_page_shows_the_readers_language_and_one_claimreview_per_lang
     html = ukrainian.content.decode()
     assert f'<h1 lang="uk">“{UK_TEXT}”</h1>' in html
     assert f'<p lang="uk">{UK_RATIONALE}</p>' in html
-    assert "Translated from English (en)" in html and "Accept-Language" in ukrainian["Vary"]
+    # The page's own words follow the reader too (locale/uk): "Translated from English by …".
+    assert "Переклад з оригіналу (Англійська)" in html and "Accept-Language" in ukrainian["Vary"]
 
     english = reader.get(f"/claims/{published.pk}/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content.decode()
     assert '<h1 lang="en">“North Korea has sent 11,000 soldiers' in english
@@ -97,7 +98,7 @@ def test_the_public_page_shows_the_readers_language_and_one_claimreview_per_lang
     # Asked for a language with no translation: the original, and the page says so.
     russian = reader.get(f"/claims/{published.pk}/?lang=ru").content.decode()
     assert '<h1 lang="en">' in russian
-    assert "There is no Russian (ru) translation of this fact check yet" in russian
+    assert "Перевода этой проверки на язык «Русский» пока нет: она показана в оригинале (Английский)." in russian
 
     reviews = _claimreviews(html)
     assert [(r["inLanguage"], r["claimReviewed"]) for r in reviews] == [
@@ -105,7 +106,9 @@ def test_the_public_page_shows_the_readers_language_and_one_claimreview_per_lang
         ("uk", UK_TEXT),
     ]
     assert reviews[1]["url"].endswith(f"/claims/{published.pk}/?lang=uk")
-    assert reviews[0]["reviewRating"] == reviews[1]["reviewRating"]
+    # The same rating; its name in each review's language.
+    assert reviews[0]["reviewRating"] == {**reviews[1]["reviewRating"], "alternateName": "Unproven"}
+    assert reviews[1]["reviewRating"]["alternateName"] == "Не доведено"
 
 
 @pytest.mark.django_db
@@ -120,7 +123,7 @@ def test_a_new_verdict_puts_the_translation_out_of_date_until_an_editor_updates_
     transitions.sign_off(frank, published.pk)
 
     html = Client().get(f"/claims/{published.pk}/?lang=uk").content.decode()
-    assert "There is no Ukrainian (uk) translation" in html and "The footage is from 2019." in html
+    assert "Перекладу цієї перевірки мовою «Українська» ще немає" in html and "The footage is from 2019." in html
     assert [r["inLanguage"] for r in _claimreviews(html)] == ["en"]
     assert "out of date: readers see the original" in login(erin).get(f"/desk/claims/{published.pk}/").content.decode()
 

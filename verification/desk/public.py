@@ -13,7 +13,9 @@ verification.evidence.published's.
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_info
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from sources.models import SourceAlias
@@ -22,7 +24,6 @@ from verification.evidence import previews
 from verification.evidence.media_review import build_mediareviews
 from verification.evidence.published import for_readers, published_evidence
 from verification.models import Appearance, Attribution, Claim, ClaimEvent, Correction, Verdict
-from verification.templatetags.desk import language_label
 from verification.workflow.claimreview import author_source, claimreviews_by_language, jsonld_script
 from verification.workflow.translations import for_readers as current_translations
 
@@ -75,8 +76,18 @@ def public_claim(request, pk: int):
         ),
         pk=pk,
     )
+    wanted = wanted_languages(request)
+    # The page's own words in the reader's language when we have it, whatever its content is in.
+    interface = interface_language(wanted)
+    with translation.override(interface):
+        response = _public_page(request, claim, wanted)
+    response["Content-Language"] = interface
+    return response
+
+
+def _public_page(request, claim: Claim, wanted: list[str]):
     translations = current_translations(claim)
-    reading = reader_language(request, claim, translations)
+    reading = reader_language(claim, translations, wanted)
     attributions = list(claim.attributions.all())
     names = names_by_language(attributions)
     shown = _primary(reading["language"])
@@ -114,17 +125,28 @@ def public_claim(request, pk: int):
     return response
 
 
-def reader_language(request, claim, translations: dict) -> dict:
-    """Which language the page shows: ``?lang=`` if given, else the first of the
-    browser's Accept-Language that the claim has (the original or a current
-    translation; ``en-GB`` takes ``en``). When the reader's first choice is not
-    there, the original is shown and the page says so."""
-    original = claim.language
-    available = [original, *sorted(translations)]
+def wanted_languages(request) -> list[str]:
+    """The reader's languages, first choice first: ``?lang=`` if given, else the browser's Accept-Language."""
     asked = (request.GET.get("lang") or "").strip().lower()[:16]
     header = request.headers.get("Accept-Language", "")
     wanted = [asked] if asked else [tag for tag, _ in parse_accept_lang_header(header)]
-    wanted = [tag.lower() for tag in wanted if tag != "*"][:10]
+    return [tag.lower() for tag in wanted if tag != "*"][:10]
+
+
+def interface_language(wanted: list[str]) -> str:
+    """The first of the reader's languages the page's words are translated into (settings.LANGUAGES), else English."""
+    ours = [code for code, _ in settings.LANGUAGES]
+    return next((found for tag in wanted if (found := _match(tag, ours))), settings.LANGUAGE_CODE)
+
+
+def reader_language(claim, translations: dict, wanted: list[str]) -> dict:
+    """Which language the claim and its verdict are shown in: the first of the
+    reader's languages that the claim has (the original or a current
+    translation; ``en-GB`` takes ``en``). When the reader's first choice is not
+    there, the original is shown and the page says so. Language names are in
+    the active (interface) language; the links to the others in their own."""
+    original = claim.language
+    available = [original, *sorted(translations)]
     shown = next((found for tag in wanted if (found := _match(tag, available))), original)
     first = _match(wanted[0], available) if wanted else original
     translation = translations.get(shown)
@@ -132,11 +154,11 @@ def reader_language(request, claim, translations: dict) -> dict:
         "language": shown,
         "text": translation.text if translation else claim.public_text,
         "rationale": translation.rationale if translation else claim.published_assessment.rationale,
-        "translated_from": language_label(original) if translation else None,
+        "translated_from": _name(original) if translation else None,
         # The reader asked first for a language we do not have: say the original stands in.
-        "missing": language_label(wanted[0]) if wanted and first is None and shown == original else None,
-        "original": language_label(original),
-        "others": [(code, language_label(code)) for code in available if code != shown],
+        "missing": _name(wanted[0]) if wanted and first is None and shown == original else None,
+        "original": _name(original),
+        "others": [(code, _name(code, key="name_local")) for code in available if code != shown],
     }
 
 
@@ -152,6 +174,14 @@ def names_by_language(attributions) -> dict[tuple[int, str], str]:
         (source, _primary(language)): name
         for source, language, name in rows.values_list("source_id", "language", "name")
     }
+
+
+def _name(code: str, key: str = "name_translated") -> str:
+    """A language's name in the active language (or, with name_local, in its own); the tag if Django has none."""
+    try:
+        return str(get_language_info(code)[key])
+    except KeyError:
+        return code
 
 
 def _primary(tag: str) -> str:

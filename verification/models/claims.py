@@ -4,19 +4,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from sources.text import search_form
 from verification.urlnorm import normalise_url
 
 
 class Verdict(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    LIKELY_TRUE = "likely_true", "Likely true"
-    UNPROVEN = "unproven", "Unproven (cannot be confirmed)"
-    DISPUTED = "disputed", "Disputed (credible evidence both ways)"
-    MISLEADING = "misleading", "Misleading"
-    FALSE = "false", "False"
-    NOT_CHECKABLE = "not_checkable", "Not checkable (opinion)"
+    CONFIRMED = "confirmed", _("Confirmed")
+    LIKELY_TRUE = "likely_true", _("Likely true")
+    UNPROVEN = "unproven", _("Unproven (cannot be confirmed)")
+    DISPUTED = "disputed", _("Disputed (credible evidence both ways)")
+    MISLEADING = "misleading", _("Misleading")
+    FALSE = "false", _("False")
+    NOT_CHECKABLE = "not_checkable", _("Not checkable (opinion)")
 
 
 class Tag(models.Model):
@@ -219,12 +220,12 @@ class Claim(models.Model):
 
 
 class AttributionRole(models.TextChoices):
-    STATED = "stated", "Stated"
-    RELAYED = "relayed", "Relayed"
-    RELEASED_MATERIAL = "released_material", "Released material"
-    COULD_NOT_CONFIRM = "could_not_confirm", "Could not confirm"
-    DENIED = "denied", "Denied"
-    OPINION = "opinion", "Opinion or commentary"
+    STATED = "stated", _("Stated")
+    RELAYED = "relayed", _("Relayed")
+    RELEASED_MATERIAL = "released_material", _("Released material")
+    COULD_NOT_CONFIRM = "could_not_confirm", _("Could not confirm")
+    DENIED = "denied", _("Denied")
+    OPINION = "opinion", _("Opinion or commentary")
 
 
 class Attribution(models.Model):

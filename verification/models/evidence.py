@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from verification.urlnorm import normalise_url
 
@@ -25,19 +26,19 @@ class StoredFile(models.Model):
 
 class Evidence(models.Model):
     class Kind(models.TextChoices):
-        VIDEO = "video", "Video"
-        IMAGE = "image", "Image"
-        DOCUMENT = "document", "Document"
-        OFFICIAL_STATEMENT = "official_statement", "Official statement"
-        ARTICLE = "article", "Article"
-        ARCHIVED_PAGE = "archived_page", "Archived page"
-        DATASET = "dataset", "Dataset"
-        TESTIMONY = "testimony", "Testimony"
+        VIDEO = "video", _("Video")
+        IMAGE = "image", _("Image")
+        DOCUMENT = "document", _("Document")
+        OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+        ARTICLE = "article", _("Article")
+        ARCHIVED_PAGE = "archived_page", _("Archived page")
+        DATASET = "dataset", _("Dataset")
+        TESTIMONY = "testimony", _("Testimony")
 
     class Stance(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        REFUTES = "refutes", "Refutes"
-        CONTEXT = "context", "Context"
+        SUPPORTS = "supports", _("Supports")
+        REFUTES = "refutes", _("Refutes")
+        CONTEXT = "context", _("Context")
 
     class Capture(models.TextChoices):
         NOT_REQUESTED = "not_requested", "Not requested"

@@ -9,16 +9,17 @@ current rating. Only verification.evidence.media_review writes them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaCategory(models.TextChoices):
     # snake_case like every enum of the API; SCHEMA_ORG names each as the JSON-LD says it.
-    ORIGINAL = "original", "Original"
-    DECONTEXTUALIZED = "decontextualized", "Decontextualised"
-    EDITED_OR_CROPPED = "edited_or_cropped", "Edited or cropped"
-    TRANSFORMED = "transformed", "Transformed"
-    STAGED = "staged", "Staged"
-    SATIRE_OR_PARODY = "satire_or_parody", "Satire or parody"
+    ORIGINAL = "original", _("Original")
+    DECONTEXTUALIZED = "decontextualized", _("Decontextualised")
+    EDITED_OR_CROPPED = "edited_or_cropped", _("Edited or cropped")
+    TRANSFORMED = "transformed", _("Transformed")
+    STAGED = "staged", _("Staged")
+    SATIRE_OR_PARODY = "satire_or_parody", _("Satire or parody")
 
 
 # schema.org's MediaManipulationRatingEnumeration member for each category (https://schema.org/MediaReview).

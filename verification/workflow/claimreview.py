@@ -33,6 +33,7 @@ import json
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import override
 
 from sources.models import SourceKind
 from verification.models import AttributionRole, Verdict
@@ -140,13 +141,17 @@ def claimreviews_by_language(claim, translations, author_names=None) -> list[dic
     ``inLanguage``, its ``claimReviewed``, the page's address in it, and the
     claim's author by the name readers of it know (``author_names``: language
     → name, where the source has one)."""
-    original = build_claimreview(claim)
+    with override(claim.language):  # the verdict's name in the claim's own language, where the desk has it
+        original = build_claimreview(claim)
     if original is None:
         return []
     reviews = [original]
     for language, translation in sorted(translations.items()):
         review = {**original, "claimReviewed": translation.text, "inLanguage": language}
         review["url"] = f"{original['url']}?lang={language}"
+        with override(language):  # the verdict's name in that language, where the desk has it
+            alternate = verdict_name(claim.published_assessment.verdict)
+        review["reviewRating"] = {**original["reviewRating"], "alternateName": alternate}
         author = original["itemReviewed"].get("author")
         if author and (name := (author_names or {}).get(language)):
             review["itemReviewed"] = {**original["itemReviewed"], "author": {**author, "name": name}}
