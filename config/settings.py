@@ -437,6 +437,9 @@ WEBHOOK_RETRY_MAX_SECONDS = env_int("CLAIMDESK_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3
 WEBHOOK_TIMEOUT_SECONDS = env_int("CLAIMDESK_WEBHOOK_TIMEOUT_SECONDS", 15, minimum=1)
 UPLOAD_MAX_BYTES = env_int("CLAIMDESK_UPLOAD_MAX_BYTES", 500 * 1024 * 1024, minimum=1)
 CAPTURE_MAX_BYTES = env_int("CLAIMDESK_CAPTURE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# The desk's text view of a web archive reads at most this much of the archived body
+# (trafilatura runs in the request; a larger page shows its first part, and says so).
+ARCHIVE_TEXT_MAX_BYTES = env_int("CLAIMDESK_ARCHIVE_TEXT_MAX_BYTES", 1024 * 1024, minimum=1024)
 # Sniffed types an upload may have (fnmatch patterns); the client's word is never used.
 UPLOAD_TYPES = env_list(
     "CLAIMDESK_UPLOAD_TYPES",

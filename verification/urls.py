@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from verification.desk import (
+    archives,
     claim,
     collaboration,
     dashboard,
@@ -76,6 +77,13 @@ urlpatterns = [
     path("desk/evidence/<int:pk>/recapture", evidence.recapture, name="desk-evidence-recapture"),
     path("desk/evidence/<int:pk>/download", evidence.download, name="desk-evidence-download"),
     path("desk/evidence/<int:pk>/preview", evidence.preview, name="desk-evidence-preview"),
+    # A capture's web archive (verification/desk/archives.py).
+    path("desk/evidence/<int:pk>/snapshots/<int:snapshot_pk>/warc", archives.download_warc, name="desk-evidence-warc"),
+    path(
+        "desk/evidence/<int:pk>/snapshots/<int:snapshot_pk>/text",
+        archives.archived_text,
+        name="desk-evidence-archived-text",
+    ),
     path("desk/evidence/<int:pk>/public-note", evidence.change_public_note, name="desk-evidence-public-note"),
     path("desk/evidence/<int:pk>/media-review", evidence.rate_media, name="desk-evidence-media-review"),
     # Intake: article to proposed claims (verification/desk/intake.py).

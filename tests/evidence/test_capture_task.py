@@ -35,7 +35,7 @@ def test_it_captures_a_page_with_its_headers_status_and_hash(alice, make_claim, 
     assert snapshot.redirects == [] and snapshot.backend == "http" and snapshot.captured_at is not None
     assert snapshot.stored_file.file.read() == PAGE
     assert snapshot.stored_file.content_type == "text/html"
-    assert custody(evidence) == ["added", "capture_requested", "captured"]
+    assert custody(evidence) == ["added", "capture_requested", "captured", "warc_written"]
     captured = evidence.custody.get(action="captured")
     assert (captured.sha256, captured.detail["final_url"], captured.detail["ip"]) == (evidence.sha256, url, "127.0.0.1")
 
@@ -45,8 +45,8 @@ def test_it_does_not_capture_again_when_a_duplicate_task_arrives(alice, make_cla
     capture_evidence(evidence.id)
     capture_evidence(evidence.id)
     assert len(loopback_http_server.seen) == 1
-    assert Snapshot.objects.count() == 1 and StoredFile.objects.count() == 1
-    assert custody(evidence) == ["added", "capture_requested", "captured"]
+    assert Snapshot.objects.count() == 1 and StoredFile.objects.count() == 2  # the page and its WARC
+    assert custody(evidence) == ["added", "capture_requested", "captured", "warc_written"]
 
 
 def test_it_never_fetches_seeded_evidence_even_if_a_task_names_it(alice, make_claim, loopback_http_server):
@@ -71,8 +71,10 @@ def test_it_stores_the_same_page_once_for_two_claims(alice, make_claim, loopback
     second = added(alice, make_claim(text="Another claim."), loopback_http_server.url("/page?x=1"))
     capture_evidence(first.id)
     capture_evidence(second.id)
-    assert StoredFile.objects.count() == 1
-    assert Snapshot.objects.filter(stored_file=StoredFile.objects.get()).count() == 2
+    page = StoredFile.objects.exclude(content_type="application/warc").get()  # the page's bytes once
+    assert Snapshot.objects.filter(stored_file=page).count() == 2
+    # Each fetch has its own archive: its records carry their own dates and ids.
+    assert StoredFile.objects.filter(content_type="application/warc").count() == 2
 
 
 def test_it_retries_a_transient_failure_and_keeps_the_evidence_pending(alice, make_claim, loopback_http_server):

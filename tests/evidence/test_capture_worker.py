@@ -36,7 +36,10 @@ def test_it_captures_a_page_behind_a_redirect_chain_with_a_real_worker(
     ]
     assert evidence.sha256 == sha256sum_of(PAGE, tmp_path)
     assert sha256sum(Path(settings.MEDIA_ROOT) / snapshot.stored_file.file.name) == evidence.sha256
-    assert custody(evidence) == ["added", "capture_requested", "captured"]
+    assert custody(evidence) == ["added", "capture_requested", "captured", "warc_written"]
+    # The worker archived the final hop: its WARC's hash is in the custody log.
+    warc_hash = sha256sum(Path(settings.MEDIA_ROOT) / snapshot.warc.file.name)
+    assert evidence.custody.get(action="warc_written").sha256 == warc_hash == snapshot.warc.sha256
 
 
 def test_it_records_a_page_over_the_size_cap_as_failed_and_keeps_the_evidence(

@@ -209,6 +209,18 @@ def _media_review(api: bool):
     return build
 
 
+def _archived(suffix: str):
+    """A URL captured for real from a one-page server on loopback, with its web archive."""
+
+    def build(w):
+        from tests.evidence.archive_support import capture_from_loopback
+
+        snapshot = capture_from_loopback(w.users["alice"], w.claim())
+        return f"/desk/evidence/{snapshot.evidence_id}/snapshots/{snapshot.pk}/{suffix}", None, {}
+
+    return build
+
+
 def _upload(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -518,6 +530,8 @@ DESK_RULES = [
     Rule("desk-evidence-recapture", "post", DESK, _evidence("recapture")),
     Rule("desk-evidence-download", "get", DESK, _evidence("download", with_file=True), writes=True),
     Rule("desk-evidence-preview", "get", DESK, _previewed),
+    Rule("desk-evidence-warc", "get", DESK, _archived("warc"), writes=True),  # the download is logged
+    Rule("desk-evidence-archived-text", "get", DESK, _archived("text")),
     Rule(
         "desk-evidence-public-note",
         "post",

@@ -128,7 +128,7 @@ class CustodyInline(AppendOnlyInline):
 
 class SnapshotInline(AppendOnlyInline):
     model = Snapshot
-    fields = ["captured_at", "requested_url", "final_url", "status_code", "backend", "stored_file"]
+    fields = ["captured_at", "requested_url", "final_url", "status_code", "backend", "stored_file", "warc"]
 
 
 @admin.register(Evidence)

@@ -9,6 +9,7 @@ as the desk's forms do.
 """
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -24,7 +25,7 @@ from verification.api.visibility import ScopedSerializer, context_for
 from verification.evidence import media_review
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
-from verification.models import Claim, Evidence
+from verification.models import Claim, Evidence, Snapshot
 
 TAGS = ["evidence"]
 _REVIEW = "Scope review; absent for read keys."
@@ -127,6 +128,24 @@ class SnapshotOutput(ScopedSerializer):
     backend = serializers.CharField()
     captured_at = serializers.DateTimeField()
     stored_file = StoredFileOutput()
+    warc = StoredFileOutput(
+        allow_null=True,
+        help_text="The fetch as a WARC file (application/warc, gzip per record); null for older captures.",
+    )
+    warc_download_url = serializers.SerializerMethodField(help_text="A desk path: it needs a signed-in user.")
+    archived_text_url = serializers.SerializerMethodField(
+        help_text="A desk page with the archived page's main text, read from the WARC."
+    )
+
+    def get_warc_download_url(self, snapshot) -> str | None:
+        if snapshot.warc_id is None:
+            return None
+        return reverse("desk-evidence-warc", args=[snapshot.evidence_id, snapshot.pk])
+
+    def get_archived_text_url(self, snapshot) -> str | None:
+        if snapshot.warc_id is None:
+            return None
+        return reverse("desk-evidence-archived-text", args=[snapshot.evidence_id, snapshot.pk])
 
 
 class CustodyOutput(ScopedSerializer):
@@ -207,7 +226,8 @@ def evidence_queryset(claim_id: int, internal: bool):
     queryset = Evidence.objects.filter(claim_id=claim_id).order_by("added_at", "id")
     if not internal:
         return queryset
-    return queryset.select_related("stored_file").prefetch_related("snapshots__stored_file", "custody__actor")
+    snapshots = Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file", "warc"))
+    return queryset.select_related("stored_file").prefetch_related(snapshots, "custody__actor")
 
 
 def output(items: list[Evidence], context: dict, many: bool = True):

@@ -204,6 +204,9 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         "backend",
         "captured_at",
         "stored_file",
+        "warc",  # the web archive of the fetch (verification/evidence/archives.py)
+        "warc_download_url",
+        "archived_text_url",
     ),
     "custody": ("action", "actor", "sha256", "detail", "created_at"),
     "related_evidence": ("id", "claim_id", "title", "url"),

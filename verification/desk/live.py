@@ -70,7 +70,9 @@ def others_changes(request, claim: Claim, seen: int | None) -> list[str]:
 
 
 def live_context(request, claim: Claim, items: list[Evidence], seen, history: int) -> dict:
-    prefetch_related_objects(items, Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file")))
+    prefetch_related_objects(
+        items, Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file", "warc"))
+    )
     for item in items:
         item.snapshot_list = list(item.snapshots.all())
     user = request.user

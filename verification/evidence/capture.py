@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from verification.evidence import metadata, previews
+from verification.evidence import archives, metadata, previews
 from verification.evidence import storage as evidence_storage
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Notification, Snapshot, StoredFile
@@ -53,6 +53,9 @@ class Capture:
     open: callable = field(repr=False)
     cleanup: callable = field(repr=False, default=lambda: None)
     detail: dict = field(default_factory=dict)
+    # The HTTP exchange as seen on the wire, for the web archive; None from a
+    # backend that did not fetch the page itself (no WARC is written then).
+    exchange: archives.HttpExchange | None = None
 
 
 class CaptureError(Exception):
@@ -94,6 +97,15 @@ class HttpCaptureBackend:
             cleanup=(lambda: path.unlink(missing_ok=True)) if path else (lambda: None),
             redirects=[{"url": r.url, "status": r.status_code, "location": r.location} for r in result.redirects],
             detail={"ip": result.ip, "declared_content_type": result.declared_content_type, "size": result.size},
+            exchange=archives.HttpExchange(
+                method=result.method,
+                request_headers=result.request_headers,
+                http_version=result.http_version,
+                status_code=result.status_code,
+                reason=result.reason,
+                response_headers=result.raw_headers,
+                ip=result.ip,
+            ),
         )
 
 
@@ -191,23 +203,47 @@ def _record_failure(evidence_id: int, reason: str, transient: bool, retry_in: in
 
 
 def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> None:
+    """Store the page and its web archive, then record both.
+
+    1. Spool the body, hashing it; it must be the bytes the backend hashed.
+    2. Write the WARC of the fetch from those spooled bytes (when the backend
+       saw the HTTP exchange), before the page's spool file is moved away.
+    3. Store each once per SHA-256.
+    4. In one transaction: the snapshot, the evidence's status, and the
+       custody events ``captured`` and ``warc_written``, each with its hash.
+    """
     with result.open() as body:
         spooled = evidence_storage.spool(body, max_bytes=settings.CAPTURE_MAX_BYTES, allow_empty=True)
     if spooled.sha256 != result.sha256:  # the bytes changed between fetch and store
         spooled.path.unlink(missing_ok=True)
         raise RuntimeError(f"capture of evidence {evidence_id}: stored bytes do not match the fetched hash")
     spooled.content_type = result.content_type  # the fetcher also weighs the server's word for text types
-    stored, created = evidence_storage.store(spooled, result.final_url.rsplit("/", 1)[-1][:100])
+    try:
+        written = _write_warc(evidence_id, result, spooled)
+    except BaseException:
+        spooled.path.unlink(missing_ok=True)
+        raise
+    try:
+        stored, created = evidence_storage.store(spooled, result.final_url.rsplit("/", 1)[-1][:100])
+    except BaseException:
+        if written:
+            written.spooled.path.unlink(missing_ok=True)
+        raise
+    warc, warc_created = (
+        evidence_storage.store(written.spooled, f"evidence-{evidence_id}.warc.gz") if written else (None, False)
+    )
     with transaction.atomic():
         evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
         if evidence is None or evidence.capture_status != Status.PENDING:
             # Deleted meanwhile, or a duplicate task got there first.
-            if created:
-                evidence_storage.discard_if_unused(stored)
+            for kept, new in ((stored, created), (warc, warc_created)):
+                if new:
+                    evidence_storage.discard_if_unused(kept)
             return
         snapshot = Snapshot.objects.create(
             evidence=evidence,
             stored_file=stored,
+            warc=warc,
             requested_url=result.requested_url,
             final_url=result.final_url,
             status_code=result.status_code,
@@ -220,22 +256,61 @@ def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> Non
         evidence.save(update_fields=["capture_status", "capture_error", "sha256"])
         previews.request(stored)  # a captured image, PDF or video gets a preview too
         metadata.request(stored)
-        CustodyEvent.objects.create(
-            evidence=evidence,
-            action=Action.CAPTURED,
-            sha256=stored.sha256,
-            detail={
-                "snapshot_id": snapshot.pk,
-                "final_url": result.final_url,
-                "status_code": result.status_code,
-                "size": stored.size,
-                "content_type": stored.content_type,
-                "redirects": len(result.redirects),
-                "backend": backend_name,
-                "deduplicated": not created,
-                **result.detail,
-            },
+        _custody_captured(evidence, snapshot, stored, created, backend_name, result)
+        if warc is not None:
+            _custody_warc(evidence, snapshot, warc, written, result)
+
+
+def _write_warc(evidence_id: int, result: Capture, spooled) -> archives.Written | None:
+    if result.exchange is None:
+        return None
+    with open(spooled.path, "rb") as body:
+        return archives.write(
+            exchange=result.exchange,
+            target_uri=result.final_url,
+            captured_at=result.captured_at,
+            body=body,
+            body_size=spooled.size,
+            body_sha256=spooled.sha256,
+            evidence_id=evidence_id,
         )
+
+
+def _custody_captured(evidence, snapshot, stored, created: bool, backend_name: str, result: Capture) -> None:
+    CustodyEvent.objects.create(
+        evidence=evidence,
+        action=Action.CAPTURED,
+        sha256=stored.sha256,
+        detail={
+            "snapshot_id": snapshot.pk,
+            "final_url": result.final_url,
+            "status_code": result.status_code,
+            "size": stored.size,
+            "content_type": stored.content_type,
+            "redirects": len(result.redirects),
+            "backend": backend_name,
+            "deduplicated": not created,
+            **result.detail,
+        },
+    )
+
+
+def _custody_warc(evidence, snapshot, warc: StoredFile, written: archives.Written, result: Capture) -> None:
+    """The archive's own hash, so a copy handed to a court can be checked against the log."""
+    CustodyEvent.objects.create(
+        evidence=evidence,
+        action=Action.WARC_WRITTEN,
+        sha256=warc.sha256,
+        detail={
+            "snapshot_id": snapshot.pk,
+            "stored_file_id": warc.pk,
+            "size": warc.size,
+            "target_uri": result.final_url,
+            "status_code": result.status_code,
+            "response_record_id": written.response_record_id,
+            "payload_digest": written.payload_digest,
+        },
+    )
 
 
 # --- Re-verification ------------------------------------------------------------------
@@ -276,7 +351,8 @@ def reverify_all() -> dict:
 def _affected_evidence(stored: StoredFile) -> list[Evidence]:
     direct = Evidence.objects.filter(stored_file=stored)
     via_snapshot = Evidence.objects.filter(snapshots__stored_file=stored)
-    return list((direct | via_snapshot).distinct().order_by("pk"))
+    via_warc = Evidence.objects.filter(snapshots__warc=stored)
+    return list((direct | via_snapshot | via_warc).distinct().order_by("pk"))
 
 
 def reverify_one(stored: StoredFile) -> bool:

@@ -117,6 +117,13 @@ class FetchResult:
     ip: str  # the address actually connected to for the final hop
     redirects: list[Redirect] = field(default_factory=list)
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The final hop as it went over the wire, for a web archive (verification/evidence/archives.py):
+    # the request we sent, the status line and the headers in the server's order and spelling.
+    method: str = "GET"
+    request_headers: tuple[tuple[str, str], ...] = ()
+    http_version: str = "HTTP/1.1"
+    reason: str = ""
+    raw_headers: tuple[tuple[str, str], ...] = ()
 
     def open(self) -> BinaryIO:
         return open(self.body_path, "rb") if self.body_path else io.BytesIO(self.body or b"")
@@ -390,12 +397,35 @@ class _Sink:
             declared_content_type=declared,
             ip=ip,
             redirects=redirects,
+            **_exchange(response),
         )
 
     def discard(self) -> None:
         if self.file is not None:
             self.file.close()
             os.unlink(self.file.name)
+
+
+_HTTP_VERSIONS = {9: "HTTP/0.9", 10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}
+
+
+def _exchange(response: requests.Response) -> dict:
+    """The request line's parts and both header lists of the final hop. The
+    Host header is added by the HTTP client below requests, so it is put back
+    here from the URL the request was sent to."""
+    sent = response.request
+    request_headers = [(str(k), str(v)) for k, v in sent.headers.items()]
+    if not any(k.lower() == "host" for k, _ in request_headers):
+        request_headers.insert(0, ("Host", urlsplit(sent.url).netloc))
+    raw = response.raw
+    return {
+        "method": sent.method or "GET",
+        "request_headers": tuple(request_headers),
+        "http_version": _HTTP_VERSIONS.get(getattr(raw, "version", 11), "HTTP/1.1"),
+        "reason": response.reason or "",
+        # urllib3 keeps a repeated header (Set-Cookie, Link) as separate pairs here.
+        "raw_headers": tuple((str(k), str(v)) for k, v in raw.headers.items()),
+    }
 
 
 def _read_body(response: requests.Response, policy: FetchPolicy, deadline: float) -> _Sink:

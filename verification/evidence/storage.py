@@ -200,6 +200,6 @@ def store(spooled: Spooled, original_name: str = "") -> tuple[StoredFile, bool]:
 
 def discard_if_unused(stored: StoredFile) -> None:
     """Undo a `store` whose evidence could not be attached."""
-    if not stored.evidence.exists() and not stored.snapshots.exists():
+    if not stored.evidence.exists() and not stored.snapshots.exists() and not stored.warc_snapshots.exists():
         stored.file.delete(save=False)
         stored.delete()

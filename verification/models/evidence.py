@@ -103,10 +103,19 @@ class Evidence(models.Model):
 
 
 class Snapshot(models.Model):
-    """What a URL returned when captured: bytes (via StoredFile), headers, final URL."""
+    """What a URL returned when captured: bytes (via StoredFile), headers, final URL,
+    and the whole exchange as a web archive (WARC)."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="snapshots")
     stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="snapshots")
+    warc = models.ForeignKey(
+        StoredFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warc_snapshots",
+        help_text="The fetch as a WARC file (verification/evidence/archives.py); none for older captures.",
+    )
     requested_url = models.URLField(max_length=2000)
     final_url = models.URLField(max_length=2000)
     status_code = models.PositiveSmallIntegerField()
@@ -128,6 +137,7 @@ class CustodyEvent(models.Model):
         CAPTURE_REQUESTED = "capture_requested"
         CAPTURED = "captured"
         CAPTURE_FAILED = "capture_failed"
+        WARC_WRITTEN = "warc_written"
         DOWNLOADED = "downloaded"
         VERIFIED = "verified"
         MISMATCH = "mismatch"

@@ -23,7 +23,7 @@ def evidence_panel(context, claim) -> dict:
     user = getattr(request, "user", None)
     items = list(
         claim.evidence.select_related("stored_file", "provided_by", "added_by").prefetch_related(
-            Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file")),
+            Prefetch("snapshots", queryset=Snapshot.objects.select_related("stored_file", "warc")),
             Prefetch("custody", queryset=CustodyEvent.objects.select_related("actor")),
         )[:PANEL_LIMIT]
     )
@@ -41,6 +41,7 @@ def evidence_panel(context, claim) -> dict:
         item.snapshot_list = list(item.snapshots.all())
         files = [item.stored_file] if item.stored_file else []
         files += [s.stored_file for s in item.snapshot_list]
+        files += [s.warc for s in item.snapshot_list if s.warc is not None]
         item.integrity_alarm = any(not f.integrity_ok for f in files)
         if item.integrity_alarm:
             alarms.append(item)
