@@ -19,6 +19,7 @@ from verification.models import (
     DeskProfile,
     IdempotentRequest,
     IntakeBatch,
+    MediaHash,
     Notification,
     Preview,
     Proposal,
@@ -84,6 +85,15 @@ def populate(reviewer, editor) -> None:
         file=ContentFile(body, name="brief.pdf"),
     )
     Preview.objects.create(stored_file=stored, status="unavailable", reason="The PDF has no pages.")
+    MediaHash.objects.create(stored_file=stored, status="unreadable", reason="The file could not be read.")
+    MediaHash.objects.create(
+        stored_file=stored,
+        ordinal=1,
+        frame_seconds=1.5,
+        pdq="f" * 64,
+        quality=90,
+        **{f"c{i}": 2**21 - 1 for i in range(12)},
+    )
     evidence = claim.evidence.first() or Claim.objects.filter(evidence__isnull=False).first().evidence.first()
     Snapshot.objects.create(
         evidence=evidence,

@@ -25,6 +25,7 @@ NO_ADD = {
     "verification.custodyevent",
     "verification.storedfile",
     "verification.preview",
+    "verification.mediahash",
     "verification.snapshot",
     "verification.webhookevent",
     "verification.webhookdelivery",

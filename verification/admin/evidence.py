@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
-from verification.models import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
+from verification.models import CustodyEvent, Evidence, MediaHash, Preview, Snapshot, StoredFile
 
 CREDIBILITY_CHOICES = [("", "—")] + [
     (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
@@ -207,3 +207,13 @@ class PreviewAdmin(AppendOnlyAdmin):
     list_select_related = ["stored_file"]
     list_filter = ["status", "kind", "content_type"]
     search_fields = ["stored_file__sha256", "reason"]
+
+
+@admin.register(MediaHash)
+class MediaHashAdmin(AppendOnlyAdmin):
+    """PDQ perceptual hashes (verification/evidence/perceptual.py), made by the preview worker: read-only."""
+
+    list_display = ["stored_file", "ordinal", "frame_seconds", "status", "quality", "pdq", "reason", "created_at"]
+    list_select_related = ["stored_file"]
+    list_filter = ["status"]
+    search_fields = ["stored_file__sha256", "pdq"]

@@ -60,6 +60,7 @@ urlpatterns = [
     path("webhooks/deliveries/<int:pk>/redeliver", webhook_views.RedeliverView.as_view(), name="api-webhook-redeliver"),
     # Evidence (evidence intake).
     path("claims/<int:pk>/evidence", evidence_views.ClaimEvidenceView.as_view(), name="api-claim-evidence"),
+    path("evidence/<int:pk>/matches", evidence_views.EvidenceMatchesView.as_view(), name="api-evidence-matches"),
     # Sources (source records).
     path("sources", source_views.SourceListView.as_view(), name="api-sources"),
     path("sources/<int:pk>", source_views.SourceDetailView.as_view(), name="api-source"),

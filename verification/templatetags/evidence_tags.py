@@ -5,6 +5,7 @@ from django import template
 from django.db.models import Prefetch
 
 from verification.desk.evidence import CREDIBILITY
+from verification.evidence.perceptual import hashes_of, seen_before
 from verification.evidence.previews import covers
 from verification.evidence.writes import related_map
 from verification.models import CustodyEvent, Evidence, Snapshot
@@ -15,7 +16,8 @@ PANEL_LIMIT = 200  # a claim with more evidence than this needs a search, not a 
 
 @register.simple_tag(takes_context=True)
 def evidence_panel(context, claim) -> dict:
-    """Evidence of ``claim`` with snapshots, custody, related items and previews: six queries."""
+    """Evidence of ``claim`` with snapshots, custody, related items and previews: six queries;
+    with pictures hashed, one more for their hashes and at most two for what they match."""
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(
@@ -26,10 +28,14 @@ def evidence_panel(context, claim) -> dict:
     )
     related = related_map(items)
     previews = covers(items)
+    hashes = hashes_of(items)
+    matches = seen_before(items, own=hashes)
     alarms = []
     for item in items:
         item.related_items = related.get(item.pk, [])
         item.cover = previews.get(item.pk)
+        item.media_hashes = hashes.get(item.sha256, [])
+        item.media_matches = matches.get(item.pk, [])
         item.snapshot_list = list(item.snapshots.all())
         files = [item.stored_file] if item.stored_file else []
         files += [s.stored_file for s in item.snapshot_list]
