@@ -472,6 +472,12 @@ PREVIEW_THUMBNAIL_EDGE = env_int("CLAIMDESK_PREVIEW_THUMBNAIL_EDGE", 320, minimu
 PREVIEW_MAX_PIXELS = env_int("CLAIMDESK_PREVIEW_MAX_PIXELS", 40_000_000, minimum=1)
 PREVIEW_MAX_BYTES = env_int("CLAIMDESK_PREVIEW_MAX_BYTES", 100 * 1024 * 1024, minimum=1)
 PREVIEW_MAX_SECONDS = env_int("CLAIMDESK_PREVIEW_MAX_SECONDS", 120, minimum=1)
+# "Seen before" (verification/evidence/perceptual.py): two PDQ hashes at most this many bits apart of 256
+# are the same picture (31 is PDQ's published threshold). At most 47: the chunk index looks up more values
+# the higher it is (1,948 at 31, 18,744 at 47; docs/evidence_hashes.md).
+PDQ_MATCH_DISTANCE = env_int("CLAIMDESK_PDQ_MATCH_DISTANCE", 31, minimum=0)
+if PDQ_MATCH_DISTANCE > 47:
+    raise ImproperlyConfigured(f"CLAIMDESK_PDQ_MATCH_DISTANCE={PDQ_MATCH_DISTANCE} is above the maximum of 47.")
 # Intake (article to proposed claims): the largest article accepted, in bytes of UTF-8 text.
 INTAKE_MAX_BYTES = env_int("CLAIMDESK_INTAKE_MAX_BYTES", 1024 * 1024, minimum=1)
 # A name matches an existing source or alias at this rapidfuzz score (0-100); below it a new source is proposed.

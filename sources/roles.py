@@ -80,6 +80,7 @@ _ADMIN = _EDITOR + [
     "verification.view_snapshot",
     "verification.view_preview",  # derived pictures of stored files, read-only (docs/evidence_previews.md)
     "verification.view_mediametadata",  # what stored files say about themselves, read-only
+    "verification.view_mediahash",  # perceptual hashes of stored files, read-only (docs/evidence_hashes.md)
     "verification.add_tag",
     "verification.change_tag",
     # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.

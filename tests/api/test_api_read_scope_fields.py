@@ -42,6 +42,7 @@ ROUTES = {
     "api-claim-evidence": (lambda w: {"pk": w.claim.pk}, "", "evidence_list"),
     "api-claim-corrections": (lambda w: {"pk": w.corrected.pk}, "", REFUSED),
     "api-claim-comments": (lambda w: {"pk": w.claim.pk}, "", REFUSED),  # the desk's internal discussion
+    "api-evidence-matches": (lambda w: {"pk": w.claim.evidence.first().pk}, "", REFUSED),  # the desk's own knowledge
     "api-status": (lambda w: {}, "?text=North+Korea+has+sent", "status_results"),
     "api-claims-search": (lambda w: {}, "?query=North+Korea+has+sent&includeExternalReviews=true", "factcheck_results"),
     "api-export-json": (lambda w: {}, "", "export"),

@@ -3,11 +3,12 @@ Pillow, a one-page PDF written by hand, short videos encoded with PyAV, and the
 damaged and hostile files a preview must survive."""
 
 import io
+import random
 import struct
 import zlib
 
 import av
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageDraw
 
 from verification.models import Preview
 
@@ -104,3 +105,39 @@ def decoded(data: bytes) -> Image.Image:
 def cover_of(evidence) -> Preview | None:
     evidence.refresh_from_db()
     return Preview.objects.filter(stored_file__sha256=evidence.sha256, kind="cover").first()
+
+
+def scene(seed: int, width: int = 640, height: int = 480) -> Image.Image:
+    """A picture with something in it (PDQ rates a flat colour too plain to
+    compare): a gradient sky and overlapping shapes placed by `seed`."""
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image = Image.blend(image, Image.new("RGB", (width, height), tuple(rng.randrange(256) for _ in range(3))), 0.5)
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(width), rng.randrange(height)
+        w, h = rng.randrange(width // 8, width // 2), rng.randrange(height // 8, height // 2)
+        shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
+        shape([x - w // 2, y - h // 2, x + w // 2, y + h // 2], fill=tuple(rng.randrange(256) for _ in range(3)))
+    return image
+
+
+def encoded(image: Image.Image, format: str = "PNG", **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format, **options)
+    return buffer.getvalue()
+
+
+def scene_video(seed: int, width: int = 320, height: int = 240, seconds: float = 2.0, crf: int = 23) -> bytes:
+    """An MP4 showing `scene(seed)` still, at `width`×`height` and x264's `crf`."""
+    picture = scene(seed, width, height)
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=10, options={"crf": str(crf)})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for _ in range(int(seconds * 10)):
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()

@@ -356,6 +356,9 @@ API = [
     Rule("api-claim-evidence", "get", API_READ, lambda w: (f"/api/v1/claims/{w.shared().pk}/evidence", None, {})),
     Rule("api-claim-evidence", "post", API_REVIEW, _api_upload, writes=True, multipart=True),
     Rule("api-evidence-media-review", "post", API_EDITOR, _media_review(api=True), writes=True),
+    Rule(
+        "api-evidence-matches", "get", API_REVIEW, lambda w: (f"/api/v1/evidence/{w.evidence().pk}/matches", None, {})
+    ),
     Rule("api-queue-next", "post", API_REVIEW, _queue_next, writes=True),
     Rule("api-status", "get", API_READ, _get("/api/v1/status?url=https%3A%2F%2Fnews.example.org%2Fa%2F1")),
     Rule("api-status-bulk", "post", API_READ, lambda w: ("/api/v1/status/bulk", {"ids": [w.shared().pk]}, {})),

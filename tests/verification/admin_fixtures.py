@@ -22,6 +22,7 @@ from verification.models import (
     Evidence,
     IdempotentRequest,
     IntakeBatch,
+    MediaHash,
     MediaMetadata,
     Notification,
     Preview,
@@ -89,6 +90,15 @@ def populate(reviewer, editor) -> None:
     )
     Preview.objects.create(stored_file=stored, status="unavailable", reason="The PDF has no pages.")
     MediaMetadata.objects.create(stored_file=stored, status="unreadable", reason="Could not read the file's metadata.")
+    MediaHash.objects.create(stored_file=stored, status="unreadable", reason="The file could not be read.")
+    MediaHash.objects.create(
+        stored_file=stored,
+        ordinal=1,
+        frame_seconds=1.5,
+        pdq="f" * 64,
+        quality=90,
+        **{f"c{i}": 2**21 - 1 for i in range(12)},
+    )
     evidence = claim.evidence.first() or Claim.objects.filter(evidence__isnull=False).first().evidence.first()
     Snapshot.objects.create(
         evidence=evidence,

@@ -26,6 +26,7 @@ NO_ADD = {
     "verification.storedfile",
     "verification.preview",
     "verification.mediametadata",
+    "verification.mediahash",
     "verification.snapshot",
     "verification.webhookevent",
     "verification.webhookdelivery",

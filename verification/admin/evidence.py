@@ -10,7 +10,16 @@ from django.core.exceptions import ValidationError
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
-from verification.models import CustodyEvent, Evidence, MediaMetadata, MediaReview, Preview, Snapshot, StoredFile
+from verification.models import (
+    CustodyEvent,
+    Evidence,
+    MediaHash,
+    MediaMetadata,
+    MediaReview,
+    Preview,
+    Snapshot,
+    StoredFile,
+)
 
 CREDIBILITY_CHOICES = [("", "—")] + [
     (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
@@ -231,3 +240,13 @@ class MediaReviewAdmin(AppendOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         # Whoever may see evidence may see its ratings (the roles need no new view permission).
         return request.user.has_perm("verification.view_evidence")
+
+
+@admin.register(MediaHash)
+class MediaHashAdmin(AppendOnlyAdmin):
+    """PDQ perceptual hashes (verification/evidence/perceptual.py), made by the preview worker: read-only."""
+
+    list_display = ["stored_file", "ordinal", "frame_seconds", "status", "quality", "pdq", "reason", "created_at"]
+    list_select_related = ["stored_file"]
+    list_filter = ["status"]
+    search_fields = ["stored_file__sha256", "pdq"]

@@ -1,4 +1,5 @@
-"""Evidence of a claim: GET lists it (scope read), POST adds it (scope review).
+"""Evidence of a claim: GET lists it (scope read), POST adds it (scope review);
+an item's "seen before" matches (scope review), from its perceptual hashes.
 
 POST takes JSON with a `url` (captured by a worker after commit) or `notes`
 (evidence with neither URL nor file), or a multipart form with a `file`. An
@@ -22,7 +23,7 @@ from verification.api.errors import Problem
 from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.media_reviews import MediaReviewOutput
 from verification.api.visibility import ScopedSerializer, context_for
-from verification.evidence import media_review
+from verification.evidence import media_review, perceptual
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Snapshot
@@ -317,3 +318,39 @@ def _add(actor, claim_id: int, data: dict) -> Evidence:
         )
     except EvidenceRefused as exc:
         raise Problem(exc.http_status, str(exc), code=exc.code, **exc.detail) from None
+
+
+class MatchOutput(serializers.Serializer):
+    evidence = serializers.IntegerField(source="evidence_id", help_text="The earlier evidence item.")
+    claim = serializers.IntegerField(source="claim_id")
+    kind = serializers.CharField()
+    first_stored_at = serializers.DateTimeField(help_text="When the earlier item was added to the desk.")
+    distance = serializers.IntegerField(help_text="Bits of the 256 of the PDQ hashes that differ.")
+    frame_seconds = serializers.FloatField(allow_null=True, help_text="The earlier item's frame, for a video.")
+
+
+class MatchesOutput(serializers.Serializer):
+    evidence = serializers.IntegerField()
+    threshold = serializers.IntegerField(help_text="CLAIMDESK_PDQ_MATCH_DISTANCE.")
+    matches = MatchOutput(many=True)
+
+
+class EvidenceMatchesView(ApiView):
+    read_scope = "review"  # which claims an item was seen on before is the desk's working knowledge
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="evidence_matches",
+        responses=MatchesOutput,
+        summary="Earlier evidence showing the same picture or frame",
+        description="Scope `review`. Evidence added before this item, on any claim, whose PDQ perceptual hash is "
+        "within `threshold` bits of one of this item's (its picture, or its video's frame), nearest first, at "
+        f"most {perceptual.MAX_MATCHES}. Empty until a worker has hashed the item.",
+    )
+    def get(self, request, pk: int):
+        item = Evidence.objects.filter(pk=pk).only("pk", "sha256", "added_at").first()
+        if item is None:
+            raise not_found("Evidence", pk)
+        matches = perceptual.seen_before([item]).get(item.pk, [])
+        body = {"evidence": item.pk, "threshold": settings.PDQ_MATCH_DISTANCE, "matches": matches}
+        return Response(MatchesOutput(body).data)

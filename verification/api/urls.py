@@ -64,6 +64,7 @@ urlpatterns = [
     path(
         "evidence/<int:pk>/media-review", media_review_views.MediaReviewView.as_view(), name="api-evidence-media-review"
     ),
+    path("evidence/<int:pk>/matches", evidence_views.EvidenceMatchesView.as_view(), name="api-evidence-matches"),
     # Sources (source records).
     path("sources", source_views.SourceListView.as_view(), name="api-sources"),
     path("sources/<int:pk>", source_views.SourceDetailView.as_view(), name="api-source"),

@@ -45,6 +45,7 @@ from django.utils import timezone
 from PIL import Image, ImageCms, ImageOps, ImageStat, features
 
 from verification import enqueue
+from verification.evidence import perceptual
 from verification.models import Evidence, Preview, Snapshot, StoredFile
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,9 @@ def make(stored_file_id: int) -> str | None:
     2. Decode within the limits (`render`), outside any transaction. An
        `Unpreviewable`, or any error of a decoder reading untrusted bytes,
        becomes the recorded reason: never a retry.
-    3. Write both pictures to storage, then record them if the row still waits.
+    3. Hash the picture of an image or a video (PDQ, verification.evidence.perceptual).
+    4. Write both pictures to storage, then record them and the hashes if the
+       row still waits. A file that could not be read records why for both.
     """
     preview = _claim(stored_file_id)
     if preview is None:
@@ -147,11 +150,17 @@ def make(stored_file_id: int) -> str | None:
     try:
         picture = render(preview.stored_file)
     except Unpreviewable as exc:
-        return _give_up(preview.pk, str(exc))
+        return _give_up(preview.pk, str(exc), preview.stored_file)
     except Exception as exc:  # whatever a decoder says of hostile bytes is an answer, not a crash
         log.warning("No preview of stored file %s: %s", stored_file_id, exc, exc_info=True)
-        return _give_up(preview.pk, f"The file could not be read; it may be damaged ({type(exc).__name__}: {exc}).")
-    return _store(preview, picture)
+        reason = f"The file could not be read; it may be damaged ({type(exc).__name__}: {exc})."
+        return _give_up(preview.pk, reason, preview.stored_file)
+    hashes = perceptual.hash_rows(stored_file_id, [picture]) if _hashed(preview.stored_file) else []
+    return _store(preview, picture, hashes)
+
+
+def _hashed(stored: StoredFile) -> bool:
+    return kind_of(stored.content_type) in perceptual.HASHED_KINDS
 
 
 def _claim(stored_file_id: int) -> Preview | None:
@@ -176,6 +185,7 @@ def _claim(stored_file_id: int) -> Preview | None:
             preview.pk,
             f"Making the preview stopped its worker {preview.attempts} times (too big or too slow to decode); "
             "download the file to see it.",
+            stored,
         )
         return None
     claimed = Preview.objects.filter(pk=preview.pk, status=Status.PENDING, attempts=preview.attempts).update(
@@ -187,10 +197,14 @@ def _claim(stored_file_id: int) -> Preview | None:
     return preview
 
 
-def _give_up(preview_id: int, reason: str) -> str | None:
-    done = Preview.objects.filter(pk=preview_id, status=Status.PENDING).update(
-        status=Status.UNAVAILABLE, reason=reason[:1000], finished_at=timezone.now()
-    )
+def _give_up(preview_id: int, reason: str, stored: StoredFile | None = None) -> str | None:
+    """Record that these bytes have no preview, and (an image or a video) no hash, saying why."""
+    with transaction.atomic():
+        done = Preview.objects.filter(pk=preview_id, status=Status.PENDING).update(
+            status=Status.UNAVAILABLE, reason=reason[:1000], finished_at=timezone.now()
+        )
+        if done and stored is not None and _hashed(stored):
+            perceptual.save([perceptual.unreadable_row(stored.pk, reason)])
     log.info("No preview %s: %s", preview_id, reason)
     return Status.UNAVAILABLE if done else None
 
@@ -206,7 +220,7 @@ def _encode(image: Image.Image) -> tuple[bytes, str, str]:
     return buffer.getvalue(), "image/png", "png"
 
 
-def _store(preview: Preview, picture: Picture) -> str | None:
+def _store(preview: Preview, picture: Picture, hashes: list) -> str | None:
     large = picture.image
     small = large.copy()
     small.thumbnail((settings.PREVIEW_THUMBNAIL_EDGE,) * 2, Image.Resampling.LANCZOS)
@@ -230,6 +244,8 @@ def _store(preview: Preview, picture: Picture) -> str | None:
             generator=picture.generator[:100],
             finished_at=timezone.now(),
         )
+        if done:
+            perceptual.save(hashes)
     if not done:  # another attempt finished first: keep theirs
         preview.image.delete(save=False)
         preview.thumbnail.delete(save=False)

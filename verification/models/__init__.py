@@ -27,7 +27,7 @@ from verification.models.collaboration import (
     CommentRevision,
 )
 from verification.models.corrections import Correction
-from verification.models.evidence import CustodyEvent, Evidence, Preview, Snapshot, StoredFile
+from verification.models.evidence import CustodyEvent, Evidence, MediaHash, Preview, Snapshot, StoredFile
 from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
 from verification.models.media_reviews import MediaReview
@@ -62,6 +62,7 @@ __all__ = [
     "MediaMetadata",
     "MediaReview",
     "Notification",
+    "MediaHash",
     "Preview",
     "Proposal",
     "Snapshot",

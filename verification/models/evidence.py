@@ -212,3 +212,66 @@ class Preview(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display().split(' ')[0]} of {self.stored_file_id} ({self.status})"
+
+
+# One indexed column per chunk of a PDQ hash, c0 the most significant: eight of 21 bits, then four of
+# 22 (256 bits in all), for the multi-index hashing that verification/evidence/perceptual.py describes
+# (docs/evidence_hashes.md has the maths).
+HASH_CHUNK_BITS = (21,) * 8 + (22,) * 4
+HASH_CHUNKS = len(HASH_CHUNK_BITS)
+
+
+class MediaHash(models.Model):
+    """A PDQ perceptual hash of stored bytes (verification/evidence/perceptual.py):
+    one row per hash, the picture itself or a video frame with its time, made by
+    the worker that makes the preview. Derived data like `Preview`, keyed by the
+    StoredFile, not by the evidence item.
+
+    A file the worker could not read gets one row with status ``unreadable`` and
+    the reason, and no hash. The hash is kept as 64 hex digits and again as
+    twelve integers ``c0``..``c11`` (HASH_CHUNK_BITS), each indexed: "seen
+    before" looks up chunk values, never every hash.
+    """
+
+    class Status(models.TextChoices):
+        HASHED = "hashed", "Hashed"
+        UNREADABLE = "unreadable", "Could not be read"
+
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="media_hashes")
+    ordinal = models.PositiveIntegerField(default=0, help_text="0 for a picture; a video's frames in order.")
+    frame_seconds = models.FloatField(null=True, blank=True, help_text="For a video: when the frame hashed is.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.HASHED)
+    reason = models.TextField(blank=True, help_text="Why there is no hash: damaged, unsupported, over a limit.")
+    pdq = models.CharField(max_length=64, blank=True, help_text="PDQ hash, 256 bits as 64 hex digits.")
+    quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="PDQ's quality, 0-100: under 50 the picture is too plain to compare."
+    )
+    c0 = models.IntegerField(null=True, blank=True)
+    c1 = models.IntegerField(null=True, blank=True)
+    c2 = models.IntegerField(null=True, blank=True)
+    c3 = models.IntegerField(null=True, blank=True)
+    c4 = models.IntegerField(null=True, blank=True)
+    c5 = models.IntegerField(null=True, blank=True)
+    c6 = models.IntegerField(null=True, blank=True)
+    c7 = models.IntegerField(null=True, blank=True)
+    c8 = models.IntegerField(null=True, blank=True)
+    c9 = models.IntegerField(null=True, blank=True)
+    c10 = models.IntegerField(null=True, blank=True)
+    c11 = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stored_file_id", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["stored_file", "ordinal"], name="mediahash_one_per_frame"),
+            models.CheckConstraint(
+                condition=Q(status="unreadable", pdq="") | Q(status="hashed", quality__isnull=False, c0__isnull=False),
+                name="mediahash_hash_or_reason",
+            ),
+        ]
+        # perceptual.nearby: one SELECT … WHERE cN IN (…) per chunk column, each served by its own index.
+        indexes = [models.Index(fields=[f"c{i}"], name=f"mediahash_c{i}_idx") for i in range(HASH_CHUNKS)]
+
+    def __str__(self):
+        where = f" at {self.frame_seconds:.1f} s" if self.frame_seconds is not None else ""
+        return f"PDQ of {self.stored_file_id}{where} ({self.status})"
