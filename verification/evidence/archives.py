@@ -28,8 +28,6 @@ rendered, and nothing it links to is ever loaded.
 from __future__ import annotations
 
 import base64
-import codecs
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +45,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from verification.evidence.storage import Spooled, StreamingDigest
+from verification.intake.articles import decode  # the charset rules intake reads pages by
 from verification.intake.extraction import html_to_text
 from verification.models import Snapshot
 
@@ -213,24 +212,6 @@ class ArchivedText:
     reason: str = ""  # why there is no text
 
 
-_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
-
-
-def _decode(body: bytes, declared_type: str) -> str:
-    """The charset the server declared, else the page's meta tag, else UTF-8."""
-    names = _CHARSET.findall(declared_type or "")
-    if meta := _META_CHARSET.search(body[:4096]):
-        names.append(meta.group(1).decode("ascii", "replace"))
-    for name in names:
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            continue
-        return body.decode(name, errors="replace")
-    return body.decode("utf-8", errors="replace")
-
-
 def _read_response(handle: BinaryIO, limit: int) -> tuple[ArchivedText, bytes]:
     for record in ArchiveIterator(handle):
         if record.rec_type != "response":
@@ -264,7 +245,7 @@ def archived_text(snapshot: Snapshot) -> ArchivedText:
     if not media_type.startswith(_TEXT_TYPES):
         return _replace(found, reason=f"The archived response is {media_type or 'of no declared type'}, not a page.")
     truncated = len(body) > limit
-    page = _decode(body[:limit], found.content_type)
+    page = decode(body[:limit], found.content_type)
     if media_type == "text/plain":
         return _replace(found, text=page, truncated=truncated)
     title, text = html_to_text(page)
