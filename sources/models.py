@@ -11,30 +11,31 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.text import LANGUAGE_TAG, normalise_name, search_keys
 
 
 class SourceKind(models.TextChoices):
-    PERSON = "person", "Person"
-    GOVERNMENT_BODY = "government_body", "Government body"
-    MILITARY_INTELLIGENCE = "military_intelligence", "Military or intelligence body"
-    MINISTRY = "ministry", "Ministry"
-    MEDIA_OUTLET = "media_outlet", "Media outlet"
-    NGO = "ngo", "NGO"
-    SOCIAL_ACCOUNT = "social_account", "Social media account"
-    OTHER = "other", "Other"
+    PERSON = "person", gettext_lazy("Person")
+    GOVERNMENT_BODY = "government_body", gettext_lazy("Government body")
+    MILITARY_INTELLIGENCE = "military_intelligence", gettext_lazy("Military or intelligence body")
+    MINISTRY = "ministry", gettext_lazy("Ministry")
+    MEDIA_OUTLET = "media_outlet", gettext_lazy("Media outlet")
+    NGO = "ngo", gettext_lazy("NGO")
+    SOCIAL_ACCOUNT = "social_account", gettext_lazy("Social media account")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class Reliability(models.TextChoices):
     """The Admiralty code's source-reliability axis."""
 
-    A = "A", "A – Completely reliable"
-    B = "B", "B – Usually reliable"
-    C = "C", "C – Fairly reliable"
-    D = "D", "D – Not usually reliable"
-    E = "E", "E – Unreliable"
-    F = "F", "F – Reliability cannot be judged"
+    A = "A", gettext_lazy("A – Completely reliable")
+    B = "B", gettext_lazy("B – Usually reliable")
+    C = "C", gettext_lazy("C – Fairly reliable")
+    D = "D", gettext_lazy("D – Not usually reliable")
+    E = "E", gettext_lazy("E – Unreliable")
+    F = "F", gettext_lazy("F – Reliability cannot be judged")
 
 
 class Conflict(models.Model):
@@ -73,16 +74,20 @@ class Source(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="The organisation this source belongs to or speaks for (Budanov → HUR → Ministry of Defence).",
+        help_text=gettext_lazy(
+            "The organisation this source belongs to or speaks for (Budanov → HUR → Ministry of Defence)."
+        ),
     )
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. UA, US.")
+    country = models.CharField(
+        max_length=2, blank=True, help_text=gettext_lazy("ISO 3166-1 alpha-2 code, e.g. UA, US.")
+    )
     homepage = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     reliability = models.CharField(
         max_length=1,
         choices=Reliability.choices,
         blank=True,
-        help_text="Latest Admiralty grade; set only by adding a grade, which keeps the history.",
+        help_text=gettext_lazy("Latest Admiralty grade; set only by adding a grade, which keeps the history."),
     )
     merged_into = models.ForeignKey(
         "self",
@@ -90,7 +95,9 @@ class Source(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_sources",
-        help_text="Set when this record was merged into another; merged records keep their id for old links.",
+        help_text=gettext_lazy(
+            "Set when this record was merged into another; merged records keep their id for old links."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -152,8 +159,10 @@ class SourceAlias(models.Model):
         max_length=16,
         blank=True,
         default="",
-        help_text="A BCP 47 tag (uk, ru, en) when this is the name readers of that language know the source by; "
-        "blank for another spelling, used only to find the source.",
+        help_text=gettext_lazy(
+            "A BCP 47 tag (uk, ru, en) when this is the name readers of that language know the source "
+            "by; blank for another spelling, used only to find the source."
+        ),
     )
 
     class Meta:
@@ -163,7 +172,7 @@ class SourceAlias(models.Model):
                 fields=["source", "language"], condition=~Q(language=""), name="one_display_name_per_language"
             ),
         ]
-        verbose_name_plural = "source aliases"
+        verbose_name_plural = gettext_lazy("source aliases")
 
     def __str__(self):
         return self.name
@@ -175,7 +184,13 @@ class SourceAlias(models.Model):
     def clean(self):
         self.language = (self.language or "").strip()
         if self.language and not re.fullmatch(LANGUAGE_TAG, self.language):
-            raise ValidationError({"language": [f"“{self.language[:20]}” is not a language tag: use uk, ru, en …"]})
+            raise ValidationError(
+                {
+                    "language": [
+                        gettext("“%(value)s” is not a language tag: use uk, ru, en …") % {"value": self.language[:20]}
+                    ]
+                }
+            )
         self.language = self.language.lower()
 
 
@@ -184,11 +199,11 @@ class ConflictParty(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="conflict_parties")
     conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="parties")
-    side = models.CharField(max_length=100, help_text="e.g. Ukraine, Russia.")
+    side = models.CharField(max_length=100, help_text=gettext_lazy("e.g. Ukraine, Russia."))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "conflict"], name="one_side_per_conflict")]
-        verbose_name_plural = "conflict parties"
+        verbose_name_plural = gettext_lazy("conflict parties")
 
     def __str__(self):
         return f"{self.source} — {self.conflict} ({self.side})"
@@ -198,9 +213,9 @@ class SourceRelation(models.Model):
     """Edges of the source graph besides the parent organisation."""
 
     class Kind(models.TextChoices):
-        SPEAKS_FOR = "speaks_for", "speaks for"
-        RELAYS = "relays", "usually relays"
-        AFFILIATED = "affiliated", "affiliated with"
+        SPEAKS_FOR = "speaks_for", gettext_lazy("speaks for")
+        RELAYS = "relays", gettext_lazy("usually relays")
+        AFFILIATED = "affiliated", gettext_lazy("affiliated with")
 
     from_source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="relations_out")
     to_source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="relations_in")
@@ -234,11 +249,11 @@ class SourceEvent(models.Model):
     """Append-only history of changes to source records (merges, imports, edits)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created"
-        EDITED = "edited"
-        GRADED = "graded"
-        MERGED = "merged"
-        IMPORTED = "imported"
+        CREATED = "created", gettext_lazy("Created")
+        EDITED = "edited", gettext_lazy("Edited")
+        GRADED = "graded", gettext_lazy("Graded")
+        MERGED = "merged", gettext_lazy("Merged")
+        IMPORTED = "imported", gettext_lazy("Imported")
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -5,6 +5,7 @@ read-only: they are written on the desk and through the API only
 
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.models import ChecklistItem, ChecklistTemplate, ChecklistTick, Comment, CommentRevision
@@ -44,7 +45,7 @@ class ChecklistTemplateAdmin(Admin):
             )
         )
 
-    @admin.display(description="applies to", ordering="tag__name")
+    @admin.display(description=gettext_lazy("applies to"), ordering="tag__name")
     def applies_to(self, template):
         return f"claims tagged “{template.tag.name}”" if template.tag_id else "every claim"
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.admin.evidence import EvidenceInline
@@ -150,13 +151,13 @@ class ClaimAdminForm(forms.ModelForm):
     def clean_text(self):
         text = (self.cleaned_data.get("text") or "").strip()
         if not text:
-            raise ValidationError("A claim needs its statement: the text may not be empty.")
+            raise ValidationError(gettext("A claim needs its statement: the text may not be empty."))
         return text
 
     def clean_priority(self):
         priority = self.cleaned_data.get("priority")
         if priority is not None and not 0 <= priority <= 100:
-            raise ValidationError("Priority is a number from 0 (low) to 100 (urgent).")
+            raise ValidationError(gettext("Priority is a number from 0 (low) to 100 (urgent)."))
         return priority
 
     def clean(self):
@@ -164,8 +165,12 @@ class ClaimAdminForm(forms.ModelForm):
         expected = data.get("expected_version")
         if self.instance.pk and expected is not None and expected != self.instance.version:
             raise ValidationError(
-                f"Someone changed this claim while you had it open (it is now at version {self.instance.version}, "
-                f"you opened version {expected}). Reload the page and apply your edit again."
+                gettext(
+                    "Someone changed this claim while you had it open (it is now at version "
+                    "%(instance_version)s, you opened version %(expected)s). Reload the page and apply your "
+                    "edit again."
+                )
+                % {"instance_version": self.instance.version, "expected": expected}
             )
         said = set(FROZEN_FIELDS) & set(self.changed_data)
         if said and _published(self.instance):

@@ -6,6 +6,7 @@ are history, read-only."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
@@ -33,7 +34,7 @@ class EvidenceForm(forms.ModelForm):
         empty_value=None,
         required=False,
         help_text=credibility_help(),
-        label="Information credibility",
+        label=gettext_lazy("Information credibility"),
     )
 
     class Meta:
@@ -47,14 +48,17 @@ class EvidenceForm(forms.ModelForm):
             fixed = [name for name in ("kind", "url") if name in self.changed_data]
             if fixed:
                 raise ValidationError(
-                    f"The {' and '.join(fixed)} of an item cannot change once added (its custody "
-                    "starts there); add a new item instead."
+                    gettext(
+                        "The %(fixed)s of an item cannot change once added (its custody starts there); add a new "
+                        "item instead."
+                    )
+                    % {"fixed": " and ".join(fixed)}
                 )
             # The same checks the write makes, shown beside the fields instead of failing the save.
             evidence_writes.clean_edit(self.instance, _edits(self))
         elif not (data.get("url") or data.get("notes")):
             raise ValidationError(
-                "Give a URL or describe the item in the notes (files are uploaded on the claim page)."
+                gettext("Give a URL or describe the item in the notes (files are uploaded on the claim page).")
             )
         return data
 

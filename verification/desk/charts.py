@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 INK = "#1d1d1d"
 MUTED = "#5c5c5c"
@@ -55,8 +56,8 @@ def bar_chart(
         body.append(_text(left - 8, y + 18, _short(label, 22), "end"))
         body.append(f'<rect x="{left}" y="{y + 4}" width="{bar:.1f}" height="{row_h - 10}" fill="{BAR}" rx="2"/>')
         body.append(_text(left + bar + 6, y + 18, shown))
-    desc = (
-        "; ".join(f"{label}: {labels[i] if labels else value}" for i, (label, value) in enumerate(rows)) or "No data."
+    desc = "; ".join(f"{label}: {labels[i] if labels else value}" for i, (label, value) in enumerate(rows)) or gettext(
+        "No data."
     )
     return _svg(width, height, title, desc, body, chart_id)
 
@@ -86,7 +87,7 @@ def column_chart(rows: list[tuple[str, int]], *, title: str, chart_id: str = "co
             body.append(_text(x + slot / 2, height - bottom - h - 4, str(value), "middle", INK, 'font-size="11"'))
         if i % max(1, n // 7) == 0 or i == n - 1:
             body.append(_text(x + slot / 2, height - bottom + 16, label, "middle", MUTED, 'font-size="11"'))
-    desc = "; ".join(f"{label}: {value}" for label, value in rows) or "No data."
+    desc = "; ".join(f"{label}: {value}" for label, value in rows) or gettext("No data.")
     return _svg(width, height, title, desc, body, chart_id)
 
 
@@ -125,7 +126,7 @@ def interval_chart(rows: list[Interval], *, title: str, chart_id: str = "interva
         body.append(f'<circle cx="{x(row.mean):.1f}" cy="{y:.1f}" r="6" fill="{BAR}"/>')
         body.append(_text(width - right + 8, y + 4, f"{row.mean:.0%} (n={row.count})", "start", INK, 'font-size="11"'))
     desc = "; ".join(f"{r.label}: {r.mean:.0%}, 90% interval {r.low:.0%}–{r.high:.0%}, {r.count} claims" for r in rows)
-    return _svg(width, height, title, desc or "No track record yet.", body, chart_id)
+    return _svg(width, height, title, desc or gettext("No track record yet."), body, chart_id)
 
 
 def reliability_chart(bins: list[dict], *, title: str, chart_id: str = "reliability") -> SafeString:
@@ -166,15 +167,15 @@ def reliability_chart(bins: list[dict], *, title: str, chart_id: str = "reliabil
         f"({b['count']} claims)"
         for b in filled
     )
-    return _svg(size, size, title, desc or "No held-out verdicts yet.", body, chart_id)
+    return _svg(size, size, title, desc or gettext("No held-out verdicts yet."), body, chart_id)
 
 
 # --- Attribution chain --------------------------------------------------------
 
 COLUMNS = [
-    ("Said it", ("stated", "released_material", "opinion")),
-    ("Passed it on", ("relayed",)),
-    ("Could not confirm / denied", ("could_not_confirm", "denied")),
+    (gettext_lazy("Said it"), ("stated", "released_material", "opinion")),
+    (gettext_lazy("Passed it on"), ("relayed",)),
+    (gettext_lazy("Could not confirm / denied"), ("could_not_confirm", "denied")),
 ]
 _BOX_W, _GAP, _TOP, _COL_X = 210, 14, 28, (10, 265, 520)
 # Characters a line of the box holds (bold 12 px names, 11 px roles) and the
@@ -268,8 +269,8 @@ def attribution_chain(attributions: list) -> SafeString:
     return _svg(
         740,
         height,
-        "Attribution chain",
-        desc or "No attributions yet.",
+        gettext("Attribution chain"),
+        desc or gettext("No attributions yet."),
         [marker, *body, *_legend(bottom + 10)],
         "chain",
         css_class="chart chain-diagram",  # hidden on phones, where the list under it reads better

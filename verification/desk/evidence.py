@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from verification.desk.base import desk_view, report_error
@@ -57,7 +58,7 @@ class UrlForm(_Common):
 
 class FileForm(_Common):
     file = forms.FileField()
-    kind = forms.ChoiceField(choices=[("", "From the file")] + Evidence.Kind.choices, required=False)
+    kind = forms.ChoiceField(choices=[("", gettext_lazy("From the file"))] + Evidence.Kind.choices, required=False)
 
 
 class NoteForm(_Common):
@@ -148,7 +149,7 @@ def add_file(request, pk: int):
     def do(data):
         evidence_writes.add_evidence_file(request.user, pk, data["file"], kind=data["kind"] or None, **_common(data))
 
-    return _run(request, pk, FileForm(request.POST, request.FILES), do, "File added, hashed and stored.")
+    return _run(request, pk, FileForm(request.POST, request.FILES), do, gettext("File added, hashed and stored."))
 
 
 @require_POST
@@ -159,7 +160,7 @@ def add_note(request, pk: int):
     def do(data):
         evidence_writes.add_evidence_note(request.user, pk, data["notes"], kind=data["kind"], **_common(data))
 
-    return _run(request, pk, NoteForm(request.POST), do, "Note added as evidence.")
+    return _run(request, pk, NoteForm(request.POST), do, gettext("Note added as evidence."))
 
 
 @require_POST
@@ -170,7 +171,7 @@ def change_stance(request, pk: int):
     def do(data):
         evidence_writes.set_stance(request.user, pk, data["stance"])
 
-    return _run(request, evidence.claim_id, StanceForm(request.POST), do, "Stance changed.")
+    return _run(request, evidence.claim_id, StanceForm(request.POST), do, gettext("Stance changed."))
 
 
 @require_POST
@@ -181,7 +182,7 @@ def change_credibility(request, pk: int):
     def do(data):
         evidence_writes.set_credibility(request.user, pk, data["credibility"])
 
-    return _run(request, evidence.claim_id, CredibilityForm(request.POST), do, "Credibility changed.")
+    return _run(request, evidence.claim_id, CredibilityForm(request.POST), do, gettext("Credibility changed."))
 
 
 @require_POST
@@ -192,7 +193,7 @@ def change_public_note(request, pk: int):
     def do(data):
         evidence_writes.edit_evidence(request.user, pk, {"public_note": data["public_note"]})
 
-    return _run(request, evidence.claim_id, PublicNoteForm(request.POST), do, "Note for readers saved.")
+    return _run(request, evidence.claim_id, PublicNoteForm(request.POST), do, gettext("Note for readers saved."))
 
 
 @require_POST
@@ -211,7 +212,7 @@ def rate_media(request, pk: int):
             expected_version=data["version"],
         )
 
-    return _run(request, evidence.claim_id, MediaReviewForm(request.POST), do, "Media rating saved.")
+    return _run(request, evidence.claim_id, MediaReviewForm(request.POST), do, gettext("Media rating saved."))
 
 
 @require_POST
@@ -223,7 +224,7 @@ def recapture(request, pk: int):
         evidence.claim_id,
         forms.Form(request.POST),
         lambda data: evidence_writes.recapture(request.user, pk),
-        "Capture requested again.",
+        gettext("Capture requested again."),
     )
 
 
@@ -246,11 +247,11 @@ def download(request, pk: int):
         snapshot = evidence.snapshots.select_related("stored_file").first()
     stored = snapshot.stored_file if snapshot else evidence.stored_file
     if stored is None:
-        raise Http404("This evidence has no stored file or snapshot to download.")
+        raise Http404(gettext("This evidence has no stored file or snapshot to download."))
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The stored file is missing from storage; the integrity check will flag it.") from None
+        raise Http404(gettext("The stored file is missing from storage; the integrity check will flag it.")) from None
     evidence_writes.record_download(request.user, evidence, stored, snapshot.pk if snapshot else None)
     response = FileResponse(
         handle,
@@ -290,12 +291,12 @@ def preview_response(cover: Preview | None, evidence: Evidence, size: str) -> Fi
     """A ready preview as an inline image with the download's guards (nosniff,
     a sandboxing CSP); 404 when there is none. Shared with the public page."""
     if cover is None or cover.status != Preview.Status.READY or cover.content_type not in PREVIEW_TYPES:
-        raise Http404("This evidence has no preview.")
+        raise Http404(gettext("This evidence has no preview."))
     picture = cover.thumbnail if size == "small" else cover.image
     try:
         handle = picture.storage.open(picture.name, "rb")
     except FileNotFoundError:
-        raise Http404("The preview is missing from storage.") from None
+        raise Http404(gettext("The preview is missing from storage.")) from None
     suffix = "-small" if size == "small" else ""
     response = FileResponse(
         handle,

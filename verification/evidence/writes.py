@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from sources.models import Source
 from verification import enqueue
@@ -185,7 +186,7 @@ def add_evidence_file(
         kind or Evidence.Kind.DOCUMENT, title or name or "Uploaded file", stance, credibility, public_note
     )
     if not Claim.objects.filter(pk=claim_id).exists():
-        raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
     declared = getattr(uploaded_file, "content_type", "") or ""
     spooled = spool(
         uploaded_file,
@@ -238,7 +239,7 @@ def add_evidence_note(
     """Evidence with neither URL nor file: a testimony, a phone call, a note."""
     _require(actor, "add_evidence", "add evidence")
     if not (notes or "").strip():
-        raise ValidationError({"notes": ["Write what the evidence is: a note needs text."]})
+        raise ValidationError({"notes": [gettext("Write what the evidence is: a note needs text.")]})
     fields = _validate(kind, title or notes.strip().splitlines()[0][:120], stance, credibility, public_note)
     with transaction.atomic():
         return _attach(
@@ -284,12 +285,21 @@ def clean_edit(evidence: Evidence, changes: dict) -> dict:
         values["provided_by"] = _source_id(values["provided_by"])
         if values["provided_by"] is not None and not Source.objects.filter(pk=values["provided_by"]).exists():
             raise ValidationError(
-                {"provided_by": [f"There is no source {values['provided_by']}; pick one from the list."]}
+                {
+                    "provided_by": [
+                        gettext("There is no source %(value)s; pick one from the list.")
+                        % {"value": values["provided_by"]}
+                    ]
+                }
             )
     _check({field: value for field, value in values.items() if field != "provided_by"})
     if "notes" in values and not values["notes"] and not evidence.url and not evidence.stored_file_id:
         raise ValidationError(
-            {"notes": ["This item has no URL or file: its notes are the evidence. Keep them, or add a new item."]}
+            {
+                "notes": [
+                    gettext("This item has no URL or file: its notes are the evidence. Keep them, or add a new item.")
+                ]
+            }
         )
     return values
 
@@ -359,7 +369,7 @@ def recapture(actor, evidence_id: int) -> Evidence:
     with transaction.atomic():
         evidence = _lock_evidence(evidence_id)
         if not evidence.url:
-            raise ValidationError({"url": ["This evidence has no URL to capture."]})
+            raise ValidationError({"url": [gettext("This evidence has no URL to capture.")]})
         if evidence.capture_status == Evidence.Capture.PENDING:
             return evidence
         evidence.capture_status = Evidence.Capture.PENDING

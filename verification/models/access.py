@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class ApiKey(models.Model):
@@ -18,9 +19,9 @@ class ApiKey(models.Model):
     slow password hash adds nothing but latency on every request."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read"
-        REVIEW = "review", "Review"
-        ADMIN = "admin", "Admin"
+        READ = "read", gettext_lazy("Read")
+        REVIEW = "review", gettext_lazy("Review")
+        ADMIN = "admin", gettext_lazy("Admin")
 
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
@@ -32,7 +33,7 @@ class ApiKey(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="api_keys",
-        help_text="Review and admin keys act as this user, with this user's rights.",
+        help_text=gettext_lazy("Review and admin keys act as this user, with this user's rights."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -40,7 +41,7 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "API key"
+        verbose_name = gettext_lazy("API key")
         constraints = [
             models.CheckConstraint(
                 condition=Q(scope="read") | Q(user__isnull=False), name="apikey_review_admin_need_user"
@@ -54,8 +55,8 @@ class ApiKey(models.Model):
 class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=2000)
     description = models.CharField(max_length=200, blank=True)
-    secret = models.CharField(max_length=100, help_text="Standard Webhooks secret, whsec_…")
-    event_types = models.JSONField(default=list, blank=True, help_text="Empty means every event type.")
+    secret = models.CharField(max_length=100, help_text=gettext_lazy("Standard Webhooks secret, whsec_…"))
+    event_types = models.JSONField(default=list, blank=True, help_text=gettext_lazy("Empty means every event type."))
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -82,9 +83,9 @@ class WebhookEvent(models.Model):
 
 class WebhookDelivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending"
-        DELIVERED = "delivered"
-        FAILED = "failed"
+        PENDING = "pending", gettext_lazy("Pending")
+        DELIVERED = "delivered", gettext_lazy("Delivered")
+        FAILED = "failed", gettext_lazy("Failed")
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
@@ -106,20 +107,20 @@ class WebhookDelivery(models.Model):
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        ASSIGNED = "assigned"
-        RETURNED = "returned"
-        ESCALATED = "escalated"
-        REOPENED = "reopened"
-        PUBLISHED = "published"
-        INTEGRITY = "integrity"
-        MENTION = "mention"  # someone @mentioned the user in a claim's discussion
+        ASSIGNED = "assigned", gettext_lazy("Assigned")
+        RETURNED = "returned", gettext_lazy("Returned")
+        ESCALATED = "escalated", gettext_lazy("Escalated")
+        REOPENED = "reopened", gettext_lazy("Reopened")
+        PUBLISHED = "published", gettext_lazy("Published")
+        INTEGRITY = "integrity", gettext_lazy("Integrity")
+        MENTION = "mention", gettext_lazy("Mention")  # someone @mentioned the user in a claim's discussion
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     claim = models.ForeignKey("verification.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     message = models.TextField()
     dedup_key = models.CharField(
-        max_length=200, blank=True, help_text="Makes a notification idempotent: one per key and user."
+        max_length=200, blank=True, help_text=gettext_lazy("Makes a notification idempotent: one per key and user.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -194,7 +195,9 @@ class IdempotentRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     key = models.CharField(max_length=MAX_KEY_LENGTH)
-    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the request body as canonical JSON.")
+    request_hash = models.CharField(
+        max_length=64, help_text=gettext_lazy("SHA-256 of the request body as canonical JSON.")
+    )
     response_status = models.PositiveSmallIntegerField(default=0)
     response_body = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now)
@@ -202,7 +205,7 @@ class IdempotentRequest(models.Model):
     objects = IdempotentRequestQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "idempotent request"
+        verbose_name = gettext_lazy("idempotent request")
         constraints = [
             # One caller's key names one request; another caller's same key is another request.
             models.UniqueConstraint(

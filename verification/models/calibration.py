@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class CalibrationSnapshot(models.Model):
@@ -13,14 +14,19 @@ class CalibrationSnapshot(models.Model):
     """
 
     reviewer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calibration")
-    count = models.PositiveIntegerField(help_text="Published verdicts that were later revised or confirmed.")
-    confirmed = models.PositiveIntegerField(help_text="Of those, how many the latest verdict agrees with.")
-    brier = models.FloatField(
-        help_text="Mean squared gap between confidence and outcome: 0 is perfect, 0.25 is a coin."
+    count = models.PositiveIntegerField(
+        help_text=gettext_lazy("Published verdicts that were later revised or confirmed.")
     )
-    ece = models.FloatField(help_text="Expected calibration error over ten confidence bins.")
+    confirmed = models.PositiveIntegerField(
+        help_text=gettext_lazy("Of those, how many the latest verdict agrees with.")
+    )
+    brier = models.FloatField(
+        help_text=gettext_lazy("Mean squared gap between confidence and outcome: 0 is perfect, 0.25 is a coin.")
+    )
+    ece = models.FloatField(help_text=gettext_lazy("Expected calibration error over ten confidence bins."))
     bins = models.JSONField(
-        default=list, help_text="Reliability-diagram data: per bin lo, hi, count, mean_predicted, observed."
+        default=list,
+        help_text=gettext_lazy("Reliability-diagram data: per bin lo, hi, count, mean_predicted, observed."),
     )
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -75,17 +75,17 @@ class Claim(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        IN_REVIEW = "in_review", "In review"
-        AWAITING_SIGNOFF = "awaiting_signoff", "Awaiting sign-off"
-        PUBLISHED = "published", "Published"
-        REOPENED = "reopened", "Reopened"
+        QUEUED = "queued", _("Queued")
+        IN_REVIEW = "in_review", _("In review")
+        AWAITING_SIGNOFF = "awaiting_signoff", _("Awaiting sign-off")
+        PUBLISHED = "published", _("Published")
+        REOPENED = "reopened", _("Reopened")
 
     text = models.TextField()
     # ``text`` as the matcher's index reads it (verification.matching.search_form):
     # kept in step by ``save`` and by every ``update(text=...)``.
     search_text = models.TextField(editable=False, default="")
-    first_made_at = models.DateTimeField(null=True, blank=True, help_text="When the claim was first made.")
+    first_made_at = models.DateTimeField(null=True, blank=True, help_text=_("When the claim was first made."))
     language = models.CharField(max_length=16, default="en")
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
 
@@ -93,7 +93,7 @@ class Claim(models.Model):
     verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
     confidence = models.FloatField(null=True, blank=True)
     credibility = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Admiralty information credibility 1–6."
+        null=True, blank=True, help_text=_("Admiralty information credibility 1–6.")
     )
     published_assessment = models.ForeignKey(
         "Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -104,17 +104,17 @@ class Claim(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     published_text = models.TextField(
-        blank=True, help_text="The text as last signed off, with approved corrections: what readers see."
+        blank=True, help_text=_("The text as last signed off, with approved corrections: what readers see.")
     )
     corrected_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an approved correction last changed the published text."
+        null=True, blank=True, help_text=_("When an approved correction last changed the published text.")
     )
 
-    priority = models.IntegerField(default=50, help_text="Higher is taken first.")
-    reach = models.PositiveIntegerField(default=0, help_text="Estimated audience of the appearances.")
+    priority = models.IntegerField(default=50, help_text=_("Higher is taken first."))
+    reach = models.PositiveIntegerField(default=0, help_text=_("Estimated audience of the appearances."))
     view_count = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set once per SLA breach.")
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text=_("Set once per SLA breach."))
 
     lease_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leased_claims"
@@ -125,7 +125,7 @@ class Claim(models.Model):
     )
 
     version = models.PositiveIntegerField(
-        default=1, help_text="Bumped on every change; writes carry the version they read."
+        default=1, help_text=_("Bumped on every change; writes carry the version they read.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -239,7 +239,7 @@ class Attribution(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="relayed_by",
-        help_text="For a relayed attribution: the attribution it passes on.",
+        help_text=_("For a relayed attribution: the attribution it passes on."),
     )
     appeared_url = models.URLField(max_length=2000, blank=True)
     appeared_in = models.ForeignKey(
@@ -248,7 +248,7 @@ class Attribution(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The outlet where the statement appeared.",
+        help_text=_("The outlet where the statement appeared."),
     )
     appeared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -324,31 +324,31 @@ class ClaimEvent(models.Model):
     """Append-only history of every change to a claim: who, when, from, to, why."""
 
     class Kind(models.TextChoices):
-        CREATED = "created"
-        EDITED = "edited"
-        TAKEN = "taken"
-        RELEASED = "released"
-        EXTENDED = "extended"
-        EXPIRED = "expired"
-        REASSIGNED = "reassigned"
-        ASSESSED = "assessed"
-        PUBLISHED = "published"
-        RETURNED = "returned"
-        REOPENED = "reopened"
-        ESCALATED = "escalated"
-        PRIORITY = "priority"
-        EVIDENCE = "evidence"
-        CORRECTION_PROPOSED = "correction_proposed"
-        CORRECTED = "corrected"
-        CORRECTION_REJECTED = "correction_rejected"
-        CORRECTION_WITHDRAWN = "correction_withdrawn"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        TAKEN = "taken", _("Taken")
+        RELEASED = "released", _("Released")
+        EXTENDED = "extended", _("Extended")
+        EXPIRED = "expired", _("Expired")
+        REASSIGNED = "reassigned", _("Reassigned")
+        ASSESSED = "assessed", _("Assessed")
+        PUBLISHED = "published", _("Published")
+        RETURNED = "returned", _("Returned")
+        REOPENED = "reopened", _("Reopened")
+        ESCALATED = "escalated", _("Escalated")
+        PRIORITY = "priority", _("Priority")
+        EVIDENCE = "evidence", _("Evidence")
+        CORRECTION_PROPOSED = "correction_proposed", _("Correction Proposed")
+        CORRECTED = "corrected", _("Corrected")
+        CORRECTION_REJECTED = "correction_rejected", _("Correction Rejected")
+        CORRECTION_WITHDRAWN = "correction_withdrawn", _("Correction Withdrawn")
         # Collaboration (verification.workflow.discussion, .checklists): internal to the desk.
-        COMMENTED = "commented"
-        COMMENT_EDITED = "comment_edited", "Edited a comment"
-        CHECKLIST_TICKED = "checklist_ticked", "Ticked a checklist item"
-        CHECKLIST_UNTICKED = "checklist_unticked", "Unticked a checklist item"
+        COMMENTED = "commented", _("Commented")
+        COMMENT_EDITED = "comment_edited", _("Edited a comment")
+        CHECKLIST_TICKED = "checklist_ticked", _("Ticked a checklist item")
+        CHECKLIST_UNTICKED = "checklist_unticked", _("Unticked a checklist item")
         # A translation of the published verdict for readers (verification.workflow.translations).
-        TRANSLATED = "translated", "Translated the verdict"
+        TRANSLATED = "translated", _("Translated the verdict")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -361,7 +361,7 @@ class ClaimEvent(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(help_text="The claim's version after this change.")
+    version = models.PositiveIntegerField(help_text=_("The claim's version after this change."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

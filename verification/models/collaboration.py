@@ -10,6 +10,7 @@ revision, updated in the transaction that adds the revision.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 # The longest comment accepted (Markdown source, in characters): a few screens
 # of text. Longer notes belong in evidence (a note item) or in docs of their own.
@@ -22,13 +23,19 @@ class Comment(models.Model):
 
     claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(help_text="Markdown source of the latest revision.")
+    body = models.TextField(help_text=gettext_lazy("Markdown source of the latest revision."))
     mentions = models.JSONField(
-        default=list, blank=True, help_text="Usernames of desk users the latest revision mentions (and notified)."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Usernames of desk users the latest revision mentions (and notified)."),
     )
-    version = models.PositiveIntegerField(default=1, help_text="The latest revision's number; edits carry it.")
+    version = models.PositiveIntegerField(
+        default=1, help_text=gettext_lazy("The latest revision's number; edits carry it.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    edited_at = models.DateTimeField(null=True, blank=True, help_text="When the latest revision replaced the text.")
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text=gettext_lazy("When the latest revision replaced the text.")
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -74,10 +81,11 @@ class ChecklistTemplate(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="checklists",
-        help_text="Only claims with this tag get the list; empty means every claim.",
+        help_text=gettext_lazy("Only claims with this tag get the list; empty means every claim."),
     )
     active = models.BooleanField(
-        default=True, help_text="Untick to retire the list: claims stop showing it, its ticks stay in their history."
+        default=True,
+        help_text=gettext_lazy("Untick to retire the list: claims stop showing it, its ticks stay in their history."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,10 +98,16 @@ class ChecklistTemplate(models.Model):
 
 class ChecklistItem(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
-    text = models.CharField(max_length=300, help_text="What must be done, e.g. “Origin of the video traced”.")
-    required = models.BooleanField(default=True, help_text="Sign-off warns (or refuses) while it is open.")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
-    active = models.BooleanField(default=True, help_text="Untick to retire an item that was already ticked somewhere.")
+    text = models.CharField(
+        max_length=300, help_text=gettext_lazy("What must be done, e.g. “Origin of the video traced”.")
+    )
+    required = models.BooleanField(
+        default=True, help_text=gettext_lazy("Sign-off warns (or refuses) while it is open.")
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text=gettext_lazy("Lower comes first."))
+    active = models.BooleanField(
+        default=True, help_text=gettext_lazy("Untick to retire an item that was already ticked somewhere.")
+    )
 
     class Meta:
         ordering = ["template", "order", "id"]
@@ -110,7 +124,7 @@ class ChecklistTick(models.Model):
     claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="checklist_ticks")
     # PROTECT: an item someone ticked is retired (``active``), never deleted, so its history reads whole.
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="ticks")
-    ticked = models.BooleanField(help_text="True for a tick, false for an untick.")
+    ticked = models.BooleanField(help_text=gettext_lazy("True for a tick, false for an untick."))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

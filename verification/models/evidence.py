@@ -14,11 +14,11 @@ class StoredFile(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     file = models.FileField(upload_to="evidence/%Y/%m/")
     size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=200, help_text="Sniffed from the bytes, never the client's word.")
+    content_type = models.CharField(max_length=200, help_text=_("Sniffed from the bytes, never the client's word."))
     original_name = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_verified_at = models.DateTimeField(null=True, blank=True)
-    integrity_ok = models.BooleanField(default=True, help_text="False once re-verification found different bytes.")
+    integrity_ok = models.BooleanField(default=True, help_text=_("False once re-verification found different bytes."))
 
     def __str__(self):
         return f"{self.sha256[:12]} ({self.size} bytes)"
@@ -41,10 +41,10 @@ class Evidence(models.Model):
         CONTEXT = "context", _("Context")
 
     class Capture(models.TextChoices):
-        NOT_REQUESTED = "not_requested", "Not requested"
-        PENDING = "pending", "Pending"
-        CAPTURED = "captured", "Captured"
-        FAILED = "failed", "Failed"
+        NOT_REQUESTED = "not_requested", _("Not requested")
+        PENDING = "pending", _("Pending")
+        CAPTURED = "captured", _("Captured")
+        FAILED = "failed", _("Failed")
 
     claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -62,11 +62,12 @@ class Evidence(models.Model):
     )
     stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.CONTEXT)
     credibility = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Admiralty information credibility 1–6."
+        null=True, blank=True, help_text=_("Admiralty information credibility 1–6.")
     )
     notes = models.TextField(blank=True)
     public_note = models.TextField(
-        blank=True, help_text="For readers: shown on the public page once the claim is published. Notes stay internal."
+        blank=True,
+        help_text=_("For readers: shown on the public page once the claim is published. Notes stay internal."),
     )
     capture_status = models.CharField(max_length=16, choices=Capture.choices, default=Capture.NOT_REQUESTED)
     capture_error = models.TextField(blank=True)
@@ -114,7 +115,7 @@ class Snapshot(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="warc_snapshots",
-        help_text="The fetch as a WARC file (verification/evidence/archives.py); none for older captures.",
+        help_text=_("The fetch as a WARC file (verification/evidence/archives.py); none for older captures."),
     )
     requested_url = models.URLField(max_length=2000)
     final_url = models.URLField(max_length=2000)
@@ -132,22 +133,25 @@ class CustodyEvent(models.Model):
     """Append-only chain of custody: who added, captured, downloaded, re-verified or edited the item."""
 
     class Action(models.TextChoices):
-        ADDED = "added"
-        UPLOADED = "uploaded"
-        CAPTURE_REQUESTED = "capture_requested"
-        CAPTURED = "captured"
-        CAPTURE_FAILED = "capture_failed"
-        WARC_WRITTEN = "warc_written"
-        DOWNLOADED = "downloaded"
-        VERIFIED = "verified"
-        MISMATCH = "mismatch"
-        STANCE_CHANGED = "stance_changed"
-        CREDIBILITY_CHANGED = "credibility_changed"
-        TITLE_CHANGED = "title_changed"
-        NOTES_CHANGED = "notes_changed"
-        PUBLIC_NOTE_CHANGED = "public_note_changed"
-        PROVIDED_BY_CHANGED = "provided_by_changed"
-        MEDIA_REVIEWED = "media_reviewed"  # an editor rated the media (verification/evidence/media_review.py)
+        ADDED = "added", _("Added")
+        UPLOADED = "uploaded", _("Uploaded")
+        CAPTURE_REQUESTED = "capture_requested", _("Capture Requested")
+        CAPTURED = "captured", _("Captured")
+        CAPTURE_FAILED = "capture_failed", _("Capture Failed")
+        WARC_WRITTEN = "warc_written", _("Warc Written")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        VERIFIED = "verified", _("Verified")
+        MISMATCH = "mismatch", _("Mismatch")
+        STANCE_CHANGED = "stance_changed", _("Stance Changed")
+        CREDIBILITY_CHANGED = "credibility_changed", _("Credibility Changed")
+        TITLE_CHANGED = "title_changed", _("Title Changed")
+        NOTES_CHANGED = "notes_changed", _("Notes Changed")
+        PUBLIC_NOTE_CHANGED = "public_note_changed", _("Public Note Changed")
+        PROVIDED_BY_CHANGED = "provided_by_changed", _("Provided By Changed")
+        MEDIA_REVIEWED = (
+            "media_reviewed",
+            _("Media Reviewed"),
+        )  # an editor rated the media (verification/evidence/media_review.py)
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)
@@ -174,28 +178,28 @@ class Preview(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COVER = "cover", "Cover (the one picture that stands for the file)"
+        COVER = "cover", _("Cover (the one picture that stands for the file)")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being made"
-        READY = "ready", "Ready"
-        UNAVAILABLE = "unavailable", "No preview"
+        PENDING = "pending", _("Being made")
+        READY = "ready", _("Ready")
+        UNAVAILABLE = "unavailable", _("No preview")
 
     stored_file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="previews")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COVER)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    reason = models.TextField(blank=True, help_text="Why there is no preview: unsupported, damaged, over a limit.")
-    image = models.FileField(upload_to="previews/%Y/%m/", blank=True, help_text="Large: the viewer's picture.")
-    thumbnail = models.FileField(upload_to="previews/%Y/%m/", blank=True, help_text="Small: the panel's picture.")
+    reason = models.TextField(blank=True, help_text=_("Why there is no preview: unsupported, damaged, over a limit."))
+    image = models.FileField(upload_to="previews/%Y/%m/", blank=True, help_text=_("Large: the viewer's picture."))
+    thumbnail = models.FileField(upload_to="previews/%Y/%m/", blank=True, help_text=_("Small: the panel's picture."))
     content_type = models.CharField(max_length=32, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
-    frame_seconds = models.FloatField(null=True, blank=True, help_text="For a video: when the frame shown is.")
-    generator = models.CharField(max_length=100, blank=True, help_text="What made it: decoder and version.")
+    frame_seconds = models.FloatField(null=True, blank=True, help_text=_("For a video: when the frame shown is."))
+    generator = models.CharField(max_length=100, blank=True, help_text=_("What made it: decoder and version."))
     attempts = models.PositiveSmallIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True, help_text="When the latest attempt began.")
+    started_at = models.DateTimeField(null=True, blank=True, help_text=_("When the latest attempt began."))
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -234,17 +238,19 @@ class MediaHash(models.Model):
     """
 
     class Status(models.TextChoices):
-        HASHED = "hashed", "Hashed"
-        UNREADABLE = "unreadable", "Could not be read"
+        HASHED = "hashed", _("Hashed")
+        UNREADABLE = "unreadable", _("Could not be read")
 
     stored_file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="media_hashes")
-    ordinal = models.PositiveIntegerField(default=0, help_text="0 for a picture; a video's frames in order.")
-    frame_seconds = models.FloatField(null=True, blank=True, help_text="For a video: when the frame hashed is.")
+    ordinal = models.PositiveIntegerField(default=0, help_text=_("0 for a picture; a video's frames in order."))
+    frame_seconds = models.FloatField(null=True, blank=True, help_text=_("For a video: when the frame hashed is."))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.HASHED)
-    reason = models.TextField(blank=True, help_text="Why there is no hash: damaged, unsupported, over a limit.")
-    pdq = models.CharField(max_length=64, blank=True, help_text="PDQ hash, 256 bits as 64 hex digits.")
+    reason = models.TextField(blank=True, help_text=_("Why there is no hash: damaged, unsupported, over a limit."))
+    pdq = models.CharField(max_length=64, blank=True, help_text=_("PDQ hash, 256 bits as 64 hex digits."))
     quality = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="PDQ's quality, 0-100: under 50 the picture is too plain to compare."
+        null=True,
+        blank=True,
+        help_text=_("PDQ's quality, 0-100: under 50 the picture is too plain to compare."),
     )
     c0 = models.IntegerField(null=True, blank=True)
     c1 = models.IntegerField(null=True, blank=True)

@@ -38,9 +38,11 @@ class MediaReview(models.Model):
 
     evidence = models.ForeignKey("verification.Evidence", on_delete=models.CASCADE, related_name="media_reviews")
     category = models.CharField(max_length=32, choices=Category.choices)
-    rationale = models.TextField(help_text="Why: shown to readers beside the rating once the claim is published.")
+    rationale = models.TextField(help_text=_("Why: shown to readers beside the rating once the claim is published."))
     original_url = models.URLField(
-        max_length=2000, blank=True, help_text="Where the media first appeared, when known (originalMediaLink)."
+        max_length=2000,
+        blank=True,
+        help_text=_("Where the media first appeared, when known (originalMediaLink)."),
     )
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

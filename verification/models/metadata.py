@@ -5,31 +5,38 @@ per file in a worker, remade at will, never evidence itself.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class MediaMetadata(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Being read"
-        READY = "ready", "Read"
-        UNREADABLE = "unreadable", "Could not be read"
+        PENDING = "pending", gettext_lazy("Being read")
+        READY = "ready", gettext_lazy("Read")
+        UNREADABLE = "unreadable", gettext_lazy("Could not be read")
 
     stored_file = models.OneToOneField("verification.StoredFile", on_delete=models.CASCADE, related_name="metadata")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    reason = models.TextField(blank=True, help_text="Why it could not be read: damaged, unsupported, over a limit.")
+    reason = models.TextField(
+        blank=True, help_text=gettext_lazy("Why it could not be read: damaged, unsupported, over a limit.")
+    )
     fields = models.JSONField(
         default=list,
         blank=True,
-        help_text='What the file says, in order: [{"group", "name", "value", "flag"}]; a flag says why it matters.',
+        help_text=gettext_lazy(
+            'What the file says, in order: [{"group", "name", "value", "flag"}]; a flag says why it matters.'
+        ),
     )
     created = models.DateTimeField(
-        null=True, blank=True, help_text="When the file says it was made (EXIF, container or PDF), if it says."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When the file says it was made (EXIF, container or PDF), if it says."),
     )
-    reader = models.CharField(max_length=100, blank=True, help_text="What read it: library and version.")
+    reader = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("What read it: library and version."))
     requested_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "media metadata"
+        verbose_name_plural = gettext_lazy("media metadata")
         indexes = [  # the sweep's re-send of reads no worker finished
             models.Index(fields=["requested_at"], name="metadata_pending_idx", condition=models.Q(status="pending"))
         ]

@@ -1,6 +1,7 @@
 """The fitted model behind the suggested credibility (derived data, refitted by a task)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class SuggestionModel(models.Model):
@@ -14,13 +15,14 @@ class SuggestionModel(models.Model):
     """
 
     fitted_at = models.DateTimeField(auto_now_add=True)
-    verdicts = models.PositiveIntegerField(help_text="Published verdicts the model learned from.")
+    verdicts = models.PositiveIntegerField(help_text=gettext_lazy("Published verdicts the model learned from."))
     through_event = models.PositiveBigIntegerField(
-        default=0, help_text="Id of the latest publication event the fit saw: later ones make it stale."
+        default=0, help_text=gettext_lazy("Id of the latest publication event the fit saw: later ones make it stale.")
     )
     parameters = models.JSONField(default=dict)
     held_out = models.JSONField(
-        default=dict, help_text="Calibration on held-out history: count, Brier score, ECE and reliability bins."
+        default=dict,
+        help_text=gettext_lazy("Calibration on held-out history: count, Brier score, ECE and reliability bins."),
     )
 
     class Meta:

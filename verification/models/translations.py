@@ -10,20 +10,23 @@ page shows the original (saying so) until an editor updates it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class VerdictTranslation(models.Model):
     claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(max_length=16, help_text="BCP 47 tag of this translation, e.g. en, uk, ru.")
-    text = models.TextField(help_text="The claim's text in this language.")
-    rationale = models.TextField(help_text="The published rationale in this language.")
+    language = models.CharField(
+        max_length=16, help_text=gettext_lazy("BCP 47 tag of this translation, e.g. en, uk, ru.")
+    )
+    text = models.TextField(help_text=gettext_lazy("The claim's text in this language."))
+    rationale = models.TextField(help_text=gettext_lazy("The published rationale in this language."))
     assessment = models.ForeignKey(
         "verification.Assessment",
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The signed-off assessment whose rationale this translates.",
+        help_text=gettext_lazy("The signed-off assessment whose rationale this translates."),
     )
-    of_text = models.TextField(help_text="The claim's text as readers saw it when this was translated.")
+    of_text = models.TextField(help_text=gettext_lazy("The claim's text as readers saw it when this was translated."))
     translated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField()
 
