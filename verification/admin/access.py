@@ -29,11 +29,11 @@ from verification.webhooks.outbox import EVENT_TYPES
 
 
 class KeyStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("active", "Active"), ("revoked", "Revoked"), ("expired", "Expired")]
+        return [("active", gettext("Active")), ("revoked", gettext("Revoked")), ("expired", gettext("Expired"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -118,7 +118,7 @@ class WebhookEndpointAdmin(Admin):
     search_fields = ["url", "description"]
     readonly_fields = ["secret_hint", "created_by", "created_at"]
 
-    @admin.display(description="secret")
+    @admin.display(description=gettext_lazy("secret"))
     def secret_hint(self, obj):
         return f"{obj.secret[:10]}… (shown once, when the endpoint was added)" if obj.secret else "—"
 

@@ -49,11 +49,11 @@ class ChecklistTemplateAdmin(Admin):
     def applies_to(self, template):
         return f"claims tagged “{template.tag.name}”" if template.tag_id else "every claim"
 
-    @admin.display(description="items", ordering="items_n")
+    @admin.display(description=gettext_lazy("items"), ordering="items_n")
     def item_count(self, template):
         return template.items_n
 
-    @admin.display(description="required", ordering="required_n")
+    @admin.display(description=gettext_lazy("required"), ordering="required_n")
     def required_count(self, template):
         return template.required_n
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.admin.evidence import EvidenceInline
@@ -97,7 +97,7 @@ class AppearanceInline(TabularInline):
 class AssessmentInline(AppendOnlyInline):
     model = Assessment
     fields = ["created_at", "reviewer", "verdict", "confidence", "credibility", "rationale"]
-    verbose_name_plural = "assessments (history)"
+    verbose_name_plural = gettext_lazy("assessments (history)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
@@ -118,7 +118,7 @@ class CorrectionInline(AppendOnlyInline):
         "decided_at",
         "decision_note",
     ]
-    verbose_name_plural = "corrections (history)"
+    verbose_name_plural = gettext_lazy("corrections (history)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposed_by", "decided_by")
@@ -130,7 +130,7 @@ class CorrectionInline(AppendOnlyInline):
 class ClaimEventInline(AppendOnlyInline):
     model = ClaimEvent
     fields = ["created_at", "kind", "actor", "from_state", "to_state", "verdict", "confidence", "note", "version"]
-    verbose_name_plural = "history"
+    verbose_name_plural = gettext_lazy("history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -241,7 +241,7 @@ class ClaimAdmin(Admin):
             return [*self.inlines, CorrectionInline]
         return self.inlines
 
-    @admin.display(description="claim")
+    @admin.display(description=gettext_lazy("claim"))
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
 

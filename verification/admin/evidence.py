@@ -6,9 +6,11 @@ are history, read-only."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
+from sources.credibility.records import INFORMATION_CREDIBILITY
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
 from verification.models import (
@@ -23,7 +25,7 @@ from verification.models import (
 )
 
 CREDIBILITY_CHOICES = [("", "—")] + [
-    (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
+    (grade, format_lazy("{} – {}", grade, INFORMATION_CREDIBILITY[grade])) for grade in CREDIBILITY_MEANING
 ]
 
 
@@ -133,7 +135,7 @@ class EvidenceInline(StackedInline):
 class CustodyInline(AppendOnlyInline):
     model = CustodyEvent
     fields = ["created_at", "action", "actor", "sha256", "detail"]
-    verbose_name_plural = "chain of custody"
+    verbose_name_plural = gettext_lazy("chain of custody")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

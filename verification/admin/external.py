@@ -93,7 +93,7 @@ class ExternalReviewAdmin(AppendOnlyAdmin):
     def claim(self, obj):
         return obj.claim_reviewed[:120]
 
-    @admin.display(description="review")
+    @admin.display(description=gettext_lazy("review"))
     def review_link(self, obj):
         return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.url, obj.url)
 

@@ -38,7 +38,7 @@ from verification.workflow.source_merge import merge_sources
 
 
 class ConflictPartyFilter(admin.SimpleListFilter):
-    title = "party to conflict"
+    title = gettext_lazy("party to conflict")
     parameter_name = "party"
 
     def lookups(self, request, model_admin):
@@ -63,11 +63,11 @@ class ConflictPartyFilter(admin.SimpleListFilter):
 
 
 class GradeFilter(admin.SimpleListFilter):
-    title = "reliability grade"
+    title = gettext_lazy("reliability grade")
     parameter_name = "grade"
 
     def lookups(self, request, model_admin):
-        return [*Reliability.choices, ("none", "Not graded yet")]
+        return [*Reliability.choices, ("none", gettext("Not graded yet"))]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
@@ -78,11 +78,11 @@ class GradeFilter(admin.SimpleListFilter):
 
 
 class LiveFilter(admin.SimpleListFilter):
-    title = "record"
+    title = gettext_lazy("record")
     parameter_name = "record"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live records"), ("merged", "Merged into another")]
+        return [("live", gettext("Live records")), ("merged", gettext("Merged into another"))]
 
     def queryset(self, request, queryset):
         if self.value() == "live":
@@ -112,8 +112,8 @@ class ConflictPartyInline(TabularInline):
 class GradeHistoryInline(AppendOnlyInline):
     model = SourceGrade
     fields = ["graded_at", "grade", "rationale", "graded_by"]
-    verbose_name = "grade"
-    verbose_name_plural = "grade history (newest first; grades are never edited, add a new one below)"
+    verbose_name = gettext_lazy("grade")
+    verbose_name_plural = gettext_lazy("grade history (newest first; grades are never edited, add a new one below)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("graded_by").order_by("-graded_at", "-id")
@@ -122,7 +122,9 @@ class GradeHistoryInline(AppendOnlyInline):
 class AddGradeForm(forms.ModelForm):
     # Blank by default, so saving other changes to the source never adds a grade by accident.
     grade = forms.ChoiceField(
-        choices=[("", "— keep the current grade —"), *Reliability.choices], required=False, help_text=reliability_help()
+        choices=[("", gettext_lazy("— keep the current grade —")), *Reliability.choices],
+        required=False,
+        help_text=reliability_help(),
     )
 
     class Meta:
@@ -159,8 +161,8 @@ class AddGradeInline(StackedInline):
     extra = 1
     max_num = 1
     can_delete = False
-    verbose_name = "add a grade"
-    verbose_name_plural = "add a grade"
+    verbose_name = gettext_lazy("add a grade")
+    verbose_name_plural = gettext_lazy("add a grade")
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -227,12 +229,14 @@ class SourceAdmin(Admin):
     @admin.display(description=gettext_lazy("current grade"))
     def reliability_meaning(self, obj):
         if not obj.reliability:
-            return "Not graded yet: add a grade below."
+            return gettext("Not graded yet: add a grade below.")
         return f"{obj.reliability} – {RELIABILITY_MEANING[obj.reliability]}"
 
-    @admin.display(description="record")
+    @admin.display(description=gettext_lazy("record"))
     def record_status(self, obj):
-        return f"merged into {obj.merged_into}" if obj.merged_into_id else "live"
+        if obj.merged_into_id:
+            return gettext("merged into %(record)s") % {"record": obj.merged_into}
+        return gettext("live")
 
     def get_search_results(self, request, queryset, search_term):
         """Also match the normalised spelling, so 'Budanov' finds 'Буданов'."""
@@ -410,7 +414,7 @@ class ConflictAdmin(Admin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_parties=Count("parties"))
 
-    @admin.display(description="parties", ordering="n_parties")
+    @admin.display(description=gettext_lazy("parties"), ordering="n_parties")
     def party_count(self, obj):
         return obj.n_parties
 

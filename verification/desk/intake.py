@@ -150,7 +150,10 @@ def _card(proposal: Proposal, can_create: bool) -> dict:
         ]
         if a.get("new_source"):
             kind = a.get("kind", "other")
-            values = {"name": a["name"], "kind": SourceKind(kind).label if kind in SourceKind.values else kind}
+            values = {
+                "name": a["name"],
+                "kind": str(SourceKind(kind).label).lower() if kind in SourceKind.values else kind,
+            }
             if can_create:
                 label = gettext("New source: %(name)s (%(kind)s)") % values
             else:

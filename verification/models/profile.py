@@ -46,7 +46,9 @@ def check_language(code: str) -> str:
 
 
 class DeskProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_profile", verbose_name=_("user")
+    )
     time_zone = models.CharField(
         max_length=64,
         blank=True,
@@ -60,7 +62,7 @@ class DeskProfile(models.Model):
         verbose_name=_("language"),
         help_text=_("The desk's language for this user; blank follows the browser, then the desk's default."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("desk profile")
