@@ -18,7 +18,7 @@ BAD_URL = gettext_lazy(
     "(copy it from the browser's address bar)."
 )
 URL_CHARACTERS = gettext_lazy(
-    'A web address has no spaces, control characters or any of <>"{}|\\^`, and % only before '
+    'A web address has no spaces, control characters or any of <>"{}|\\^`, and “%” only before '
     "two hex digits (copy it from the browser's address bar)."
 )
 LONG_URL = format_lazy(
