@@ -47,7 +47,7 @@ class ConflictPartyFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("conflict__name", "side")
         )
-        return [("none", "Not a party to any conflict")] + [
+        return [("none", gettext("Not a party to any conflict"))] + [
             (f"{cid}:{side}", f"{name} — {side}") for cid, name, side in sides
         ]
 

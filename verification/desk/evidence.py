@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from sources.credibility.records import INFORMATION_CREDIBILITY
 from verification.desk.base import desk_view, report_error
 from verification.desk.forms import WebURLField
 from verification.evidence import media_review, previews
@@ -31,12 +33,7 @@ from verification.workflow.transitions import Refused
 PANEL = "verification/_evidence_panel.html"
 CREDIBILITY = [
     ("", "—"),
-    (1, "1 Confirmed"),
-    (2, "2 Probably true"),
-    (3, "3 Possibly true"),
-    (4, "4 Doubtful"),
-    (5, "5 Improbable"),
-    (6, "6 Cannot be judged"),
+    *[(grade, format_lazy("{} {}", grade, label)) for grade, label in INFORMATION_CREDIBILITY.items()],
 ]
 
 

@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
+from sources.credibility.records import INFORMATION_CREDIBILITY
 from sources.models import Source, SourceAlias
 from sources.text import normalise_name
 from verification.models import AttributionRole, Claim, Verdict
@@ -18,12 +20,7 @@ from verification.urlnorm import URL_ERRORS, URL_MAX_CHARS, WebURLValidator
 # The Admiralty code's information-credibility axis, shown where it is set.
 CREDIBILITY_CHOICES = [
     ("", gettext_lazy("Not graded")),
-    ("1", "1 – Confirmed by other sources"),
-    ("2", "2 – Probably true"),
-    ("3", "3 – Possibly true"),
-    ("4", "4 – Doubtful"),
-    ("5", "5 – Improbable"),
-    ("6", "6 – Truth cannot be judged"),
+    *[(str(grade), format_lazy("{} – {}", grade, label)) for grade, label in INFORMATION_CREDIBILITY.items()],
 ]
 PRIORITY_BANDS = {"urgent": (90, 100), "high": (70, 89), "normal": (40, 69), "low": (0, 39)}
 PRIORITY_LABELS = {
