@@ -183,22 +183,68 @@ _DIGIT_GROUP_RE = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _stemmers = threading.local()  # a Snowball stemmer keeps state between calls: one per thread
 
 
+def _stemmer(algorithm: str):
+    stemmer = getattr(_stemmers, algorithm, None)
+    if stemmer is None:
+        stemmer = snowballstemmer.stemmer(algorithm)
+        setattr(_stemmers, algorithm, stemmer)
+    return stemmer
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """English Snowball stem of one normalised word ("illegally" -> "illeg"); a
     transliterated word goes through the same rules, harmlessly."""
-    stemmer = getattr(_stemmers, "english", None)
-    if stemmer is None:
-        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
+    return _stemmer("english").stemWord(word)
 
 
-def search_form(text: str) -> str:
-    """A text as the claim matcher's index holds it (``Claim.search_text``): the
-    stems of its ``normalise_name`` words, STOPWORDS left out. Query and index
-    go through this one function, so SQLite and PostgreSQL index the same terms
-    and a term's document frequency can be looked up exactly."""
-    text = _DIGIT_GROUP_RE.sub("", text or "")  # "11,000" and "11 000" are "11000"
+# Snowball's Russian rules read a surname's -ов/-ев as a genitive plural ending, so
+# "Лавров" becomes "лавр" while "Лаврова", "Лаврову" become "лавров": the name would
+# not meet itself, nor its Latin spelling. A capitalised word keeps that ending.
+_SURNAME_ENDINGS = ("ов", "ев", "ёв")
+
+
+@functools.lru_cache(maxsize=65536)
+def _russian_stem(word: str) -> str:
+    low = word.lower()
+    found = _stemmer("russian").stemWord(low)
+    if word[:1].isupper() and low.endswith(_SURNAME_ENDINGS) and found == low[:-2]:
+        return low
+    return found
+
+
+def cyrillic_analysis(language: str, text: str = "") -> str:
+    """How a text's Cyrillic words are read: "ru" (Snowball's Russian stemmer, Russian
+    romanisation) or "uk" (no stemmer: Snowball has no Ukrainian one; Ukrainian
+    romanisation). The text's language (a BCP 47 tag) decides; for any other
+    language, its letters do, as ``transliterate`` guesses."""
+    base = (language or "").split("-")[0].lower()
+    if base in ("ru", "uk"):
+        return base
+    return _cyrillic_language(text)
+
+
+def search_form(text: str, language: str = "") -> str:
+    """A text as the claim matcher's index holds it (``Claim.search_text``),
+    analysed for ``language`` (the claim's, or the query's; a BCP 47 tag):
+
+    1. figures written one way ("11,000" and "11 000" are "11000");
+    2. Cyrillic words stemmed in their own script by the language's Snowball
+       stemmer (Russian; Ukrainian has none, so its words stay whole, see
+       ``cyrillic_analysis``), then transliterated, so names still meet their
+       Latin spelling ("Буданова" and "Budanov" are both "budanov");
+    3. ``normalise_name``'s words, STOPWORDS left out, each with its English
+       Snowball stem (the desk's Latin-script language is English).
+
+    Query and index go through this one function with their own language, so
+    SQLite and PostgreSQL index the same terms and a term's document
+    frequency can be looked up exactly."""
+    text = _DIGIT_GROUP_RE.sub("", text or "")
+    if _CYRILLIC_WORD_RE.search(text):
+        reading = cyrillic_analysis(language, text)
+        if reading == "ru":
+            text = _CYRILLIC_WORD_RE.sub(lambda m: _russian_stem(m.group()), text)
+        text = transliterate(text, reading)
     return " ".join(stem(w) for w in normalise_name(text).split() if w not in STOPWORDS)
 
 
