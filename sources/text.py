@@ -6,8 +6,10 @@ name typed, pasted or extracted meets the same stored key.
 
 ``similarity`` is the one way two claim texts are compared: the API's
 ``?text=`` lookup, intake's duplicate check and credibility's similar claims
-all score with it (each still picks its own candidates). Pure Python plus
-rapidfuzz: the extractor and the credibility maths run without Django.
+all score with it (each still picks its own candidates). ``search_form`` is
+the claim matcher's index form, read in the text's language. Pure Python plus
+rapidfuzz, snowballstemmer and pymorphy3: the extractor and the credibility
+maths run without Django.
 """
 
 from __future__ import annotations
