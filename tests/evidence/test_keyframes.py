@@ -8,10 +8,12 @@ its length and the limits each end with a status that says so."""
 import hashlib
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.evidence.evidence_support import upload
 from tests.evidence.preview_media import claiming_duration, decoded, encoded, scene, two_scene_video
+from verification.api.keys import create_key
 from verification.evidence.writes import add_evidence_file
 from verification.models import Evidence, KeyframeSet, MediaHash
 from verification.tasks import extract_keyframes, make_preview
@@ -28,6 +30,11 @@ def add(user, claim, data: bytes, name: str = "camp.mp4", content_type: str = "v
     return add_evidence_file(user, claim.id, upload(data, name, content_type), title=name)
 
 
+def key_client(scope, user=None) -> Client:
+    _, raw = create_key(f"{scope} key", scope, user=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
 def keyframe_set(evidence) -> KeyframeSet:
     return KeyframeSet.objects.get(stored_file_id=evidence.stored_file_id)
 
@@ -41,9 +48,7 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_it_keeps_the_first_frame_and_the_scene_change_with_their_times_pictures_and_hashes(
-    alice, make_claim, media
-):
+def test_it_keeps_the_first_frame_and_the_scene_change_with_their_times_pictures_and_hashes(alice, make_claim, media):
     video = add(alice, make_claim(), CLIP)
     assert keyframe_set(video).status == "pending"  # asked for in the upload's transaction
 
@@ -101,11 +106,14 @@ def test_the_claim_page_shows_the_strip_and_each_frame_opens_and_downloads(alice
     client.force_login(alice)
     pending = client.get(reverse("desk-claim", args=[claim.id])).content.decode()
     assert "Keyframes: 0 so far" in pending and reverse("desk-evidence-keyframes", args=[video.id]) in pending
+    strip = client.get(reverse("desk-evidence-keyframes", args=[video.id])).content.decode()
+    assert "Keyframes: 0 so far" in strip and 'hx-trigger="every ' in strip  # polls itself while extracting
 
     extract_keyframes(video.stored_file_id)
     page = client.get(reverse("desk-claim", args=[claim.id])).content.decode()
 
     assert "Keyframes (2)" in page and "so far" not in page
+    assert "hx-trigger" not in client.get(reverse("desk-evidence-keyframes", args=[video.id])).content.decode()
     assert f'src="/desk/evidence/{video.id}/keyframes/1?size=small"' in page
     assert 'alt="Frame at 2.0 s of Camp footage.mp4"' in page and "2.0 s · scene change" in page
     assert page.count("Attach this frame") == 2
@@ -219,3 +227,16 @@ def test_images_get_no_keyframes_and_the_sweep_asks_for_videos_stored_before(ali
     assert keyframes.sweep() == {"asked": 1, "resent": 0}
     assert not KeyframeSet.objects.filter(stored_file_id=photo.stored_file_id).exists()
     assert keyframe_set(video).status == "pending"
+
+
+def test_the_api_lists_a_videos_keyframes_to_review_keys_only(alice, make_claim, media):
+    claim = make_claim()
+    video = add(alice, claim, CLIP)
+    extract_keyframes(video.stored_file_id)
+
+    listed = key_client("review", alice).get(f"/api/v1/claims/{claim.id}/evidence").json()["results"][0]
+    public = key_client("read").get(f"/api/v1/claims/{claim.id}/evidence").json()["results"][0]
+
+    assert [(f["index"], round(f["seconds"], 1)) for f in listed["keyframes"]] == [(0, 0.0), (1, 2.0)]
+    assert listed["keyframes"][1]["url"] == f"/desk/evidence/{video.id}/keyframes/1"
+    assert "keyframes" not in public
