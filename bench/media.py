@@ -22,7 +22,13 @@ Scale: p95 of ``perceptual.nearby`` over 300 lookups (half near an existing
 hash, half random) on a fresh SQLite database holding 10,000 and then 1,000,000
 hashes (100,000 with --quick), uniformly random 256-bit values bulk-inserted
 into the real table (the chunk indexes dropped for the load and made again
-after, as a bulk load would). The last line is one JSON object.
+after, as a bulk load would).
+
+Video (first, so its memory is its own; ``--video`` runs only this): a
+60-second 1280×720 H.264 MP4 written with PyAV (a new picture every 8 s,
+panning in between), its keyframes and their PDQ hashes made by the worker's
+own task body (``verification.tasks.extract_keyframes``) pinned to one core:
+video_seconds. The last line is one JSON object.
 """
 
 from __future__ import annotations
