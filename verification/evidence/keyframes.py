@@ -79,8 +79,8 @@ def request(stored: StoredFile) -> None:
     """A pending set for a video's bytes, and the task after commit; once per file."""
     if not is_video(stored):
         return
-    made = KeyframeSet.objects.bulk_create([KeyframeSet(stored_file=stored)], ignore_conflicts=True)
-    if made and KeyframeSet.objects.filter(stored_file=stored, status=Status.PENDING, attempts=0).exists():
+    KeyframeSet.objects.bulk_create([KeyframeSet(stored_file=stored)], ignore_conflicts=True)  # two uploads may race
+    if KeyframeSet.objects.filter(stored_file=stored, status=Status.PENDING, attempts=0).exists():
         enqueue.after_commit(enqueue.EXTRACT_KEYFRAMES, stored.pk)
 
 
