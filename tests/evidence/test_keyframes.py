@@ -211,10 +211,24 @@ def test_a_video_longer_than_the_limits_keeps_its_first_keyframes_and_says_where
         "of a video (CLAIMDESK_KEYFRAMES_MAX_VIDEO_SECONDS = 1)."
     )
 
-    settings.KEYFRAMES_MAX = 1
+    settings.KEYFRAMES_MAX_VIDEO_SECONDS, settings.KEYFRAME_INTERVAL_SECONDS, settings.KEYFRAMES_MAX = 1800, 5, 1
     other = add(alice, make_claim(text="Another clip."), CLIP, "other.mp4")
     assert extract_keyframes(other.stored_file_id) == "partial"
     assert keyframe_set(other).found == 1 and "CLAIMDESK_KEYFRAMES_MAX = 1" in keyframe_set(other).reason
+
+
+def test_the_most_keyframes_a_video_has_is_not_a_limit_and_wall_time_is(alice, make_claim, media, settings):
+    settings.KEYFRAMES_MAX = 2  # exactly the clip's two: it ends "ready"
+    exact = add(alice, make_claim(), CLIP)
+    assert extract_keyframes(exact.stored_file_id) == "ready" and keyframe_set(exact).found == 2
+
+    settings.KEYFRAMES_MAX_SECONDS = 0  # out of time before the first packet
+    late = add(alice, make_claim(text="A late clip."), two_scene_video(seconds=3.0), "late.mp4")
+    assert extract_keyframes(late.stored_file_id) == "partial"
+    assert keyframe_set(late).reason == (
+        "No keyframe of a 3.0-second video (as its container says) yet: stopped at the time allowed "
+        "(CLAIMDESK_KEYFRAMES_MAX_SECONDS = 0)."
+    )
 
 
 def test_images_get_no_keyframes_and_the_sweep_asks_for_videos_stored_before(alice, make_claim, media):

@@ -164,6 +164,9 @@ class Walk:
     stopped: str = ""  # why decoding stopped before the end, in words; empty if it reached the end
     limited: bool = False  # stopped by one of our limits rather than by the bytes
     started: float = field(default_factory=time.monotonic)
+    decoded: int = 0
+    previous: np.ndarray | None = None  # the last frame, shrunk to SCENE_SIZE in grey, to see a cut
+    last_kept: float | None = None  # when the last keyframe kept is
 
     def stop(self, reason: str, limited: bool = False) -> None:
         self.stopped, self.limited = reason, limited
@@ -210,45 +213,47 @@ def declared_seconds(container, stream) -> float | None:
 
 
 def _scan(walk: Walk, container, stream) -> None:
-    interval, limit = settings.KEYFRAME_INTERVAL_SECONDS, settings.KEYFRAMES_MAX_VIDEO_SECONDS
+    """Packet by packet, so the wall-time bound holds even while packets decode to
+    no frame at all; each frame is then weighed by `_visit`."""
     deadline = walk.started + settings.KEYFRAMES_MAX_SECONDS
-    max_frames = limit * MAX_FRAME_RATE
-    previous, last_kept, next_due = None, None, 0.0
-    for decoded, frame in enumerate(container.decode(stream), start=1):
-        at = max(0.0, frame.time if frame.time is not None else (walk.read_seconds or 0.0))
-        stop = _limit(walk, at, decoded, max_frames, deadline)
-        if stop:
-            walk.stop(stop, limited=True)
+    for packet in container.demux(stream):
+        if time.monotonic() > deadline:
+            walk.stop(f"the time allowed (CLAIMDESK_KEYFRAMES_MAX_SECONDS = {settings.KEYFRAMES_MAX_SECONDS})", True)
             return
-        walk.read_seconds = at
-        small = frame.reformat(width=SCENE_SIZE[0], height=SCENE_SIZE[1], format="gray").to_ndarray()
-        small = small.astype(np.int16)
-        cut = previous is not None and float(np.abs(small - previous).mean()) >= SCENE_CHANGE
-        previous = small
-        if last_kept is None:
-            why = Why.FIRST
-        elif cut and at - last_kept >= MIN_SCENE_GAP:
-            why = Why.SCENE
-        elif at >= next_due:
-            why = Why.INTERVAL
-        else:
-            continue
-        _keep(walk, frame, at, why)
-        last_kept, next_due = at, at + interval
+        for frame in packet.decode():
+            if not _visit(walk, frame):
+                return
 
 
-def _limit(walk: Walk, at: float, decoded: int, max_frames: int, deadline: float) -> str:
-    """Why decoding stops before this frame, or "" to go on."""
-    if walk.found >= settings.KEYFRAMES_MAX:
-        return f"the most kept (CLAIMDESK_KEYFRAMES_MAX = {settings.KEYFRAMES_MAX})"
-    if at > settings.KEYFRAMES_MAX_VIDEO_SECONDS:
-        limit = settings.KEYFRAMES_MAX_VIDEO_SECONDS
-        return f"the most read of a video (CLAIMDESK_KEYFRAMES_MAX_VIDEO_SECONDS = {limit})"
-    if decoded > max_frames:
-        return f"{max_frames} frames decoded, more than {MAX_FRAME_RATE} a second (its timestamps are wrong)"
-    if time.monotonic() > deadline:
-        return f"the time allowed (CLAIMDESK_KEYFRAMES_MAX_SECONDS = {settings.KEYFRAMES_MAX_SECONDS})"
-    return ""
+def _visit(walk: Walk, frame) -> bool:
+    """Keep `frame` if it is the first, a cut, or due by the interval; False to stop decoding."""
+    walk.decoded += 1
+    at = max(0.0, frame.time if frame.time is not None else (walk.read_seconds or 0.0))
+    limit = settings.KEYFRAMES_MAX_VIDEO_SECONDS
+    if at > limit:
+        walk.stop(f"the most read of a video (CLAIMDESK_KEYFRAMES_MAX_VIDEO_SECONDS = {limit})", True)
+        return False
+    if walk.decoded > limit * MAX_FRAME_RATE:
+        walk.stop(f"{walk.decoded - 1} frames decoded, over {MAX_FRAME_RATE} a second (its timestamps are wrong)", True)
+        return False
+    walk.read_seconds = at
+    small = frame.reformat(width=SCENE_SIZE[0], height=SCENE_SIZE[1], format="gray").to_ndarray().astype(np.int16)
+    cut = walk.previous is not None and float(np.abs(small - walk.previous).mean()) >= SCENE_CHANGE
+    walk.previous = small
+    if walk.last_kept is None:
+        why = Why.FIRST
+    elif cut and at - walk.last_kept >= MIN_SCENE_GAP:
+        why = Why.SCENE
+    elif at >= walk.last_kept + settings.KEYFRAME_INTERVAL_SECONDS:
+        why = Why.INTERVAL
+    else:
+        return True
+    if walk.found >= settings.KEYFRAMES_MAX:  # only now: a video with exactly that many ends "ready"
+        walk.stop(f"the most kept (CLAIMDESK_KEYFRAMES_MAX = {settings.KEYFRAMES_MAX})", True)
+        return False
+    _keep(walk, frame, at, why)
+    walk.last_kept = at
+    return True
 
 
 def _picture_size(width: int, height: int) -> tuple[int, int]:
@@ -319,6 +324,8 @@ def _outcome(walk: Walk) -> tuple[str, str]:
     declared = walk.declared_seconds
     of_video = f"a {length(declared)} video (as its container says)" if declared else "a video of unknown length"
     read = f"{walk.read_seconds:.1f} s" if walk.read_seconds is not None else "its start"
+    if walk.found == 0 and walk.limited:
+        return Status.PARTIAL, f"No keyframe of {of_video} yet: stopped at {walk.stopped}."
     if walk.found == 0:
         return Status.UNREADABLE, f"Could not read: {walk.stopped or 'no frame could be decoded'}."
     if walk.stopped and walk.limited:
