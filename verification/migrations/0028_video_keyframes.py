@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('verification', '0026_pdq_hashes'),
+        ('verification', '0027_search_text_by_language'),
     ]
 
     operations = [
