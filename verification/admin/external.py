@@ -32,6 +32,7 @@ class ImportForm(forms.Form):
             "A JSON-LD file (a ClaimReview, a list of them, an @graph), a schema.org DataFeed, or a "
             "saved HTML page. UTF-8."
         ),
+        label=gettext_lazy("File"),
     )
     url = forms.URLField(
         required=False,

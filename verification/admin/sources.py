@@ -125,6 +125,7 @@ class AddGradeForm(forms.ModelForm):
         choices=[("", gettext_lazy("— keep the current grade —")), *Reliability.choices],
         required=False,
         help_text=reliability_help(),
+        label=gettext_lazy("Grade"),
     )
 
     class Meta:

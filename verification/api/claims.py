@@ -52,11 +52,13 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     pattern=r"^\S(.{0,198}\S)?$",  # 1 to 200 characters, as _idempotency_key checks
     description=(
-        "A unique value of yours (a UUID, at most 200 characters) naming this create. Sent again "
-        "with the same body within 24 hours (CLAIMDESK_IDEMPOTENCY_HOURS), it answers the first "
-        "response again and creates nothing; with another body, 422 `idempotency_key_reused`. Keys "
-        "are per API key (per user for sessions). While the first request with the key is still "
-        "running: 409 `idempotency_key_in_use`."
+        gettext_lazy(
+            "A unique value of yours (a UUID, at most 200 characters) naming this create. Sent again "
+            "with the same body within 24 hours (CLAIMDESK_IDEMPOTENCY_HOURS), it answers the first "
+            "response again and creates nothing; with another body, 422 `idempotency_key_reused`. Keys "
+            "are per API key (per user for sessions). While the first request with the key is still "
+            "running: 409 `idempotency_key_in_use`."
+        )
     ),
 )
 
@@ -184,7 +186,9 @@ class ClaimListView(ApiView):
         serializer = ClaimCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data["force"] and (
-            candidates := likely_duplicates(serializer.validated_data["text"])
+            candidates := likely_duplicates(
+                serializer.validated_data["text"], language=serializer.validated_data["language"].strip()
+            )
         ):
             raise Problem(
                 409,
@@ -309,10 +313,12 @@ class ClaimDetailView(ApiView):
         responses={200: ClaimDetailSerializer},
         summary="Edit a claim's text or metadata",
         description=(
-            "Editors only. The version check is part of the UPDATE: two writers cannot both pass. A "
-            "published claim's text, language and first_made_at are frozen: changing them answers 409 "
-            "`published_claim_frozen`; reopen the claim first, or propose a correction for a typo "
-            "(POST /claims/{id}/corrections)."
+            gettext_lazy(
+                "Editors only. The version check is part of the UPDATE: two writers cannot both pass. A "
+                "published claim's text, language and first_made_at are frozen: changing them answers 409 "
+                "`published_claim_frozen`; reopen the claim first, or propose a correction for a typo "
+                "(POST /claims/{id}/corrections)."
+            )
         ),
     )
     def patch(self, request, pk: int):

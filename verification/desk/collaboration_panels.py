@@ -51,7 +51,9 @@ def edit_prefix(comment_id: int) -> str:
 
 
 class TickForm(forms.Form):
-    ticked = forms.TypedChoiceField(choices=[("1", "tick"), ("0", "untick")], coerce=lambda value: value == "1")
+    ticked = forms.TypedChoiceField(
+        choices=[("1", "tick"), ("0", "untick")], coerce=lambda value: value == "1", label=gettext_lazy("Ticked")
+    )
 
 
 @dataclass

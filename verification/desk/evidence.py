@@ -27,7 +27,7 @@ from verification.desk.forms import WebURLField
 from verification.evidence import media_review, previews
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
-from verification.models import Claim, Evidence, Preview, Snapshot
+from verification.models import Claim, Evidence, Keyframe, Preview, Snapshot
 from verification.workflow.transitions import Refused
 
 PANEL = "verification/_evidence_panel.html"
@@ -38,44 +38,56 @@ CREDIBILITY = [
 
 
 class _Common(forms.Form):
-    title = forms.CharField(max_length=500, required=False)
-    stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT)
-    credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
-    public_note = forms.CharField(required=False, widget=forms.Textarea)  # its limit is the domain's
+    title = forms.CharField(max_length=500, required=False, label=gettext_lazy("Title"))
+    stance = forms.ChoiceField(
+        choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT, label=gettext_lazy("Stance")
+    )
+    credibility = forms.TypedChoiceField(
+        choices=CREDIBILITY, coerce=int, empty_value=None, required=False, label=gettext_lazy("Credibility")
+    )
+    public_note = forms.CharField(
+        required=False, widget=forms.Textarea, label=gettext_lazy("Public note")
+    )  # its limit is the domain's
 
 
 class PublicNoteForm(forms.Form):
-    public_note = forms.CharField(required=False, widget=forms.Textarea)
+    public_note = forms.CharField(required=False, widget=forms.Textarea, label=gettext_lazy("Public note"))
 
 
 class UrlForm(_Common):
-    url = WebURLField()
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.ARTICLE)
+    url = WebURLField(label=gettext_lazy("Url"))
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.ARTICLE, label=gettext_lazy("Kind"))
 
 
 class FileForm(_Common):
-    file = forms.FileField()
-    kind = forms.ChoiceField(choices=[("", gettext_lazy("From the file"))] + Evidence.Kind.choices, required=False)
+    file = forms.FileField(label=gettext_lazy("File"))
+    kind = forms.ChoiceField(
+        choices=[("", gettext_lazy("From the file"))] + Evidence.Kind.choices,
+        required=False,
+        label=gettext_lazy("Kind"),
+    )
 
 
 class NoteForm(_Common):
-    notes = forms.CharField(widget=forms.Textarea)
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.TESTIMONY)
+    notes = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Notes"))
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.TESTIMONY, label=gettext_lazy("Kind"))
 
 
 class StanceForm(forms.Form):
-    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices, label=gettext_lazy("Stance"))
 
 
 class MediaReviewForm(forms.Form):
-    category = forms.ChoiceField(choices=media_review.Category.choices)
-    rationale = forms.CharField(widget=forms.Textarea)  # its limit is the domain's
-    original_url = WebURLField(required=False)
+    category = forms.ChoiceField(choices=media_review.Category.choices, label=gettext_lazy("Category"))
+    rationale = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Rationale"))  # its limit is the domain's
+    original_url = WebURLField(required=False, label=gettext_lazy("Original url"))
     version = forms.IntegerField(min_value=1)
 
 
 class CredibilityForm(forms.Form):
-    credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
+    credibility = forms.TypedChoiceField(
+        choices=CREDIBILITY, coerce=int, empty_value=None, required=False, label=gettext_lazy("Credibility")
+    )
 
 
 def _answer(request, claim_id: int, status: int = 200, errors: list[str] | None = None):
@@ -223,6 +235,23 @@ def recapture(request, pk: int):
         lambda data: evidence_writes.recapture(request.user, pk),
         gettext("Capture requested again."),
     )
+
+
+@require_POST
+@desk_view
+def attach_frame(request, pk: int, index: int):
+    """Attach keyframe `index` of a video item as an image item of the same claim."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    try:
+        return _run(
+            request,
+            evidence.claim_id,
+            forms.Form(request.POST),
+            lambda data: evidence_writes.attach_keyframe(request.user, pk, index),
+            "Frame attached as evidence.",
+        )
+    except Keyframe.DoesNotExist:
+        raise Http404(gettext("This evidence has no keyframe with that number.")) from None
 
 
 @require_GET

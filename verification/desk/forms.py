@@ -52,13 +52,16 @@ class VersionForm(forms.Form):
 
 
 class AssessmentForm(VersionForm):
-    verdict = forms.ChoiceField(choices=[("", gettext_lazy("Choose a verdict…")), *Verdict.choices])
+    verdict = forms.ChoiceField(
+        choices=[("", gettext_lazy("Choose a verdict…")), *Verdict.choices], label=gettext_lazy("Verdict")
+    )
     confidence = forms.FloatField(
         min_value=0,
         max_value=1,
         initial=0.5,
         widget=forms.NumberInput(attrs={"type": "range", "min": "0", "max": "1", "step": "0.05"}),
         help_text=gettext_lazy("How sure you are of the verdict, from 0 (a guess) to 1 (certain)."),
+        label=gettext_lazy("Confidence"),
     )
     credibility = forms.TypedChoiceField(
         choices=CREDIBILITY_CHOICES,
@@ -70,6 +73,7 @@ class AssessmentForm(VersionForm):
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy("What readers see on the public page: the evidence and why it decides."),
+        label=gettext_lazy("Rationale"),
     )
 
 
@@ -91,14 +95,21 @@ class ClaimEditForm(VersionForm):
         max_length=16,
         required=False,
         help_text=gettext_lazy("A BCP 47 tag: uk, ru, en … Left empty, it stays as it is."),
+        label=gettext_lazy("Language"),
     )
-    priority = forms.IntegerField(min_value=0, max_value=100, help_text=gettext_lazy("0 (low) to 100 (urgent)."))
+    priority = forms.IntegerField(
+        min_value=0, max_value=100, help_text=gettext_lazy("0 (low) to 100 (urgent)."), label=gettext_lazy("Priority")
+    )
 
 
 class TranslationForm(VersionForm):
     """An editor's translation of the published verdict for readers (docs/languages.md)."""
 
-    language = forms.CharField(max_length=16, help_text=gettext_lazy("BCP 47 tag of the translation: en, uk, ru …"))
+    language = forms.CharField(
+        max_length=16,
+        help_text=gettext_lazy("BCP 47 tag of the translation: en, uk, ru …"),
+        label=gettext_lazy("Language"),
+    )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("The claim, translated"))
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("The rationale, translated")
@@ -170,11 +181,19 @@ class QueueFilterForm(forms.Form):
 
     tab = forms.ChoiceField(choices=TABS, required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, label=gettext_lazy("Search claim text"), max_length=200)
-    state = forms.ChoiceField(choices=[("", gettext_lazy("Any state")), *Claim.State.choices], required=False)
-    verdict = forms.ChoiceField(choices=[("", gettext_lazy("Any verdict")), *Verdict.choices], required=False)
-    tag = forms.CharField(required=False, max_length=64)
+    state = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any state")), *Claim.State.choices], required=False, label=gettext_lazy("State")
+    )
+    verdict = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any verdict")), *Verdict.choices], required=False, label=gettext_lazy("Verdict")
+    )
+    tag = forms.CharField(required=False, max_length=64, label=gettext_lazy("Tag"))
     source = forms.CharField(required=False, max_length=300, label=gettext_lazy("Source name"))
-    priority = forms.ChoiceField(choices=[("", gettext_lazy("Any priority")), *PRIORITY_LABELS.items()], required=False)
+    priority = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any priority")), *PRIORITY_LABELS.items()],
+        required=False,
+        label=gettext_lazy("Priority"),
+    )
 
 
 class BulkForm(forms.Form):
@@ -250,7 +269,9 @@ def _source_input():
 
 class AttributionRowForm(forms.Form):
     source = forms.CharField(required=False, max_length=300, label=gettext_lazy("Source"), widget=_source_input())
-    role = forms.ChoiceField(choices=AttributionRole.choices, initial=AttributionRole.STATED)
+    role = forms.ChoiceField(
+        choices=AttributionRole.choices, initial=AttributionRole.STATED, label=gettext_lazy("Role")
+    )
     quote = forms.CharField(required=False, label=gettext_lazy("Quote (optional)"))
     relays = forms.CharField(
         required=False, max_length=300, label=gettext_lazy("Relays (source it passes on)"), widget=_source_input()
@@ -274,14 +295,21 @@ class ClaimSubmitForm(forms.Form):
         label=gettext_lazy("Claim"),
         help_text=gettext_lazy("The checkable statement, in one or two sentences."),
     )
-    tags = forms.CharField(required=False, help_text=gettext_lazy("Comma-separated, e.g. war, troops."))
+    tags = forms.CharField(
+        required=False, help_text=gettext_lazy("Comma-separated, e.g. war, troops."), label=gettext_lazy("Tags")
+    )
     priority = forms.IntegerField(
-        min_value=0, max_value=100, initial=50, help_text=gettext_lazy("0 (low) to 100 (urgent).")
+        min_value=0,
+        max_value=100,
+        initial=50,
+        help_text=gettext_lazy("0 (low) to 100 (urgent)."),
+        label=gettext_lazy("Priority"),
     )
     language = forms.CharField(
         max_length=16,
         required=False,
         help_text=gettext_lazy("e.g. uk, ru, en. Leave empty and it is detected from the text."),
+        label=gettext_lazy("Language"),
     )
     appeared_url = WebURLField(required=False, label=gettext_lazy("Where it appeared (article URL)"))
     evidence_url = WebURLField(required=False, label=gettext_lazy("First evidence: URL"))

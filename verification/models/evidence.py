@@ -184,10 +184,12 @@ class CustodyEvent(models.Model):
         NOTES_CHANGED = "notes_changed", _("Notes Changed")
         PUBLIC_NOTE_CHANGED = "public_note_changed", _("Public Note Changed")
         PROVIDED_BY_CHANGED = "provided_by_changed", _("Provided By Changed")
-        MEDIA_REVIEWED = (
-            "media_reviewed",
-            _("Media Reviewed"),
-        )  # an editor rated the media (verification/evidence/media_review.py)
+        # an editor rated the media (verification/evidence/media_review.py)
+        MEDIA_REVIEWED = "media_reviewed", _("Media Reviewed")
+        # this item is a keyframe of another item's video (writes.attach_keyframe)
+        FRAME_OF_VIDEO = "frame_of_video", _("Frame Of Video")
+        # a keyframe of this video was attached as its own item
+        FRAME_ATTACHED = "frame_attached", _("Frame Attached")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody", verbose_name=_("evidence"))
     action = models.CharField(max_length=24, choices=Action.choices, verbose_name=_("action"))
