@@ -83,3 +83,25 @@ def test_a_notification_is_written_in_its_recipients_language(erin, alice, bob, 
     transitions.reassign(erin, second.pk, bob)
     assert Notification.objects.get(user=alice).message == f"erin призначає вам твердження {first.pk}."
     assert Notification.objects.get(user=bob).message == f"erin assigned you claim {second.pk}."
+
+
+def test_an_escalation_email_goes_to_each_editor_in_their_language(
+    erin, frank, make_claim, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils.translation import gettext
+
+    from verification.workflow.notifications import notify_editors_by_email
+
+    DeskProfile.choose_language(erin, "ru")
+    claim = make_claim("Drones hit a refinery.")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_editors_by_email(
+            lambda: gettext("Overdue: claim %(number)s") % {"number": claim.pk},
+            lambda: gettext("Open the desk: %(url)s") % {"url": "http://127.0.0.1/desk/"},
+        )
+    sent = {message.to[0]: (message.subject, message.body) for message in mailoutbox}
+    assert sent["erin@example.org"] == (
+        f"Просрочено: утверждение {claim.pk}",
+        "Открыть редакцию: http://127.0.0.1/desk/",
+    )
+    assert sent["frank@example.org"] == (f"Overdue: claim {claim.pk}", "Open the desk: http://127.0.0.1/desk/")
