@@ -220,8 +220,8 @@ def explain(reading: Reading, model: fitted.FittedModel, view: DeskView, facts: 
     grade, rule = grades.grade(probability, reading.shape, reading.basis)
     return ClaimSuggestion(
         grade=grade,
-        label=INFORMATION_CREDIBILITY[grade],
-        meaning=CREDIBILITY_MEANING[grade],
+        label=str(INFORMATION_CREDIBILITY[grade]),  # worded now, in the request's language
+        meaning=str(CREDIBILITY_MEANING[grade]),
         grade_rule=rule,
         probability=probability,
         interval=interval,

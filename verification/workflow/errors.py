@@ -38,7 +38,7 @@ _DID = {
     "created": gettext_lazy("created it"),
     "taken": gettext_lazy("took it"),
     "released": gettext_lazy("released it"),
-    "extended": gettext_lazy("extended their lease on it"),
+    "extended": gettext_lazy("extended it"),
     "reassigned": gettext_lazy("reassigned it"),
     "assessed": gettext_lazy("assessed it"),
     "published": gettext_lazy("published it"),
