@@ -75,7 +75,7 @@ def _copy_claims(cursor, start: int, stop: int, now) -> None:
                     created,
                     created if published else None,
                     text if published else "",  # the signed-off text readers see
-                    search_form(text),  # the claim matcher's index form, as Claim.save writes it
+                    search_form(text, "en"),  # the claim matcher's index form, as Claim.save writes it
                 )
             )
 
@@ -137,7 +137,7 @@ def _copy_external_reviews(cursor, target: int, now) -> None:
             text = f"Review {i}: " + " ".join(random.choices(WORDS, k=10))
             name, site = PUBLISHERS[i % len(PUBLISHERS)]
             copy.write_row(
-                (text, search_form(text), "", name, site, f"https://{site}/review/{i}", text[:80])
+                (text, search_form(text, "en"), "", name, site, f"https://{site}/review/{i}", text[:80])
                 + (now - timedelta(minutes=i), random.choice(RATINGS), "en", "", "{}", now, run_id)
             )
 

@@ -112,6 +112,13 @@ def require_chromium():
         _missing("browser tests need the playwright package (make test installs it)")
 
 
+def once_per_ci_run(what: str) -> None:
+    """Skip, in CI's embedded pass only, a test whose subject never touches the pass's database or broker
+    (a benchmark on a fresh database of its own): the PostgreSQL + Redis pass already ran it, unchanged."""
+    if EMBEDDED_PASS:
+        raise CoveredByOtherPass(f"{what} runs on a database of its own, the same in both passes")
+
+
 def require_shared_file(*parts: str) -> Path:
     """The path of a file in the shared folder (seed stories, benchmark data),
     or the documented skip when this checkout has no shared folder beside it."""

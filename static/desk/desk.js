@@ -5,17 +5,24 @@
 
   function pad(n) { return String(n).padStart(2, "0"); }
 
+  // The words come from the page (base.html's <main> data-countdown-*), in the reader's language.
+  function words(el, name, english) {
+    const holder = el.closest("[data-countdown-" + name + "]");
+    return holder ? holder.getAttribute("data-countdown-" + name) : english;
+  }
+
   function tick() {
     const now = Date.now();
     document.querySelectorAll("[data-expires-at]").forEach(function (el) {
       const left = Math.round((Date.parse(el.dataset.expiresAt) - now) / 1000);
       if (Number.isNaN(left)) return;
       if (left <= 0) {
-        el.textContent = "expired";
+        el.textContent = words(el, "expired", "expired");
         el.classList.add("expired");
       } else {
         const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-        el.textContent = (h ? h + ":" + pad(m) : m) + ":" + pad(s) + " left";
+        const time = (h ? h + ":" + pad(m) : m) + ":" + pad(s);
+        el.textContent = words(el, "left", "{time} left").replace("{time}", time);
         el.classList.toggle("expiring", left < 300);
       }
     });

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from tests.desk.test_desk_pages_in_ukrainian import english_left
+from verification.workflow import transitions
+
 ROOT = Path(__file__).resolve().parents[2]
 PARTIALS = "checklist_panel claim_history conflict_notice corrections_panel decision_panel discussion_panel lease_panel"
 PARTIALS += " lease_status live_status seen_before_panel suggestion_panel translations_panel evidence_capture"
@@ -77,3 +80,36 @@ def test_a_fact_checker_holding_a_claim_reads_the_lease_and_the_form_in_his_lang
         assert phrase[0] not in html, phrase
     # A number in a form control stays a number a browser reads, whatever the page's language.
     assert re.search(r'type="range"[^>]*\svalue="0\.5"', html)
+
+
+# What views, forms and models hand the page (form fields, choices, the attribution diagram, the history's
+# event kinds, the state, the suggestion's sentences) is translated with the Python strings; not checked here.
+FROM_PYTHON = "|".join(
+    (
+        r"<svg.*?</svg>",
+        r"<select.*?</select>",
+        r'<div class="field">.*?</div>',
+        r'<span class="helptext".*?</span>',
+        r'<ol class="timeline">.*?</ol>',
+        r'<span id="claim-state".*?</span>',
+        r'<ul class="suggestion-reasons.*?</ul>',
+        r'<p class="(?:suggested-probability|small suggestion-band|small grade-rule)">.*?</p>',
+    )
+)
+
+
+@pytest.mark.django_db
+def test_no_english_phrase_of_ours_is_left_on_a_ukrainian_claim_from_taking_to_publishing(
+    client, alice, erin, make_claim
+):
+    claim = make_claim("Північна Корея відправила 11 000 солдатів.", language="uk")  # no English data
+    transitions.take_next(alice)
+    pages = [claim_page(client, alice, claim, "uk")]
+    transitions.assess(alice, claim.pk, verdict="false", confidence=0.8, rationale="Перевірено.")
+    pages.append(claim_page(client, erin, claim, "uk"))
+    transitions.sign_off(erin, claim.pk)
+    pages.append(claim_page(client, erin, claim, "uk"))
+    for html in pages:
+        assert english_left(re.sub(FROM_PYTHON, " ", html, flags=re.S)) == []
+    assert "Твердження у вашій роботі до" in pages[0] and "Оцінка чекає на затвердження" in pages[1]
+    assert "Переклади для читачів" in pages[2] and "Читачі бачать висновок лише мовою: Українська (uk)." in pages[2]

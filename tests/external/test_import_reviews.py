@@ -31,7 +31,7 @@ def test_it_imports_a_feed_and_records_the_run(adam):
     assert (plant.publisher_name, plant.textual_rating, plant.language) == ("AFP Fact Check", "False", "en-GB")
     assert (plant.import_run, plant.imported_by, plant.imported_at) == (run, adam, run.started_at)
     assert plant.raw["itemReviewed"]["author"]["name"] == "Kremlin press service"
-    assert all(row.search_text == search_form(row.claim_reviewed) for row in ExternalReview.objects.all())
+    assert all(row.search_text == search_form(row.claim_reviewed, row.language) for row in ExternalReview.objects.all())
     assert Claim.objects.count() == 0  # other organisations' verdicts are not the desk's claims
 
 

@@ -89,8 +89,8 @@ def test_the_index_follows_bulk_writes_and_deletes(db):
 
 
 def test_every_claim_holds_its_search_form(claims):
-    for pk, text, form in Claim.objects.values_list("pk", "text", "search_text"):
-        assert form == search_form(text), pk
+    for pk, text, language, form in Claim.objects.values_list("pk", "text", "language", "search_text"):
+        assert form == search_form(text, language), pk
 
 
 def test_figures_are_written_one_way():

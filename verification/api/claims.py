@@ -172,7 +172,9 @@ class ClaimListView(ApiView):
         serializer = ClaimCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not serializer.validated_data["force"] and (
-            candidates := likely_duplicates(serializer.validated_data["text"])
+            candidates := likely_duplicates(
+                serializer.validated_data["text"], language=serializer.validated_data["language"].strip()
+            )
         ):
             raise Problem(
                 409,

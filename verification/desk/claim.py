@@ -154,7 +154,7 @@ def claim_context(request, claim: Claim, forms: dict | None = None, conflict: di
         "assignees": list(reviewers()[:200]) if can["can_assign"] else [],
         # The one suggestion (the API and bench.liar call the same function); shown, never applied.
         "suggestion": suggest_for_claim(claim, attributions, tags),
-        "seen_before": seen_before(claim.pk, claim.text),
+        "seen_before": seen_before(claim.pk, claim.text, language=claim.language),
         # The discussion and checklist panels (verification/desk/collaboration_panels.py).
         **collaboration_context(request, claim, tags, forms),
         "live_seconds": settings.LIVE_POLL_SECONDS,  # verification/desk/live.py

@@ -71,7 +71,7 @@ def new_claim(request):
         done = IdempotentRequest.find(token, user=request.user) if token else None
         claim = None
         if done is None and not data["link_to"] and data["duplicates_checked"] != text_hash:
-            if candidates := likely_duplicates(data["text"]):
+            if candidates := likely_duplicates(data["text"], language=data["language"].strip()):
                 context = {"form": form, "formset": formset, "candidates": candidates, "checked": text_hash}
                 return render(request, "verification/claim_new.html", context)
         if done is None:

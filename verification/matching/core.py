@@ -1,7 +1,10 @@
 """Has this been checked already? Candidates from the text index, scored here.
 
-1. The query goes through ``search_form`` (stemmed Latin words, Cyrillic
-   transliterated), the same function that filled the index.
+1. The query goes through ``search_form`` (Cyrillic words stemmed by its
+   language's stemmer and transliterated, Latin words stemmed), the same
+   function that filled the index with each claim's own language. The query's
+   language is given, or detected by the detector claims get theirs from
+   (verification.language); it only matters for Cyrillic words.
 2. Each term gets a weight: its inverse document frequency in the index,
    times NAME_OR_NUMBER_WEIGHT for figures ("11000", "5g") and names (words
    capitalised mid-sentence, or in Cyrillic), so "Budanov said 11,000" is about
@@ -29,6 +32,7 @@ from django.conf import settings
 from rapidfuzz import fuzz, process
 
 from sources.text import search_form, transliterate
+from verification.language import detect_language
 from verification.matching.index import CLAIMS, EXTERNAL_REVIEWS, index_for
 
 __all__ = ["Match", "SeenBefore", "find_matches", "likely_duplicates", "search_form", "seen_before"]
@@ -64,13 +68,23 @@ class Query:
     last: str  # the last word typed, which may be cut off ("Budan")
 
 
-def analyse(text: str, statistics) -> tuple[Query, dict[str, int], int]:
-    """The query's terms, most telling first, with their weights; their document
-    frequencies; and the index's size (``statistics(terms)`` answers both)."""
-    terms = list(dict.fromkeys(search_form(text).split()))
+def query_language(text: str, language: str = "") -> str:
+    """The language a query is analysed in: the one given, else the detector's answer
+    for a text with Cyrillic words (Latin words are read one way whatever the
+    language, so an English lookup never loads the detector)."""
+    if language or not _CYRILLIC_RE.search(text):
+        return language
+    return detect_language(text)
+
+
+def analyse(text: str, statistics, language: str = "") -> tuple[Query, dict[str, int], int]:
+    """The query's terms (``text`` read as ``language``), most telling first, with
+    their weights; their document frequencies; and the index's size
+    (``statistics(terms)`` answers both)."""
+    terms = list(dict.fromkeys(search_form(text, language).split()))
     if not terms:
         return Query((), {}, ""), {}, 0
-    marked = set(search_form(" ".join(_NAME_RE.findall(text))).split())
+    marked = set(search_form(" ".join(_NAME_RE.findall(text)), language).split())
     if _CYRILLIC_RE.search(text):
         marked |= set(search_form(" ".join(w for w in transliterate(text).split() if w[:1].isupper())).split())
     size, df = statistics(terms)
@@ -133,19 +147,22 @@ def score(query: Query, candidate_terms: list[str]) -> float:
 def find_matches(
     text: str,
     *,
+    language: str = "",
     limit: int = 5,
     published_only: bool = False,
     exclude_claim: int | None = None,
     include_external: bool = False,
     min_score: float | None = None,
 ) -> list[Match]:
-    """Claims like ``text``, best first, scoring at least ``min_score``
+    """Claims like ``text`` (in ``language``, a BCP 47 tag; detected when not
+    given), best first, scoring at least ``min_score``
     (default MATCH_SUGGEST_SCORE); with ``include_external``, reviews by other
     fact-checkers imported as ExternalReview too (kind "external"): they are
     never the desk's own verdicts, so callers show them apart."""
     from verification.models import Claim, ExternalReview
 
     cutoff = settings.MATCH_SUGGEST_SCORE if min_score is None else min_score
+    language = query_language(text, language)
     rows = Claim.objects.all()
     if published_only:
         rows = rows.filter(state=Claim.State.PUBLISHED)
@@ -154,7 +171,7 @@ def find_matches(
     found = [
         Match("claim", pk, value, claim_text, state, verdict)
         for value, (pk, claim_text, state, verdict) in _search(
-            CLAIMS, text, rows, ("pk", "text", "state", "verdict"), cutoff
+            CLAIMS, text, language, rows, ("pk", "text", "state", "verdict"), cutoff
         )
     ]
     if include_external:
@@ -163,6 +180,7 @@ def find_matches(
             for value, (pk, claimed, rating) in _search(
                 EXTERNAL_REVIEWS,
                 text,
+                language,
                 ExternalReview.objects.all(),
                 ("pk", "claim_reviewed", "textual_rating"),
                 cutoff,
@@ -172,10 +190,12 @@ def find_matches(
     return found[:limit]
 
 
-def _search(table, text: str, rows, columns: tuple[str, ...], cutoff: float) -> list[tuple[float, tuple]]:
+def _search(
+    table, text: str, language: str, rows, columns: tuple[str, ...], cutoff: float
+) -> list[tuple[float, tuple]]:
     """[(score, row of ``columns``)] of ``rows`` (a queryset on ``table``) like ``text``, at ``cutoff`` or more."""
     index = index_for(table)
-    query, df, size = analyse(text, index.statistics)
+    query, df, size = analyse(text, index.statistics, language)
     if not query.terms or not size:
         return []
     ids = candidates(index, query, df, size)
@@ -198,14 +218,17 @@ class SeenBefore:
     reviewed_at: object  # a datetime, or None when the publisher gave none
 
 
-def seen_before(claim_id: int, text: str, limit: int = 5) -> list[SeenBefore]:
+def seen_before(claim_id: int, text: str, limit: int = 5, language: str = "") -> list[SeenBefore]:
     """What the claim page shows as "checked before": published claims of the desk
-    and imported reviews like ``text``, best first; the claim itself left out."""
+    and imported reviews like ``text`` (the claim's, in its ``language``), best
+    first; the claim itself left out."""
     from django.urls import reverse
 
     from verification.models import Claim, ExternalReview
 
-    found = find_matches(text, limit=limit, published_only=True, exclude_claim=claim_id, include_external=True)
+    found = find_matches(
+        text, language=language, limit=limit, published_only=True, exclude_claim=claim_id, include_external=True
+    )
     claims = Claim.objects.in_bulk([m.id for m in found if m.kind == "claim"])
     reviews = ExternalReview.objects.in_bulk([m.id for m in found if m.kind == "external"])
     out = []
@@ -219,8 +242,10 @@ def seen_before(claim_id: int, text: str, limit: int = 5) -> list[SeenBefore]:
     return out
 
 
-def likely_duplicates(text: str, *, exclude_claim: int | None = None) -> list[Match]:
+def likely_duplicates(text: str, *, language: str = "", exclude_claim: int | None = None) -> list[Match]:
     """Existing claims close enough to ``text`` to be the same claim (MATCH_LINK_SCORE
     or more): what the desk asks "is it one of these?" about, and what makes
     POST /api/v1/claims answer 409 unless the client sends ``force``."""
-    return find_matches(text, limit=5, exclude_claim=exclude_claim, min_score=settings.MATCH_LINK_SCORE)
+    return find_matches(
+        text, language=language, limit=5, exclude_claim=exclude_claim, min_score=settings.MATCH_LINK_SCORE
+    )

@@ -1,7 +1,7 @@
 """Claims, who they are attributed to, where they appeared, and their history."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -27,27 +27,45 @@ class Tag(models.Model):
         return self.name
 
 
+# What ``search_text`` is made from: the text, analysed for the claim's language.
+ANALYSED_FIELDS = ("text", "language")
+
+
 class ClaimQuerySet(models.QuerySet):
     """Keeps ``search_text`` in step on the bulk paths ``save`` does not see."""
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for claim in objs:
-            claim.search_text = search_form(claim.text)
+            claim.search_text = search_form(claim.text, claim.language)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        if "text" in fields:
+        if set(fields) & set(ANALYSED_FIELDS):
             objs = list(objs)
             for claim in objs:
-                claim.search_text = search_form(claim.text)
+                claim.search_text = search_form(claim.text, claim.language)
             fields = [*fields, "search_text"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
-        if isinstance(kwargs.get("text"), str):
-            kwargs["search_text"] = search_form(kwargs["text"])
-        return super().update(**kwargs)
+        """As QuerySet.update; a new text or language re-analyses ``search_text``: at
+        once when both are given as values, else row by row for the rows updated
+        (their ids are read first, since the update may change what the filter matches)."""
+        given = {name: kwargs[name] for name in ANALYSED_FIELDS if name in kwargs}
+        if not given:
+            return super().update(**kwargs)
+        if all(isinstance(kwargs.get(name), str) for name in ANALYSED_FIELDS):
+            kwargs["search_text"] = search_form(kwargs["text"], kwargs["language"])
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            rows = list(self.model.objects.using(self.db).filter(pk__in=ids).only("pk", *ANALYSED_FIELDS))
+            for claim in rows:
+                claim.search_text = search_form(claim.text, claim.language)
+            self.model.objects.using(self.db).bulk_update(rows, ["search_text"], batch_size=500)
+        return updated
 
 
 class Claim(models.Model):
@@ -197,9 +215,13 @@ class Claim(models.Model):
         return self.text[:80]
 
     def save(self, *args, **kwargs):
-        self.search_text = search_form(self.text)
+        self.search_text = search_form(self.text, self.language)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "text" in update_fields and "search_text" not in update_fields:
+        if (
+            update_fields is not None
+            and set(update_fields) & set(ANALYSED_FIELDS)
+            and "search_text" not in update_fields
+        ):
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
 

@@ -64,20 +64,24 @@ class ExternalReviewQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for review in objs:
-            review.search_text = search_form(review.claim_reviewed)
+            review.search_text = search_form(review.claim_reviewed, review.language)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        if "claim_reviewed" in fields:
+        if {"claim_reviewed", "language"} & set(fields):
             objs = list(objs)
             for review in objs:
-                review.search_text = search_form(review.claim_reviewed)
+                review.search_text = search_form(review.claim_reviewed, review.language)
             fields = [*fields, "search_text"]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
-        if isinstance(kwargs.get("claim_reviewed"), str):
-            kwargs["search_text"] = search_form(kwargs["claim_reviewed"])
+        # Imports write through save() and bulk_update; no caller updates these in bulk, so
+        # rather than re-read every row, ask for both values (search_text needs them both).
+        if "claim_reviewed" in kwargs or "language" in kwargs:
+            if not all(isinstance(kwargs.get(name), str) for name in ("claim_reviewed", "language")):
+                raise ValueError("Update claim_reviewed and language together, as text, to re-analyse search_text.")
+            kwargs["search_text"] = search_form(kwargs["claim_reviewed"], kwargs["language"])
         return super().update(**kwargs)
 
 
@@ -128,8 +132,9 @@ class ExternalReview(models.Model):
         return f"{self.publisher_name or self.publisher_site}{rating}: {self.claim_reviewed[:60]}"
 
     def save(self, *args, **kwargs):
-        self.search_text = search_form(self.claim_reviewed)
+        self.search_text = search_form(self.claim_reviewed, self.language)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "claim_reviewed" in update_fields and "search_text" not in update_fields:
+        analysed = {"claim_reviewed", "language"} & set(update_fields or ())
+        if update_fields is not None and analysed and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
