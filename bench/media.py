@@ -22,13 +22,20 @@ Scale: p95 of ``perceptual.nearby`` over 300 lookups (half near an existing
 hash, half random) on a fresh SQLite database holding 10,000 and then 1,000,000
 hashes (100,000 with --quick), uniformly random 256-bit values bulk-inserted
 into the real table (the chunk indexes dropped for the load and made again
-after, as a bulk load would). The last line is one JSON object.
+after, as a bulk load would).
+
+Video (first, so its memory is its own; ``--video`` runs only this): a
+60-second 1280×720 H.264 MP4 written with PyAV (a new picture every 8 s,
+panning in between), its keyframes and their PDQ hashes made by the worker's
+own task body (``verification.tasks.extract_keyframes``) pinned to one core:
+video_seconds. The last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -43,11 +50,15 @@ ORIGINALS, DISTRACTORS = 200, 1000
 QUICK_ORIGINALS, QUICK_DISTRACTORS = 50, 200
 LOOKUPS = 300
 STORED_FILES = 1000  # synthetic rows are spread over this many files, as frames
+VIDEO_SECONDS, VIDEO_FPS, VIDEO_SIZE = 60, 25, (1280, 720)
+SCENE_SECONDS = 8  # a hard cut this often in the generated video
 
 
-def _configure() -> None:
+def _configure() -> Path:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="claimdesk-media-")) / "bench.sqlite3")
+    folder = Path(tempfile.mkdtemp(prefix="claimdesk-media-"))
+    os.environ["SQLITE_PATH"] = str(folder / "bench.sqlite3")
+    os.environ["MEDIA_ROOT"] = str(folder / "media")  # the video and its keyframes, never var/media
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
@@ -56,6 +67,7 @@ def _configure() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return folder
 
 
 # --- The corpus -----------------------------------------------------------------------------------
@@ -163,6 +175,82 @@ def accuracy(originals: int, distractors: int) -> dict:
     }
 
 
+# --- A video's keyframes ---------------------------------------------------------------------------
+
+
+def make_video(path: Path, seconds: int = VIDEO_SECONDS, fps: int = VIDEO_FPS) -> int:
+    """A 1280×720 H.264 MP4 of `seconds` written with PyAV: a new `picture` every
+    SCENE_SECONDS (hard cuts), panning a few pixels a frame in between, so the
+    encoder sees motion, not a still. Returns the number of frames."""
+    import av
+    import numpy as np
+
+    width, height = VIDEO_SIZE
+    frames = seconds * fps
+    with av.open(str(path), "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"preset": "veryfast", "crf": "23"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        scene = None
+        for index in range(frames):
+            if index % (SCENE_SECONDS * fps) == 0:
+                scene = np.asarray(picture(900 + index, width + 400, height).convert("RGB"))
+            offset = (index % (SCENE_SECONDS * fps)) * 2
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(scene[:, offset : offset + width]), format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return frames
+
+
+def video_pass(folder: Path) -> dict:
+    """Keyframes and hashes of the generated video through the worker's own task
+    body (verification.tasks.extract_keyframes), pinned to one core."""
+    import resource
+
+    from verification.evidence.storage import spool, store
+    from verification.models import KeyframeSet, MediaHash
+    from verification.tasks import extract_keyframes
+
+    path = folder / "camp-720p.mp4"
+    started = time.monotonic()
+    maker = multiprocessing.get_context("fork").Process(target=make_video, args=(path,))
+    maker.start()  # in a child, so the encoder's memory is not counted as the worker's
+    maker.join()
+    made, frames = time.monotonic() - started, VIDEO_SECONDS * VIDEO_FPS
+    before_mb = _rss_mb()
+    with open(path, "rb") as handle:
+        stored, _ = store(spool(handle, max_bytes=1 << 31), "camp-720p.mp4")
+    KeyframeSet.objects.create(stored_file=stored)  # what keyframes.request writes, without a broker
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        started = time.monotonic()
+        status = extract_keyframes(stored.pk)
+        took = time.monotonic() - started
+    finally:
+        os.sched_setaffinity(0, cores)
+    found = KeyframeSet.objects.get(stored_file=stored)
+    hashed = MediaHash.objects.filter(stored_file=stored, ordinal__gte=1, status="hashed").count()
+    return {
+        "status": status,
+        "frames": frames,
+        "bytes": stored.size,
+        "made_seconds": made,
+        "seconds": took,
+        "keyframes": found.found,
+        "scene_changes": found.keyframes.filter(why="scene").count(),
+        "hashed": hashed,
+        "rss_before_mb": before_mb,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 # --- Scale ----------------------------------------------------------------------------------------
 
 
@@ -235,10 +323,30 @@ def _lookup_p95_ms(rng: random.Random) -> float:
 
 def main(argv: list[str]) -> dict:
     quick = "--quick" in argv
-    _configure()
+    folder = _configure()
     from django.db import connection
 
     print(f"PDQ seen-before benchmark on SQLite {connection.Database.sqlite_version}{' (quick)' if quick else ''}")
+    video = video_pass(folder)  # first, so its peak memory is its own
+    print_table(
+        f"Keyframes of a {VIDEO_SECONDS}-second {VIDEO_SIZE[0]}×{VIDEO_SIZE[1]} video on one core "
+        "(verification.tasks.extract_keyframes)",
+        [
+            ("frames", "bytes", "keyframes (cuts)", "hashed", "seconds", "RSS before / peak MB", "status"),
+            (
+                video["frames"],
+                video["bytes"],
+                f"{video['keyframes']} ({video['scene_changes']})",
+                video["hashed"],
+                f"{video['seconds']:.2f}",
+                f"{video['rss_before_mb']:.0f} / {video['peak_rss_mb']:.0f}",
+                video["status"],
+            ),
+        ],
+    )
+    if "--video" in argv:
+        print(json.dumps({"video_seconds": round(video["seconds"], 2)}))
+        return video
     started = time.monotonic()
     result = accuracy(*((QUICK_ORIGINALS, QUICK_DISTRACTORS) if quick else (ORIGINALS, DISTRACTORS)))
     print(f"accuracy pass: {time.monotonic() - started:.1f} s; originals too plain to compare: {result['low_quality']}")
@@ -269,6 +377,9 @@ def main(argv: list[str]) -> dict:
         "lookup_p95_ms_10k": round(small_p95, 2),
         "lookup_p95_ms_1m": round(large_p95, 2) if not quick else None,
         "lookup_ratio": round(large_p95 / small_p95, 2),
+        "video_seconds": round(video["seconds"], 2),
+        "video_keyframes": video["keyframes"],
+        "video_peak_rss_mb": round(video["peak_rss_mb"]),
     }
     if quick:
         summary["lookup_p95_ms_100k"] = round(large_p95, 2)

@@ -45,6 +45,7 @@ TARGETS = [
     ("matching_top5_other", ">=", 0.70, "claim matcher: top 5, Ukrainian and Russian queries (blind)"),
     ("matching_false_link_rate", "<=", 0.05, "claim matcher: should-find-nothing queries linked"),
     ("matching_lookup_ratio", "<=", 1.5, "claim matcher: lookup p95, {large} over 10k claims"),
+    ("media_video_seconds", "<", 10, "keyframes and hashes of a 60-second 720p video, one core (s)"),
 ]
 
 

@@ -472,6 +472,15 @@ PREVIEW_THUMBNAIL_EDGE = env_int("CLAIMDESK_PREVIEW_THUMBNAIL_EDGE", 320, minimu
 PREVIEW_MAX_PIXELS = env_int("CLAIMDESK_PREVIEW_MAX_PIXELS", 40_000_000, minimum=1)
 PREVIEW_MAX_BYTES = env_int("CLAIMDESK_PREVIEW_MAX_BYTES", 100 * 1024 * 1024, minimum=1)
 PREVIEW_MAX_SECONDS = env_int("CLAIMDESK_PREVIEW_MAX_SECONDS", 120, minimum=1)
+# Video keyframes (verification/evidence/keyframes.py): a frame at every scene change and one every
+# KEYFRAME_INTERVAL_SECONDS, at most KEYFRAMES_MAX a video; decoding stops KEYFRAMES_MAX_VIDEO_SECONDS into
+# the video (by its frames' own times, never the container's word) or after KEYFRAMES_MAX_SECONDS of wall
+# time, whichever comes first; an attempt unfinished after twice that is taken to have died. Memory: one
+# decoded frame at a time (at most PREVIEW_MAX_PIXELS) and the decoder's reference frames, one thread.
+KEYFRAME_INTERVAL_SECONDS = env_int("CLAIMDESK_KEYFRAME_INTERVAL_SECONDS", 5, minimum=1)
+KEYFRAMES_MAX = env_int("CLAIMDESK_KEYFRAMES_MAX", 60, minimum=1)
+KEYFRAMES_MAX_VIDEO_SECONDS = env_int("CLAIMDESK_KEYFRAMES_MAX_VIDEO_SECONDS", 1800, minimum=1)
+KEYFRAMES_MAX_SECONDS = env_int("CLAIMDESK_KEYFRAMES_MAX_SECONDS", 120, minimum=1)
 # "Seen before" (verification/evidence/perceptual.py): two PDQ hashes at most this many bits apart of 256
 # are the same picture (31 is PDQ's published threshold). At most 47: the chunk index looks up more values
 # the higher it is (1,948 at 31, 18,744 at 47; docs/evidence_hashes.md).

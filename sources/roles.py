@@ -81,6 +81,8 @@ _ADMIN = _EDITOR + [
     "verification.view_preview",  # derived pictures of stored files, read-only (docs/evidence_previews.md)
     "verification.view_mediametadata",  # what stored files say about themselves, read-only
     "verification.view_mediahash",  # perceptual hashes of stored files, read-only (docs/evidence_hashes.md)
+    "verification.view_keyframeset",  # video keyframe extractions, read-only (docs/evidence_keyframes.md)
+    "verification.view_keyframe",
     "verification.add_tag",
     "verification.change_tag",
     # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from verification.credibility import calibration, fitting, track_records
-from verification.evidence import capture, metadata, previews
+from verification.evidence import capture, keyframes, metadata, previews
 from verification.intake import batches
 from verification.webhooks import delivery
 from verification.workflow import deadlines
@@ -103,9 +103,16 @@ def read_metadata(stored_file_id: int) -> str | None:
     return metadata.read(stored_file_id)
 
 
+# Like previews: a video that cannot be read (or is too long) is an answer, not a retry.
+@shared_task(name="verification.tasks.extract_keyframes", **THIN)
+def extract_keyframes(stored_file_id: int) -> str | None:
+    """A video's keyframes, stored as they are found (verification/evidence/keyframes.py)."""
+    return keyframes.extract(stored_file_id)
+
+
 @shared_task(name="verification.tasks.sweep_previews", **THIN)
 def sweep_previews() -> dict:
-    return {**previews.sweep(), "metadata": metadata.sweep()}
+    return {**previews.sweep(), "metadata": metadata.sweep(), "keyframes": keyframes.sweep()}
 
 
 # --- Article intake ------------------------------------------------------------------

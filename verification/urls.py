@@ -10,6 +10,7 @@ from verification.desk import (
     dashboard,
     evidence,
     intake,
+    keyframes,
     lease,
     live,
     notifications,
@@ -77,6 +78,11 @@ urlpatterns = [
     path("desk/evidence/<int:pk>/recapture", evidence.recapture, name="desk-evidence-recapture"),
     path("desk/evidence/<int:pk>/download", evidence.download, name="desk-evidence-download"),
     path("desk/evidence/<int:pk>/preview", evidence.preview, name="desk-evidence-preview"),
+    # A video's keyframes (verification/desk/keyframes.py; attaching one is a write in desk/evidence.py).
+    path("desk/evidence/<int:pk>/keyframes", keyframes.strip, name="desk-evidence-keyframes"),
+    path("desk/evidence/<int:pk>/keyframes/<int:index>", keyframes.picture, name="desk-keyframe"),
+    path("desk/evidence/<int:pk>/keyframes/<int:index>/download", keyframes.download, name="desk-keyframe-download"),
+    path("desk/evidence/<int:pk>/keyframes/<int:index>/attach", evidence.attach_frame, name="desk-keyframe-attach"),
     # A capture's web archive (verification/desk/archives.py).
     path("desk/evidence/<int:pk>/snapshots/<int:snapshot_pk>/warc", archives.download_warc, name="desk-evidence-warc"),
     path(

@@ -1,6 +1,7 @@
 // The evidence viewer: a link marked data-viewer (an evidence thumbnail, a picture on
 // the public page) opens its picture large in a modal <dialog>, titled from
-// data-viewer-title, with a link to the original when data-viewer-download names one.
+// data-viewer-title, with a link to the original when data-viewer-download names one
+// (worded by data-viewer-download-label when it is something else, such as a video's frame).
 // Without JavaScript (or <dialog>) the link simply opens the picture. The native
 // dialog keeps focus inside and closes on Esc; focus then returns to the link.
 // No inline script or style anywhere: the Content-Security-Policy forbids both.
@@ -59,6 +60,8 @@
     parts.alone.href = link.href;
     const download = link.dataset.viewerDownload;
     parts.download.hidden = !download;
+    // A keyframe's download is the frame, not the original video: its link says so.
+    parts.download.textContent = link.dataset.viewerDownloadLabel || "Download the original";
     if (download) parts.download.href = download;
     else parts.download.removeAttribute("href");
     dialog.showModal();

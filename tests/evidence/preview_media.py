@@ -141,3 +141,31 @@ def scene_video(seed: int, width: int = 320, height: int = 240, seconds: float =
         for packet in stream.encode():
             container.mux(packet)
     return buffer.getvalue()
+
+
+def two_scene_video(
+    seconds: float = 4.0, cut: float = 2.0, fps: int = 10, width: int = 160, height: int = 120, format: str = "mp4"
+) -> bytes:
+    """A video (MP4, or `format`) showing `scene(1)` until `cut` seconds, then `scene(2)`: one hard cut."""
+    first, second = scene(1, width, height), scene(2, width, height)
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format=format) as container:
+        stream = container.add_stream("libx264", rate=fps, options={"preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index in range(int(seconds * fps)):
+            picture = first if index < cut * fps else second
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def claiming_duration(data: bytes, seconds: float) -> bytes:
+    """The Matroska video `data` with its Segment Info's Duration (EBML id 0x4489,
+    a float in milliseconds by default) saying it lasts `seconds`: a container
+    that lies about its length, as an edited or damaged file can."""
+    at = data.find(b"\x44\x89")
+    width = data[at + 2] & 0x7F  # the size byte: 0x84 for a 4-byte float, 0x88 for 8
+    value = struct.pack(">f" if width == 4 else ">d", seconds * 1000)
+    return data[: at + 3] + value + data[at + 3 + width :]

@@ -22,6 +22,8 @@ from verification.models import (
     Evidence,
     IdempotentRequest,
     IntakeBatch,
+    Keyframe,
+    KeyframeSet,
     MediaHash,
     MediaMetadata,
     Notification,
@@ -98,6 +100,22 @@ def populate(reviewer, editor) -> None:
         pdq="f" * 64,
         quality=90,
         **{f"c{i}": 2**21 - 1 for i in range(12)},
+    )
+    frames = KeyframeSet.objects.create(stored_file=stored, status="partial", found=1, reason="First 1 keyframes.")
+    picture = ContentFile(b"RIFF----WEBPVP8 ", name="frame.webp")
+    Keyframe.objects.create(
+        keyframe_set=frames,
+        index=0,
+        seconds=0.0,
+        why="first",
+        image=picture,
+        thumbnail=picture,
+        content_type="image/webp",
+        width=16,
+        height=9,
+        thumbnail_width=16,
+        thumbnail_height=9,
+        sha256="0" * 64,
     )
     evidence = claim.evidence.first() or Claim.objects.filter(evidence__isnull=False).first().evidence.first()
     Snapshot.objects.create(

@@ -27,6 +27,8 @@ NO_ADD = {
     "verification.preview",
     "verification.mediametadata",
     "verification.mediahash",
+    "verification.keyframeset",
+    "verification.keyframe",
     "verification.snapshot",
     "verification.webhookevent",
     "verification.webhookdelivery",

@@ -13,6 +13,8 @@ from verification.evidence import writes as evidence_writes
 from verification.models import (
     CustodyEvent,
     Evidence,
+    Keyframe,
+    KeyframeSet,
     MediaHash,
     MediaMetadata,
     MediaReview,
@@ -250,3 +252,23 @@ class MediaHashAdmin(AppendOnlyAdmin):
     list_select_related = ["stored_file"]
     list_filter = ["status"]
     search_fields = ["stored_file__sha256", "pdq"]
+
+
+@admin.register(KeyframeSet)
+class KeyframeSetAdmin(AppendOnlyAdmin):
+    """Video keyframe extractions (verification/evidence/keyframes.py), made by a worker: read-only."""
+
+    list_display = ["stored_file", "status", "found", "declared_seconds", "read_seconds", "reason", "finished_at"]
+    list_select_related = ["stored_file"]
+    list_filter = ["status"]
+    search_fields = ["stored_file__sha256", "reason"]
+
+
+@admin.register(Keyframe)
+class KeyframeAdmin(AppendOnlyAdmin):
+    """One video frame we made (verification/evidence/keyframes.py): read-only."""
+
+    list_display = ["keyframe_set", "index", "seconds", "why", "width", "height", "sha256"]
+    list_select_related = ["keyframe_set"]
+    list_filter = ["why"]
+    search_fields = ["sha256", "keyframe_set__stored_file__sha256"]

@@ -23,7 +23,7 @@ from verification.api.errors import Problem
 from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.media_reviews import MediaReviewOutput
 from verification.api.visibility import ScopedSerializer, context_for
-from verification.evidence import media_review, perceptual
+from verification.evidence import keyframes, media_review, perceptual
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Snapshot
@@ -169,6 +169,15 @@ class RelatedOutput(ScopedSerializer):
     url = serializers.CharField(allow_blank=True)
 
 
+class KeyframeOutput(serializers.Serializer):
+    index = serializers.IntegerField()
+    seconds = serializers.FloatField(help_text="When the frame is shown, from the start of the video.")
+    url = serializers.SerializerMethodField(help_text="The frame's picture: a desk path, it needs a signed-in user.")
+
+    def get_url(self, keyframe) -> str:
+        return reverse("desk-keyframe", args=[self.context["evidence"].pk, keyframe.index])
+
+
 class EvidenceOutput(ScopedSerializer):
     """An evidence item: what the public page lists for read keys; notes,
     capture errors, files, snapshots and the custody log for reviewers."""
@@ -201,6 +210,16 @@ class EvidenceOutput(ScopedSerializer):
     media_review = serializers.SerializerMethodField(
         help_text=_REVIEW + " The current MediaReview rating of a media item; null when unrated."
     )
+    keyframes = serializers.SerializerMethodField(
+        help_text=_REVIEW + " A video's keyframes so far (docs/evidence_keyframes.md); null for anything else."
+    )
+
+    @extend_schema_field(KeyframeOutput(many=True, allow_null=True))
+    def get_keyframes(self, evidence) -> list[dict] | None:
+        found = self.context.get("keyframes", {}).get(evidence.pk)
+        if found is None:
+            return None
+        return KeyframeOutput(found.keyframes.all(), many=True, context={**self.context, "evidence": evidence}).data
 
     def get_download_url(self, evidence) -> str | None:
         if not evidence.stored_file_id and not evidence.sha256:
@@ -237,6 +256,7 @@ def output(items: list[Evidence], context: dict, many: bool = True):
             **context,
             "related": evidence_writes.related_map(items),
             "media_reviews": media_review.current_reviews(items),
+            "keyframes": keyframes.for_items(items),
         }
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]

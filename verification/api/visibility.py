@@ -190,6 +190,7 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         # The current MediaReview rating: readers see a published one on the public page
         # (and its JSON-LD), so read keys need not; like public_note, it is review-level here.
         "media_review",
+        "keyframes",  # a video's frames: desk paths, like download_url
     ),
     "media_review": _MEDIA_REVIEW,
     "media_review_result": (*_MEDIA_REVIEW, "version"),  # POST /evidence/{id}/media-review: and the claim's version

@@ -24,7 +24,7 @@ from verification.desk.forms import WebURLField
 from verification.evidence import media_review, previews
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
-from verification.models import Claim, Evidence, Preview, Snapshot
+from verification.models import Claim, Evidence, Keyframe, Preview, Snapshot
 from verification.workflow.transitions import Refused
 
 PANEL = "verification/_evidence_panel.html"
@@ -225,6 +225,23 @@ def recapture(request, pk: int):
         lambda data: evidence_writes.recapture(request.user, pk),
         "Capture requested again.",
     )
+
+
+@require_POST
+@desk_view
+def attach_frame(request, pk: int, index: int):
+    """Attach keyframe `index` of a video item as an image item of the same claim."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    try:
+        return _run(
+            request,
+            evidence.claim_id,
+            forms.Form(request.POST),
+            lambda data: evidence_writes.attach_keyframe(request.user, pk, index),
+            "Frame attached as evidence.",
+        )
+    except Keyframe.DoesNotExist:
+        raise Http404("This evidence has no keyframe with that number.") from None
 
 
 @require_GET

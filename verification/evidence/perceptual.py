@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from itertools import combinations
+from math import comb
 from operator import or_
 
 import numpy as np
@@ -51,6 +52,7 @@ MAX_DISTANCE = 47  # CLAIMDESK_PDQ_MATCH_DISTANCE's ceiling: at 47, 18,744 value
 MIN_QUALITY = 50  # PDQ's authors' advice: hashes of quality under 50 are not worth comparing
 HASHED_KINDS = ("image", "video")  # previews.kind_of; a PDF's page is text, which PDQ tells apart poorly
 MAX_MATCHES = 50  # per evidence item, nearest first
+MAX_QUERY_VALUES = 30_000  # chunk values in one lookup query: SQLite allows 32,766 parameters
 Status = MediaHash.Status
 
 
@@ -176,12 +178,19 @@ def nearby(values: list[int], threshold: int | None = None) -> list[Near]:
     if not values:
         return []
     found = []
-    for pk, hex_digits, stored_file_id, frame_seconds in _candidates(wanted(values, threshold)):
-        other = int(hex_digits, 16)
-        for index, value in enumerate(values):
-            distance = (value ^ other).bit_count()
-            if distance <= threshold:
-                found.append(Near(index, pk, stored_file_id, frame_seconds, distance))
+    # A video's keyframes bring dozens of hashes: ask for them in batches whose
+    # chunk values stay within SQLite's 32,766 parameters (a query per batch).
+    widths = zip(HASH_CHUNK_BITS, radii(threshold), strict=True)
+    per_hash = sum(sum(comb(width, k) for k in range(within + 1)) for width, within in widths)
+    batch = max(1, MAX_QUERY_VALUES // per_hash)
+    for start in range(0, len(values), batch):
+        part = values[start : start + batch]
+        for pk, hex_digits, stored_file_id, frame_seconds in _candidates(wanted(part, threshold)):
+            other = int(hex_digits, 16)
+            for index, value in enumerate(part, start=start):
+                distance = (value ^ other).bit_count()
+                if distance <= threshold:
+                    found.append(Near(index, pk, stored_file_id, frame_seconds, distance))
     return found
 
 
@@ -245,7 +254,8 @@ def hashes_of(items: list[Evidence]) -> dict[str, list[MediaHash]]:
 def seen_before(items: list[Evidence], own: dict[str, list[MediaHash]] | None = None) -> dict[int, list[Match]]:
     """For each item, the earlier evidence (added before it) whose pictures are
     within CLAIMDESK_PDQ_MATCH_DISTANCE of one of its own, nearest first, at
-    most MAX_MATCHES. Three queries at most, however many items: their hashes
+    most MAX_MATCHES. Three queries, however many items (the lookup one more per
+    15 hashes past the first 15 at the default threshold: `nearby`): their hashes
     (unless `own` is given), the candidates, the evidence holding them.
 
     1. Gather the items' comparable hashes (quality at least MIN_QUALITY).

@@ -209,7 +209,7 @@ def _give_up(preview_id: int, reason: str, stored: StoredFile | None = None) -> 
     return Status.UNAVAILABLE if done else None
 
 
-def _encode(image: Image.Image) -> tuple[bytes, str, str]:
+def encode_picture(image: Image.Image) -> tuple[bytes, str, str]:
     """Our picture as (bytes, content type, extension): pixels only."""
     image.info = {}  # PNG would otherwise copy an ICC profile or text chunks across
     buffer = io.BytesIO()
@@ -224,8 +224,8 @@ def _store(preview: Preview, picture: Picture, hashes: list) -> str | None:
     large = picture.image
     small = large.copy()
     small.thumbnail((settings.PREVIEW_THUMBNAIL_EDGE,) * 2, Image.Resampling.LANCZOS)
-    large_bytes, content_type, extension = _encode(large)
-    small_bytes, _, _ = _encode(small)
+    large_bytes, content_type, extension = encode_picture(large)
+    small_bytes, _, _ = encode_picture(small)
     name = f"{preview.stored_file.sha256}-{preview.kind}"
     preview.image.save(f"{name}.{extension}", ContentFile(large_bytes), save=False)
     preview.thumbnail.save(f"{name}-small.{extension}", ContentFile(small_bytes), save=False)

@@ -22,9 +22,9 @@ from django.db.models import Q
 
 from sources.models import Source
 from verification import enqueue
-from verification.evidence import metadata, previews
+from verification.evidence import keyframes, metadata, previews
 from verification.evidence.storage import CHUNK_SIZE, discard_if_unused, spool, store
-from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, StoredFile
+from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Keyframe, StoredFile
 from verification.status import rfc3339
 from verification.urlnorm import check_web_url
 from verification.webhooks import outbox
@@ -216,7 +216,65 @@ def add_evidence_file(
             )
             previews.request(stored)
             metadata.request(stored)  # what the file says about itself
+            keyframes.request(stored)  # a video's keyframes
             return evidence
+    except BaseException:
+        if created:
+            discard_if_unused(stored)
+        raise
+
+
+def attach_keyframe(actor, evidence_id: int, index: int) -> Evidence:
+    """Attach keyframe `index` of a video item as an image item of the same claim,
+    its custody starting from the video and the second it shows.
+
+    1. Check the right; find the keyframe (Keyframe.DoesNotExist if the video has none of that index).
+    2. Spool the frame's picture as an upload is spooled, and check it is still
+       the picture the keyframe recorded (its SHA-256); store it once.
+    3. Lock the video; if this claim already holds these bytes, return that item.
+    4. Attach the new item (custody: added, frame_of_video with the video's
+       item, hash and second), write frame_attached on the video, and ask for
+       the new picture's preview and metadata after commit.
+    """
+    _require(actor, "add_evidence", "attach a frame as evidence")
+    video = Evidence.objects.get(pk=evidence_id)
+    keyframe = keyframes.keyframe_of(video, index)
+    if keyframe is None:
+        raise Keyframe.DoesNotExist(f"Evidence {evidence_id} has no keyframe {index}.")
+    with keyframe.image.storage.open(keyframe.image.name, "rb") as handle:
+        spooled = spool(handle, max_bytes=settings.UPLOAD_MAX_BYTES)
+    if spooled.sha256 != keyframe.sha256:
+        spooled.path.unlink(missing_ok=True)
+        raise ValidationError({"keyframe": ["The frame's stored picture changed since it was made; extract again."]})
+    name = f"{os.path.splitext(video.title)[0][:80]}-{keyframe.seconds:.1f}s.{keyframe.content_type.split('/')[-1]}"
+    stored, created = store(spooled, name)
+    title = f"Frame at {keyframe.seconds:.1f} s of “{video.title[:400]}”"
+    where = {"video_evidence_id": video.pk, "video_sha256": video.sha256, "seconds": keyframe.seconds}
+    where |= {"index": keyframe.index, "keyframe_sha256": keyframe.sha256, "stored_file_id": stored.pk}
+    try:
+        with transaction.atomic():
+            video = _lock_evidence(evidence_id)
+            already = Evidence.objects.filter(claim_id=video.claim_id, sha256=stored.sha256).first()
+            if already is not None:
+                return already
+            fields = _validate(Evidence.Kind.IMAGE, title, Evidence.Stance.CONTEXT, None)
+            frame = _attach(
+                actor,
+                video.claim_id,
+                dict(fields, stored_file=stored, notes=f"Keyframe {keyframe.index} of evidence {video.pk}."),
+                [(Action.ADDED, {"kind": fields["kind"], "title": fields["title"]}), (Action.FRAME_OF_VIDEO, where)],
+                sha256=stored.sha256,
+            )
+            CustodyEvent.objects.create(
+                evidence=video,
+                action=Action.FRAME_ATTACHED,
+                actor=actor,
+                sha256=video.sha256,
+                detail={"frame_evidence_id": frame.pk, "seconds": keyframe.seconds, "index": keyframe.index},
+            )
+            previews.request(stored)
+            metadata.request(stored)
+            return frame
     except BaseException:
         if created:
             discard_if_unused(stored)

@@ -30,6 +30,7 @@ from verification.models.corrections import Correction
 from verification.models.evidence import CustodyEvent, Evidence, MediaHash, Preview, Snapshot, StoredFile
 from verification.models.external import ExternalReview, ExternalReviewImport
 from verification.models.intake import IntakeBatch, Proposal
+from verification.models.keyframes import Keyframe, KeyframeSet
 from verification.models.media_reviews import MediaReview
 from verification.models.metadata import MediaMetadata
 from verification.models.profile import DeskProfile
@@ -59,6 +60,8 @@ __all__ = [
     "ExternalReview",
     "ExternalReviewImport",
     "IntakeBatch",
+    "Keyframe",
+    "KeyframeSet",
     "MediaMetadata",
     "MediaReview",
     "Notification",

@@ -148,6 +148,8 @@ class CustodyEvent(models.Model):
         PUBLIC_NOTE_CHANGED = "public_note_changed"
         PROVIDED_BY_CHANGED = "provided_by_changed"
         MEDIA_REVIEWED = "media_reviewed"  # an editor rated the media (verification/evidence/media_review.py)
+        FRAME_OF_VIDEO = "frame_of_video"  # this item is a keyframe of another item's video (writes.attach_keyframe)
+        FRAME_ATTACHED = "frame_attached"  # a keyframe of this video was attached as its own item
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)

@@ -2,10 +2,11 @@
 its context and can be included in any page, or swapped in by HTMX."""
 
 from django import template
+from django.conf import settings
 from django.db.models import Prefetch
 
 from verification.desk.evidence import CREDIBILITY
-from verification.evidence import media_review
+from verification.evidence import keyframes, media_review
 from verification.evidence.metadata import for_items as metadata_for
 from verification.evidence.perceptual import hashes_of, seen_before
 from verification.evidence.previews import covers
@@ -20,7 +21,8 @@ PANEL_LIMIT = 200  # a claim with more evidence than this needs a search, not a 
 def evidence_panel(context, claim) -> dict:
     """Evidence of ``claim`` with snapshots, custody, related items, previews, what
     the files say about themselves and MediaReview ratings: eight queries; with
-    pictures hashed, one more for their hashes and at most two for what they match."""
+    pictures hashed, one more for their hashes and at most two for what they match
+    (more for many hashes: perceptual.nearby); with videos, two for their keyframes."""
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(
@@ -35,6 +37,7 @@ def evidence_panel(context, claim) -> dict:
     ratings = media_review.current_reviews(items)
     hashes = hashes_of(items)
     matches = seen_before(items, own=hashes)
+    strips = keyframes.for_items(items)
     alarms = []
     for item in items:
         item.is_media = media_review.is_media(item)
@@ -44,6 +47,7 @@ def evidence_panel(context, claim) -> dict:
         item.file_metadata = metadata.get(item.pk)
         item.media_hashes = hashes.get(item.sha256, [])
         item.media_matches = matches.get(item.pk, [])
+        item.keyframe_set = strips.get(item.pk)
         item.snapshot_list = list(item.snapshots.all())
         files = [item.stored_file] if item.stored_file else []
         files += [s.stored_file for s in item.snapshot_list]
@@ -61,4 +65,5 @@ def evidence_panel(context, claim) -> dict:
         "credibility_choices": CREDIBILITY[1:],
         "can_rate_media": bool(user and user.has_perm(media_review.PERMISSION)),
         "media_categories": media_review.Category.choices,
+        "poll_seconds": settings.LIVE_POLL_SECONDS,
     }
