@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PARTIALS = "checklist_panel claim_history conflict_notice corrections_panel decision_panel discussion_panel lease_panel"
 PARTIALS += " lease_status live_status seen_before_panel suggestion_panel translations_panel evidence_capture"
 PARTIALS += " evidence_fields evidence_matches evidence_media_review evidence_metadata evidence_panel evidence_preview"
-PARTIALS += " evidence_public_note"
+PARTIALS += " evidence_public_note evidence_keyframes"
 CLAIM_TEMPLATES = ["claim.html", "archived_text.html"] + [f"_{name}.html" for name in PARTIALS.split()]
 
 # (English, Ukrainian, Russian): a heading, a label, a plural, a sentence with a variable, a button, an attribute.
