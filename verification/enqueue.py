@@ -32,6 +32,7 @@ RECOMPUTE_TRACK_RECORDS_FOR_CLAIM = "sources.tasks.recompute_track_records_for_c
 REFIT_SUGGESTIONS = "verification.tasks.refit_suggestions"
 MAKE_PREVIEW = "verification.tasks.make_preview"
 READ_METADATA = "verification.tasks.read_metadata"
+STAMP_EVIDENCE_HASH = "verification.tasks.stamp_evidence_hash"
 
 
 def send(task_name: str, *args, countdown: float | None = None, expires: float | None = None) -> bool:

@@ -9,6 +9,8 @@ before a byte of the body is read. Writes go through verification.evidence.write
 as the desk's forms do.
 """
 
+import base64
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -23,7 +25,7 @@ from verification.api.errors import Problem
 from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.media_reviews import MediaReviewOutput
 from verification.api.visibility import ScopedSerializer, context_for
-from verification.evidence import media_review, perceptual
+from verification.evidence import media_review, perceptual, timestamps
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Snapshot
@@ -149,6 +151,34 @@ class SnapshotOutput(ScopedSerializer):
         return reverse("desk-evidence-archived-text", args=[snapshot.evidence_id, snapshot.pk])
 
 
+class TrustedTimestampOutput(ScopedSerializer):
+    """An RFC 3161 timestamp of the item's hash (verification/evidence/timestamps.py)."""
+
+    visibility = "trusted_timestamp"
+    id = serializers.IntegerField()
+    sha256 = serializers.CharField(help_text="The hash timestamped.")
+    status = serializers.CharField(help_text="pending, stamped (verified and stored), refused or failed.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why there is no token (yet).")
+    tsa_name = serializers.CharField(allow_blank=True)
+    gen_time = serializers.DateTimeField(allow_null=True, help_text="The time the authority vouches for.")
+    serial_number = serializers.CharField(allow_blank=True)
+    policy = serializers.CharField(allow_blank=True)
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    token = serializers.SerializerMethodField(
+        help_text="The TimeStampResp (DER) in base64, as the .tsr download; null unless stamped."
+    )
+    token_download_url = serializers.SerializerMethodField(help_text="A desk path: it needs a signed-in user.")
+
+    def get_token(self, stamp) -> str | None:
+        return base64.b64encode(bytes(stamp.token)).decode() if stamp.status == "stamped" and stamp.token else None
+
+    def get_token_download_url(self, stamp) -> str | None:
+        if stamp.status != "stamped":
+            return None
+        return reverse("desk-evidence-timestamp", args=[stamp.evidence_id, stamp.pk])
+
+
 class CustodyOutput(ScopedSerializer):
     visibility = "custody"
     action = serializers.CharField()
@@ -202,6 +232,15 @@ class EvidenceOutput(ScopedSerializer):
         help_text=_REVIEW + " The current MediaReview rating of a media item; null when unrated."
     )
 
+    timestamps = serializers.SerializerMethodField(
+        help_text=_REVIEW + " RFC 3161 timestamps of the item's hashes, newest first (CLAIMDESK_TSA_URL)."
+    )
+
+    @extend_schema_field(TrustedTimestampOutput(many=True))
+    def get_timestamps(self, evidence) -> list[dict]:
+        stamps = self.context.get("timestamps", {}).get(evidence.pk, [])
+        return TrustedTimestampOutput(stamps, many=True, context=self.context).data
+
     def get_download_url(self, evidence) -> str | None:
         if not evidence.stored_file_id and not evidence.sha256:
             return None
@@ -237,6 +276,7 @@ def output(items: list[Evidence], context: dict, many: bool = True):
             **context,
             "related": evidence_writes.related_map(items),
             "media_reviews": media_review.current_reviews(items),
+            "timestamps": timestamps.for_items(items, with_token=True),
         }
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]

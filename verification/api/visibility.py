@@ -190,6 +190,7 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         # The current MediaReview rating: readers see a published one on the public page
         # (and its JSON-LD), so read keys need not; like public_note, it is review-level here.
         "media_review",
+        "timestamps",  # RFC 3161 tokens of the item's hashes (verification/evidence/timestamps.py)
     ),
     "media_review": _MEDIA_REVIEW,
     "media_review_result": (*_MEDIA_REVIEW, "version"),  # POST /evidence/{id}/media-review: and the claim's version
@@ -209,6 +210,20 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         "archived_text_url",
     ),
     "custody": ("action", "actor", "sha256", "detail", "created_at"),
+    "trusted_timestamp": (
+        "id",
+        "sha256",
+        "status",
+        "reason",
+        "tsa_name",
+        "gen_time",
+        "serial_number",
+        "policy",
+        "requested_at",
+        "finished_at",
+        "token",
+        "token_download_url",
+    ),
     "related_evidence": ("id", "claim_id", "title", "url"),
     "source_detail": ("notes",),
     "grade": ("graded_by",),

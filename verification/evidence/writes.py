@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from sources.models import Source
 from verification import enqueue
-from verification.evidence import metadata, previews
+from verification.evidence import metadata, previews, timestamps
 from verification.evidence.storage import CHUNK_SIZE, discard_if_unused, spool, store
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, StoredFile
 from verification.status import rfc3339
@@ -216,6 +216,7 @@ def add_evidence_file(
             )
             previews.request(stored)
             metadata.request(stored)  # what the file says about itself
+            timestamps.request(evidence)  # trusted time for its hash, when CLAIMDESK_TSA_URL is set
             return evidence
     except BaseException:
         if created:

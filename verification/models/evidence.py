@@ -148,6 +148,8 @@ class CustodyEvent(models.Model):
         PUBLIC_NOTE_CHANGED = "public_note_changed"
         PROVIDED_BY_CHANGED = "provided_by_changed"
         MEDIA_REVIEWED = "media_reviewed"  # an editor rated the media (verification/evidence/media_review.py)
+        TIMESTAMPED = "timestamped"  # an RFC 3161 token verified and stored (verification/evidence/timestamps.py)
+        TIMESTAMP_REFUSED = "timestamp_refused"  # the authority's answer did not verify; nothing stored
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)

@@ -5,7 +5,7 @@ from django import template
 from django.db.models import Prefetch
 
 from verification.desk.evidence import CREDIBILITY
-from verification.evidence import media_review
+from verification.evidence import media_review, timestamps
 from verification.evidence.metadata import for_items as metadata_for
 from verification.evidence.perceptual import hashes_of, seen_before
 from verification.evidence.previews import covers
@@ -20,7 +20,8 @@ PANEL_LIMIT = 200  # a claim with more evidence than this needs a search, not a 
 def evidence_panel(context, claim) -> dict:
     """Evidence of ``claim`` with snapshots, custody, related items, previews, what
     the files say about themselves and MediaReview ratings: eight queries; with
-    pictures hashed, one more for their hashes and at most two for what they match."""
+    pictures hashed, one more for their hashes and at most two for what they match;
+    with any stored hash, one more for trusted timestamps."""
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(
@@ -35,6 +36,7 @@ def evidence_panel(context, claim) -> dict:
     ratings = media_review.current_reviews(items)
     hashes = hashes_of(items)
     matches = seen_before(items, own=hashes)
+    stamps = timestamps.for_items(items)
     alarms = []
     for item in items:
         item.is_media = media_review.is_media(item)
@@ -44,6 +46,7 @@ def evidence_panel(context, claim) -> dict:
         item.file_metadata = metadata.get(item.pk)
         item.media_hashes = hashes.get(item.sha256, [])
         item.media_matches = matches.get(item.pk, [])
+        item.trusted_timestamps = stamps.get(item.pk, [])
         item.snapshot_list = list(item.snapshots.all())
         files = [item.stored_file] if item.stored_file else []
         files += [s.stored_file for s in item.snapshot_list]
