@@ -14,6 +14,7 @@ from html import unescape
 import pytest
 from asn1crypto import tsp
 
+from tests import test_settings_errors as settings_errors
 from tests.evidence.evidence_support import upload
 from tests.evidence.test_evidence_api import key_client
 from tests.evidence.tsa_support import make_authority, start_tsa
@@ -183,3 +184,9 @@ def test_a_worker_timestamps_an_upload_once_it_commits(celery_worker, session_ts
     assert row.tsa_name == "Session Timestamp Authority"
     assert imprint_asked(session_tsa) == bytes.fromhex(evidence.sha256)
     assert CustodyEvent.objects.filter(evidence=evidence, action="timestamped").count() == 1
+
+
+def test_it_refuses_to_start_with_a_tsa_url_but_no_certificate_to_verify_its_tokens():
+    result = settings_errors.start(CLAIMDESK_TSA_URL="https://tsa.example.org/tsr")
+    assert result.returncode != 0 and "started" not in result.stdout
+    assert "CLAIMDESK_TSA_URL needs CLAIMDESK_TSA_CA_FILE" in result.stderr.splitlines()[-1]
