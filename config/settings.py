@@ -478,6 +478,11 @@ PREVIEW_MAX_SECONDS = env_int("CLAIMDESK_PREVIEW_MAX_SECONDS", 120, minimum=1)
 PDQ_MATCH_DISTANCE = env_int("CLAIMDESK_PDQ_MATCH_DISTANCE", 31, minimum=0)
 if PDQ_MATCH_DISTANCE > 47:
     raise ImproperlyConfigured(f"CLAIMDESK_PDQ_MATCH_DISTANCE={PDQ_MATCH_DISTANCE} is above the maximum of 47.")
+# Content Credentials (verification/evidence/credentials.py): a PEM file of the C2PA trust anchors a
+# signer must chain to for "signer on the trust list"; unset, every signer is "not on a trust list".
+C2PA_TRUST_ANCHORS = (env_str("CLAIMDESK_C2PA_TRUST_ANCHORS", "") or "").strip()
+if C2PA_TRUST_ANCHORS and not Path(C2PA_TRUST_ANCHORS).is_file():
+    raise ImproperlyConfigured(f"CLAIMDESK_C2PA_TRUST_ANCHORS={C2PA_TRUST_ANCHORS!r} is not a readable file.")
 # Trusted time (verification/evidence/timestamps.py, docs/evidence.md#trusted-time): off unless
 # CLAIMDESK_TSA_URL names an RFC 3161 timestamp authority; each evidence hash is then sent there (the
 # hash only, never the file) and the token kept only if it verifies against CLAIMDESK_TSA_CA_FILE, a

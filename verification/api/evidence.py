@@ -25,7 +25,7 @@ from verification.api.errors import Problem
 from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.media_reviews import MediaReviewOutput
 from verification.api.visibility import ScopedSerializer, context_for
-from verification.evidence import media_review, perceptual, timestamps
+from verification.evidence import media_review, metadata, perceptual, timestamps
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Snapshot
@@ -151,6 +151,26 @@ class SnapshotOutput(ScopedSerializer):
         return reverse("desk-evidence-archived-text", args=[snapshot.evidence_id, snapshot.pk])
 
 
+class FileMetadataOutput(ScopedSerializer):
+    """What the item's file says about itself (verification/evidence/metadata.py), with
+    its Content Credentials (verification/evidence/credentials.py)."""
+
+    visibility = "file_metadata"
+    status = serializers.CharField(help_text="pending, ready or unreadable.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why it could not be read.")
+    fields = serializers.JSONField(help_text='[{"group", "name", "value", "flag"}]; a flag says why it matters.')
+    checks = serializers.ListField(
+        child=serializers.CharField(), help_text="The flags to look at, the claim's timeline included."
+    )
+    created = serializers.DateTimeField(allow_null=True, help_text="When the file says it was made.")
+    content_credentials = serializers.JSONField(
+        help_text="C2PA: status (none, read, unreadable, skipped), summary, validation_state, failures, signer, "
+        "issuer, certificate_serial, signed_at, claim_generator, title, actions, ingredients; {} for a PDF."
+    )
+    reader = serializers.CharField(allow_blank=True)
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
 class TrustedTimestampOutput(ScopedSerializer):
     """An RFC 3161 timestamp of the item's hash (verification/evidence/timestamps.py)."""
 
@@ -232,9 +252,17 @@ class EvidenceOutput(ScopedSerializer):
         help_text=_REVIEW + " The current MediaReview rating of a media item; null when unrated."
     )
 
+    file_metadata = serializers.SerializerMethodField(
+        help_text=_REVIEW + " What the file says about itself, Content Credentials included; null without a file."
+    )
     timestamps = serializers.SerializerMethodField(
         help_text=_REVIEW + " RFC 3161 timestamps of the item's hashes, newest first (CLAIMDESK_TSA_URL)."
     )
+
+    @extend_schema_field(FileMetadataOutput(allow_null=True))
+    def get_file_metadata(self, evidence) -> dict | None:
+        row = self.context.get("metadata", {}).get(evidence.pk)
+        return FileMetadataOutput(row, context=self.context).data if row is not None else None
 
     @extend_schema_field(TrustedTimestampOutput(many=True))
     def get_timestamps(self, evidence) -> list[dict]:
@@ -277,6 +305,7 @@ def output(items: list[Evidence], context: dict, many: bool = True):
             "related": evidence_writes.related_map(items),
             "media_reviews": media_review.current_reviews(items),
             "timestamps": timestamps.for_items(items, with_token=True),
+            "metadata": metadata.for_items(items, context["claim"]) if items else {},
         }
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]
@@ -287,9 +316,10 @@ class ClaimEvidenceView(ApiView):
 
     @extend_schema(tags=TAGS, operation_id="claims_evidence_list", responses=EvidenceListOutput)
     def get(self, request, pk: int):
-        if not Claim.objects.filter(pk=pk).exists():
+        claim = Claim.objects.filter(pk=pk).first()  # the metadata's timeline flags are read against it
+        if claim is None:
             raise not_found("Claim", pk)
-        context = context_for(request)
+        context = context_for(request, claim=claim)
         return Response({"results": output(list(evidence_queryset(pk, context["internal"])), context)})
 
     @extend_schema(
@@ -304,12 +334,13 @@ class ClaimEvidenceView(ApiView):
     )
     def post(self, request, pk: int):
         _refuse_oversized_body(request)
-        if not Claim.objects.filter(pk=pk).exists():
+        claim = Claim.objects.filter(pk=pk).first()
+        if claim is None:
             raise not_found("Claim", pk)
         serializer = EvidenceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = _add(acting_user(request), pk, serializer.validated_data)
-        context = context_for(request)
+        context = context_for(request, claim=claim)
         return Response(
             output(list(evidence_queryset(pk, context["internal"]).filter(pk=evidence.pk)), context, many=False),
             status=status.HTTP_201_CREATED,

@@ -190,6 +190,7 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         # The current MediaReview rating: readers see a published one on the public page
         # (and its JSON-LD), so read keys need not; like public_note, it is review-level here.
         "media_review",
+        "file_metadata",  # what the file says about itself, C2PA Content Credentials included
         "timestamps",  # RFC 3161 tokens of the item's hashes (verification/evidence/timestamps.py)
     ),
     "media_review": _MEDIA_REVIEW,
@@ -210,6 +211,7 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         "archived_text_url",
     ),
     "custody": ("action", "actor", "sha256", "detail", "created_at"),
+    "file_metadata": ("status", "reason", "fields", "checks", "created", "content_credentials", "reader", "read_at"),
     "trusted_timestamp": (
         "id",
         "sha256",
