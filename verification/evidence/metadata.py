@@ -16,6 +16,8 @@ was first made (the recycled clip).
 The bytes are untrusted: Pillow opens only the parsers previews allow and reads
 the header; PyAV reads the container's header and stream parameters; PDFium opens
 the document without forms or scripts. Values are cut to MAX_VALUE characters.
+An image's or video's C2PA Content Credentials are read and validated by
+verification.evidence.credentials (no network) and added as rows of their own.
 """
 
 from __future__ import annotations
