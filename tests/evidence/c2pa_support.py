@@ -82,10 +82,13 @@ def jpeg(colour=(90, 120, 60)) -> bytes:
 def signed_jpeg(chain: SigningChain, source: bytes | None = None) -> bytes:
     """``source`` (a new JPEG by default) with a C2PA manifest signed by ``chain``: made
     by a camera, colour-adjusted in an editor, with the original as its parent ingredient."""
-    source = source or jpeg()
+    return signed_media(chain, source or jpeg(), "image/jpeg", ingredient=jpeg((20, 20, 20)))
+
+
+def signed_media(chain: SigningChain, source: bytes, content_type: str, ingredient: bytes | None = None) -> bytes:
     manifest = {
         "claim_generator_info": [{"name": "Claimdesk test camera", "version": "1.0"}],
-        "title": "camp.jpg",
+        "title": "camp",
         "assertions": [
             {
                 "label": "c2pa.actions",
@@ -104,11 +107,12 @@ def signed_jpeg(chain: SigningChain, source: bytes | None = None) -> bytes:
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, certificates, key, None))
     context = c2pa.Context.from_dict({"builder": {"thumbnail": {"enabled": False}}})
     with c2pa.Builder(manifest, context=context) as builder:
-        builder.add_ingredient(
-            {"title": "original.jpg", "relationship": "parentOf"}, "image/jpeg", io.BytesIO(jpeg((20, 20, 20)))
-        )
+        if ingredient is not None:
+            builder.add_ingredient(
+                {"title": "original.jpg", "relationship": "parentOf"}, "image/jpeg", io.BytesIO(ingredient)
+            )
         signed = io.BytesIO()
-        builder.sign(signer, "image/jpeg", io.BytesIO(source), signed)
+        builder.sign(signer, content_type, io.BytesIO(source), signed)
     return signed.getvalue()
 
 

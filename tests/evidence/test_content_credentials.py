@@ -9,8 +9,16 @@ from html import unescape
 
 import pytest
 
-from tests.evidence.c2pa_support import jpeg, make_chain, signed_jpeg, with_bytes_changed, with_manifest_damaged
+from tests.evidence.c2pa_support import (
+    jpeg,
+    make_chain,
+    signed_jpeg,
+    signed_media,
+    with_bytes_changed,
+    with_manifest_damaged,
+)
 from tests.evidence.evidence_support import upload
+from tests.evidence.preview_media import video
 from tests.evidence.test_evidence_api import key_client
 from verification.evidence.writes import add_evidence_file
 from verification.models import MediaMetadata
@@ -29,8 +37,8 @@ def signed(chain):
     return signed_jpeg(chain)
 
 
-def read(user, claim, data: bytes) -> MediaMetadata:
-    evidence = add_evidence_file(user, claim.id, upload(data, "camp.jpg", "image/jpeg"), title="Camp still")
+def read(user, claim, data: bytes, name: str = "camp.jpg") -> MediaMetadata:
+    evidence = add_evidence_file(user, claim.id, upload(data, name, "application/octet-stream"), title=name)
     assert read_metadata(evidence.stored_file_id) == "ready"
     return MediaMetadata.objects.get(stored_file=evidence.stored_file)
 
@@ -127,3 +135,11 @@ def test_a_signer_chaining_to_the_configured_trust_anchors_is_trusted(
         "Trusted",
         "signature valid, signer on the trust list",
     )
+
+
+def test_it_reads_the_credentials_of_a_signed_video_beside_its_container(alice, make_claim, media_root, chain):
+    meta = read(alice, make_claim(), signed_media(chain, video(seconds=1.0, black_seconds=0), "video/mp4"), "camp.mp4")
+
+    assert meta.content_credentials["summary"] == "signature valid, signer not on a trust list"
+    assert meta.content_credentials["signer"] == "CN=Newsroom Camera Signer, O=Claimdesk tests"
+    assert {f["group"] for f in meta.fields} >= {"Container", "Streams", "Content Credentials"}
