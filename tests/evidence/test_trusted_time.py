@@ -15,14 +15,14 @@ import pytest
 from asn1crypto import tsp
 
 from tests import test_settings_errors as settings_errors
-from tests.evidence.evidence_support import upload
+from tests.evidence.evidence_support import PAGE, upload
 from tests.evidence.test_evidence_api import key_client
 from tests.evidence.tsa_support import make_authority, start_tsa
 from tests.worker import wait_for
 from verification.evidence import timestamps
-from verification.evidence.writes import add_evidence_file
+from verification.evidence.writes import add_evidence_file, add_evidence_url
 from verification.models import CustodyEvent, TrustedTimestamp
-from verification.tasks import stamp_evidence_hash
+from verification.tasks import capture_evidence, stamp_evidence_hash
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"camp footage still " * 40
 
@@ -85,6 +85,19 @@ def test_it_timestamps_an_uploads_hash_verifies_it_and_shows_it(client, alice, m
     assert base64.b64decode(stamp["token"]) == bytes(row.token)
     assert stamp["token_download_url"] == f"/desk/evidence/{evidence.pk}/timestamps/{row.pk}.tsr"
     assert "timestamps" not in key_client("read").get(f"/api/v1/claims/{claim.pk}/evidence").json()["results"][0]
+
+
+def test_a_captured_pages_hash_is_timestamped_too(alice, make_claim, media_root, tsa, loopback_http_server):
+    evidence = add_evidence_url(alice, make_claim().id, loopback_http_server.url("/page"))
+    assert not TrustedTimestamp.objects.exists()  # no hash yet: nothing to stamp
+
+    capture_evidence(evidence.pk)
+
+    evidence.refresh_from_db()
+    row = TrustedTimestamp.objects.get(evidence=evidence)
+    assert row.sha256 == evidence.sha256 == hashlib.sha256(PAGE).hexdigest()
+    assert stamp_evidence_hash(row.pk) == "stamped"
+    assert imprint_asked(tsa) == hashlib.sha256(PAGE).digest()
 
 
 @pytest.mark.parametrize(
