@@ -32,7 +32,13 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rfc3161_client import TimeStampResponse, VerificationError, VerifierBuilder, decode_timestamp_response
+from rfc3161_client import (
+    TimeStampRequest,
+    TimeStampResponse,
+    VerificationError,
+    VerifierBuilder,
+    decode_timestamp_response,
+)
 from rfc3161_client._rust import parse_timestamp_request
 
 from verification import enqueue
@@ -150,7 +156,7 @@ def _short(error: Exception) -> str:
     return (f"{text} ({why[-1]})" if why else text)[:300]
 
 
-def verify(answer: bytes, query: bytes, sha256_hex: str) -> TimeStampResponse:
+def verify(answer: bytes, query: TimeStampRequest, sha256_hex: str) -> TimeStampResponse:
     """The decoded response if it is a granted, verified token over our hash; else Refused.
 
     Checked: the response parses and is granted; the CMS signature is valid and
@@ -170,7 +176,7 @@ def verify(answer: bytes, query: bytes, sha256_hex: str) -> TimeStampResponse:
     roots, intermediates = _trusted_certificates()
     if not roots:
         raise Refused("CLAIMDESK_TSA_CA_FILE holds no root certificate to verify against.")
-    builder = VerifierBuilder.from_request(parse_timestamp_request(query))
+    builder = VerifierBuilder.from_request(query)
     for certificate in roots:
         builder = builder.add_root_certificate(certificate)
     for certificate in intermediates:
@@ -211,8 +217,9 @@ def stamp(timestamp_id: int, retries_left: int = 0) -> str | None:
         return None
     TrustedTimestamp.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, tsa_url=settings.TSA_URL)
     query = timestamp_query(row.sha256, secrets.randbits(63))
+    parsed = parse_timestamp_request(query)  # our DER, read back by the library that will check the answer
     try:
-        response = verify(_ask(settings.TSA_URL, query), query, row.sha256)
+        response = verify(_ask(settings.TSA_URL, query), parsed, row.sha256)
     except TimestampRetry as failure:
         if retries_left > 0:
             TrustedTimestamp.objects.filter(pk=row.pk, status=Status.PENDING).update(reason=f"{failure} Trying again.")
