@@ -105,6 +105,8 @@ def test_a_captured_pages_hash_is_timestamped_too(alice, make_claim, media_root,
     [
         ("wrong_imprint", "different hash than the item's SHA-256 (wrong message imprint)"),
         ("bad_signature", "signature does not verify against CLAIMDESK_TSA_CA_FILE"),
+        ("rejection", "did not grant a timestamp (status 2: unsupported policy)"),
+        ("not_a_timestamp", "The answer is not a timestamp response"),
     ],
 )
 def test_it_refuses_a_token_that_does_not_verify_and_stores_nothing(

@@ -5,8 +5,9 @@ id-kp-timeStamping extended key usage, ECDSA P-256) with `cryptography`, and the
 server answers each TimeStampReq with a TimeStampResp built with asn1crypto (the
 TSTInfo, then CMS SignedData over it with signed attributes, as RFC 3161 and
 RFC 5652 describe). ``mode`` makes it misbehave the ways a TSA can: sign a
-different imprint, send a signature that does not match, or sign with a
-certificate from another CA.
+different imprint, send a signature that does not match, reject the request,
+or answer with something else entirely (a proxy's error page); the test can
+also give it a certificate from another CA.
 """
 
 from __future__ import annotations
@@ -96,6 +97,13 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
 def timestamp_response(request_der: bytes, authority: Authority, serial: int, mode: str = "good") -> bytes:
     """A granted TimeStampResp for ``request_der``, signed by ``authority``'s TSA
     certificate (its chain included), misbehaving as ``mode`` says."""
+    if mode == "rejection":
+        # TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken OPTIONAL }: absent when rejected
+        # (asn1crypto's class insists on the token, so the one-field SEQUENCE is written here).
+        status = tsp.PKIStatusInfo({"status": "rejection", "status_string": ["unsupported policy"]}).dump()
+        return b"\x30" + bytes([len(status)]) + status
+    if mode == "not_a_timestamp":
+        return b"<html><body>502 Bad Gateway</body></html>"
     request = tsp.TimeStampReq.load(request_der)
     imprint = request["message_imprint"]
     hashed = imprint["hashed_message"].native
