@@ -98,30 +98,13 @@ def make_source(db):
 
 
 @pytest.fixture(scope="session")
-def session_tsa(tmp_path_factory):
-    """An RFC 3161 timestamp authority on 127.0.0.1 for the session's worker, with
-    its root certificate in ``ca_file`` (tests/evidence/tsa_support.py). The worker
-    is configured with it, but it is asked only for rows the test process made,
-    which happens only in tests that set settings.TSA_URL themselves."""
-    from tests.evidence.tsa_support import make_authority, start_tsa
-
-    state, server, _thread = start_tsa(make_authority("Session"))
-    state.ca_file = tmp_path_factory.mktemp("tsa") / "root.pem"
-    state.ca_file.write_bytes(state.authority.root_pem)
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory, session_tsa):
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """One real worker for the session, on Redis when configured, else on the
     embedded filesystem broker. Tests using it need transaction=True."""
     from tests.worker import CeleryWorker
 
-    tsa = {"CLAIMDESK_TSA_URL": session_tsa.url, "CLAIMDESK_TSA_CA_FILE": str(session_tsa.ca_file)}
     with django_db_blocker.unblock():
-        worker = CeleryWorker(tmp_path_factory.mktemp("celery") / "worker.log", extra_env=tsa).start()
+        worker = CeleryWorker(tmp_path_factory.mktemp("celery") / "worker.log").start()
     yield worker
     worker.stop()
 

@@ -9,16 +9,18 @@ test runs the whole path through a real worker."""
 
 import base64
 import hashlib
+import uuid
 from html import unescape
 
 import pytest
 from asn1crypto import tsp
+from celery import current_app
 
 from tests import test_settings_errors as settings_errors
 from tests.evidence.evidence_support import PAGE, upload
 from tests.evidence.test_evidence_api import key_client
 from tests.evidence.tsa_support import make_authority, start_tsa
-from tests.worker import wait_for
+from tests.worker import CeleryWorker, wait_for
 from verification.evidence import timestamps
 from verification.evidence.writes import add_evidence_file, add_evidence_url
 from verification.models import CustodyEvent, TrustedTimestamp
@@ -185,19 +187,33 @@ def test_the_request_is_sent_to_a_worker_once_the_upload_commits(
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_timestamps_an_upload_once_it_commits(celery_worker, session_tsa, alice, make_claim, settings):
-    """End to end: the upload commits, the task is sent, the session's worker (configured
-    with the session's loopback TSA, tests/conftest.py) asks, verifies and stores."""
-    settings.TSA_URL, settings.TSA_CA_FILE = session_tsa.url, str(session_tsa.ca_file)
-    evidence = add_photo(alice, make_claim())  # the worker's media folder: no media_root
-    row = wait_for(
-        lambda: TrustedTimestamp.objects.filter(evidence=evidence).exclude(status="pending").first(),
-        timeout=60,
-        message=celery_worker.log_tail,
-    )
+def test_a_worker_stamps_with_the_authority_named_in_its_environment(alice, make_claim, tmp_path, tsa):
+    """A real worker process, reading CLAIMDESK_TSA_URL and CLAIMDESK_TSA_CA_FILE from
+    its environment. It listens on a private queue: the session's worker (tests/conftest.py)
+    has no TSA configured, and must not get one, or every capture it makes in other tests
+    would be timestamped too. So this test sends the task there itself; that it is sent
+    on commit is the test above."""
+    queue = f"tsa-{uuid.uuid4().hex[:8]}"
+    environment = {"CLAIMDESK_TSA_URL": tsa.url, "CLAIMDESK_TSA_CA_FILE": str(tmp_path / "tsa-root.pem")}
+    worker = CeleryWorker(
+        tmp_path / "worker.log",
+        extra_env={**environment, "CELERY_TASK_DEFAULT_QUEUE": queue},
+        concurrency=1,
+        queues=[queue],
+    ).start()
+    try:
+        evidence = add_photo(alice, make_claim())  # the worker's media folder: no media_root
+        row = TrustedTimestamp.objects.get(evidence=evidence)
+        current_app.send_task("verification.tasks.stamp_evidence_hash", args=[row.pk], queue=queue)
+        row = wait_for(
+            lambda: TrustedTimestamp.objects.filter(pk=row.pk).exclude(status="pending").first(),
+            timeout=60,
+            message=worker.log_tail,
+        )
+    finally:
+        worker.stop()
     assert row.status == "stamped", row.reason
-    assert row.tsa_name == "Session Timestamp Authority"
-    assert imprint_asked(session_tsa) == bytes.fromhex(evidence.sha256)
+    assert imprint_asked(tsa) == bytes.fromhex(evidence.sha256)
     assert CustodyEvent.objects.filter(evidence=evidence, action="timestamped").count() == 1
 
 

@@ -178,7 +178,6 @@ class TimestampServer:
     mode: str = "good"
     requests: list[bytes] = field(default_factory=list)
     serial: int = 1000
-    ca_file: object = None  # where a fixture wrote the root certificate, if it did
 
 
 class _TsaHandler(BaseHTTPRequestHandler):
