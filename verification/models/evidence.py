@@ -150,6 +150,8 @@ class CustodyEvent(models.Model):
         MEDIA_REVIEWED = "media_reviewed"  # an editor rated the media (verification/evidence/media_review.py)
         FRAME_OF_VIDEO = "frame_of_video"  # this item is a keyframe of another item's video (writes.attach_keyframe)
         FRAME_ATTACHED = "frame_attached"  # a keyframe of this video was attached as its own item
+        TIMESTAMPED = "timestamped"  # an RFC 3161 token verified and stored (verification/evidence/timestamps.py)
+        TIMESTAMP_REFUSED = "timestamp_refused"  # the authority's answer did not verify; nothing stored
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody")
     action = models.CharField(max_length=24, choices=Action.choices)

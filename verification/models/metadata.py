@@ -24,6 +24,12 @@ class MediaMetadata(models.Model):
     created = models.DateTimeField(
         null=True, blank=True, help_text="When the file says it was made (EXIF, container or PDF), if it says."
     )
+    content_credentials = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="C2PA Content Credentials (verification/evidence/credentials.py): status (none, read, unreadable), "
+        "summary, validation_state, failures, signer, issuer, claim_generator, actions, ingredients.",
+    )
     reader = models.CharField(max_length=100, blank=True, help_text="What read it: library and version.")
     requested_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
