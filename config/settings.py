@@ -498,6 +498,30 @@ KEYFRAMES_MAX_SECONDS = env_int("CLAIMDESK_KEYFRAMES_MAX_SECONDS", 120, minimum=
 PDQ_MATCH_DISTANCE = env_int("CLAIMDESK_PDQ_MATCH_DISTANCE", 31, minimum=0)
 if PDQ_MATCH_DISTANCE > 47:
     raise ImproperlyConfigured(f"CLAIMDESK_PDQ_MATCH_DISTANCE={PDQ_MATCH_DISTANCE} is above the maximum of 47.")
+# Content Credentials (verification/evidence/credentials.py): a PEM file of the C2PA trust anchors a
+# signer must chain to for "signer on the trust list"; unset, every signer is "not on a trust list".
+C2PA_TRUST_ANCHORS = (env_str("CLAIMDESK_C2PA_TRUST_ANCHORS", "") or "").strip()
+if C2PA_TRUST_ANCHORS and not Path(C2PA_TRUST_ANCHORS).is_file():
+    raise ImproperlyConfigured(f"CLAIMDESK_C2PA_TRUST_ANCHORS={C2PA_TRUST_ANCHORS!r} is not a readable file.")
+# Trusted time (verification/evidence/timestamps.py, docs/evidence.md#trusted-time): off unless
+# CLAIMDESK_TSA_URL names an RFC 3161 timestamp authority; each evidence hash is then sent there (the
+# hash only, never the file) and the token kept only if it verifies against CLAIMDESK_TSA_CA_FILE, a
+# PEM file of the authority's root certificate (and any intermediates).
+TSA_URL = (env_str("CLAIMDESK_TSA_URL", "") or "").strip()
+TSA_CA_FILE = (env_str("CLAIMDESK_TSA_CA_FILE", "") or "").strip()
+TSA_TIMEOUT_SECONDS = env_int("CLAIMDESK_TSA_TIMEOUT_SECONDS", 10, minimum=1)
+TSA_MAX_RETRIES = env_int("CLAIMDESK_TSA_MAX_RETRIES", 5, minimum=0)
+if TSA_URL and not TSA_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"CLAIMDESK_TSA_URL={TSA_URL!r} is not an http(s) URL; unset it to turn trusted time off."
+    )
+if TSA_URL and not TSA_CA_FILE:
+    raise ImproperlyConfigured(
+        "CLAIMDESK_TSA_URL needs CLAIMDESK_TSA_CA_FILE, the PEM file of the authority's root certificate: "
+        "a token that cannot be verified is never stored."
+    )
+if TSA_CA_FILE and not Path(TSA_CA_FILE).is_file():
+    raise ImproperlyConfigured(f"CLAIMDESK_TSA_CA_FILE={TSA_CA_FILE!r} is not a readable file.")
 # Intake (article to proposed claims): the largest article accepted, in bytes of UTF-8 text.
 INTAKE_MAX_BYTES = env_int("CLAIMDESK_INTAKE_MAX_BYTES", 1024 * 1024, minimum=1)
 # A name matches an existing source or alias at this rapidfuzz score (0-100); below it a new source is proposed.

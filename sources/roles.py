@@ -85,6 +85,7 @@ _ADMIN = _EDITOR + [
     "verification.view_mediahash",  # perceptual hashes of stored files, read-only (docs/evidence_hashes.md)
     "verification.view_keyframeset",  # video keyframe extractions, read-only (docs/evidence_keyframes.md)
     "verification.view_keyframe",
+    "verification.view_trustedtimestamp",  # RFC 3161 tokens of evidence hashes, read-only (docs/evidence.md)
     "verification.add_tag",
     "verification.change_tag",
     # Read-only in the admin: who has accounts and roles, what was notified, which workers are alive.

@@ -33,6 +33,7 @@ REFIT_SUGGESTIONS = "verification.tasks.refit_suggestions"
 MAKE_PREVIEW = "verification.tasks.make_preview"
 READ_METADATA = "verification.tasks.read_metadata"
 EXTRACT_KEYFRAMES = "verification.tasks.extract_keyframes"
+STAMP_EVIDENCE_HASH = "verification.tasks.stamp_evidence_hash"
 
 
 def send(task_name: str, *args, countdown: float | None = None, expires: float | None = None) -> bool:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from verification.credibility import calibration, fitting, track_records
-from verification.evidence import capture, keyframes, metadata, previews
+from verification.evidence import capture, keyframes, metadata, previews, timestamps
 from verification.intake import batches
 from verification.webhooks import delivery
 from verification.workflow import deadlines
@@ -110,9 +110,32 @@ def extract_keyframes(stored_file_id: int) -> str | None:
     return keyframes.extract(stored_file_id)
 
 
+# Retries only for an authority that did not answer (TimestampRetry); an answer that does not
+# verify is an answer, recorded as refused. The last attempt records "failed" instead of raising.
+@shared_task(
+    bind=True,
+    name="verification.tasks.stamp_evidence_hash",
+    autoretry_for=(timestamps.TimestampRetry,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=settings.TSA_MAX_RETRIES,
+    **THIN,
+)
+def stamp_evidence_hash(self, timestamp_id: int) -> str | None:
+    """Sent on commit when an item's hash is stored and CLAIMDESK_TSA_URL is set."""
+    return timestamps.stamp(timestamp_id, retries_left=self.max_retries - (self.request.retries or 0))
+
+
 @shared_task(name="verification.tasks.sweep_previews", **THIN)
 def sweep_previews() -> dict:
-    return {**previews.sweep(), "metadata": metadata.sweep(), "keyframes": keyframes.sweep()}
+    """Derived work no worker finished: previews, metadata, keyframes, trusted timestamps."""
+    return {
+        **previews.sweep(),
+        "metadata": metadata.sweep(),
+        "keyframes": keyframes.sweep(),
+        "timestamps": timestamps.sweep(),
+    }
 
 
 # --- Article intake ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from verification.desk import (
     queue,
     sources,
     submit,
+    timestamps,
 )
 
 urlpatterns = [
@@ -89,6 +90,12 @@ urlpatterns = [
         "desk/evidence/<int:pk>/snapshots/<int:snapshot_pk>/text",
         archives.archived_text,
         name="desk-evidence-archived-text",
+    ),
+    # An item's RFC 3161 timestamp token (verification/desk/timestamps.py).
+    path(
+        "desk/evidence/<int:pk>/timestamps/<int:timestamp_pk>.tsr",
+        timestamps.download_token,
+        name="desk-evidence-timestamp",
     ),
     path("desk/evidence/<int:pk>/public-note", evidence.change_public_note, name="desk-evidence-public-note"),
     path("desk/evidence/<int:pk>/media-review", evidence.rate_media, name="desk-evidence-media-review"),

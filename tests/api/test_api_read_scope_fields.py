@@ -80,7 +80,11 @@ NESTED = {
         "custody": "custody",
         "related": "related_evidence",
         "media_review": "media_review",
+        "file_metadata": "file_metadata",
+        "timestamps": "trusted_timestamp",
     },
+    # What the file says and its Content Credentials: the file's own words, as data.
+    "file_metadata": {"fields": DATA, "content_credentials": DATA},
     "snapshot": {"stored_file": "stored_file", "redirects": DATA, "headers": DATA},
     "custody": {"detail": DATA},
     "export": {"sources": "export_source"},

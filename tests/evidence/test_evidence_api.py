@@ -106,8 +106,9 @@ def test_it_lists_evidence_with_snapshots_custody_and_related_items_to_reviewers
 
     response, queries = _get_counting_queries(client, url(claim.id), settings)
 
-    # key + its last_used_at, the user's roles, claim, evidence, 3 prefetches, related, media ratings
-    assert len(queries) == 10, queries
+    # key + its last_used_at, the user's roles, claim, evidence, 3 prefetches, related, media ratings,
+    # trusted timestamps and what the file says (asked because one item has a hash and a file)
+    assert len(queries) == 12, queries
 
     items = response.json()["results"]
     assert len(items) == 7

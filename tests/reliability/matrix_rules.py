@@ -221,6 +221,38 @@ def _archived(suffix: str):
     return build
 
 
+def _keyframed(suffix: str):
+    """A two-scene video uploaded to a fresh claim, its keyframes extracted as the worker would."""
+
+    def build(w):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.evidence.preview_media import two_scene_video
+        from verification.evidence import keyframes
+        from verification.evidence.writes import add_evidence_file
+
+        claim = w.claim()
+        upload = SimpleUploadedFile(f"camp-{claim.pk}.mp4", two_scene_video(seconds=2.0, cut=1.0), "video/mp4")
+        item = add_evidence_file(w.users["alice"], claim.pk, upload, title="Camp video")
+        keyframes.extract(item.stored_file_id)
+        return f"/desk/evidence/{item.pk}/keyframes{suffix}", None, {}
+
+    return build
+
+
+def _timestamped(w):
+    """An item with a stored token (the authority's exchange is tests/evidence/test_trusted_time.py's)."""
+    from django.utils import timezone
+
+    from verification.models import TrustedTimestamp
+
+    item = w.evidence(with_file=True)
+    row = TrustedTimestamp.objects.create(
+        evidence=item, sha256=item.sha256, status="stamped", token=b"0\x03\x02\x01\x00", gen_time=timezone.now()
+    )
+    return f"/desk/evidence/{item.pk}/timestamps/{row.pk}.tsr", None, {}
+
+
 def _upload(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -535,6 +567,11 @@ DESK_RULES = [
     Rule("desk-evidence-preview", "get", DESK, _previewed),
     Rule("desk-evidence-warc", "get", DESK, _archived("warc"), writes=True),  # the download is logged
     Rule("desk-evidence-archived-text", "get", DESK, _archived("text")),
+    Rule("desk-evidence-keyframes", "get", DESK, _keyframed("")),
+    Rule("desk-keyframe", "get", DESK, _keyframed("/0")),
+    Rule("desk-keyframe-download", "get", DESK, _keyframed("/0/download")),
+    Rule("desk-keyframe-attach", "post", DESK, _keyframed("/0/attach"), writes=True),
+    Rule("desk-evidence-timestamp", "get", DESK, _timestamped),
     Rule(
         "desk-evidence-public-note",
         "post",

@@ -31,6 +31,7 @@ from verification.models import (
     Proposal,
     Snapshot,
     StoredFile,
+    TrustedTimestamp,
     WebhookEndpoint,
     WorkerHeartbeat,
 )
@@ -125,6 +126,9 @@ def populate(reviewer, editor) -> None:
         final_url="https://example.org/a",
         status_code=200,
         captured_at=timezone.now(),
+    )
+    TrustedTimestamp.objects.create(
+        evidence=evidence, sha256="0" * 64, status="refused", reason="The answer's imprint is not this hash."
     )
     _rate_media(reviewer, editor, claim)
     TrackRecord.objects.create(source=claim.attributions.first().source, mean=0.5, count=1)

@@ -27,6 +27,7 @@ NO_ADD = {
     "verification.preview",
     "verification.mediametadata",
     "verification.mediahash",
+    "verification.trustedtimestamp",
     "verification.keyframeset",
     "verification.keyframe",
     "verification.snapshot",

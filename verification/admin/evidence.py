@@ -24,6 +24,7 @@ from verification.models import (
     Preview,
     Snapshot,
     StoredFile,
+    TrustedTimestamp,
 )
 
 CREDIBILITY_CHOICES = [("", "—")] + [
@@ -278,3 +279,14 @@ class KeyframeAdmin(AppendOnlyAdmin):
     list_select_related = ["keyframe_set"]
     list_filter = ["why"]
     search_fields = ["sha256", "keyframe_set__stored_file__sha256"]
+
+
+@admin.register(TrustedTimestamp)
+class TrustedTimestampAdmin(AppendOnlyAdmin):
+    """RFC 3161 tokens of evidence hashes (verification/evidence/timestamps.py), made by a worker: read-only."""
+
+    list_display = ["evidence", "status", "tsa_name", "gen_time", "serial_number", "attempts", "finished_at"]
+    list_select_related = ["evidence"]
+    list_filter = ["status"]
+    search_fields = ["sha256", "tsa_name", "serial_number", "reason"]
+    exclude = ["token"]  # DER bytes; the claim page offers them as a .tsr download

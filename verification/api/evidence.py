@@ -9,6 +9,8 @@ before a byte of the body is read. Writes go through verification.evidence.write
 as the desk's forms do.
 """
 
+import base64
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -24,7 +26,7 @@ from verification.api.errors import Problem
 from verification.api.inputs import HttpURLField, StrictInput
 from verification.api.media_reviews import MediaReviewOutput
 from verification.api.visibility import ScopedSerializer, context_for
-from verification.evidence import keyframes, media_review, perceptual
+from verification.evidence import keyframes, media_review, metadata, perceptual, timestamps
 from verification.evidence import writes as evidence_writes
 from verification.evidence.storage import EvidenceRefused
 from verification.models import Claim, Evidence, Snapshot
@@ -152,6 +154,57 @@ class SnapshotOutput(ScopedSerializer):
         return reverse("desk-evidence-archived-text", args=[snapshot.evidence_id, snapshot.pk])
 
 
+class FileMetadataOutput(ScopedSerializer):
+    """What the item's file says about itself (verification/evidence/metadata.py), with
+    its Content Credentials (verification/evidence/credentials.py)."""
+
+    visibility = "file_metadata"
+    status = serializers.CharField(help_text="pending, ready or unreadable.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why it could not be read.")
+    fields = serializers.JSONField(help_text='[{"group", "name", "value", "flag"}]; a flag says why it matters.')
+    checks = serializers.ListField(
+        child=serializers.CharField(), help_text="The flags to look at, the claim's timeline included."
+    )
+    created = serializers.DateTimeField(allow_null=True, help_text="When the file says it was made.")
+    content_credentials = serializers.JSONField(
+        help_text=(
+            "C2PA: status (none, read, unreadable, skipped), summary, validation_state, failures, "
+            "signer, issuer, certificate_serial, signed_at, claim_generator, title, actions, "
+            "ingredients; {} for a PDF."
+        )
+    )
+    reader = serializers.CharField(allow_blank=True)
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class TrustedTimestampOutput(ScopedSerializer):
+    """An RFC 3161 timestamp of the item's hash (verification/evidence/timestamps.py)."""
+
+    visibility = "trusted_timestamp"
+    id = serializers.IntegerField()
+    sha256 = serializers.CharField(help_text="The hash timestamped.")
+    status = serializers.CharField(help_text="pending, stamped (verified and stored), refused or failed.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why there is no token (yet).")
+    tsa_name = serializers.CharField(allow_blank=True)
+    gen_time = serializers.DateTimeField(allow_null=True, help_text="The time the authority vouches for.")
+    serial_number = serializers.CharField(allow_blank=True)
+    policy = serializers.CharField(allow_blank=True)
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    token = serializers.SerializerMethodField(
+        help_text="The TimeStampResp (DER) in base64, as the .tsr download; null unless stamped."
+    )
+    token_download_url = serializers.SerializerMethodField(help_text="A desk path: it needs a signed-in user.")
+
+    def get_token(self, stamp) -> str | None:
+        return base64.b64encode(bytes(stamp.token)).decode() if stamp.status == "stamped" and stamp.token else None
+
+    def get_token_download_url(self, stamp) -> str | None:
+        if stamp.status != "stamped":
+            return None
+        return reverse("desk-evidence-timestamp", args=[stamp.evidence_id, stamp.pk])
+
+
 class CustodyOutput(ScopedSerializer):
     visibility = "custody"
     action = serializers.CharField()
@@ -224,6 +277,23 @@ class EvidenceOutput(ScopedSerializer):
             return None
         return KeyframeOutput(found.keyframes.all(), many=True, context={**self.context, "evidence": evidence}).data
 
+    file_metadata = serializers.SerializerMethodField(
+        help_text=_REVIEW + " What the file says about itself, Content Credentials included; null without a file."
+    )
+    timestamps = serializers.SerializerMethodField(
+        help_text=_REVIEW + " RFC 3161 timestamps of the item's hashes, newest first (CLAIMDESK_TSA_URL)."
+    )
+
+    @extend_schema_field(FileMetadataOutput(allow_null=True))
+    def get_file_metadata(self, evidence) -> dict | None:
+        row = self.context.get("metadata", {}).get(evidence.pk)
+        return FileMetadataOutput(row, context=self.context).data if row is not None else None
+
+    @extend_schema_field(TrustedTimestampOutput(many=True))
+    def get_timestamps(self, evidence) -> list[dict]:
+        stamps = self.context.get("timestamps", {}).get(evidence.pk, [])
+        return TrustedTimestampOutput(stamps, many=True, context=self.context).data
+
     def get_download_url(self, evidence) -> str | None:
         if not evidence.stored_file_id and not evidence.sha256:
             return None
@@ -260,6 +330,8 @@ def output(items: list[Evidence], context: dict, many: bool = True):
             "related": evidence_writes.related_map(items),
             "media_reviews": media_review.current_reviews(items),
             "keyframes": keyframes.for_items(items),
+            "timestamps": timestamps.for_items(items, with_token=True),
+            "metadata": metadata.for_items(items, context["claim"]) if items else {},
         }
     data = EvidenceOutput(items, many=True, context=context).data
     return data if many else data[0]
@@ -270,9 +342,10 @@ class ClaimEvidenceView(ApiView):
 
     @extend_schema(tags=TAGS, operation_id="claims_evidence_list", responses=EvidenceListOutput)
     def get(self, request, pk: int):
-        if not Claim.objects.filter(pk=pk).exists():
+        claim = Claim.objects.filter(pk=pk).first()  # the metadata's timeline flags are read against it
+        if claim is None:
             raise not_found(gettext("Claim"), pk)
-        context = context_for(request)
+        context = context_for(request, claim=claim)
         return Response({"results": output(list(evidence_queryset(pk, context["internal"])), context)})
 
     @extend_schema(
@@ -287,12 +360,13 @@ class ClaimEvidenceView(ApiView):
     )
     def post(self, request, pk: int):
         _refuse_oversized_body(request)
-        if not Claim.objects.filter(pk=pk).exists():
+        claim = Claim.objects.filter(pk=pk).first()
+        if claim is None:
             raise not_found(gettext("Claim"), pk)
         serializer = EvidenceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = _add(acting_user(request), pk, serializer.validated_data)
-        context = context_for(request)
+        context = context_for(request, claim=claim)
         return Response(
             output(list(evidence_queryset(pk, context["internal"]).filter(pk=evidence.pk)), context, many=False),
             status=status.HTTP_201_CREATED,

@@ -191,6 +191,8 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         # (and its JSON-LD), so read keys need not; like public_note, it is review-level here.
         "media_review",
         "keyframes",  # a video's frames: desk paths, like download_url
+        "file_metadata",  # what the file says about itself, C2PA Content Credentials included
+        "timestamps",  # RFC 3161 tokens of the item's hashes (verification/evidence/timestamps.py)
     ),
     "media_review": _MEDIA_REVIEW,
     "media_review_result": (*_MEDIA_REVIEW, "version"),  # POST /evidence/{id}/media-review: and the claim's version
@@ -210,6 +212,21 @@ _REVIEW_ONLY: dict[str, tuple[str, ...]] = {
         "archived_text_url",
     ),
     "custody": ("action", "actor", "sha256", "detail", "created_at"),
+    "file_metadata": ("status", "reason", "fields", "checks", "created", "content_credentials", "reader", "read_at"),
+    "trusted_timestamp": (
+        "id",
+        "sha256",
+        "status",
+        "reason",
+        "tsa_name",
+        "gen_time",
+        "serial_number",
+        "policy",
+        "requested_at",
+        "finished_at",
+        "token",
+        "token_download_url",
+    ),
     "related_evidence": ("id", "claim_id", "title", "url"),
     "source_detail": ("notes",),
     "grade": ("graded_by",),

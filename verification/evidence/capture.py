@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from verification.evidence import archives, keyframes, metadata, previews
+from verification.evidence import archives, keyframes, metadata, previews, timestamps
 from verification.evidence import storage as evidence_storage
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Notification, Snapshot, StoredFile
@@ -258,6 +258,7 @@ def _record_capture(evidence_id: int, backend_name: str, result: Capture) -> Non
         previews.request(stored)  # a captured image, PDF or video gets a preview too
         metadata.request(stored)
         keyframes.request(stored)  # a captured video's keyframes
+        timestamps.request(evidence)  # trusted time for the captured bytes' hash, when configured
         _custody_captured(evidence, snapshot, stored, created, backend_name, result)
         if warc is not None:
             _custody_warc(evidence, snapshot, warc, written, result)

@@ -16,6 +16,8 @@ was first made (the recycled clip).
 The bytes are untrusted: Pillow opens only the parsers previews allow and reads
 the header; PyAV reads the container's header and stream parameters; PDFium opens
 the document without forms or scripts. Values are cut to MAX_VALUE characters.
+An image's or video's C2PA Content Credentials are read and validated by
+verification.evidence.credentials (no network) and added as rows of their own.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import av
+import c2pa
 import PIL
 import pypdfium2 as pdfium
 from django.conf import settings
@@ -34,10 +37,11 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from verification import enqueue
-from verification.evidence import previews
+from verification.evidence import credentials, previews
 from verification.models import Evidence, MediaMetadata, Snapshot, StoredFile
 
 Status = MediaMetadata.Status
+READER = f"Pillow {PIL.__version__}, PyAV {av.__version__}, pypdfium2, c2pa-python {c2pa.__version__}"
 MAX_VALUE = 200
 MAX_FIELDS = 60
 # Software whose name in a file means it was edited or re-encoded after capture.
@@ -71,10 +75,12 @@ def read(stored_file_id: int) -> str | None:
     row = MediaMetadata.objects.filter(stored_file_id=stored_file_id).select_related("stored_file").first()
     if row is None or row.status != Status.PENDING:
         return None
-    values = {"reader": f"Pillow {PIL.__version__}, PyAV {av.__version__}, pypdfium2", "read_at": timezone.now()}
+    values = {"reader": READER, "read_at": timezone.now()}
     try:
-        fields, created = extract(row.stored_file)
-        values.update(status=Status.READY, fields=fields[:MAX_FIELDS], created=created, reason="")
+        fields, created, content_credentials = extract(row.stored_file)
+        values.update(
+            status=Status.READY, fields=fields, created=created, reason="", content_credentials=content_credentials
+        )
     except Unreadable as refusal:
         values.update(status=Status.UNREADABLE, reason=str(refusal))
     with transaction.atomic():
@@ -113,8 +119,9 @@ def sweep(now=None) -> dict[str, int]:
     return {"asked": asked, "resent": len(again)}
 
 
-def extract(stored: StoredFile) -> tuple[list[dict], datetime | None]:
-    """(fields, the time the file says it was made) or Unreadable."""
+def extract(stored: StoredFile) -> tuple[list[dict], datetime | None, dict]:
+    """(fields, the time the file says it was made, its Content Credentials) or Unreadable.
+    At most MAX_FIELDS of the file's own fields, then the Content Credentials' rows."""
     kind = previews.kind_of(stored.content_type)
     if kind is None:
         raise Unreadable(
@@ -132,7 +139,7 @@ def extract(stored: StoredFile) -> tuple[list[dict], datetime | None]:
         raise Unreadable(gettext("The stored file is missing from storage.")) from None
     with handle:
         try:
-            return {"image": _image, "pdf": _pdf, "video": _video}[kind](handle)
+            fields, created = {"image": _image, "pdf": _pdf, "video": _video}[kind](handle)
         except Unreadable:
             raise
         except (OSError, ValueError, SyntaxError, av.error.FFmpegError, pdfium.PdfiumError) as exc:
@@ -140,6 +147,23 @@ def extract(stored: StoredFile) -> tuple[list[dict], datetime | None]:
                 gettext("Could not read the file's metadata: it looks damaged (%(name)s).")
                 % {"name": type(exc).__name__}
             ) from None
+        rows, record = _credentials(handle, stored, kind)
+    return fields[:MAX_FIELDS] + rows, created, record
+
+
+def _credentials(handle, stored: StoredFile, kind: str) -> tuple[list[dict], dict]:
+    """Content Credentials of an image or video (not PDFs: issue 19 asks for media).
+    Validating them hashes the whole file, so only within CLAIMDESK_PREVIEW_MAX_BYTES."""
+    if kind == "pdf":
+        return [], {}
+    if stored.size > settings.PREVIEW_MAX_BYTES:
+        summary = gettext("not checked: the file is over the limit of %(limit)s bytes read for them") % {
+            "limit": settings.PREVIEW_MAX_BYTES
+        }
+        return [_field(credentials.GROUP, "Status", summary)], {"status": "skipped", "summary": summary}
+    handle.seek(0)
+    _summary, rows, record = credentials.read(handle, stored.content_type)
+    return rows, record
 
 
 def _field(group: str, name: str, value, flag: str = "") -> dict:

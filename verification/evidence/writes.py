@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from sources.models import Source
 from verification import enqueue
-from verification.evidence import keyframes, metadata, previews
+from verification.evidence import keyframes, metadata, previews, timestamps
 from verification.evidence.storage import CHUNK_SIZE, discard_if_unused, spool, store
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, Keyframe, StoredFile
 from verification.status import rfc3339
@@ -218,6 +218,7 @@ def add_evidence_file(
             previews.request(stored)
             metadata.request(stored)  # what the file says about itself
             keyframes.request(stored)  # a video's keyframes
+            timestamps.request(evidence)  # trusted time for its hash, when CLAIMDESK_TSA_URL is set
             return evidence
     except BaseException:
         if created:

@@ -35,6 +35,7 @@ from verification.models.media_reviews import MediaReview
 from verification.models.metadata import MediaMetadata
 from verification.models.profile import DeskProfile
 from verification.models.suggestion import SuggestionModel
+from verification.models.timestamps import TrustedTimestamp
 from verification.models.translations import VerdictTranslation
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "StoredFile",
     "SuggestionModel",
     "Tag",
+    "TrustedTimestamp",
     "Verdict",
     "VerdictTranslation",
     "WebhookDelivery",

@@ -190,6 +190,10 @@ class CustodyEvent(models.Model):
         FRAME_OF_VIDEO = "frame_of_video", _("Frame Of Video")
         # a keyframe of this video was attached as its own item
         FRAME_ATTACHED = "frame_attached", _("Frame Attached")
+        # an RFC 3161 token verified and stored (verification/evidence/timestamps.py)
+        TIMESTAMPED = "timestamped", _("Timestamped")
+        # the authority's answer did not verify; nothing stored
+        TIMESTAMP_REFUSED = "timestamp_refused", _("Timestamp Refused")
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="custody", verbose_name=_("evidence"))
     action = models.CharField(max_length=24, choices=Action.choices, verbose_name=_("action"))

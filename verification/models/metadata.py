@@ -42,6 +42,16 @@ class MediaMetadata(models.Model):
         help_text=gettext_lazy("When the file says it was made (EXIF, container or PDF), if it says."),
         verbose_name=gettext_lazy("created"),
     )
+    content_credentials = models.JSONField(
+        default=dict,
+        blank=True,
+        verbose_name=gettext_lazy("content credentials"),
+        help_text=gettext_lazy(
+            "C2PA Content Credentials (verification/evidence/credentials.py): status (none, read, "
+            "unreadable), summary, validation_state, failures, signer, issuer, claim_generator, "
+            "actions, ingredients."
+        ),
+    )
     reader = models.CharField(
         max_length=100,
         blank=True,

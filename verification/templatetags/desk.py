@@ -24,9 +24,10 @@ def unread_count(context) -> str:
 
 @register.filter
 def language_label(code: str) -> str:
-    """ "Ukrainian (uk)": Django's name for a language tag, or the tag alone when Django has none."""
+    """ "Ukrainian (uk)": Django's name for a language tag in the reader's language ("Українська (uk)"
+    on a Ukrainian page), or the tag alone when Django has none."""
     try:
-        return f"{get_language_info(code)['name']} ({code})"
+        return f"{get_language_info(code)['name_translated']} ({code})"
     except KeyError:
         return code
 

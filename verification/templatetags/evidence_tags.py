@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from verification.desk.evidence import CREDIBILITY
-from verification.evidence import keyframes, media_review
+from verification.evidence import keyframes, media_review, timestamps
 from verification.evidence.metadata import for_items as metadata_for
 from verification.evidence.perceptual import hashes_of, seen_before
 from verification.evidence.previews import covers
@@ -22,7 +22,8 @@ def evidence_panel(context, claim) -> dict:
     """Evidence of ``claim`` with snapshots, custody, related items, previews, what
     the files say about themselves and MediaReview ratings: eight queries; with
     pictures hashed, one more for their hashes and at most two for what they match
-    (more for many hashes: perceptual.nearby); with videos, two for their keyframes."""
+    (more for many hashes: perceptual.nearby); with videos, two for their keyframes;
+    with any stored hash, one more for trusted timestamps."""
     request = context.get("request")
     user = getattr(request, "user", None)
     items = list(
@@ -38,6 +39,7 @@ def evidence_panel(context, claim) -> dict:
     hashes = hashes_of(items)
     matches = seen_before(items, own=hashes)
     strips = keyframes.for_items(items)
+    stamps = timestamps.for_items(items)
     alarms = []
     for item in items:
         item.is_media = media_review.is_media(item)
@@ -48,6 +50,7 @@ def evidence_panel(context, claim) -> dict:
         item.media_hashes = hashes.get(item.sha256, [])
         item.media_matches = matches.get(item.pk, [])
         item.keyframe_set = strips.get(item.pk)
+        item.trusted_timestamps = stamps.get(item.pk, [])
         item.snapshot_list = list(item.snapshots.all())
         files = [item.stored_file] if item.stored_file else []
         files += [s.stored_file for s in item.snapshot_list]
