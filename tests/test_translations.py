@@ -176,7 +176,7 @@ def unmarked_words(source: str) -> list[str]:
 @pytest.mark.parametrize(
     "path",
     [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="translated on another branch of issue 21"))
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not translated yet (AWAITING_TRANSLATION)"))
         if p in AWAITING_TRANSLATION
         else p
         for p in TEMPLATES

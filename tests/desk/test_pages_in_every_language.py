@@ -156,7 +156,7 @@ PAGES = [
 @pytest.mark.parametrize(
     "page",
     [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="its template is translated on another branch"))
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="not translated yet (AWAITING_TRANSLATION)"))
         if p in AWAITING_TRANSLATION
         else p
         for p in PAGES
