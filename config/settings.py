@@ -66,11 +66,16 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: Accept-Language, else LANGUAGE_CODE (CLAIMDESK_LANGUAGE); it says Content-Language
+    # and Vary: Accept-Language on every response. DeskLanguageMiddleware below puts a user's own choice first.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Desk pages show times in the user's zone (DeskProfile, else CLAIMDESK_TIME_ZONE); the API stays UTC.
     "verification.desk.middleware.DeskTimeZoneMiddleware",
+    # A logged-in user's language (DeskProfile) on every page but the API's, which follows Accept-Language.
+    "verification.desk.middleware.DeskLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,11 +193,17 @@ AXES_CLIENT_IP_CALLABLE = "verification.api.throttling.client_address"  # BEHIND
 AXES_LOCKOUT_CALLABLE = "verification.api.throttling.lockout_response"
 AXES_RESET_ON_SUCCESS = False  # a success would also clear the address's count: one known account would reset it
 
-LANGUAGE_CODE = "en"
-# Interface languages. Today the public verdict page speaks all three (docs/languages.md); the desk, the
-# admin and the API are English. Translations live in locale/ (.po and the compiled .mo, both committed,
-# so nothing needs gettext to run).
+# Interface languages (docs/languages.md): the desk, the admin, the API's messages and the public verdict page.
+# Translations live in locale/ (.po and the compiled .mo, both committed, so nothing needs gettext to run).
 LANGUAGES = [("en", "English"), ("uk", "Українська"), ("ru", "Русский")]
+# The desk's language for a reader who chose none and whose browser asks for none of LANGUAGES.
+LANGUAGE_CODE = env_str("CLAIMDESK_LANGUAGE", "en").strip().lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"CLAIMDESK_LANGUAGE={LANGUAGE_CODE!r} is not one of the desk's languages; use one of: "
+        + ", ".join(code for code, _ in LANGUAGES)
+        + "."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

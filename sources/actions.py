@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from sources.models import ConflictParty, Reliability, Source, SourceAlias, SourceEvent, SourceGrade, SourceRelation
 from sources.roles import require_permission
@@ -40,9 +41,12 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
     rationale = (rationale or "").strip()
     errors = {}
     if grade not in Reliability.values:
-        errors["grade"] = [f"'{grade}' is not an Admiralty grade; use one of {', '.join(Reliability.values)}."]
+        errors["grade"] = [
+            gettext("'%(grade)s' is not an Admiralty grade; use one of %(reliability_values)s.")
+            % {"grade": grade, "reliability_values": ", ".join(Reliability.values)}
+        ]
     if not rationale:
-        errors["rationale"] = ["Say why: the rationale is what the next grader reads."]
+        errors["rationale"] = [gettext("Say why: the rationale is what the next grader reads.")]
     if errors:
         raise ValidationError(errors)
     _require(actor, "grade_source", "grade sources")
@@ -50,7 +54,12 @@ def grade_source(actor, source_id: int, grade: str, rationale: str) -> tuple[Sou
         source = _lock_sources([source_id])[source_id]
         if source.merged_into_id:
             raise ValidationError(
-                {"source": [f"{source} was merged into record {source.merged_into_id}; grade that one."]}
+                {
+                    "source": [
+                        gettext("%(source)s was merged into record %(source_merged_into_id)s; grade that one.")
+                        % {"source": source, "source_merged_into_id": source.merged_into_id}
+                    ]
+                }
             )
         latest = source.grades.order_by("-graded_at", "-id").first()
         if latest is not None and latest.grade == grade and latest.rationale.strip() == rationale:
@@ -75,7 +84,9 @@ def _lock_sources(ids) -> dict[int, Source]:
     found = {s.pk: s for s in Source.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     missing = sorted(set(ids) - set(found))
     if missing:
-        raise ValidationError({"source": [f"No source record with id {', '.join(map(str, missing))}."]})
+        raise ValidationError(
+            {"source": [gettext("No source record with id %(str)s.") % {"str": ", ".join(map(str, missing))}]}
+        )
     return found
 
 
@@ -105,14 +116,22 @@ def merge_sources(
     _require(actor, "merge_source", "merge source records")
     merge_ids = sorted({int(i) for i in merge_ids} - {int(keep_id)})
     if not merge_ids:
-        raise ValidationError({"merge_ids": ["Choose at least one other record to merge into the one you keep."]})
+        raise ValidationError(
+            {"merge_ids": [gettext("Choose at least one other record to merge into the one you keep.")]}
+        )
     with transaction.atomic():
         sources = _lock_sources([keep_id, *merge_ids])
         keep = sources[keep_id]
         already = [s for s in sources.values() if s.merged_into_id]
         if already:
             names = ", ".join(f"{s} (into {s.merged_into_id})" for s in already)
-            raise ValidationError({"merge_ids": [f"Already merged: {names}. Merge into the live record instead."]})
+            raise ValidationError(
+                {
+                    "merge_ids": [
+                        gettext("Already merged: %(names)s. Merge into the live record instead.") % {"names": names}
+                    ]
+                }
+            )
         total = Counter()
         for merged_id in merge_ids:
             merged = sources[merged_id]

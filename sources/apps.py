@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 def grant_roles(sender, **kwargs):
@@ -15,7 +16,7 @@ def grant_roles(sender, **kwargs):
 
 class SourcesConfig(AppConfig):
     name = "sources"
-    verbose_name = "Source records"
+    verbose_name = gettext_lazy("Source records")
 
     def ready(self):
         post_migrate.connect(grant_roles, dispatch_uid="claimdesk.grant_roles")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext
 
 from sources.actions import grade_source
 from sources.models import Conflict, ConflictParty, Reliability, Source, SourceAlias, SourceEvent, SourceKind
@@ -125,16 +126,29 @@ def import_sources(actor, data: bytes | str, filename: str = "upload.csv") -> Im
 def _parse(data) -> tuple[list[Row], list[RowError]]:
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            return [], [RowError(1, "", f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")]
+            return [], [
+                RowError(
+                    1,
+                    "",
+                    gettext("The file is larger than %(value)s MB; split it.") % {"value": MAX_BYTES // (1024 * 1024)},
+                )
+            ]
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return [], [RowError(1, "", f"The file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8.")]
+            return [], [
+                RowError(
+                    1,
+                    "",
+                    gettext("The file is not UTF-8 text (byte %(start)s); save it as CSV UTF-8.")
+                    % {"start": exc.start},
+                )
+            ]
     reader = csv.reader(io.StringIO(data))
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:
-        return [], [RowError(1, "", f"Not a readable CSV file: {exc}.")]
+        return [], [RowError(1, "", gettext("Not a readable CSV file: %(exc)s.") % {"exc": exc})]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
@@ -147,14 +161,28 @@ def _parse(data) -> tuple[list[Row], list[RowError]]:
                 ],
             )
         )
-        return [], [RowError(1, "", f"The header must be: {','.join(COLUMNS)} ({reason}).")]
+        return [], [
+            RowError(
+                1,
+                "",
+                gettext("The header must be: %(columns)s (%(reason)s).")
+                % {"columns": ",".join(COLUMNS), "reason": reason},
+            )
+        ]
     rows, errors, seen = [], [], {}
     try:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue  # blank lines are harmless
             if len(values) != len(header):
-                errors.append(RowError(number, "", f"Has {len(values)} fields; the header has {len(header)}."))
+                errors.append(
+                    RowError(
+                        number,
+                        "",
+                        gettext("Has %(count)s fields; the header has %(count2)s.")
+                        % {"count": len(values), "count2": len(header)},
+                    )
+                )
                 continue
             row = _check_row(number, dict(zip(header, (v.strip() for v in values))), errors)
             key = (row.name, row.country)
@@ -167,7 +195,7 @@ def _parse(data) -> tuple[list[Row], list[RowError]]:
             seen.setdefault(key, number)
             rows.append(row)
     except csv.Error as exc:
-        errors.append(RowError(reader.line_num, "", f"Not readable as CSV: {exc}."))
+        errors.append(RowError(reader.line_num, "", gettext("Not readable as CSV: %(exc)s.") % {"exc": exc}))
     return rows, errors
 
 
@@ -176,30 +204,37 @@ def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:  # noqa: 
         errors.append(RowError(number, column, reason))
 
     if not raw["name"]:
-        bad("name", "A source needs a name.")
+        bad("name", gettext("A source needs a name."))
     elif len(raw["name"]) > 300:
-        bad("name", "Names are at most 300 characters.")
+        bad("name", gettext("Names are at most 300 characters."))
     if raw["kind"] not in SourceKind.values:
-        bad("kind", f"'{raw['kind']}' is not a kind; use one of {', '.join(SourceKind.values)}.")
+        bad(
+            "kind",
+            gettext("'%(value)s' is not a kind; use one of %(sourcekind_values)s.")
+            % {"value": raw["kind"], "sourcekind_values": ", ".join(SourceKind.values)},
+        )
     country = raw["country"].upper()
     if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
-        bad("country", f"'{raw['country']}' is not a two-letter ISO country code (e.g. UA, US).")
+        bad(
+            "country",
+            gettext("'%(value)s' is not a two-letter ISO country code (e.g. UA, US).") % {"value": raw["country"]},
+        )
     if len(raw["homepage"]) > 200:
-        bad("homepage", "Homepages are at most 200 characters.")
+        bad("homepage", gettext("Homepages are at most 200 characters."))
     elif raw["homepage"]:
         try:
             URLValidator(schemes=["http", "https"])(raw["homepage"])
         except ValidationError:
-            bad("homepage", f"'{raw['homepage']}' is not an http(s) URL.")
+            bad("homepage", gettext("'%(value)s' is not an http(s) URL.") % {"value": raw["homepage"]})
     aliases = [a.strip() for a in raw["aliases"].split(SEP) if a.strip()]
     if any(len(a) > 300 for a in aliases):
-        bad("aliases", "Each alias is at most 300 characters.")
+        bad("aliases", gettext("Each alias is at most 300 characters."))
     conflicts = [c.strip() for c in raw["conflict"].split(SEP)] if raw["conflict"] else []
     sides = [s.strip() for s in raw["side"].split(SEP)] if raw["side"] else []
     if len(conflicts) != len(sides) or not all(conflicts) or not all(sides):
-        bad("side", "Give one side for each conflict, in the same order, separated by '|'.")
+        bad("side", gettext("Give one side for each conflict, in the same order, separated by '|'."))
     if any(len(c) > 200 for c in conflicts) or any(len(s) > 100 for s in sides):
-        bad("conflict", "Conflict names are at most 200 characters, sides at most 100.")
+        bad("conflict", gettext("Conflict names are at most 200 characters, sides at most 100."))
     if raw["reliability"] and raw["reliability"].upper() not in Reliability.values:
         bad(
             "reliability",
@@ -207,7 +242,7 @@ def _check_row(number: int, raw: dict, errors: list[RowError]) -> Row:  # noqa: 
             f"use one of {', '.join(Reliability.values)} or leave it blank.",
         )
     if raw["parent"] and raw["parent"] == raw["name"]:
-        bad("parent", "A source cannot be its own parent.")
+        bad("parent", gettext("A source cannot be its own parent."))
     return Row(
         number,
         raw["name"],
@@ -240,17 +275,31 @@ def _check_references(actor, rows: list[Row]) -> list[RowError]:
             count = Source.objects.filter(name=row.parent, merged_into__isnull=True).count()
             if count == 0:
                 errors.append(
-                    RowError(row.number, "parent", f"No source named '{row.parent}' in this file or on record.")
+                    RowError(
+                        row.number,
+                        "parent",
+                        gettext("No source named '%(row_parent)s' in this file or on record.")
+                        % {"row_parent": row.parent},
+                    )
                 )
             elif count > 1:
                 errors.append(
-                    RowError(row.number, "parent", f"{count} records are named '{row.parent}'; rename one first.")
+                    RowError(
+                        row.number,
+                        "parent",
+                        gettext("%(count)s records are named '%(row_parent)s'; rename one first.")
+                        % {"count": count, "row_parent": row.parent},
+                    )
                 )
         current = _existing(row)
         if row.reliability and (current is None or current.reliability != row.reliability):
             if actor is not None and not actor.has_perm("sources.grade_source"):
                 errors.append(
-                    RowError(row.number, "reliability", "You do not have the right to grade sources; leave it blank.")
+                    RowError(
+                        row.number,
+                        "reliability",
+                        gettext("You do not have the right to grade sources; leave it blank."),
+                    )
                 )
     parent_of = {row.name: row.parent for row in rows}
     for row in rows:
@@ -258,7 +307,11 @@ def _check_references(actor, rows: list[Row]) -> list[RowError]:
         while node and node in parent_of:
             if node in seen:
                 errors.append(
-                    RowError(row.number, "parent", f"The parent chain from '{row.name}' loops back on itself.")
+                    RowError(
+                        row.number,
+                        "parent",
+                        gettext("The parent chain from '%(row_name)s' loops back on itself.") % {"row_name": row.name},
+                    )
                 )
                 break
             seen.add(node)

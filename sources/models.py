@@ -11,35 +11,40 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.text import LANGUAGE_TAG, normalise_name, search_keys
 
 
 class SourceKind(models.TextChoices):
-    PERSON = "person", "Person"
-    GOVERNMENT_BODY = "government_body", "Government body"
-    MILITARY_INTELLIGENCE = "military_intelligence", "Military or intelligence body"
-    MINISTRY = "ministry", "Ministry"
-    MEDIA_OUTLET = "media_outlet", "Media outlet"
-    NGO = "ngo", "NGO"
-    SOCIAL_ACCOUNT = "social_account", "Social media account"
-    OTHER = "other", "Other"
+    PERSON = "person", gettext_lazy("Person")
+    GOVERNMENT_BODY = "government_body", gettext_lazy("Government body")
+    MILITARY_INTELLIGENCE = "military_intelligence", gettext_lazy("Military or intelligence body")
+    MINISTRY = "ministry", gettext_lazy("Ministry")
+    MEDIA_OUTLET = "media_outlet", gettext_lazy("Media outlet")
+    NGO = "ngo", gettext_lazy("NGO")
+    SOCIAL_ACCOUNT = "social_account", gettext_lazy("Social media account")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class Reliability(models.TextChoices):
     """The Admiralty code's source-reliability axis."""
 
-    A = "A", "A – Completely reliable"
-    B = "B", "B – Usually reliable"
-    C = "C", "C – Fairly reliable"
-    D = "D", "D – Not usually reliable"
-    E = "E", "E – Unreliable"
-    F = "F", "F – Reliability cannot be judged"
+    A = "A", gettext_lazy("A – Completely reliable")
+    B = "B", gettext_lazy("B – Usually reliable")
+    C = "C", gettext_lazy("C – Fairly reliable")
+    D = "D", gettext_lazy("D – Not usually reliable")
+    E = "E", gettext_lazy("E – Unreliable")
+    F = "F", gettext_lazy("F – Reliability cannot be judged")
 
 
 class Conflict(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=gettext_lazy("name"))
+    description = models.TextField(blank=True, verbose_name=gettext_lazy("description"))
+
+    class Meta:
+        verbose_name = gettext_lazy("conflict")
+        verbose_name_plural = gettext_lazy("conflicts")
 
     def __str__(self):
         return self.name
@@ -62,27 +67,45 @@ class SourceQuerySet(models.QuerySet):
 
 
 class Source(models.Model):
-    name = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, verbose_name=gettext_lazy("name"))
     # The name in lowercase Latin (normalise_name), so a search typed in any script finds it: "Буданов"
     # finds "Kyrylo Budanov" and "budanov" finds "Кирило Буданов". Serves the desk's and the API's source search.
-    normalised_name = models.CharField(max_length=300, editable=False, default="", db_default="", db_index=True)
-    kind = models.CharField(max_length=32, choices=SourceKind.choices, default=SourceKind.OTHER)
+    normalised_name = models.CharField(
+        max_length=300,
+        editable=False,
+        default="",
+        db_default="",
+        db_index=True,
+        verbose_name=gettext_lazy("normalised name"),
+    )
+    kind = models.CharField(
+        max_length=32, choices=SourceKind.choices, default=SourceKind.OTHER, verbose_name=gettext_lazy("kind")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="The organisation this source belongs to or speaks for (Budanov → HUR → Ministry of Defence).",
+        help_text=gettext_lazy(
+            "The organisation this source belongs to or speaks for (Budanov → HUR → Ministry of Defence)."
+        ),
+        verbose_name=gettext_lazy("parent"),
     )
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. UA, US.")
-    homepage = models.URLField(blank=True)
-    notes = models.TextField(blank=True)
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text=gettext_lazy("ISO 3166-1 alpha-2 code, e.g. UA, US."),
+        verbose_name=gettext_lazy("country"),
+    )
+    homepage = models.URLField(blank=True, verbose_name=gettext_lazy("homepage"))
+    notes = models.TextField(blank=True, verbose_name=gettext_lazy("notes"))
     reliability = models.CharField(
         max_length=1,
         choices=Reliability.choices,
         blank=True,
-        help_text="Latest Admiralty grade; set only by adding a grade, which keeps the history.",
+        help_text=gettext_lazy("Latest Admiralty grade; set only by adding a grade, which keeps the history."),
+        verbose_name=gettext_lazy("reliability"),
     )
     merged_into = models.ForeignKey(
         "self",
@@ -90,10 +113,13 @@ class Source(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_sources",
-        help_text="Set when this record was merged into another; merged records keep their id for old links.",
+        help_text=gettext_lazy(
+            "Set when this record was merged into another; merged records keep their id for old links."
+        ),
+        verbose_name=gettext_lazy("merged into"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("updated at"))
 
     objects = SourceQuerySet.as_manager()
 
@@ -111,6 +137,8 @@ class Source(models.Model):
                 name="source_unique_live_name_country",
             ),
         ]
+        verbose_name = gettext_lazy("source")
+        verbose_name_plural = gettext_lazy("sources")
 
     def __str__(self):
         return self.name
@@ -145,15 +173,22 @@ class SourceAlias(models.Model):
     """Another spelling of a source's name, in any script, used for matching; with a
     ``language``, also the name readers of that language see (one per language)."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=300)
-    normalised = models.CharField(max_length=300, editable=False, db_index=True)  # serves alias lookup in intake
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="aliases", verbose_name=gettext_lazy("source")
+    )
+    name = models.CharField(max_length=300, verbose_name=gettext_lazy("name"))
+    normalised = models.CharField(
+        max_length=300, editable=False, db_index=True, verbose_name=gettext_lazy("normalised")
+    )  # serves alias lookup in intake
     language = models.CharField(
         max_length=16,
         blank=True,
         default="",
-        help_text="A BCP 47 tag (uk, ru, en) when this is the name readers of that language know the source by; "
-        "blank for another spelling, used only to find the source.",
+        help_text=gettext_lazy(
+            "A BCP 47 tag (uk, ru, en) when this is the name readers of that language know the source "
+            "by; blank for another spelling, used only to find the source."
+        ),
+        verbose_name=gettext_lazy("language"),
     )
 
     class Meta:
@@ -163,7 +198,8 @@ class SourceAlias(models.Model):
                 fields=["source", "language"], condition=~Q(language=""), name="one_display_name_per_language"
             ),
         ]
-        verbose_name_plural = "source aliases"
+        verbose_name_plural = gettext_lazy("source aliases")
+        verbose_name = gettext_lazy("source alias")
 
     def __str__(self):
         return self.name
@@ -175,20 +211,33 @@ class SourceAlias(models.Model):
     def clean(self):
         self.language = (self.language or "").strip()
         if self.language and not re.fullmatch(LANGUAGE_TAG, self.language):
-            raise ValidationError({"language": [f"“{self.language[:20]}” is not a language tag: use uk, ru, en …"]})
+            raise ValidationError(
+                {
+                    "language": [
+                        gettext("“%(value)s” is not a language tag: use uk, ru, en …") % {"value": self.language[:20]}
+                    ]
+                }
+            )
         self.language = self.language.lower()
 
 
 class ConflictParty(models.Model):
     """A source is a party to a named conflict, on one side."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="conflict_parties")
-    conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="parties")
-    side = models.CharField(max_length=100, help_text="e.g. Ukraine, Russia.")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="conflict_parties", verbose_name=gettext_lazy("source")
+    )
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.PROTECT, related_name="parties", verbose_name=gettext_lazy("conflict")
+    )
+    side = models.CharField(
+        max_length=100, help_text=gettext_lazy("e.g. Ukraine, Russia."), verbose_name=gettext_lazy("side")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "conflict"], name="one_side_per_conflict")]
-        verbose_name_plural = "conflict parties"
+        verbose_name_plural = gettext_lazy("conflict parties")
+        verbose_name = gettext_lazy("conflict party")
 
     def __str__(self):
         return f"{self.source} — {self.conflict} ({self.side})"
@@ -198,33 +247,49 @@ class SourceRelation(models.Model):
     """Edges of the source graph besides the parent organisation."""
 
     class Kind(models.TextChoices):
-        SPEAKS_FOR = "speaks_for", "speaks for"
-        RELAYS = "relays", "usually relays"
-        AFFILIATED = "affiliated", "affiliated with"
+        SPEAKS_FOR = "speaks_for", gettext_lazy("speaks for")
+        RELAYS = "relays", gettext_lazy("usually relays")
+        AFFILIATED = "affiliated", gettext_lazy("affiliated with")
 
-    from_source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="relations_out")
-    to_source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="relations_in")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    from_source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="relations_out", verbose_name=gettext_lazy("from source")
+    )
+    to_source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="relations_in", verbose_name=gettext_lazy("to source")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["from_source", "to_source", "kind"], name="relation_unique"),
             models.CheckConstraint(condition=~Q(from_source=models.F("to_source")), name="relation_not_self"),
         ]
+        verbose_name = gettext_lazy("source relation")
+        verbose_name_plural = gettext_lazy("source relations")
 
 
 class SourceGrade(models.Model):
     """Append-only: one row per grading. Never edited or deleted."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="grades")
-    grade = models.CharField(max_length=1, choices=Reliability.choices)
-    rationale = models.TextField()
-    graded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    graded_at = models.DateTimeField(auto_now_add=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="grades", verbose_name=gettext_lazy("source")
+    )
+    grade = models.CharField(max_length=1, choices=Reliability.choices, verbose_name=gettext_lazy("grade"))
+    rationale = models.TextField(verbose_name=gettext_lazy("rationale"))
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=gettext_lazy("graded by"),
+    )
+    graded_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("graded at"))
 
     class Meta:
         ordering = ["-graded_at", "-id"]
         indexes = [models.Index(fields=["source", "-graded_at"], name="grade_history_idx")]  # grade history per source
+        verbose_name = gettext_lazy("source grade")
+        verbose_name_plural = gettext_lazy("source grades")
 
     def __str__(self):
         return f"{self.source}: {self.grade}"
@@ -234,31 +299,43 @@ class SourceEvent(models.Model):
     """Append-only history of changes to source records (merges, imports, edits)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created"
-        EDITED = "edited"
-        GRADED = "graded"
-        MERGED = "merged"
-        IMPORTED = "imported"
+        CREATED = "created", gettext_lazy("Created")
+        EDITED = "edited", gettext_lazy("Edited")
+        GRADED = "graded", gettext_lazy("Graded")
+        MERGED = "merged", gettext_lazy("Merged")
+        IMPORTED = "imported", gettext_lazy("Imported")
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    data = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="events", verbose_name=gettext_lazy("source")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=gettext_lazy("actor")
+    )
+    data = models.JSONField(default=dict, blank=True, verbose_name=gettext_lazy("data"))
+    note = models.TextField(blank=True, verbose_name=gettext_lazy("note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = gettext_lazy("source event")
+        verbose_name_plural = gettext_lazy("source events")
 
 
 class TrackRecord(models.Model):
     """Cached result of the track-record computation (derived data, recomputed idempotently)."""
 
-    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="track_record")
-    mean = models.FloatField(null=True)
-    interval_low = models.FloatField(null=True)
-    interval_high = models.FloatField(null=True)
-    effective_n = models.FloatField(default=0)
-    count = models.PositiveIntegerField(default=0)
-    by_topic = models.JSONField(default=dict, blank=True)
-    computed_at = models.DateTimeField(auto_now=True)
+    source = models.OneToOneField(
+        Source, on_delete=models.CASCADE, related_name="track_record", verbose_name=gettext_lazy("source")
+    )
+    mean = models.FloatField(null=True, verbose_name=gettext_lazy("mean"))
+    interval_low = models.FloatField(null=True, verbose_name=gettext_lazy("interval low"))
+    interval_high = models.FloatField(null=True, verbose_name=gettext_lazy("interval high"))
+    effective_n = models.FloatField(default=0, verbose_name=gettext_lazy("effective n"))
+    count = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("count"))
+    by_topic = models.JSONField(default=dict, blank=True, verbose_name=gettext_lazy("by topic"))
+    computed_at = models.DateTimeField(auto_now=True, verbose_name=gettext_lazy("computed at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("track record")
+        verbose_name_plural = gettext_lazy("track records")

@@ -4,6 +4,8 @@ Called by data migrations, after every migrate (post_migrate, sources/apps.py),
 and by tests after a flush. Idempotent: permissions are set, not added.
 """
 
+from django.utils.translation import gettext
+
 from sources.errors import NotAllowed
 
 FACT_CHECKERS = "fact-checkers"
@@ -148,4 +150,4 @@ def require_permission(actor, perm: str, what: str, ask: str = "an editor") -> N
     is refused like anyone else: functions the system may call without a
     person (the seed loader, a re-review) say so at the call site."""
     if actor is None or not actor.has_perm(perm):
-        raise NotAllowed(f"You do not have the right to {what}. Ask {ask}.")
+        raise NotAllowed(gettext("You do not have the right to %(what)s. Ask %(ask)s.") % {"what": what, "ask": ask})

@@ -116,6 +116,16 @@ def seeded(db):
     call_command("seed", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Ukrainian leaves its language active in the thread (Django
+    never deactivates it); the next test starts in the desk's default again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def fast_password_hashing():
     """Personas are created in most tests; PBKDF2 at full strength costs ~0.5 s

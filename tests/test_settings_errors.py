@@ -68,6 +68,7 @@ def test_it_reads_lists_and_defaults(monkeypatch):
         ({"DEBUG": "0", "SECRET_KEY": "short", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
         ({"DEBUG": "0", "SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
         ({"DEBUG": "perhaps"}, "DEBUG='perhaps'"),
+        ({"CLAIMDESK_LANGUAGE": "de"}, "CLAIMDESK_LANGUAGE='de'"),
     ],
 )
 def test_it_refuses_to_start_with_bad_production_settings(env, named):

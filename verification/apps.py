@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class VerificationConfig(AppConfig):
     name = "verification"
-    verbose_name = "Verification"
+    verbose_name = gettext_lazy("Verification")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -8,18 +8,22 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 URL_MAX_CHARS = 2000
 # One message per kind of bad address, defined here only.
-BAD_URL = (
+BAD_URL = gettext_lazy(
     "Give a full web address starting with http:// or https://, e.g. https://example.org/news/1 "
     "(copy it from the browser's address bar)."
 )
-URL_CHARACTERS = (
-    'A web address has no spaces, control characters or any of <>"{}|\\^`, and % only before two hex digits '
-    "(copy it from the browser's address bar)."
+URL_CHARACTERS = gettext_lazy(
+    'A web address has no spaces, control characters or any of <>"{}|\\^`, and “%” only before '
+    "two hex digits (copy it from the browser's address bar)."
 )
-LONG_URL = f"Give an address of at most {URL_MAX_CHARS} characters (the part after ? can often go)."
+LONG_URL = format_lazy(
+    gettext_lazy("Give an address of at most {limit} characters (the part after ? can often go)."), limit=URL_MAX_CHARS
+)
 URL_ERRORS = {"invalid": BAD_URL, "max_length": LONG_URL}  # error_messages= of a form or serializer field
 
 # Tracking parameters never change which article a URL names.

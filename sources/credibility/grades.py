@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from sources.credibility.independence import (
     REFUTE_ROLES,
     SUPPORT_ROLES,
@@ -161,13 +163,13 @@ def band(probability: float) -> int:
 def grade(probability: float, shape: Structure, basis: bool) -> tuple[int, str]:
     """The grade and the rule of the table that set it, in words a reviewer can check."""
     if not basis:
-        return 6, "Nothing to judge by: no source with a grade or a track record, no evidence, no close match."
+        return 6, gettext("Nothing to judge by: no source with a grade or a track record, no evidence, no close match.")
     if shape.credibly_refuted and not shape.independent_support:
-        return 5, "Credibly refuted, and no credible independent support."
+        return 5, gettext("Credibly refuted, and no credible independent support.")
     result = band(probability)
-    rule = f"The probability falls in the band of grade {result}."
+    rule = gettext("The probability falls in the band of grade %(result)s.") % {"result": result}
     if result == 1 and len(shape.independent_support) < 2:
-        result, rule = 2, "Grade 1 needs two independent non-party groups supporting the claim."
+        result, rule = 2, gettext("Grade 1 needs two independent non-party groups supporting the claim.")
     if shape.party_only and result < PARTY_CAP:
-        result, rule = PARTY_CAP, "Capped at 3: all support comes from parties to a conflict."
+        result, rule = PARTY_CAP, gettext("Capped at 3: all support comes from parties to a conflict.")
     return result, rule

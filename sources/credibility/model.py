@@ -21,6 +21,8 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from sources.text import words
 
 Z_90 = 1.6448536269514722  # the standard normal's 95th percentile: a 90 % two-sided interval
@@ -154,7 +156,7 @@ def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
         pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
         a[col], a[pivot] = a[pivot], a[col]
         if abs(a[col][col]) < 1e-300:
-            raise ArithmeticError("singular system: every coefficient needs a positive prior precision")
+            raise ArithmeticError(gettext("singular system: every coefficient needs a positive prior precision"))
         for r in range(n):
             if r != col and a[r][col]:
                 factor = a[r][col] / a[col][col]

@@ -20,21 +20,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
+
 RELIABILITY_GRADES = {
-    "A": "Completely reliable",
-    "B": "Usually reliable",
-    "C": "Fairly reliable",
-    "D": "Not usually reliable",
-    "E": "Unreliable",
-    "F": "Reliability cannot be judged",
+    "A": gettext_lazy("Completely reliable"),
+    "B": gettext_lazy("Usually reliable"),
+    "C": gettext_lazy("Fairly reliable"),
+    "D": gettext_lazy("Not usually reliable"),
+    "E": gettext_lazy("Unreliable"),
+    "F": gettext_lazy("Reliability cannot be judged"),
 }
 INFORMATION_CREDIBILITY = {
-    1: "Confirmed by other sources",
-    2: "Probably true",
-    3: "Possibly true",
-    4: "Doubtful",
-    5: "Improbable",
-    6: "Truth cannot be judged",
+    1: gettext_lazy("Confirmed by other sources"),
+    2: gettext_lazy("Probably true"),
+    3: gettext_lazy("Possibly true"),
+    4: gettext_lazy("Doubtful"),
+    5: gettext_lazy("Improbable"),
+    6: gettext_lazy("Truth cannot be judged"),
 }
 
 # Verdict -> truth value for track records. `unproven` and `not_checkable` are

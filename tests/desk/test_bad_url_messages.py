@@ -13,10 +13,10 @@ from verification.urlnorm import BAD_URL, LONG_URL, URL_CHARACTERS
 
 pytestmark = pytest.mark.django_db
 KINDS = [
-    ("ftp://example.org/report.pdf", BAD_URL),  # once "Give a full http:// or https:// address…" here,
-    ("javascript:alert(1)", BAD_URL),  # "Enter a valid URL." there, "URL scheme ftp not allowed" in the API
-    ("https://example.org/a report", URL_CHARACTERS),
-    ("https://example.org/" + "a" * 2000, LONG_URL),
+    ("ftp://example.org/report.pdf", str(BAD_URL)),  # once "Give a full http:// or https:// address…" here,
+    ("javascript:alert(1)", str(BAD_URL)),  # "Enter a valid URL." there, "URL scheme ftp not allowed" in the API
+    ("https://example.org/a report", str(URL_CHARACTERS)),
+    ("https://example.org/" + "a" * 2000, str(LONG_URL)),
 ]
 
 

@@ -25,7 +25,7 @@ def test_it_shows_keys_without_their_digest_and_revokes_them(admin_client, adam)
     response = admin_client.post(
         "/admin/verification/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, follow=True
     )
-    assert b"Revoked 1 key(s)" in response.content
+    assert b"Revoked 1 key; it stops working on its next request." in response.content
     key.refresh_from_db()
     assert key.revoked_at is not None and key.digest == DIGEST
     assert admin_client.get("/admin/verification/apikey/add/").status_code == 403

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from verification.admin.base import Admin, AppendOnlyAdmin, https_urls
 from verification.models import (
@@ -28,11 +29,11 @@ from verification.webhooks.outbox import EVENT_TYPES
 
 
 class KeyStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("active", "Active"), ("revoked", "Revoked"), ("expired", "Expired")]
+        return [("active", gettext("Active")), ("revoked", gettext("Revoked")), ("expired", gettext("Expired"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -58,11 +59,18 @@ class ApiKeyAdmin(Admin):
     def has_add_permission(self, request):
         return False  # keys are issued where the secret can be shown once, never stored
 
-    @admin.action(description="Revoke selected keys", permissions=["change"])
+    @admin.action(description=gettext_lazy("Revoke selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(
-            request, f"Revoked {count} key(s); they stop working on their next request.", messages.SUCCESS
+            request,
+            ngettext(
+                "Revoked %(count)d key; it stops working on its next request.",
+                "Revoked %(count)d keys; they stop working on their next request.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )
 
 
@@ -80,17 +88,24 @@ class WebhookEndpointForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         if reason := webhooks.check_target(url):
             raise ValidationError(
-                f"This URL cannot receive webhooks: {reason}. Give the address of a receiver on the public internet."
+                gettext(
+                    "This URL cannot receive webhooks: %(reason)s. Give the address of a receiver on the "
+                    "public internet."
+                )
+                % {"reason": reason}
             )
         return url
 
     def clean_event_types(self):
         value = self.cleaned_data.get("event_types") or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValidationError("Give a JSON list of event type names.")
+            raise ValidationError(gettext("Give a JSON list of event type names."))
         unknown = sorted(set(value) - set(EVENT_TYPES))
         if unknown:
-            raise ValidationError(f"Unknown event type(s): {', '.join(unknown)}. Known: {', '.join(EVENT_TYPES)}.")
+            raise ValidationError(
+                gettext("Unknown event type(s): %(unknown)s. Known: %(event_types)s.")
+                % {"unknown": ", ".join(unknown), "event_types": ", ".join(EVENT_TYPES)}
+            )
         return value
 
 
@@ -103,7 +118,7 @@ class WebhookEndpointAdmin(Admin):
     search_fields = ["url", "description"]
     readonly_fields = ["secret_hint", "created_by", "created_at"]
 
-    @admin.display(description="secret")
+    @admin.display(description=gettext_lazy("secret"))
     def secret_hint(self, obj):
         return f"{obj.secret[:10]}… (shown once, when the endpoint was added)" if obj.secret else "—"
 
@@ -115,7 +130,8 @@ class WebhookEndpointAdmin(Admin):
         if not change:
             self.message_user(
                 request,
-                f"Signing secret for {obj.url}: {obj.secret} — copy it now, it is not shown again.",
+                gettext("Signing secret for %(url)s: %(secret)s — copy it now, it is not shown again.")
+                % {"url": obj.url, "secret": obj.secret},
                 messages.WARNING,
             )
 
@@ -138,7 +154,7 @@ class WebhookDeliveryAdmin(AppendOnlyAdmin):
     def has_redeliver_permission(self, request):
         return request.user.has_perm("verification.change_webhookendpoint")
 
-    @admin.action(description="Deliver selected again (same event id)", permissions=["redeliver"])
+    @admin.action(description=gettext_lazy("Deliver selected again (same event id)"), permissions=["redeliver"])
     def redeliver(self, request, queryset):
         done, skipped = 0, 0
         for delivery_id in queryset.values_list("id", flat=True):
@@ -149,7 +165,12 @@ class WebhookDeliveryAdmin(AppendOnlyAdmin):
                 skipped += 1
         self.message_user(
             request,
-            f"Queued {done} delivery(ies) again; {skipped} still pending were left alone.",
+            ngettext(
+                "Queued %(done)d delivery again; %(skipped)d still pending were left alone.",
+                "Queued %(done)d deliveries again; %(skipped)d still pending were left alone.",
+                done,
+            )
+            % {"done": done, "skipped": skipped},
             messages.SUCCESS if done else messages.WARNING,
         )
 

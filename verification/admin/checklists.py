@@ -5,6 +5,7 @@ read-only: they are written on the desk and through the API only
 
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.models import ChecklistItem, ChecklistTemplate, ChecklistTick, Comment, CommentRevision
@@ -44,15 +45,15 @@ class ChecklistTemplateAdmin(Admin):
             )
         )
 
-    @admin.display(description="applies to", ordering="tag__name")
+    @admin.display(description=gettext_lazy("applies to"), ordering="tag__name")
     def applies_to(self, template):
         return f"claims tagged “{template.tag.name}”" if template.tag_id else "every claim"
 
-    @admin.display(description="items", ordering="items_n")
+    @admin.display(description=gettext_lazy("items"), ordering="items_n")
     def item_count(self, template):
         return template.items_n
 
-    @admin.display(description="required", ordering="required_n")
+    @admin.display(description=gettext_lazy("required"), ordering="required_n")
     def required_count(self, template):
         return template.required_n
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext, gettext_lazy
 
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, TabularInline
 from verification.admin.evidence import EvidenceInline
@@ -96,7 +97,7 @@ class AppearanceInline(TabularInline):
 class AssessmentInline(AppendOnlyInline):
     model = Assessment
     fields = ["created_at", "reviewer", "verdict", "confidence", "credibility", "rationale"]
-    verbose_name_plural = "assessments (history)"
+    verbose_name_plural = gettext_lazy("assessments (history)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
@@ -117,7 +118,7 @@ class CorrectionInline(AppendOnlyInline):
         "decided_at",
         "decision_note",
     ]
-    verbose_name_plural = "corrections (history)"
+    verbose_name_plural = gettext_lazy("corrections (history)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposed_by", "decided_by")
@@ -129,7 +130,7 @@ class CorrectionInline(AppendOnlyInline):
 class ClaimEventInline(AppendOnlyInline):
     model = ClaimEvent
     fields = ["created_at", "kind", "actor", "from_state", "to_state", "verdict", "confidence", "note", "version"]
-    verbose_name_plural = "history"
+    verbose_name_plural = gettext_lazy("history")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -150,13 +151,13 @@ class ClaimAdminForm(forms.ModelForm):
     def clean_text(self):
         text = (self.cleaned_data.get("text") or "").strip()
         if not text:
-            raise ValidationError("A claim needs its statement: the text may not be empty.")
+            raise ValidationError(gettext("A claim needs its statement: the text may not be empty."))
         return text
 
     def clean_priority(self):
         priority = self.cleaned_data.get("priority")
         if priority is not None and not 0 <= priority <= 100:
-            raise ValidationError("Priority is a number from 0 (low) to 100 (urgent).")
+            raise ValidationError(gettext("Priority is a number from 0 (low) to 100 (urgent)."))
         return priority
 
     def clean(self):
@@ -164,8 +165,12 @@ class ClaimAdminForm(forms.ModelForm):
         expected = data.get("expected_version")
         if self.instance.pk and expected is not None and expected != self.instance.version:
             raise ValidationError(
-                f"Someone changed this claim while you had it open (it is now at version {self.instance.version}, "
-                f"you opened version {expected}). Reload the page and apply your edit again."
+                gettext(
+                    "Someone changed this claim while you had it open (it is now at version "
+                    "%(instance_version)s, you opened version %(expected)s). Reload the page and apply your "
+                    "edit again."
+                )
+                % {"instance_version": self.instance.version, "expected": expected}
             )
         said = set(FROZEN_FIELDS) & set(self.changed_data)
         if said and _published(self.instance):
@@ -236,7 +241,7 @@ class ClaimAdmin(Admin):
             return [*self.inlines, CorrectionInline]
         return self.inlines
 
-    @admin.display(description="claim")
+    @admin.display(description=gettext_lazy("claim"))
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
 

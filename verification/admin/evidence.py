@@ -6,8 +6,11 @@ are history, read-only."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.admiralty import CREDIBILITY_MEANING, credibility_help
+from sources.credibility.records import INFORMATION_CREDIBILITY
 from verification.admin.base import Admin, AppendOnlyAdmin, AppendOnlyInline, StackedInline, https_urls
 from verification.evidence import writes as evidence_writes
 from verification.models import (
@@ -25,7 +28,7 @@ from verification.models import (
 )
 
 CREDIBILITY_CHOICES = [("", "—")] + [
-    (grade, f"{grade} – {text.split(':')[0]}") for grade, text in CREDIBILITY_MEANING.items()
+    (grade, format_lazy("{} – {}", grade, INFORMATION_CREDIBILITY[grade])) for grade in CREDIBILITY_MEANING
 ]
 
 
@@ -36,7 +39,7 @@ class EvidenceForm(forms.ModelForm):
         empty_value=None,
         required=False,
         help_text=credibility_help(),
-        label="Information credibility",
+        label=gettext_lazy("Information credibility"),
     )
 
     class Meta:
@@ -50,14 +53,17 @@ class EvidenceForm(forms.ModelForm):
             fixed = [name for name in ("kind", "url") if name in self.changed_data]
             if fixed:
                 raise ValidationError(
-                    f"The {' and '.join(fixed)} of an item cannot change once added (its custody "
-                    "starts there); add a new item instead."
+                    gettext(
+                        "The %(fixed)s of an item cannot change once added (its custody starts there); add a new "
+                        "item instead."
+                    )
+                    % {"fixed": " and ".join(fixed)}
                 )
             # The same checks the write makes, shown beside the fields instead of failing the save.
             evidence_writes.clean_edit(self.instance, _edits(self))
         elif not (data.get("url") or data.get("notes")):
             raise ValidationError(
-                "Give a URL or describe the item in the notes (files are uploaded on the claim page)."
+                gettext("Give a URL or describe the item in the notes (files are uploaded on the claim page).")
             )
         return data
 
@@ -132,7 +138,7 @@ class EvidenceInline(StackedInline):
 class CustodyInline(AppendOnlyInline):
     model = CustodyEvent
     fields = ["created_at", "action", "actor", "sha256", "detail"]
-    verbose_name_plural = "chain of custody"
+    verbose_name_plural = gettext_lazy("chain of custody")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

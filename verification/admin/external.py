@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.errors import Refused
 from verification.admin.base import AppendOnlyAdmin
@@ -27,27 +28,38 @@ from verification.workflow.external_reviews import PERMISSION, ImportRefused, im
 class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
-        help_text="A JSON-LD file (a ClaimReview, a list of them, an @graph), a schema.org DataFeed, "
-        "or a saved HTML page. UTF-8.",
+        help_text=gettext_lazy(
+            "A JSON-LD file (a ClaimReview, a list of them, an @graph), a schema.org DataFeed, or a "
+            "saved HTML page. UTF-8."
+        ),
+        label=gettext_lazy("File"),
     )
     url = forms.URLField(
         required=False,
         max_length=2000,
         assume_scheme="https",
-        label="or URL",
-        help_text="A fact-check page or a feed on the public web; addresses inside our network are refused.",
+        label=gettext_lazy("or URL"),
+        help_text=gettext_lazy(
+            "A fact-check page or a feed on the public web; addresses inside our network are refused."
+        ),
     )
     dry_run = forms.BooleanField(
-        required=False, label="Check only", help_text="Report what would change; write nothing."
+        required=False,
+        label=gettext_lazy("Check only"),
+        help_text=gettext_lazy("Report what would change; write nothing."),
     )
 
     def clean(self):
         data = super().clean()
         if bool(data.get("file")) == bool(data.get("url")):
-            raise forms.ValidationError("Give either a file or a URL, not both.")
+            raise forms.ValidationError(gettext("Give either a file or a URL, not both."))
         upload = data.get("file")
         if upload and upload.size > URL_MAX_BYTES:
-            self.add_error("file", f"The file is over {URL_MAX_BYTES // (1024 * 1024)} MB; use the command instead.")
+            self.add_error(
+                "file",
+                gettext("The file is over %(value)s MB; use the command instead.")
+                % {"value": URL_MAX_BYTES // (1024 * 1024)},
+            )
         return data
 
 
@@ -78,15 +90,15 @@ class ExternalReviewAdmin(AppendOnlyAdmin):
     ]
     readonly_fields = ["review_link", "record"]
 
-    @admin.display(description="claim reviewed", ordering="claim_reviewed")
+    @admin.display(description=gettext_lazy("claim reviewed"), ordering="claim_reviewed")
     def claim(self, obj):
         return obj.claim_reviewed[:120]
 
-    @admin.display(description="review")
+    @admin.display(description=gettext_lazy("review"))
     def review_link(self, obj):
         return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.url, obj.url)
 
-    @admin.display(description="record as read")
+    @admin.display(description=gettext_lazy("record as read"))
     def record(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.raw, indent=2, ensure_ascii=False))
 
@@ -123,12 +135,22 @@ class ExternalReviewAdmin(AppendOnlyAdmin):
             except Refused as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
-                repeated = f", {result.repeated} given twice (imported once)" if result.repeated else ""
-                counts = f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged{repeated}"
+                values = {
+                    "source": parsed.source,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "repeated": result.repeated,
+                }
+                counts = gettext("%(created)d new, %(updated)d updated, %(unchanged)d unchanged") % values
+                if result.repeated:
+                    counts += gettext(", %(repeated)d given twice (imported once)") % values
+                values["counts"] = counts
                 if data["dry_run"]:
-                    self.message_user(request, f"Checked {parsed.source}, nothing written: {counts}.", messages.INFO)
+                    checked = gettext("Checked %(source)s, nothing written: %(counts)s.") % values
+                    self.message_user(request, checked, messages.INFO)
                 else:
-                    self.message_user(request, f"Imported {parsed.source}: {counts}.", messages.SUCCESS)
+                    self.message_user(request, gettext("Imported %(source)s: %(counts)s.") % values, messages.SUCCESS)
                     return redirect("admin:verification_externalreview_changelist")
         context = {
             **self.admin_site.each_context(request),

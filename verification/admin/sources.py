@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from sources.actions import grade_source
 from sources.admiralty import RELIABILITY_MEANING, reliability_help
@@ -37,7 +38,7 @@ from verification.workflow.source_merge import merge_sources
 
 
 class ConflictPartyFilter(admin.SimpleListFilter):
-    title = "party to conflict"
+    title = gettext_lazy("party to conflict")
     parameter_name = "party"
 
     def lookups(self, request, model_admin):
@@ -46,7 +47,7 @@ class ConflictPartyFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("conflict__name", "side")
         )
-        return [("none", "Not a party to any conflict")] + [
+        return [("none", gettext("Not a party to any conflict"))] + [
             (f"{cid}:{side}", f"{name} — {side}") for cid, name, side in sides
         ]
 
@@ -62,11 +63,11 @@ class ConflictPartyFilter(admin.SimpleListFilter):
 
 
 class GradeFilter(admin.SimpleListFilter):
-    title = "reliability grade"
+    title = gettext_lazy("reliability grade")
     parameter_name = "grade"
 
     def lookups(self, request, model_admin):
-        return [*Reliability.choices, ("none", "Not graded yet")]
+        return [*Reliability.choices, ("none", gettext("Not graded yet"))]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
@@ -77,11 +78,11 @@ class GradeFilter(admin.SimpleListFilter):
 
 
 class LiveFilter(admin.SimpleListFilter):
-    title = "record"
+    title = gettext_lazy("record")
     parameter_name = "record"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live records"), ("merged", "Merged into another")]
+        return [("live", gettext("Live records")), ("merged", gettext("Merged into another"))]
 
     def queryset(self, request, queryset):
         if self.value() == "live":
@@ -111,8 +112,8 @@ class ConflictPartyInline(TabularInline):
 class GradeHistoryInline(AppendOnlyInline):
     model = SourceGrade
     fields = ["graded_at", "grade", "rationale", "graded_by"]
-    verbose_name = "grade"
-    verbose_name_plural = "grade history (newest first; grades are never edited, add a new one below)"
+    verbose_name = gettext_lazy("grade")
+    verbose_name_plural = gettext_lazy("grade history (newest first; grades are never edited, add a new one below)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("graded_by").order_by("-graded_at", "-id")
@@ -121,7 +122,10 @@ class GradeHistoryInline(AppendOnlyInline):
 class AddGradeForm(forms.ModelForm):
     # Blank by default, so saving other changes to the source never adds a grade by accident.
     grade = forms.ChoiceField(
-        choices=[("", "— keep the current grade —"), *Reliability.choices], required=False, help_text=reliability_help()
+        choices=[("", gettext_lazy("— keep the current grade —")), *Reliability.choices],
+        required=False,
+        help_text=reliability_help(),
+        label=gettext_lazy("Grade"),
     )
 
     class Meta:
@@ -138,12 +142,15 @@ class AddGradeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("grade") and not (data.get("rationale") or "").strip():
-            self.add_error("rationale", "Say why: a grade needs its rationale.")
+            self.add_error("rationale", gettext("Say why: a grade needs its rationale."))
         if not data.get("grade") and (data.get("rationale") or "").strip():
-            self.add_error("grade", "Choose the grade this rationale is for.")
+            self.add_error("grade", gettext("Choose the grade this rationale is for."))
         source = self.instance.source if self.instance.source_id else None
         if source is not None and source.merged_into_id:
-            raise ValidationError(f"This record was merged into record {source.merged_into_id}; grade that one.")
+            raise ValidationError(
+                gettext("This record was merged into record %(source_merged_into_id)s; grade that one.")
+                % {"source_merged_into_id": source.merged_into_id}
+            )
         return data
 
 
@@ -155,8 +162,8 @@ class AddGradeInline(StackedInline):
     extra = 1
     max_num = 1
     can_delete = False
-    verbose_name = "add a grade"
-    verbose_name_plural = "add a grade"
+    verbose_name = gettext_lazy("add a grade")
+    verbose_name_plural = gettext_lazy("add a grade")
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -178,8 +185,10 @@ class AddGradeInline(StackedInline):
 
 
 class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Record to keep")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Why these are duplicates")
+    keep = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label=gettext_lazy("Record to keep"))
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Why these are duplicates")
+    )
 
     def __init__(self, *args, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,8 +197,10 @@ class MergeForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: name, kind, parent, country, homepage, aliases, conflict, side, reliability, notes. UTF-8.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns: name, kind, parent, country, homepage, aliases, conflict, side, reliability, notes. UTF-8."
+        ),
     )
 
 
@@ -216,15 +227,17 @@ class SourceAdmin(Admin):
     inlines = [AliasInline, ConflictPartyInline, GradeHistoryInline, AddGradeInline]
     actions = ["merge_selected", "export_selected"]
 
-    @admin.display(description="current grade")
+    @admin.display(description=gettext_lazy("current grade"))
     def reliability_meaning(self, obj):
         if not obj.reliability:
-            return "Not graded yet: add a grade below."
+            return gettext("Not graded yet: add a grade below.")
         return f"{obj.reliability} – {RELIABILITY_MEANING[obj.reliability]}"
 
-    @admin.display(description="record")
+    @admin.display(description=gettext_lazy("record"))
     def record_status(self, obj):
-        return f"merged into {obj.merged_into}" if obj.merged_into_id else "live"
+        if obj.merged_into_id:
+            return gettext("merged into %(record)s") % {"record": obj.merged_into}
+        return gettext("live")
 
     def get_search_results(self, request, queryset, search_term):
         """Also match the normalised spelling, so 'Budanov' finds 'Буданов'."""
@@ -258,7 +271,9 @@ class SourceAdmin(Admin):
                     formset.new_objects.append(row)
                 else:
                     self.message_user(
-                        request, "That grade and rationale are already the latest; nothing added.", messages.INFO
+                        request,
+                        gettext("That grade and rationale are already the latest; nothing added."),
+                        messages.INFO,
                     )
 
     # --- merge ---------------------------------------------------------------
@@ -266,7 +281,7 @@ class SourceAdmin(Admin):
     def has_merge_permission(self, request):
         return request.user.has_perm("sources.merge_source")
 
-    @admin.action(description="Merge selected duplicates…", permissions=["merge"])
+    @admin.action(description=gettext_lazy("Merge selected duplicates…"), permissions=["merge"])
     def merge_selected(self, request, queryset):
         sources = list(
             queryset.filter(merged_into__isnull=True)
@@ -280,7 +295,7 @@ class SourceAdmin(Admin):
             .order_by("pk")
         )
         if len(sources) < 2:
-            self.message_user(request, "Select at least two live records to merge.", messages.WARNING)
+            self.message_user(request, gettext("Select at least two live records to merge."), messages.WARNING)
             return None
         form = MergeForm(
             request.POST if request.POST.get("confirm") else None,
@@ -295,9 +310,17 @@ class SourceAdmin(Admin):
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return None
-            moved = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items() if n) or "nothing else"
+            moved = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in counts.items() if n)
+            merged = len(sources) - 1
             self.message_user(
-                request, f"Merged {len(sources) - 1} record(s) into {keep}; moved {moved}.", messages.SUCCESS
+                request,
+                ngettext(
+                    "Merged %(count)d record into %(keep)s; moved %(moved)s.",
+                    "Merged %(count)d records into %(keep)s; moved %(moved)s.",
+                    merged,
+                )
+                % {"count": merged, "keep": keep, "moved": moved or gettext("nothing else")},
+                messages.SUCCESS,
             )
             return None
         context = {
@@ -312,7 +335,7 @@ class SourceAdmin(Admin):
 
     # --- CSV -----------------------------------------------------------------
 
-    @admin.action(description="Export selected as CSV", permissions=["view"])
+    @admin.action(description=gettext_lazy("Export selected as CSV"), permissions=["view"])
     def export_selected(self, request, queryset):
         return _csv_response(export_sources(queryset))
 
@@ -342,14 +365,23 @@ class SourceAdmin(Admin):
             else:
                 self.message_user(
                     request,
-                    f"Imported {upload.name}: {len(result.created)} created, {len(result.updated)} "
-                    f"updated, {result.unchanged} unchanged, {result.graded} graded.",
+                    gettext(
+                        "Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                        "%(graded)d graded."
+                    )
+                    % {
+                        "file": upload.name,
+                        "created": len(result.created),
+                        "updated": len(result.updated),
+                        "unchanged": result.unchanged,
+                        "graded": result.graded,
+                    },
                     messages.SUCCESS,
                 )
                 return redirect("admin:sources_source_changelist")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import sources from CSV",
+            "title": gettext("Import sources from CSV"),
             "opts": self.model._meta,
             "form": form,
             "errors": errors,
@@ -383,7 +415,7 @@ class ConflictAdmin(Admin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_parties=Count("parties"))
 
-    @admin.display(description="parties", ordering="n_parties")
+    @admin.display(description=gettext_lazy("parties"), ordering="n_parties")
     def party_count(self, obj):
         return obj.n_parties
 

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -78,22 +79,26 @@ def authenticate_key(header: str, now=None) -> ApiKey:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise exceptions.AuthenticationFailed("Send the key as 'Authorization: Bearer <key>'.")
+        raise exceptions.AuthenticationFailed(gettext("Send the key as 'Authorization: Bearer <key>'."))
     row = _KEY_BY_DIGEST.fetch(digest(token))
     if row is None:
-        raise exceptions.AuthenticationFailed("This API key is not valid. Check that you copied all of it.")
+        raise exceptions.AuthenticationFailed(gettext("This API key is not valid. Check that you copied all of it."))
     key = _key_from_row(row)
     now = now or timezone.now()
     if key.revoked_at is not None:
         raise exceptions.AuthenticationFailed(
-            f"API key {key.prefix}… was revoked on {key.revoked_at:%Y-%m-%d}. Ask an admin for a new key."
+            gettext("API key %(key_prefix)s… was revoked on %(key_revoked_at)s. Ask an admin for a new key.")
+            % {"key_prefix": key.prefix, "key_revoked_at": format(key.revoked_at, "%Y-%m-%d")}
         )
     if key.expires_at is not None and key.expires_at <= now:
         raise exceptions.AuthenticationFailed(
-            f"API key {key.prefix}… expired on {key.expires_at:%Y-%m-%d}. Ask an admin for a new key."
+            gettext("API key %(key_prefix)s… expired on %(key_expires_at)s. Ask an admin for a new key.")
+            % {"key_prefix": key.prefix, "key_expires_at": format(key.expires_at, "%Y-%m-%d")}
         )
     if key.user_id is not None and not key.user.is_active:
-        raise exceptions.AuthenticationFailed(f"The account API key {key.prefix}… belongs to is disabled.")
+        raise exceptions.AuthenticationFailed(
+            gettext("The account API key %(key_prefix)s… belongs to is disabled.") % {"key_prefix": key.prefix}
+        )
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_GRANULARITY:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
@@ -179,16 +184,22 @@ class MethodScope(BasePermission):
 def _missing_scope_message(key, user, needed: str) -> str:
     if key is not None:
         if needed in SCOPE_GRANTS[key.scope]:
-            return (
-                f"Key {key.prefix}… has the '{key.scope}' scope, but its user no longer has the role for "
-                f"'{needed}'. Ask an admin."
-            )
-        return f"This needs the '{needed}' scope; key {key.prefix}… has '{key.scope}'. Ask an admin for a {needed} key."
-    return f"This needs the '{needed}' scope, which your role does not give. Ask an admin."
+            return gettext(
+                "Key %(prefix)s… has the '%(scope)s' scope, but its user no longer has the role for "
+                "'%(needed)s'. Ask an admin."
+            ) % {"prefix": key.prefix, "scope": key.scope, "needed": needed}
+        return gettext(
+            "This needs the '%(needed)s' scope; key %(prefix)s… has '%(scope)s'. Ask an admin for a %(needed)s key."
+        ) % {"prefix": key.prefix, "scope": key.scope, "needed": needed}
+    return gettext("This needs the '%(needed)s' scope, which your role does not give. Ask an admin.") % {
+        "needed": needed
+    }
 
 
 def require_perm(request, perm: str, what: str) -> None:
     """Inside a view: the acting user must hold ``perm`` (403 otherwise)."""
     user = acting_user(request)
     if user is None or not user.has_perm(perm):
-        raise exceptions.PermissionDenied(f"You do not have the right to {what}. Ask an admin.")
+        raise exceptions.PermissionDenied(
+            gettext("You do not have the right to %(what)s. Ask an admin.") % {"what": what}
+        )

@@ -12,6 +12,7 @@ from json import JSONDecodeError
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.negotiation import BaseContentNegotiation
@@ -39,17 +40,17 @@ class LimitedJSONParser(JSONParser):
         request = parser_context.get("request")
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
         if limit is not None and length and length.isdigit() and int(length) > limit:
-            raise Problem(413, f"A JSON body may be at most {limit} bytes.")
+            raise Problem(413, gettext("A JSON body may be at most %(limit)s bytes.") % {"limit": limit})
         if stream is None:
             return {}
         raw = stream.read(limit + 1 if limit is not None else -1)
         if limit is not None and len(raw) > limit:
-            raise Problem(413, f"A JSON body may be at most {limit} bytes.")
+            raise Problem(413, gettext("A JSON body may be at most %(limit)s bytes.") % {"limit": limit})
         depth = settings.API_MAX_JSON_DEPTH
         if nests_deeper(raw, depth):
             raise _body_problem(
-                f"The body nests more than {depth} levels deep.",
-                f"JSON nests deeper than {depth} levels; flatten the body.",
+                gettext("The body nests more than %(depth)s levels deep.") % {"depth": depth},
+                gettext("JSON nests deeper than %(depth)s levels; flatten the body.") % {"depth": depth},
                 code="too_deeply_nested",
             )
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
@@ -58,21 +59,27 @@ class LimitedJSONParser(JSONParser):
         except UnicodeDecodeError as exc:
             name = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
             raise _body_problem(
-                f"The body is not valid {name}.",
-                f"Not valid {name}: byte 0x{raw[exc.start]:02x} at position {exc.start}.",
+                gettext("The body is not valid %(name)s.") % {"name": name},
+                gettext("Not valid %(name)s: byte 0x%(value)s at position %(start)s.")
+                % {"name": name, "value": format(raw[exc.start], "02x"), "start": exc.start},
             ) from None
         try:
             return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except JSONDecodeError as exc:
             raise _body_problem(
-                "The body is not valid JSON.", f"Not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}."
+                gettext("The body is not valid JSON."),
+                gettext("Not valid JSON: %(msg)s at line %(lineno)s column %(colno)s.")
+                % {"msg": exc.msg, "lineno": exc.lineno, "colno": exc.colno},
             ) from None
         except ValueError as exc:  # NaN and Infinity, which strict JSON has not
-            raise _body_problem("The body is not valid JSON.", f"Not valid JSON: {exc}.") from None
+            raise _body_problem(
+                gettext("The body is not valid JSON."), gettext("Not valid JSON: %(exc)s.") % {"exc": exc}
+            ) from None
 
 
 def _body_problem(detail: str, message: str, code: str = "malformed_body") -> Problem:
-    return Problem(400, f"{detail} Correct it and send the request again.", code=code, errors={"body": [message]})
+    detail = gettext("%(problem)s Correct it and send the request again.") % {"problem": detail}
+    return Problem(400, detail, code=code, errors={"body": [message]})
 
 
 # Every byte but the four brackets, and the brackets as opening and closing.
@@ -225,11 +232,15 @@ def refuse_repeated_parameters(request) -> None:
     if repeated:
         raise exceptions.ValidationError(
             {
-                name: ["Given more than once: give it once (several values comma-separated, where it takes a list)."]
+                name: [
+                    gettext(
+                        "Given more than once: give it once (several values comma-separated, where it takes a list)."
+                    )
+                ]
                 for name in repeated
             }
         )
 
 
 def not_found(what: str, pk) -> exceptions.NotFound:
-    return exceptions.NotFound(f"{what} {pk} does not exist.")
+    return exceptions.NotFound(gettext("%(what)s %(id)s does not exist.") % {"what": what, "id": pk})

@@ -5,6 +5,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -50,10 +51,15 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     pattern=r"^\S(.{0,198}\S)?$",  # 1 to 200 characters, as _idempotency_key checks
-    description="A unique value of yours (a UUID, at most 200 characters) naming this create. Sent again with "
-    "the same body within 24 hours (CLAIMDESK_IDEMPOTENCY_HOURS), it answers the first response again and "
-    "creates nothing; with another body, 422 `idempotency_key_reused`. Keys are per API key (per user for "
-    "sessions). While the first request with the key is still running: 409 `idempotency_key_in_use`.",
+    description=(
+        gettext_lazy(
+            "A unique value of yours (a UUID, at most 200 characters) naming this create. Sent again "
+            "with the same body within 24 hours (CLAIMDESK_IDEMPOTENCY_HOURS), it answers the first "
+            "response again and creates nothing; with another body, 422 `idempotency_key_reused`. Keys "
+            "are per API key (per user for sessions). While the first request with the key is still "
+            "running: 409 `idempotency_key_in_use`."
+        )
+    ),
 )
 
 
@@ -80,7 +86,7 @@ def claim_response(request, claim_id: int, status: int = 200, headers: dict | No
     """The claim's detail with its ETag: the answer of every claim write too."""
     claim = detail_queryset().filter(pk=claim_id).first()
     if claim is None:
-        raise not_found("Claim", claim_id)
+        raise not_found(gettext("Claim"), claim_id)
     data = ClaimDetailSerializer(claim, context=context_for(request)).data
     response = Response(data, status=status, headers={"ETag": etag_for(claim.pk, claim.version), **(headers or {})})
     patch_vary_headers(response, ("Authorization", "Cookie"))
@@ -126,19 +132,25 @@ class ClaimListView(ApiView):
             201: ClaimDetailSerializer,
             (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
                 DuplicateProblemSerializer,
-                description="`likely_duplicate`: existing claims say nearly the same (`candidates`); send "
-                '`"force": true` to create it anyway. `idempotency_key_in_use`: the first request with this key '
-                "still runs.",
+                description=gettext_lazy(
+                    '`likely_duplicate`: existing claims say nearly the same (`candidates`); send `"force": '
+                    "true` to create it anyway. `idempotency_key_in_use`: the first request with this key "
+                    "still runs."
+                ),
             ),
             (422, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-                ProblemSerializer, description="`idempotency_key_reused`: this key was used with another body."
+                ProblemSerializer,
+                description="`idempotency_key_reused`: this key was used with another body.",
             ),
         },
         summary="Add a claim",
-        description="Scope `review` and the right to add claims (fact-checkers, editors). Send an "
-        "`Idempotency-Key` to retry safely: a retry answers the first response instead of making a second claim. "
-        "An existing claim with nearly the same text (the claim matcher's link threshold) makes it 409 "
-        '`likely_duplicate` with the `candidates`, unless the body says `"force": true`.',
+        description=gettext_lazy(
+            "Scope `review` and the right to add claims (fact-checkers, editors). Send an "
+            "`Idempotency-Key` to retry safely: a retry answers the first response instead of making a "
+            "second claim. An existing claim with nearly the same text (the claim matcher's link "
+            "threshold) makes it 409 `likely_duplicate` with the `candidates`, unless the body says "
+            '`"force": true`.'
+        ),
     )
     def post(self, request):
         require_perm(request, "verification.add_claim", "add claims")
@@ -160,10 +172,12 @@ class ClaimListView(ApiView):
             if done is None or not done.response_status:
                 raise Problem(
                     409,
-                    "Another request with this Idempotency-Key is still being processed. "
-                    "Wait a moment and send the same request again.",
+                    gettext(
+                        "Another request with this Idempotency-Key is still being processed. Wait a moment and "
+                        "send the same request again."
+                    ),
                     code="idempotency_key_in_use",
-                    title="Idempotency-Key in use",
+                    title=gettext("Idempotency-Key in use"),
                 ) from None
             return _replay(done, request_hash)
         return response
@@ -178,10 +192,13 @@ class ClaimListView(ApiView):
         ):
             raise Problem(
                 409,
-                f"{len(candidates)} existing claim(s) say nearly the same. Add what you have to one of them, "
-                'or send the claim again with "force": true if it is a different claim.',
+                gettext(
+                    "%(count)s existing claim(s) say nearly the same. Add what you have to one of them, or "
+                    'send the claim again with "force": true if it is a different claim.'
+                )
+                % {"count": len(candidates)},
                 code="likely_duplicate",
-                title="Likely duplicate",
+                title=gettext("Likely duplicate"),
                 candidates=[_candidate(m) for m in candidates],
             )
         claim = create_claim(acting_user(request), _claim_input(serializer.validated_data))
@@ -209,9 +226,10 @@ def _idempotency_key(request) -> str | None:
     if not key or len(key) > limit:
         raise Problem(
             400,
-            f"An Idempotency-Key has 1 to {limit} characters; this one has {len(key)}. Send a UUID.",
+            gettext("An Idempotency-Key has 1 to %(limit)s characters; this one has %(count)s. Send a UUID.")
+            % {"limit": limit, "count": len(key)},
             code="invalid_idempotency_key",
-            errors={"Idempotency-Key": [f"Use 1 to {limit} characters, e.g. a UUID."]},
+            errors={"Idempotency-Key": [gettext("Use 1 to %(limit)s characters, e.g. a UUID.") % {"limit": limit}]},
         )
     return key
 
@@ -226,10 +244,12 @@ def _replay(done: IdempotentRequest, request_hash: str) -> Response:
     if done.request_hash != request_hash:
         raise Problem(
             422,
-            "This Idempotency-Key was already used for a request with another body. "
-            "Use a new key for a new request; to retry, send exactly the first body again.",
+            gettext(
+                "This Idempotency-Key was already used for a request with another body. Use a new key for "
+                "a new request; to retry, send exactly the first body again."
+            ),
             code="idempotency_key_reused",
-            title="Idempotency-Key reused",
+            title=gettext("Idempotency-Key reused"),
         )
     body = done.response_body
     headers = {"Idempotent-Replayed": "true"}
@@ -278,7 +298,7 @@ class ClaimDetailView(ApiView):
     def get(self, request, pk: int):
         version = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()
         if version is None:
-            raise not_found("Claim", pk)
+            raise not_found(gettext("Claim"), pk)
         etag = etag_for(pk, version)
         if none_match(request.META.get("HTTP_IF_NONE_MATCH"), etag):
             response = Response(status=304, headers={"ETag": etag})
@@ -292,15 +312,19 @@ class ClaimDetailView(ApiView):
         request=ClaimPatchSerializer,
         responses={200: ClaimDetailSerializer},
         summary="Edit a claim's text or metadata",
-        description="Editors only. The version check is part of the UPDATE: two writers cannot both pass. "
-        "A published claim's text, language and first_made_at are frozen: changing them answers 409 "
-        "`published_claim_frozen`; reopen the claim first, or propose a correction for a typo "
-        "(POST /claims/{id}/corrections).",
+        description=(
+            gettext_lazy(
+                "Editors only. The version check is part of the UPDATE: two writers cannot both pass. A "
+                "published claim's text, language and first_made_at are frozen: changing them answers 409 "
+                "`published_claim_frozen`; reopen the claim first, or propose a correction for a typo "
+                "(POST /claims/{id}/corrections)."
+            )
+        ),
     )
     def patch(self, request, pk: int):
         current = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()
         if current is None:
-            raise not_found("Claim", pk)
+            raise not_found(gettext("Claim"), pk)
         require_perm(request, "verification.change_claim", "edit claims (editors can)")
         expected = expected_version(request.META.get("HTTP_IF_MATCH"), pk, current)
         serializer = ClaimPatchSerializer(data=request.data)
@@ -308,9 +332,9 @@ class ClaimDetailView(ApiView):
         if not serializer.validated_data:
             raise Problem(
                 400,
-                "Send at least one field to change.",
+                gettext("Send at least one field to change."),
                 code="validation_error",
-                errors={"non_field_errors": ["No fields to change."]},
+                errors={"non_field_errors": [gettext("No fields to change.")]},
             )
         try:
             edit_claim(acting_user(request), pk, expected, serializer.validated_data)
@@ -327,7 +351,8 @@ class ClaimReviewView(ApiView):
         summary="schema.org ClaimReview JSON-LD of the published verdict",
         responses={
             (200, "application/ld+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="ClaimReview; the verdict→rating mapping is in the README."
+                OpenApiTypes.OBJECT,
+                description="ClaimReview; the verdict→rating mapping is in the README.",
             )
         },
         description="404 before the first sign-off. The public verdict page embeds the same document.",
@@ -342,11 +367,13 @@ class ClaimReviewView(ApiView):
             .first()
         )
         if claim is None:
-            raise not_found("Claim", pk)
+            raise not_found(gettext("Claim"), pk)
         review = build_claimreview(claim)
         if review is None:
             raise Problem(
-                404, f"Claim {pk} has no published verdict yet, so there is no ClaimReview.", code="not_published"
+                404,
+                gettext("Claim %(pk)s has no published verdict yet, so there is no ClaimReview.") % {"pk": pk},
+                code="not_published",
             )
         response = Response(review, headers={"ETag": etag_for(claim.pk, claim.version)})
         response.content_type = "application/ld+json"

@@ -6,6 +6,7 @@ are never in webhooks (docs/collaboration.md). Editing stays on the desk,
 where its author sees the window and the earlier text.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -26,8 +27,11 @@ class CommentPagination(CappedCursorPagination):
 class CommentInput(StrictInput, serializers.Serializer):
     body = serializers.CharField(
         max_length=COMMENT_MAX_CHARS,
-        help_text=f"Markdown (CommonMark; raw HTML is shown as text), at most {COMMENT_MAX_CHARS} characters. "
-        "`@username` notifies that desk user.",
+        help_text=gettext(
+            "Markdown (CommonMark; raw HTML is shown as text), at most %(comment_max_chars)s "
+            "characters. `@username` notifies that desk user."
+        )
+        % {"comment_max_chars": COMMENT_MAX_CHARS},
     )
 
 
@@ -38,7 +42,8 @@ class CommentOutput(serializers.Serializer):
     body = serializers.CharField(help_text="The Markdown source of the latest revision.")
     html = serializers.SerializerMethodField(help_text="The body rendered and sanitised, as the desk shows it.")
     mentions = serializers.ListField(
-        child=serializers.CharField(), help_text="Usernames of the desk users it mentions (each was notified)."
+        child=serializers.CharField(),
+        help_text="Usernames of the desk users it mentions (each was notified).",
     )
     version = serializers.IntegerField(help_text="The revision number: 1 until its author edits it.")
     created_at = serializers.DateTimeField()
@@ -51,7 +56,7 @@ class CommentOutput(serializers.Serializer):
 
 def _claim_or_404(pk: int) -> None:
     if not Claim.objects.filter(pk=pk).exists():
-        raise not_found("Claim", pk)
+        raise not_found(gettext("Claim"), pk)
 
 
 class CommentListView(ApiView):
@@ -63,8 +68,10 @@ class CommentListView(ApiView):
         parameters=[ordering_parameter(CommentPagination.orderings)],
         responses=CommentOutput(many=True),
         summary="A claim's discussion, oldest first",
-        description="Scope `review`. Cursor-paginated: follow `next`. Internal to the desk: never on the public "
-        "page, in ClaimReview or in webhooks.",
+        description=(
+            "Scope `review`. Cursor-paginated: follow `next`. Internal to the desk: never on the "
+            "public page, in ClaimReview or in webhooks."
+        ),
     )
     def get(self, request, pk: int):
         _claim_or_404(pk)
@@ -78,9 +85,11 @@ class CommentListView(ApiView):
         request=CommentInput,
         responses={201: CommentOutput},
         summary="Comment on a claim",
-        description="Scope `review`, as a user who may comment (fact-checkers, editors, admins). Each `@username` "
-        "of a desk user notifies them; other names stay text. Writes a `commented` event in the claim's "
-        "history (and moves its version on).",
+        description=(
+            "Scope `review`, as a user who may comment (fact-checkers, editors, admins). Each "
+            "`@username` of a desk user notifies them; other names stay text. Writes a `commented` "
+            "event in the claim's history (and moves its version on)."
+        ),
     )
     def post(self, request, pk: int):
         _claim_or_404(pk)

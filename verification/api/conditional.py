@@ -10,6 +10,8 @@ is exact.
 
 import re
 
+from django.utils.translation import gettext
+
 from verification.api.errors import Problem
 
 # What If-Match must hold: one or more entity tags (RFC 9110), weak or strong,
@@ -54,24 +56,33 @@ def expected_version(header: str | None, claim_id: int, current_version: int) ->
     if not header or not header.strip():
         raise Problem(
             428,
-            "Send the claim's ETag in an If-Match header, as you got it from GET "
-            f"/api/v1/claims/{claim_id}, so that your edit cannot overwrite a newer one.",
+            gettext(
+                "Send the claim's ETag in an If-Match header, as you got it from GET "
+                "/api/v1/claims/%(claim_id)s, so that your edit cannot overwrite a newer one."
+            )
+            % {"claim_id": claim_id},
         )
     tags = _tags(header)
     if tags == ["*"]:
-        raise Problem(428, "If-Match: * would skip the check; send the ETag you read.")
+        raise Problem(428, gettext("If-Match: * would skip the check; send the ETag you read."))
     if not _ENTITY_TAGS.match(header):
         raise Problem(
             428,
-            f"If-Match {header[:100]!r} is not an ETag: send it as GET /api/v1/claims/{claim_id} gave it, "
-            f'quotes included, such as "{claim_id}-{current_version}".',
+            gettext(
+                "If-Match %(value)s is not an ETag: send it as GET /api/v1/claims/%(claim_id)s gave it, "
+                'quotes included, such as "%(claim_id)s-%(current_version)s".'
+            )
+            % {"value": repr(header[:100]), "claim_id": claim_id, "current_version": current_version},
         )
     versions = [v for v in (_version_of(tag, claim_id) for tag in tags) if v is not None]
     if not versions:
         raise Problem(
             412,
-            f"If-Match {header!r} does not name a version of claim {claim_id}; it is at "
-            f"{etag_for(claim_id, current_version)}. Fetch it again.",
+            gettext(
+                "If-Match %(header)s does not name a version of claim %(claim_id)s; it is at "
+                "%(claim_id2)s. Fetch it again."
+            )
+            % {"header": repr(header), "claim_id": claim_id, "claim_id2": etag_for(claim_id, current_version)},
             current_version=current_version,
         )
     # With several tags, the current one is the one to check (atomically, later).

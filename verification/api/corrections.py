@@ -7,6 +7,7 @@ editor's rights as well. Every write carries the claim ``version`` the caller
 read and answers the correction with the claim's new version.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
@@ -28,7 +29,7 @@ LIST_LIMIT = 100  # one pending at a time, each decided by two editors: a claim 
 def _claim_version(pk: int) -> int:
     version = Claim.objects.filter(pk=pk).values_list("version", flat=True).first()
     if version is None:
-        raise not_found("Claim", pk)
+        raise not_found(gettext("Claim"), pk)
     return version
 
 
@@ -52,7 +53,8 @@ class CorrectionListView(ApiView):
         operation_id="claims_corrections_list",
         responses=CorrectionSerializer(many=True),
         summary="A claim's corrections, oldest first",
-        description=f"Scope `review`. At most {LIST_LIMIT}; approved ones are also on the public page.",
+        description=gettext("Scope `review`. At most %(list_limit)s; approved ones are also on the public page.")
+        % {"list_limit": LIST_LIMIT},
     )
     def get(self, request, pk: int):
         _claim_version(pk)
@@ -64,9 +66,11 @@ class CorrectionListView(ApiView):
         request=CorrectionProposeSerializer,
         responses={201: CorrectionResultSerializer},
         summary="Propose a correction of a published claim's text (editors)",
-        description="A typo fix that does not change the meaning (docs/corrections.md); another editor approves "
-        "it. Anything else needs a reopen. 409 when the claim is not published, a correction is already "
-        "pending, or `version` is stale.",
+        description=(
+            "A typo fix that does not change the meaning (docs/corrections.md); another editor "
+            "approves it. Anything else needs a reopen. 409 when the claim is not published, a "
+            "correction is already pending, or `version` is stale."
+        ),
     )
     def post(self, request, pk: int):
         _claim_version(pk)

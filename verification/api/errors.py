@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -38,31 +40,32 @@ CONTENT_TYPE = "application/problem+json"
 
 # status -> (code, title) for problems without a more specific code.
 STATUS_PROBLEMS = {
-    400: ("invalid_request", "Your request is not valid"),
-    401: ("not_authenticated", "Authentication required"),
-    403: ("forbidden", "Not allowed"),
-    404: ("not_found", "Not found"),
-    405: ("method_not_allowed", "Method not allowed"),
-    406: ("not_acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict with the current state"),
-    412: ("precondition_failed", "The resource changed since you read it"),
-    413: ("too_large", "Request too large"),
-    414: ("uri_too_long", "URL too long"),
-    415: ("unsupported_media_type", "Unsupported media type"),
-    428: ("precondition_required", "If-Match required"),
-    429: ("throttled", "Too many requests"),
-    500: ("server_error", "Server error"),
-    503: ("database_unavailable", "Service unavailable"),
+    400: ("invalid_request", _("Your request is not valid")),
+    401: ("not_authenticated", _("Authentication required")),
+    403: ("forbidden", _("Not allowed")),
+    404: ("not_found", _("Not found")),
+    405: ("method_not_allowed", _("Method not allowed")),
+    406: ("not_acceptable", _("Not acceptable")),
+    409: ("conflict", _("Conflict with the current state")),
+    412: ("precondition_failed", _("The resource changed since you read it")),
+    413: ("too_large", _("Request too large")),
+    414: ("uri_too_long", _("URL too long")),
+    415: ("unsupported_media_type", _("Unsupported media type")),
+    428: ("precondition_required", _("If-Match required")),
+    429: ("throttled", _("Too many requests")),
+    500: ("server_error", _("Server error")),
+    503: ("database_unavailable", _("Service unavailable")),
 }
 # While the database restarts or fails over, every query raises one of these.
-DATABASE_DOWN = (
+DATABASE_DOWN = _(
     "The database is unavailable for a moment. Try again in a few seconds; if you were changing "
     "something, reload it first to see whether your change was saved."
 )
 
 
-UNREADABLE = "The request could not be read; check its body and headers."
-HOST_NOT_ALLOWED = (
+SERVER_ERROR = _("Something went wrong on our side. It has been logged; try again later.")
+UNREADABLE = _("The request could not be read; check its body and headers.")
+HOST_NOT_ALLOWED = _(
     "This server does not answer to the host name in your request. Use the API's own address, as given in its "
     "documentation."
 )
@@ -82,7 +85,7 @@ class Problem(exceptions.APIException):
         **extra,
     ):
         self.status_code = status
-        default_code, default_title = STATUS_PROBLEMS.get(status, ("error", "Error"))
+        default_code, default_title = STATUS_PROBLEMS.get(status, ("error", _("Error")))
         self.problem_code = code or default_code
         self.title = title or default_title
         self.headers = headers or {}
@@ -100,9 +103,11 @@ def problem(
     headers: dict | None = None,
     **extra,
 ) -> JsonResponse:
-    default_code, default_title = STATUS_PROBLEMS.get(status, ("error", "Error"))
+    default_code, default_title = STATUS_PROBLEMS.get(status, ("error", _("Error")))
     code = code or default_code
-    body = {"type": PROBLEM_TYPE + code, "title": title or default_title, "status": status, "detail": detail}
+    # title and detail in the request's language (LocaleMiddleware: Accept-Language); type and fields never change.
+    title, detail = str(title or default_title), str(detail)
+    body = {"type": PROBLEM_TYPE + code, "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
     body.update(extra)
@@ -115,15 +120,31 @@ def problem(
 def too_many_fields(part: str, exc: Exception | None = None) -> Problem:
     """Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (or _FILES) refused ``part``, the body or the query."""
     if isinstance(exc, TooManyFilesSent):
-        limit, what = settings.DATA_UPLOAD_MAX_NUMBER_FILES, "files"
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        detail = ngettext(
+            "The request has more than %(limit)d file.", "The request has more than %(limit)d files.", limit
+        )
+        error = ngettext(
+            "More than %(limit)d file; send at most %(limit)d, or send JSON.",
+            "More than %(limit)d files; send at most %(limit)d, or send JSON.",
+            limit,
+        )
     else:
-        limit, what = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "fields"
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        detail = ngettext(
+            "The request has more than %(limit)d field.", "The request has more than %(limit)d fields.", limit
+        )
+        error = ngettext(
+            "More than %(limit)d field; send at most %(limit)d, or send JSON.",
+            "More than %(limit)d fields; send at most %(limit)d, or send JSON.",
+            limit,
+        )
     return Problem(
         400,
-        f"The request has more than {limit} {what}.",
+        detail % {"limit": limit},
         code="too_many_fields",
-        title="Too many fields",
-        errors={part: [f"More than {limit} {what}; send at most {limit}, or send JSON."]},
+        title=gettext("Too many fields"),
+        errors={part: [error % {"limit": limit}]},
     )
 
 
@@ -148,7 +169,7 @@ def _validation_problem(errors: dict[str, list[str]], instance: str | None) -> J
     fields = ", ".join(sorted(errors))
     return problem(
         400,
-        f"Correct these fields and send the request again: {fields}.",
+        gettext("Correct these fields and send the request again: %(fields)s.") % {"fields": fields},
         code="validation_error",
         instance=instance,
         errors=errors,
@@ -187,7 +208,7 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
             409,
             str(exc),
             code=exc.code,
-            title="Someone changed this claim",
+            title=gettext("Someone changed this claim"),
             instance=instance,
             current_version=exc.current_version,
             changed_by=exc.changed_by,
@@ -203,13 +224,18 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         detail = str(exc.detail)
         if isinstance(exc, exceptions.NotAuthenticated):
-            detail = "Send an API key as 'Authorization: Bearer <key>', or sign in."
+            detail = gettext("Send an API key as 'Authorization: Bearer <key>', or sign in.")
         return problem(401, detail, instance=instance, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, exceptions.Throttled):
         wait = max(1, int(exc.wait or 1))
         return problem(
             429,
-            f"Too many requests for this key. Try again in {wait} seconds.",
+            ngettext(
+                "Too many requests for this key. Try again in %(wait)d second.",
+                "Too many requests for this key. Try again in %(wait)d seconds.",
+                wait,
+            )
+            % {"wait": wait},
             instance=instance,
             headers={"Retry-After": str(wait)},
             retry_after=wait,
@@ -219,21 +245,21 @@ def to_problem(exc, instance: str | None = None) -> JsonResponse:  # noqa: C901 
     if isinstance(exc, (Http404, ObjectDoesNotExist, exceptions.NotFound)):
         return problem(404, _not_found_detail(exc), instance=instance)
     if isinstance(exc, (exceptions.PermissionDenied, DjangoPermissionDenied)):
-        detail = str(getattr(exc, "detail", "") or exc or "You do not have the right to do this.")
+        detail = str(getattr(exc, "detail", "") or exc or gettext("You do not have the right to do this."))
         return problem(403, detail, instance=instance)
     if isinstance(exc, RequestDataTooBig):
-        return problem(413, "The request body is too large.", instance=instance)
+        return problem(413, gettext("The request body is too large."), instance=instance)
     if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):  # raised outside the parsers, which name the part
         return to_problem(too_many_fields("request", exc), instance)
     if isinstance(exc, DisallowedHost):
-        return problem(400, HOST_NOT_ALLOWED, code="host_not_allowed", title="Unknown host", instance=instance)
+        return problem(400, HOST_NOT_ALLOWED, code="host_not_allowed", title=gettext("Unknown host"), instance=instance)
     if isinstance(exc, SuspiciousOperation):  # a bad multipart body…
         return problem(400, UNREADABLE, instance=instance)
     if isinstance(exc, exceptions.APIException):
         return problem(exc.status_code, str(exc.detail), instance=instance)
     if isinstance(exc, (OperationalError, InterfaceError)):
         return problem(503, DATABASE_DOWN, instance=instance, headers={"Retry-After": "5"})
-    return problem(500, "Something went wrong on our side. It has been logged; try again later.", instance=instance)
+    return problem(500, SERVER_ERROR, instance=instance)
 
 
 def _not_found_detail(exc) -> str:
@@ -241,7 +267,7 @@ def _not_found_detail(exc) -> str:
     # Http404 messages name models and query internals, so those get ours.
     if isinstance(exc, exceptions.NotFound) and str(exc.detail) != str(exceptions.NotFound.default_detail):
         return str(exc.detail)
-    return "Nothing exists at this address. Check the id and the path (API paths have no trailing slash)."
+    return gettext("Nothing exists at this address. Check the id and the path (API paths have no trailing slash).")
 
 
 # --- Django-level handlers for /api/ paths outside DRF views -----------------
@@ -251,9 +277,9 @@ def _not_found_detail(exc) -> str:
 def api_not_found(request, *args, **kwargs):
     """The catch-all route for unknown /api/v1/ paths, so even with DEBUG on
     they answer a problem, never an HTML page or a slash redirect."""
-    detail = f"There is no API endpoint at {request.path}."
+    detail = gettext("There is no API endpoint at %(path)s.") % {"path": request.path}
     if request.path.endswith("/"):
-        detail += f" API paths have no trailing slash: try {request.path.rstrip('/')}."
+        detail += " " + gettext("API paths have no trailing slash: try %(path)s.") % {"path": request.path.rstrip("/")}
     return problem(404, detail, instance=request.path)
 
 
@@ -279,7 +305,5 @@ def handler500(request):
     if request.path.startswith("/api/"):
         if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # raised outside a DRF view
             return problem(503, DATABASE_DOWN, instance=request.path, headers={"Retry-After": "5"})
-        return problem(
-            500, "Something went wrong on our side. It has been logged; try again later.", instance=request.path
-        )
+        return problem(500, SERVER_ERROR, instance=request.path)
     return defaults.server_error(request)

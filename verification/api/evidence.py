@@ -14,6 +14,7 @@ import base64
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -85,9 +86,11 @@ class EvidenceInput(StrictInput, serializers.Serializer):
     def validate(self, data):
         given = [name for name in ("url", "file") if data.get(name)]
         if len(given) > 1:
-            raise serializers.ValidationError({"file": ["Send a URL or a file, not both."]})
+            raise serializers.ValidationError({"file": [gettext("Send a URL or a file, not both.")]})
         if not given and not data.get("notes", "").strip():
-            raise serializers.ValidationError({"url": ["Send a url, a file, or notes describing the evidence."]})
+            raise serializers.ValidationError(
+                {"url": [gettext("Send a url, a file, or notes describing the evidence.")]}
+            )
         return data
 
 
@@ -164,8 +167,11 @@ class FileMetadataOutput(ScopedSerializer):
     )
     created = serializers.DateTimeField(allow_null=True, help_text="When the file says it was made.")
     content_credentials = serializers.JSONField(
-        help_text="C2PA: status (none, read, unreadable, skipped), summary, validation_state, failures, signer, "
-        "issuer, certificate_serial, signed_at, claim_generator, title, actions, ingredients; {} for a PDF."
+        help_text=(
+            "C2PA: status (none, read, unreadable, skipped), summary, validation_state, failures, "
+            "signer, issuer, certificate_serial, signed_at, claim_generator, title, actions, "
+            "ingredients; {} for a PDF."
+        )
     )
     reader = serializers.CharField(allow_blank=True)
     read_at = serializers.DateTimeField(allow_null=True)
@@ -338,7 +344,7 @@ class ClaimEvidenceView(ApiView):
     def get(self, request, pk: int):
         claim = Claim.objects.filter(pk=pk).first()  # the metadata's timeline flags are read against it
         if claim is None:
-            raise not_found("Claim", pk)
+            raise not_found(gettext("Claim"), pk)
         context = context_for(request, claim=claim)
         return Response({"results": output(list(evidence_queryset(pk, context["internal"])), context)})
 
@@ -356,7 +362,7 @@ class ClaimEvidenceView(ApiView):
         _refuse_oversized_body(request)
         claim = Claim.objects.filter(pk=pk).first()
         if claim is None:
-            raise not_found("Claim", pk)
+            raise not_found(gettext("Claim"), pk)
         serializer = EvidenceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = _add(acting_user(request), pk, serializer.validated_data)
@@ -374,8 +380,11 @@ def _refuse_oversized_body(request) -> None:
     if length.isdigit() and int(length) > limit + MULTIPART_ALLOWANCE:
         raise Problem(
             413,
-            f"The upload is over the limit of {limit} bytes (CLAIMDESK_UPLOAD_MAX_BYTES): "
-            f"the request is {length} bytes. Upload a smaller file or ask an admin to raise the limit.",
+            gettext(
+                "The upload is over the limit of %(limit)s bytes (CLAIMDESK_UPLOAD_MAX_BYTES): the request "
+                "is %(length)s bytes. Upload a smaller file or ask an admin to raise the limit."
+            )
+            % {"limit": limit, "length": length},
             code="upload_too_large",
             limit_bytes=limit,
             sent_bytes=int(length),
@@ -434,14 +443,18 @@ class EvidenceMatchesView(ApiView):
         operation_id="evidence_matches",
         responses=MatchesOutput,
         summary="Earlier evidence showing the same picture or frame",
-        description="Scope `review`. Evidence added before this item, on any claim, whose PDQ perceptual hash is "
-        "within `threshold` bits of one of this item's (its picture, or its video's frame), nearest first, at "
-        f"most {perceptual.MAX_MATCHES}. Empty until a worker has hashed the item.",
+        description=gettext(
+            "Scope `review`. Evidence added before this item, on any claim, whose PDQ perceptual hash "
+            "is within `threshold` bits of one of this item's (its picture, or its video's frame), "
+            "nearest first, at most %(perceptual_max_matches)s. Empty until a worker has hashed the "
+            "item."
+        )
+        % {"perceptual_max_matches": perceptual.MAX_MATCHES},
     )
     def get(self, request, pk: int):
         item = Evidence.objects.filter(pk=pk).only("pk", "sha256", "added_at").first()
         if item is None:
-            raise not_found("Evidence", pk)
+            raise not_found(gettext("Evidence"), pk)
         matches = perceptual.seen_before([item]).get(item.pk, [])
         body = {"evidence": item.pk, "threshold": settings.PDQ_MATCH_DISTANCE, "matches": matches}
         return Response(MatchesOutput(body).data)

@@ -118,7 +118,8 @@ class ExportJsonView(ApiView):
         summary="All matching claims as JSON",
         responses={
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.ANY, description="Streamed JSON array of claims (id, text, state, verdict, …)."
+                OpenApiTypes.ANY,
+                description="Streamed JSON array of claims (id, text, state, verdict, …).",
             )
         },
     )

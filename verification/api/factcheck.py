@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -83,11 +84,14 @@ PARAMETERS = [
     OpenApiParameter(
         "pageSize",
         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        description=f"1–{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}.",
+        description=gettext("1–%(max_page_size)s, default %(default_page_size)s.")
+        % {"max_page_size": MAX_PAGE_SIZE, "default_page_size": DEFAULT_PAGE_SIZE},
     ),
     OpenApiParameter("pageToken", OpenApiTypes.STR, description="`nextPageToken` of the previous page."),
     OpenApiParameter(
-        "reviewPublisherSiteFilter", OpenApiTypes.STR, description="Only reviews by this site, e.g. `afp.com`."
+        "reviewPublisherSiteFilter",
+        OpenApiTypes.STR,
+        description="Only reviews by this site, e.g. `afp.com`.",
     ),
     OpenApiParameter(
         "includeExternalReviews",
@@ -103,8 +107,11 @@ class FactCheckSearchView(ApiView):
         summary="Search published fact-checks (Fact Check Tools–compatible)",
         parameters=PARAMETERS,
         responses=FactCheckResultsSerializer,
-        description="Google Fact Check Tools' `claims:search`, answered from this desk: give `query` or "
-        "`reviewPublisherSiteFilter` (400 with neither). Results are best match first. See docs/api.md.",
+        description=(
+            "Google Fact Check Tools' `claims:search`, answered from this desk: give `query` or "
+            "`reviewPublisherSiteFilter` (400 with neither). Results are best match first. See "
+            "docs/api.md."
+        ),
     )
     def get(self, request):
         params = _parameters(request.query_params)
@@ -130,7 +137,7 @@ def _parameters(query) -> dict:
         "external": query.get("includeExternalReviews", "").strip().lower() in ("true", "1"),
     }
     if query.get("includeExternalReviews", "").strip().lower() not in ("", "true", "false", "1", "0"):
-        errors["includeExternalReviews"] = ["Use true or false."]
+        errors["includeExternalReviews"] = [gettext("Use true or false.")]
     if not params["query"] and not params["site"]:
         message = "Give query=<text to look for>, or reviewPublisherSiteFilter=<site>."
         errors.update(query=[message], reviewPublisherSiteFilter=[message])
@@ -147,7 +154,9 @@ def _number(query, name, low, high, default, errors):
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        errors[name] = [f"Use a whole number from {low} to {high:,}."]
+        errors[name] = [
+            gettext("Use a whole number from %(low)s to %(high)s.") % {"low": low, "high": format(high, ",")}
+        ]
         return default
     return int(raw)
 
@@ -171,7 +180,9 @@ def _offset(token: str, params, errors) -> int:
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
         offset, same = -1, False
     if not 0 <= offset <= MAX_RESULTS or not same:
-        errors["pageToken"] = ["Not a page token of this search: send the nextPageToken it gave, with the same query."]
+        errors["pageToken"] = [
+            gettext("Not a page token of this search: send the nextPageToken it gave, with the same query.")
+        ]
         return 0
     return offset
 

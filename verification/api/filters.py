@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
@@ -28,7 +29,12 @@ def _choices(name: str, raw: str, allowed: list[str]) -> list[str]:
     bad = [v for v in values if v not in allowed]
     if bad or not values:
         raise ValidationError(
-            {name: [f"Unknown value {', '.join(bad) or raw!r}; use one or more of {', '.join(allowed)}."]}
+            {
+                name: [
+                    gettext("Unknown value %(value)s; use one or more of %(allowed)s.")
+                    % {"value": repr(", ".join(bad) or raw), "allowed": ", ".join(allowed)}
+                ]
+            }
         )
     return values
 
@@ -45,13 +51,13 @@ def parse_time(name: str, raw: str) -> datetime:
     except ValueError:
         value = None
     if value is None:
-        raise ValidationError({name: ["Use an RFC 3339 time such as 2025-01-31T12:00:00Z, or a date."]})
+        raise ValidationError({name: [gettext("Use an RFC 3339 time such as 2025-01-31T12:00:00Z, or a date.")]})
     value = value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
     try:
         # As UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59 (a 500 before).
         return value.astimezone(UTC)
     except OverflowError:
-        raise ValidationError({name: ["That time is outside the years 1 to 9999."]}) from None
+        raise ValidationError({name: [gettext("That time is outside the years 1 to 9999.")]}) from None
 
 
 MAX_ID = 2**62  # larger is no id, and past what the databases compare with an id
@@ -59,7 +65,7 @@ MAX_ID = 2**62  # larger is no id, and past what the databases compare with an i
 
 def _positive_int(name: str, raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        raise ValidationError({name: ["Use a numeric id."]})
+        raise ValidationError({name: [gettext("Use a numeric id.")]})
     return int(raw)
 
 

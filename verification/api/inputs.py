@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 from django.core.validators import URLValidator
 from django.http import QueryDict
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -53,7 +54,7 @@ class StrictInput:
         unknown = sorted(set(data) - known - NOT_FIELDS)
         if not unknown:
             return {}
-        message = f"Unknown field; this request takes: {', '.join(sorted(known))}."
+        message = gettext("Unknown field; this request takes: %(fields)s.") % {"fields": ", ".join(sorted(known))}
         return {name: [message] for name in unknown}
 
     def mistyped_fields(self, data) -> dict[str, list[str]]:
@@ -62,7 +63,7 @@ class StrictInput:
         problems = {}
         for name, field in self.fields.items():
             if name in data and not field.read_only and (wanted := wrong_type(field, data[name])):
-                problems[name] = [f"Send {wanted}."]
+                problems[name] = [gettext("Send %(wanted)s.") % {"wanted": wanted}]
         return problems
 
     def non_iri_urls(self, data) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ desk's pages do.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -43,7 +44,7 @@ class IntakeInput(StrictInput, serializers.Serializer):
 
     def validate(self, data):
         if not data["text"].strip() and not data["url"]:
-            raise serializers.ValidationError({"text": ["Send the article as text, or its url."]})
+            raise serializers.ValidationError({"text": [gettext("Send the article as text, or its url.")]})
         return data
 
 
@@ -61,7 +62,9 @@ class ChoiceInput(StrictInput, serializers.Serializer):
         help_text="An existing source. Without it, and without create, the attribution is left out.",
     )
     create = serializers.BooleanField(
-        required=False, default=False, help_text="Create a new source named `name` (needs the add-source permission)."
+        required=False,
+        default=False,
+        help_text="Create a new source named `name` (needs the add-source permission).",
     )
 
 
@@ -70,16 +73,20 @@ class ConfirmInput(StrictInput, serializers.Serializer):
     attributions = ChoiceInput(
         many=True,
         required=False,
-        help_text="Replace the proposed attributions; default: matched sources, new sources "
-        "for unmatched names, unnamed sources left out.",
+        help_text=(
+            "Replace the proposed attributions; default: matched sources, new sources for unmatched "
+            "names, unnamed sources left out."
+        ),
     )
     link_to = serializers.IntegerField(
         min_value=1,
         max_value=MAX_ID,
         required=False,
         allow_null=True,
-        help_text="Add to this existing claim instead of creating one; null creates "
-        "a new claim. Default: the proposal's linked claim, if any.",
+        help_text=(
+            "Add to this existing claim instead of creating one; null creates a new claim. Default: "
+            "the proposal's linked claim, if any."
+        ),
     )
 
 
@@ -90,8 +97,10 @@ class ProposalOutput(serializers.Serializer):
     is_opinion = serializers.BooleanField()
     checkable_reasons = serializers.ListField(child=serializers.CharField())
     attributions = serializers.JSONField(
-        help_text="name, title, role, quote, kind, source_id, source_name, score, "
-        "new_source, candidates[{id, name, kind, score}]."
+        help_text=(
+            "name, title, role, quote, kind, source_id, source_name, score, new_source, "
+            "candidates[{id, name, kind, score}]."
+        )
     )
     duplicates = serializers.JSONField(help_text="Similar existing claims: claim_id, score (0-1), text.")
     linked_claim = serializers.IntegerField(source="linked_claim_id", allow_null=True)
@@ -116,13 +125,15 @@ class BatchOutput(serializers.Serializer):
 
 
 def _refused(exc: IntakeRefused) -> Problem:
-    return Problem(413 if exc.code == "too_large" else 400, str(exc), code=exc.code, title="Cannot read this article")
+    return Problem(
+        413 if exc.code == "too_large" else 400, str(exc), code=exc.code, title=gettext("Cannot read this article")
+    )
 
 
 def batch_response(batch_id: int, status_code: int = 200, headers: dict | None = None) -> Response:
     batch = IntakeBatch.objects.prefetch_related("proposals").filter(pk=batch_id).first()
     if batch is None:
-        raise not_found("Intake batch", batch_id)
+        raise not_found(gettext("Intake batch"), batch_id)
     return Response(BatchOutput(batch).data, status=status_code, headers=headers)
 
 
@@ -134,7 +145,10 @@ class IntakeView(ApiView):
         tags=TAGS,
         operation_id="intake_create",
         request=IntakeInput,
-        responses={202: BatchOutput, 413: OpenApiResponse(description="Over CLAIMDESK_INTAKE_MAX_BYTES.")},
+        responses={
+            202: BatchOutput,
+            413: OpenApiResponse(description="Over CLAIMDESK_INTAKE_MAX_BYTES."),
+        },
         summary="Submit an article (text or URL) to propose claims from",
     )
     def post(self, request):
@@ -171,7 +185,7 @@ class ProposalActionView(ApiView):
 
     def require(self, pk: int) -> None:
         if not Proposal.objects.filter(pk=pk).exists():
-            raise not_found("Proposal", pk)
+            raise not_found(gettext("Proposal"), pk)
 
 
 class ConfirmView(ProposalActionView):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification.models import ApiKey
 
@@ -38,11 +39,14 @@ def create_key(name: str, scope: str, user=None, expires_days: int | None = None
     """Store a new key and return it with the raw key, which is never stored
     and cannot be shown again."""
     if scope not in ApiKey.Scope.values:
-        raise ApiKeyError(f"Unknown scope '{scope}'; use one of {', '.join(ApiKey.Scope.values)}.")
+        raise ApiKeyError(
+            gettext("Unknown scope '%(scope)s'; use one of %(apikey_scope_values)s.")
+            % {"scope": scope, "apikey_scope_values": ", ".join(ApiKey.Scope.values)}
+        )
     if scope != ApiKey.Scope.READ and user is None:
-        raise ApiKeyError(f"A {scope} key acts as a person: give the user it belongs to.")
+        raise ApiKeyError(gettext("A %(scope)s key acts as a person: give the user it belongs to.") % {"scope": scope})
     if expires_days is not None and expires_days < 1:
-        raise ApiKeyError("A key must be valid for at least one day.")
+        raise ApiKeyError(gettext("A key must be valid for at least one day."))
     expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
     for _attempt in range(5):
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -59,7 +63,7 @@ def create_key(name: str, scope: str, user=None, expires_days: int | None = None
             return key, raw
         except IntegrityError:  # a prefix collision (1 in 2^48); draw again
             continue
-    raise ApiKeyError("Could not draw a unique key prefix; try again.")
+    raise ApiKeyError(gettext("Could not draw a unique key prefix; try again."))
 
 
 def find_by_prefix(prefix: str) -> ApiKey:
@@ -70,7 +74,9 @@ def find_by_prefix(prefix: str) -> ApiKey:
     else:
         key = ApiKey.objects.filter(prefix=prefix).first()
     if key is None:
-        raise ApiKeyError(f"No API key has the prefix '{prefix}'. `manage.py apikey list` shows them.")
+        raise ApiKeyError(
+            gettext("No API key has the prefix '%(prefix)s'. `manage.py apikey list` shows them.") % {"prefix": prefix}
+        )
     return key
 
 

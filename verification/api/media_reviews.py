@@ -8,6 +8,7 @@ write. The current rating is also on each evidence item for review keys
 (``media_review``); readers see published ones on the public page.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -29,7 +30,8 @@ class MediaReviewInput(StrictInput, serializers.Serializer):
         help_text="The rating, e.g. decontextualized (schema.org's DecontextualizedContent).",
     )
     rationale = serializers.CharField(
-        max_length=media_review.RATIONALE_MAX_CHARS, help_text="Why; readers see it once the claim is published."
+        max_length=media_review.RATIONALE_MAX_CHARS,
+        help_text="Why; readers see it once the claim is published.",
     )
     original_url = HttpURLField(
         max_length=2000,
@@ -76,13 +78,15 @@ class MediaReviewView(ApiView):
             409: OpenApiResponse(description="Not a media item (`not_media`), or `version` is stale."),
         },
         summary="Rate a media evidence item with a MediaReview category (editors)",
-        description="Appends a rating; the latest is the item's current one. The same rating sent again "
-        "changes nothing and is answered as it is.",
+        description=(
+            "Appends a rating; the latest is the item's current one. The same rating sent again "
+            "changes nothing and is answered as it is."
+        ),
     )
     def post(self, request, pk: int):
         claim_id = Evidence.objects.filter(pk=pk).values_list("claim_id", flat=True).first()
         if claim_id is None:
-            raise not_found("Evidence", pk)
+            raise not_found(gettext("Evidence"), pk)
         require_perm(request, media_review.PERMISSION, "rate media evidence (editors can)")
         serializer = MediaReviewInput(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -18,6 +18,9 @@ import re
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 from verification.api.errors import HOST_NOT_ALLOWED, problem
 
@@ -31,7 +34,15 @@ class ApiEdgeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return refusal(request) or self.get_response(request)
+        # Before LocaleMiddleware: a refusal here speaks the Accept-Language itself.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            refused = refusal(request)
+        if refused is None:
+            return self.get_response(request)
+        refused["Content-Language"] = language
+        patch_vary_headers(refused, ("Accept-Language",))
+        return refused
 
 
 def refusal(request):
@@ -39,12 +50,16 @@ def refusal(request):
     limit = settings.MAX_URL_CHARS
     if len(request.get_full_path()) > limit:
         if not api:
-            return HttpResponse(f"URL too long: at most {limit} characters.", status=414, content_type="text/plain")
+            text = gettext("URL too long: at most %(limit)d characters.") % {"limit": limit}
+            return HttpResponse(text, status=414, content_type="text/plain")
         # No instance: the path itself may be what is too long.
         return problem(
             414,
-            f"The URL is longer than {limit} characters. Send long lists in a request body instead "
-            "(POST /api/v1/status/bulk for lookups).",
+            gettext(
+                "The URL is longer than %(limit)d characters. Send long lists in a request body instead "
+                "(POST /api/v1/status/bulk for lookups)."
+            )
+            % {"limit": limit},
         )
     if not api:
         return None
@@ -52,14 +67,19 @@ def refusal(request):
         host = request.get_host()
     except DisallowedHost as exc:
         host_log.error(str(exc), extra={"status_code": 400, "request": request})
-        return problem(400, HOST_NOT_ALLOWED, code="host_not_allowed", title="Unknown host", instance=request.path)
+        return problem(
+            400, HOST_NOT_ALLOWED, code="host_not_allowed", title=gettext("Unknown host"), instance=request.path
+        )
     if settings.SECURE_SSL_REDIRECT and not request.is_secure() and not _exempt(request.path):
         return problem(
             403,
-            f"Use https://{host}{request.get_full_path()}: this API answers over HTTPS only. Nothing was done; "
-            "a redirect would have lost the body of your request.",
+            gettext(
+                "Use %(url)s: this API answers over HTTPS only. Nothing was done; "
+                "a redirect would have lost the body of your request."
+            )
+            % {"url": f"https://{host}{request.get_full_path()}"},
             code="https_required",
-            title="HTTPS required",
+            title=gettext("HTTPS required"),
             instance=request.path,
         )
     return None

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,7 +35,14 @@ class CappedCursorPagination(CursorPagination):
         if raw is None or raw == "":  # as the filters treat an empty value
             return self.page_size
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError({self.page_size_query_param: [f"Use a whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        gettext("Use a whole number from 1 to %(max_page_size)s.")
+                        % {"max_page_size": self.max_page_size}
+                    ]
+                }
+            )
         return int(raw)
 
     def get_schema_operation_parameters(self, view):
@@ -47,7 +55,9 @@ class CappedCursorPagination(CursorPagination):
     def get_ordering(self, request, queryset, view):
         raw = request.query_params.get("ordering") or self.orderings[0]
         if raw not in self.orderings:
-            raise ValidationError({"ordering": [f"Order by one of {', '.join(self.orderings)}."]})
+            raise ValidationError(
+                {"ordering": [gettext("Order by one of %(orderings)s.") % {"orderings": ", ".join(self.orderings)}]}
+            )
         if raw.lstrip("-") == "id":
             return (raw,)
         return (raw, "-id" if raw.startswith("-") else "id")
@@ -101,5 +111,6 @@ def ordering_parameter(orderings) -> OpenApiParameter:
         "ordering",
         OpenApiTypes.STR,
         pattern=f"^-?({'|'.join(fields)})$",
-        description=f"Sort order, a leading '-' for descending: {', '.join(orderings)}. Default {orderings[0]}.",
+        description=gettext("Sort order, a leading '-' for descending: %(orderings)s. Default %(value)s.")
+        % {"orderings": ", ".join(orderings), "value": orderings[0]},
     )

@@ -5,6 +5,7 @@ Every body carries the ``version`` the caller read; a stale one answers 409
 naming what changed and who changed it (see verification.workflow.transitions).
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
@@ -48,7 +49,7 @@ class ClaimActionView(ApiView):
 
     def run(self, request, pk: int):
         if not Claim.objects.filter(pk=pk).exists():
-            raise not_found("Claim", pk)
+            raise not_found(gettext("Claim"), pk)
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.act(acting_user(request), pk, serializer.validated_data)

@@ -8,6 +8,7 @@ what: those fields are absent from their answers, not null.
 """
 
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -104,8 +105,11 @@ class PublishedVerdictSerializer(AssessmentFieldsSerializer):
     visibility = "published_verdict"
 
     text = serializers.CharField(
-        help_text="The claim text as signed off, with approved corrections: what readers see. While a reopened "
-        "claim is edited, `text` of the claim changes and this stays until the next sign-off."
+        help_text=(
+            "The claim text as signed off, with approved corrections: what readers see. While a "
+            "reopened claim is edited, `text` of the claim changes and this stays until the next "
+            "sign-off."
+        )
     )
     corrected_at = serializers.DateTimeField(
         allow_null=True, help_text="When an approved correction last changed the text; null if none did."
@@ -138,7 +142,9 @@ class EventSerializer(ScopedSerializer):
     verdict = verdict_field(help_text="Drafts are null for read keys.")
     confidence = serializers.FloatField(allow_null=True)
     actor = serializers.CharField(
-        allow_null=True, required=False, help_text="Scope review: username, null for the system. Absent for read keys."
+        allow_null=True,
+        required=False,
+        help_text="Scope review: username, null for the system. Absent for read keys.",
     )
     note = serializers.CharField(required=False, help_text="Scope review. Absent for read keys.")
 
@@ -177,7 +183,10 @@ class SuggestionSerializer(ScopedSerializer):
     label = serializers.CharField()
     probability = serializers.FloatField(help_text="Chance this desk rates the claim true or likely true.")
     interval = serializers.ListField(
-        child=serializers.FloatField(), min_length=2, max_length=2, help_text="90 % interval of the probability."
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        help_text="90 % interval of the probability.",
     )
     reasons = SuggestionReasonSerializer(many=True, help_text="The (up to) three factors that moved it most.")
 
@@ -277,7 +286,11 @@ class AttributionInputSerializer(StrictInput, serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     appeared_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=2000)
     appeared_in = serializers.PrimaryKeyRelatedField(
-        queryset=_sources(), required=False, allow_null=True, default=None, help_text="Source id of the outlet."
+        queryset=_sources(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Source id of the outlet.",
     )
     appeared_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     relays_source = serializers.PrimaryKeyRelatedField(
@@ -327,8 +340,10 @@ class ClaimCreateSerializer(ClaimEditableSerializer):
     force = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Create the claim even if existing claims have nearly the same text (without it: 409 "
-        "`likely_duplicate` with the candidates).",
+        help_text=(
+            "Create the claim even if existing claims have nearly the same text (without it: 409 "
+            "`likely_duplicate` with the candidates)."
+        ),
     )
 
     def validate_appearances(self, items):
@@ -336,7 +351,9 @@ class ClaimCreateSerializer(ClaimEditableSerializer):
         for index, item in enumerate(items):
             key = normalise_url(item["url"])
             if key in seen:
-                raise serializers.ValidationError(f"appearances[{index}]: the same article URL is listed twice.")
+                raise serializers.ValidationError(
+                    gettext("appearances[%(index)s]: the same article URL is listed twice.") % {"index": index}
+                )
             seen.add(key)
         return items
 
@@ -398,7 +415,8 @@ class CorrectionResultSerializer(CorrectionSerializer):
 
 class CorrectionProposeSerializer(VersionSerializer):
     text = serializers.CharField(
-        max_length=10000, help_text="The claim's text with the typo fixed; numbers and dates may not change."
+        max_length=10000,
+        help_text="The claim's text with the typo fixed; numbers and dates may not change.",
     )
     reason = serializers.CharField(max_length=2000, help_text="What the correction fixes; readers see it.")
 

@@ -7,6 +7,7 @@ sources.actions.grade_source (and announces ``source.graded``).
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -44,8 +45,10 @@ class SourceSerializer(ScopedSerializer):
         source="merged_into_id", allow_null=True, help_text="Set when merged: use that record instead."
     )
     names = serializers.SerializerMethodField(
-        help_text="The name readers of each language know it by, by BCP 47 tag, e.g. "
-        '{"uk": "Кирило Буданов", "ru": "Кирилл Буданов"}; `name` is used for the others.'
+        help_text=gettext_lazy(
+            'The name readers of each language know it by, by BCP 47 tag, e.g. {"uk": "Кирило '
+            'Буданов", "ru": "Кирилл Буданов"}; `name` is used for the others.'
+        )
     )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -180,10 +183,11 @@ class SourceInputSerializer(StrictInput, serializers.Serializer):
         source = self.context.get("source")
         if parent is not None and source is not None:
             if parent.pk == source.pk or source.pk in {a.pk for a in parent.ancestors()}:
-                raise serializers.ValidationError("That parent would make the organisation chart a loop.")
+                raise serializers.ValidationError(gettext("That parent would make the organisation chart a loop."))
         if parent is not None and parent.merged_into_id:
             raise serializers.ValidationError(
-                f"Source {parent.pk} was merged into {parent.merged_into_id}; use that one."
+                gettext("Source %(parent_pk)s was merged into %(parent_merged_into_id)s; use that one.")
+                % {"parent_pk": parent.pk, "parent_merged_into_id": parent.merged_into_id}
             )
         return parent
 
@@ -201,9 +205,10 @@ class SourceInputSerializer(StrictInput, serializers.Serializer):
         if existing is not None:
             raise Problem(
                 409,
-                f"Source {existing} already has this name and country: use it, or tell them apart by country.",
+                gettext("Source %(existing)s already has this name and country: use it, or tell them apart by country.")
+                % {"existing": existing},
                 code="duplicate_source",
-                title="A source with this name exists",
+                title=gettext("A source with this name exists"),
                 existing_id=existing,
             )
         return data
@@ -222,7 +227,7 @@ def detail_queryset():
 def source_response(request, pk: int, status: int = 200) -> Response:
     source = detail_queryset().filter(pk=pk).first()
     if source is None:
-        raise not_found("Source", pk)
+        raise not_found(gettext("Source"), pk)
     return Response(SourceDetailSerializer(source, context=context_for(request)).data, status=status)
 
 
@@ -247,7 +252,14 @@ class SourceListView(ApiView):
         params = request.query_params
         if params.get("kind"):
             if params["kind"] not in SourceKind.values:
-                raise serializers.ValidationError({"kind": [f"Use one of {', '.join(SourceKind.values)}."]})
+                raise serializers.ValidationError(
+                    {
+                        "kind": [
+                            gettext("Use one of %(sourcekind_values)s.")
+                            % {"sourcekind_values": ", ".join(SourceKind.values)}
+                        ]
+                    }
+                )
             queryset = queryset.filter(kind=params["kind"])
         if params.get("country"):
             queryset = queryset.filter(country=params["country"].upper())
@@ -295,7 +307,7 @@ class SourceDetailView(ApiView):
     def patch(self, request, pk: int):
         source = Source.objects.filter(pk=pk).first()
         if source is None:
-            raise not_found("Source", pk)
+            raise not_found(gettext("Source"), pk)
         require_perm(request, "sources.change_source", "edit sources")
         serializer = SourceInputSerializer(data=request.data, partial=True, context={"source": source})
         serializer.is_valid(raise_exception=True)

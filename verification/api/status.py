@@ -9,6 +9,7 @@ shares the same helpers, so both paths answer alike.
 """
 
 from django.http import HttpResponseNotModified, JsonResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -46,7 +47,7 @@ def status_response(claim_id: int, if_none_match: str | None):
     # nowhere, and the drivers refuse to send it (a 500 before).
     row = _STATUS_ROW.fetch(claim_id) if claim_id <= 2**63 - 1 else None
     if row is None:
-        raise exceptions.NotFound(f"Claim {claim_id} does not exist.")
+        raise exceptions.NotFound(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
     etag = etag_for(claim_id, row[5])
     if none_match(if_none_match, etag):
         response = HttpResponseNotModified()
@@ -67,7 +68,9 @@ def lean_principal(request):
     if not user.is_authenticated:
         raise exceptions.NotAuthenticated()
     if "read" not in role_scopes(user):
-        raise exceptions.PermissionDenied("This needs the 'read' scope, which your role does not give. Ask an admin.")
+        raise exceptions.PermissionDenied(
+            gettext("This needs the 'read' scope, which your role does not give. Ask an admin.")
+        )
     return None, user
 
 
@@ -145,8 +148,11 @@ def lookup_target(url: str, field: str = "url") -> str:
         raise exceptions.ValidationError(
             {
                 field: [
-                    f"{url[:200]!r} is not a URL we can read ({exc}). "
-                    "Send the article's address as the browser shows it."
+                    gettext(
+                        "%(value)s is not a URL we can read (%(exc)s). Send the article's address as the browser "
+                        "shows it."
+                    )
+                    % {"value": repr(url[:200]), "exc": exc}
                 ]
             }
         ) from None
@@ -180,7 +186,8 @@ LOOKUP_PARAMETERS = [
     OpenApiParameter(
         "limit",
         {"type": "integer", "minimum": 1, "maximum": LOOKUP_LIMIT},
-        description=f"At most this many results (1–{LOOKUP_LIMIT}, default 10).",
+        description=gettext("At most this many results (1–%(lookup_limit)s, default 10).")
+        % {"lookup_limit": LOOKUP_LIMIT},
     ),
 ]
 
@@ -198,9 +205,9 @@ class StatusLookupView(ApiView):
         if not url and not text:
             raise Problem(
                 400,
-                "Give url=<article URL> or text=<claim text>.",
+                gettext("Give url=<article URL> or text=<claim text>."),
                 code="validation_error",
-                errors={"url": ["Give url or text."], "text": ["Give url or text."]},
+                errors={"url": [gettext("Give url or text.")], "text": [gettext("Give url or text.")]},
             )
         limit = _limit(request.query_params.get("limit"))
         results = by_url(url) if url else []
@@ -214,7 +221,9 @@ def _limit(raw: str | None) -> int:
     if raw in (None, ""):
         return 10
     if not raw.isdigit() or not 1 <= int(raw) <= LOOKUP_LIMIT:
-        raise exceptions.ValidationError({"limit": [f"Use a number from 1 to {LOOKUP_LIMIT}."]})
+        raise exceptions.ValidationError(
+            {"limit": [gettext("Use a number from 1 to %(lookup_limit)s.") % {"lookup_limit": LOOKUP_LIMIT}]}
+        )
     return int(raw)
 
 
@@ -256,20 +265,24 @@ class StatusBulkView(ApiView):
         request=BulkRequestSerializer,
         responses={200: BulkResponseSerializer},
         summary=f"Statuses of up to {BULK_MAX} ids and URLs at once",
-        description=f"413 when more than {BULK_MAX} ids and URLs are sent together.",
+        description=gettext("413 when more than %(bulk_max)s ids and URLs are sent together.") % {"bulk_max": BULK_MAX},
     )
     def post(self, request):
         data = request.data
         if isinstance(data, dict):
             count = sum(len(v) for k, v in data.items() if k in ("ids", "urls") and isinstance(v, list))
             if count > BULK_MAX:
-                raise Problem(413, f"At most {BULK_MAX} ids and URLs per request; you sent {count}. Split the request.")
+                raise Problem(
+                    413,
+                    gettext("At most %(bulk_max)s ids and URLs per request; you sent %(count)s. Split the request.")
+                    % {"bulk_max": BULK_MAX, "count": count},
+                )
         serializer = BulkRequestSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         ids, urls = serializer.validated_data["ids"], serializer.validated_data["urls"]
         if not ids and not urls:
             raise Problem(
-                400, "Send ids, urls or both.", code="validation_error", errors={"ids": ["Send ids or urls."]}
+                400, gettext("Send ids, urls or both."), code="validation_error", errors={"ids": ["Send ids or urls."]}
             )
         return Response({**_bulk_ids(ids), "urls": _bulk_urls(urls)})
 

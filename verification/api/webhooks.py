@@ -6,6 +6,7 @@ endpoint; afterwards it is never shown. Target URLs are checked against SSRF
 here (create and update) and again by the task on every send.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -45,7 +46,11 @@ class WebhookEndpointInput(StrictInput, serializers.Serializer):
     def validate_url(self, value):
         if reason := webhooks.check_target(value):
             raise serializers.ValidationError(
-                f"This URL cannot receive webhooks: {reason}. Give the address of a receiver on the public internet."
+                gettext(
+                    "This URL cannot receive webhooks: %(reason)s. Give the address of a receiver on the "
+                    "public internet."
+                )
+                % {"reason": reason}
             )
         return value
 
@@ -110,7 +115,7 @@ class AdminView(ApiView, GenericAPIView):
 def endpoint_or_404(pk) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.filter(pk=pk).first()
     if endpoint is None:
-        raise not_found("Webhook endpoint", pk)
+        raise not_found(gettext("Webhook endpoint"), pk)
     return endpoint
 
 
@@ -206,20 +211,24 @@ class RedeliverView(AdminView):
         responses={
             202: OpenApiResponse(
                 WebhookDeliveryOutput,
-                description="Queued again with the same event id (webhook-id); "
-                "409 while it is still pending or its endpoint is disabled.",
+                description=(
+                    "Queued again with the same event id (webhook-id); 409 while it is still pending or its "
+                    "endpoint is disabled."
+                ),
             )
         },
     )
     def post(self, request, pk: int):
         delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=pk).first()
         if delivery is None:
-            raise not_found("Webhook delivery", pk)
+            raise not_found(gettext("Webhook delivery"), pk)
         _refuse_if_disabled(delivery.endpoint, "redeliver")
         try:
             delivery = webhooks.redeliver(delivery.id)
         except webhooks.NotRedeliverable as exc:
-            raise Problem(409, str(exc), code="delivery_pending", title="This delivery is still pending") from None
+            raise Problem(
+                409, str(exc), code="delivery_pending", title=gettext("This delivery is still pending")
+            ) from None
         return Response(WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -227,9 +236,12 @@ def _refuse_if_disabled(endpoint: WebhookEndpoint, then: str) -> None:
     if not endpoint.active:
         raise Problem(
             409,
-            f'Webhook endpoint {endpoint.id} is disabled; enable it with PATCH {{"active": true}}, then {then}.',
+            gettext(
+                'Webhook endpoint %(endpoint_id)s is disabled; enable it with PATCH {"active": true}, then %(then)s.'
+            )
+            % {"endpoint_id": endpoint.id, "then": then},
             code="webhook_endpoint_disabled",
-            title="This webhook endpoint is disabled",
+            title=gettext("This webhook endpoint is disabled"),
         )
 
 

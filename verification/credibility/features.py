@@ -18,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
+
 from sources.credibility.grades import EvidenceItem, Structure, structure
 from sources.credibility.independence import SUPPORT_ROLES, AttributedSource, SourceGraph
 from sources.credibility.model import logit, relative_logit, shrunk
@@ -178,17 +181,26 @@ def _source_features(facts, view, left_out, values, notes) -> None:
             continue
         own.append(relative_logit(record.total, record.weight, t.truth_mean, SOURCE_STRENGTH))
         rate = record.rate(t.truth_mean, SOURCE_STRENGTH)
-        notes["source_record"] = f"{view.graph.name(source)}'s track record: {_share(record)} over {_count(record)}"
+        notes["source_record"] = gettext("%(source)s's track record: %(share)s over %(count)s") % {
+            "source": view.graph.name(source),
+            "share": _share(record),
+            "count": _count(record),
+        }
         for tag in facts.tags:
             topic = view.topic_records.get(source, {}).get(tag, Record())
             if left_out and source in left_out.stated_by:
                 topic = topic.without(left_out)
             if topic.weight > 0:
                 topical.append(logit(topic.rate(rate, SOURCE_TOPIC_STRENGTH)) - logit(rate))
-                notes["source_topic"] = (
-                    f"{view.graph.name(source)} on “{tag}”: {_share(topic)} over {_count(topic)}, "
-                    f"against {rate:.0%} overall"
-                )
+                notes["source_topic"] = gettext(
+                    "%(source)s on “%(tag)s”: %(share)s over %(count)s, against %(rate)s overall"
+                ) % {
+                    "source": view.graph.name(source),
+                    "tag": tag,
+                    "share": _share(topic),
+                    "count": _count(topic),
+                    "rate": _percent(rate),
+                }
     values["source_record"], values["source_topic"] = _mean(own), _mean(topical)
 
 
@@ -206,17 +218,24 @@ def _organisation_features(facts, view, left_out, values, notes) -> None:
             continue
         own.append(relative_logit(record.total, record.weight, t.truth_mean, ORGANISATION_STRENGTH))
         rate = record.rate(t.truth_mean, ORGANISATION_STRENGTH)
-        notes["organisation_record"] = (
-            f"Claims by {view.graph.name(parent)} and its members: {_share(record)} over {_count(record)}"
-        )
+        notes["organisation_record"] = gettext("Claims by %(source)s and its members: %(share)s over %(count)s") % {
+            "source": view.graph.name(parent),
+            "share": _share(record),
+            "count": _count(record),
+        }
         for tag in facts.tags:
             topic = t.organisation_topics.get(str(parent), {}).get(tag, Record())
             topic = topic.without(left_out) if counted else topic
             if topic.weight > 0:
                 topical.append(logit(topic.rate(rate, ORGANISATION_TOPIC_STRENGTH)) - logit(rate))
-                notes["organisation_topic"] = (
-                    f"{view.graph.name(parent)} and its members on “{tag}”: {_share(topic)} over {_count(topic)}"
-                )
+                notes["organisation_topic"] = gettext(
+                    "%(source)s and its members on “%(tag)s”: %(share)s over %(count)s"
+                ) % {
+                    "source": view.graph.name(parent),
+                    "tag": tag,
+                    "share": _share(topic),
+                    "count": _count(topic),
+                }
     values["organisation_record"], values["organisation_topic"] = _mean(own), _mean(topical)
 
 
@@ -230,7 +249,10 @@ def _desk_features(facts, view, left_out, values, notes) -> None:
             record = record.without(LeftOut(left_out.outcome, 1.0, left_out.outcome))
         if record.weight > 0:
             topical.append(relative_logit(record.total, record.weight, t.true_rate, TOPIC_STRENGTH))
-            notes["topic"] = f"Claims tagged “{tag}” on this desk: {record.total / record.weight:.0%} rated true"
+            notes["topic"] = gettext("Claims tagged “%(tag)s” on this desk: %(rate)s rated true") % {
+                "tag": tag,
+                "rate": _percent(record.total / record.weight),
+            }
     values["topic"] = _mean(topical)
     values["text"] = view.text_score
     informative = [(rated_true(v), s, pk) for v, s, pk in view.matches if v not in UNINFORMATIVE_VERDICTS]
@@ -240,7 +262,11 @@ def _desk_features(facts, view, left_out, values, notes) -> None:
         values["similar"] = relative_logit(total, weight, t.true_rate, SIMILAR_STRENGTH)
         rated = sum(y for y, _, _ in informative)
         ids = ", ".join(f"#{pk}" for _, _, pk in informative[:3])
-        notes["similar"] = f"{rated} of {len(informative)} similar published claims rated true or likely true ({ids})"
+        notes["similar"] = ngettext(
+            "%(rated)d of %(count)d similar published claim rated true or likely true (%(ids)s)",
+            "%(rated)d of %(count)d similar published claims rated true or likely true (%(ids)s)",
+            len(informative),
+        ) % {"rated": rated, "count": len(informative), "ids": ids}
     else:
         values["similar"] = 0.0
 
@@ -253,35 +279,53 @@ def _structure_features(facts, view, shape: Structure, values, notes) -> None:
         grade = next((view.grades.get(s) for s in path if view.grades.get(s) in GRADE_PROBABILITY), None)
         if grade:
             grades.append(logit(GRADE_PROBABILITY[grade]))
-            notes["grade"] = f"{graph.name(source)} is graded {grade} ({_grade_label(grade)})"
+            notes["grade"] = gettext("%(source)s is graded %(grade)s (%(label)s)") % {
+                "source": graph.name(source),
+                "grade": grade,
+                "label": _grade_label(grade),
+            }
     values["grade"] = _mean(grades)
     values["party_only"] = 1.0 if shape.party_only else 0.0
     if shape.party_only:
-        sides = "; ".join(sorted({f"{g.conflict}, {g.side or 'sides differ'}" for g in shape.party_support}))
-        notes["party_only"] = f"Stated only by a party to the conflict ({sides}): {_names(shape.party_support, graph)}"
+        sides = "; ".join(sorted({f"{g.conflict}, {g.side or gettext('sides differ')}" for g in shape.party_support}))
+        notes["party_only"] = gettext("Stated only by a party to the conflict (%(sides)s): %(names)s") % {
+            "sides": sides,
+            "names": _names(shape.party_support, graph),
+        }
     values["independent_support"] = float(min(len(shape.independent_support), 3))
     if shape.independent_support:
         n = len(shape.independent_support)
-        notes["independent_support"] = (
-            f"Supported by {n} independent non-party group{'s' if n > 1 else ''}: "
-            f"{_names(shape.independent_support, graph)}"
-        )
+        notes["independent_support"] = ngettext(
+            "Supported by %(count)d independent non-party group: %(names)s",
+            "Supported by %(count)d independent non-party groups: %(names)s",
+            n,
+        ) % {"count": n, "names": _names(shape.independent_support, graph)}
     values["not_confirmed"] = float(min(len(shape.not_confirming), 2))
     if shape.not_confirming:
-        notes["not_confirmed"] = f"A non-party could not confirm it: {_names(shape.not_confirming, graph)}"
+        notes["not_confirmed"] = gettext("A non-party could not confirm it: %(names)s") % {
+            "names": _names(shape.not_confirming, graph)
+        }
     values["refuted"] = shape.refutation
     if shape.refutation:
         who = [g for g in shape.groups if g.refutes]
-        parties = " (a party to the conflict: parties deny as a matter of course)" if shape.party_denials else ""
-        notes["refuted"] = f"Denied or refuted by {_names(who, graph) or 'evidence without a provider'}{parties}"
+        names = _names(who, graph) or gettext("evidence without a provider")
+        if shape.party_denials:
+            notes["refuted"] = gettext(
+                "Denied or refuted by %(names)s (a party to the conflict: parties deny as a matter of course)"
+            ) % {"names": names}
+        else:
+            notes["refuted"] = gettext("Denied or refuted by %(names)s") % {"names": names}
     values["evidence"] = max(-3.0, min(3.0, shape.evidence_balance))
     if shape.evidence_balance:
         sides = [e.stance for e in facts.evidence]
         support, refute = sides.count("supports"), sides.count("refutes")
-        notes["evidence"] = (
-            f"Evidence: {support} item{'s' if support != 1 else ''} supporting it, {refute} refuting it, "
-            "each weighed by its credibility and its provider's reliability"
-        )
+        notes["evidence"] = ngettext(
+            "Evidence: %(support)d item supporting it, %(refute)d refuting it, each weighed by its credibility and "
+            "its provider's reliability",
+            "Evidence: %(support)d items supporting it, %(refute)d refuting it, each weighed by its credibility and "
+            "its provider's reliability",
+            support,
+        ) % {"support": support, "refute": refute}
 
 
 def features(facts: ClaimFacts, view: DeskView, left_out: LeftOut | None = None, close_match: float = 0.8) -> Reading:
@@ -308,12 +352,19 @@ def features(facts: ClaimFacts, view: DeskView, left_out: LeftOut | None = None,
 
 def _share(record: Record) -> str:
     """As the source page shows a record: its Beta(1, 1) posterior mean."""
-    return f"{record.rate(0.5, 2.0):.0%} true"
+    return gettext("%(rate)s true") % {"rate": _percent(record.rate(0.5, 2.0))}
+
+
+def _percent(share: float) -> str:
+    """0.42 as "42%", in the reader's number format."""
+    return f"{formats.number_format(round(share * 100))}%"
 
 
 def _count(record: Record) -> str:
     n = round(record.weight)
-    return f"{n} checked claim{'s' if n != 1 else ''}" if n >= 1 else "less than one checked claim's worth"
+    if n < 1:
+        return gettext("less than one checked claim's worth")
+    return ngettext("%(count)d checked claim", "%(count)d checked claims", n) % {"count": n}
 
 
 def _grade_label(grade: str) -> str:
@@ -325,5 +376,6 @@ def _names(groups, graph: SourceGraph) -> str:
     parts = []
     for g in groups:
         names = ", ".join(graph.name(m) for m in g.members)
-        parts.append(names if g.root in g.members else f"{names} (traced to {graph.name(g.root)})")
+        traced = gettext("%(names)s (traced to %(origin)s)") % {"names": names, "origin": graph.name(g.root)}
+        parts.append(names if g.root in g.members else traced)
     return "; ".join(parts)

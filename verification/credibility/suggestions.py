@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from sources.admiralty import CREDIBILITY_MEANING
 from sources.credibility import grades
@@ -52,14 +54,27 @@ class Reason:
         return {"factor": self.factor, "direction": self.direction, "text": self.text}
 
 
+STANCE_LABELS = {
+    "supports": gettext_lazy("supports"),
+    "refutes": gettext_lazy("refutes"),
+    "could not confirm": gettext_lazy("could not confirm"),
+    "relays only": gettext_lazy("relays only"),
+}
+
+
 @dataclass(frozen=True)
 class GroupRow:
     """One independent group as the panel lists it."""
 
     origin: str
     members: list[str]
-    stance: str  # supports | refutes | could not confirm | relays only
+    stance: str  # supports | refutes | could not confirm | relays only: a code templates compare
     party: str  # "Russia–Ukraine war, Ukraine" or ""
+
+    @property
+    def stance_label(self) -> str:
+        """The stance in the reader's language."""
+        return str(STANCE_LABELS.get(self.stance, self.stance))
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,11 @@ class ClaimSuggestion:
     def what(self) -> str:
         """What the number is, in the panel's words."""
         n = self.verdicts
-        return f"chance this desk rates it true or likely true, from {n:,} past verdict{'s' if n != 1 else ''}"
+        return ngettext(
+            "chance this desk rates it true or likely true, from %(count)s past verdict",
+            "chance this desk rates it true or likely true, from %(count)s past verdicts",
+            n,
+        ) % {"count": formats.number_format(n, force_grouping=True)}
 
     @property
     def leans_on_prior(self) -> bool:
@@ -100,14 +119,21 @@ class ClaimSuggestion:
         """How often suggestions in this probability's band came true on this desk (held-out history)."""
         b = self.band
         if not b or b["count"] < MIN_BAND:
-            return (
-                f"Too few verdicts held out from the fit yet to say how suggestions near "
-                f"{self.probability:.0%} fare on this desk."
-            )
-        return (
-            f"Of {b['count']:,} earlier suggestions between {b['lo']:.0%} and {b['hi']:.0%} (verdicts the model "
-            f"had not learned from), {b['observed']:.0%} were rated true or likely true."
-        )
+            return gettext(
+                "Too few verdicts held out from the fit yet to say how suggestions near %(rate)s fare on this desk."
+            ) % {"rate": _percent(self.probability)}
+        return ngettext(
+            "Of %(count)s earlier suggestion between %(low)s and %(high)s (verdicts the model had not learned from), "
+            "%(observed)s were rated true or likely true.",
+            "Of %(count)s earlier suggestions between %(low)s and %(high)s (verdicts the model had not learned from), "
+            "%(observed)s were rated true or likely true.",
+            b["count"],
+        ) % {
+            "count": formats.number_format(b["count"], force_grouping=True),
+            "low": _percent(b["lo"]),
+            "high": _percent(b["hi"]),
+            "observed": _percent(b["observed"]),
+        }
 
     @property
     def independent_groups(self) -> int:
@@ -194,8 +220,8 @@ def explain(reading: Reading, model: fitted.FittedModel, view: DeskView, facts: 
     grade, rule = grades.grade(probability, reading.shape, reading.basis)
     return ClaimSuggestion(
         grade=grade,
-        label=INFORMATION_CREDIBILITY[grade],
-        meaning=CREDIBILITY_MEANING[grade],
+        label=str(INFORMATION_CREDIBILITY[grade]),  # worded now, in the request's language
+        meaning=str(CREDIBILITY_MEANING[grade]),
         grade_rule=rule,
         probability=probability,
         interval=interval,
@@ -222,7 +248,9 @@ def _reasons(reading: Reading, model: fitted.FittedModel, facts: ClaimFacts) -> 
 def _reason_text(name: str, reading: Reading, model: fitted.FittedModel, facts: ClaimFacts) -> str:
     if name == "text":
         words = ", ".join(f"“{w}”" for w, _ in model.text.telling_words(facts.text))
-        return f"Its wording: claims using {words} have fared this way on this desk" if words else "Its wording"
+        if not words:
+            return gettext("Its wording")
+        return gettext("Its wording: claims using %(words)s have fared this way on this desk") % {"words": words}
     return reading.notes.get(name, name.replace("_", " ").capitalize())
 
 
@@ -241,7 +269,12 @@ def _rows(groups: list[Group], view: DeskView) -> list[GroupRow]:
             origin=name(g.root),
             members=[name(m) for m in g.members],
             stance=_stance(g),
-            party=f"{g.conflict}, {g.side or 'sides differ'}" if g.all_parties else "",
+            party=f"{g.conflict}, {g.side or gettext('sides differ')}" if g.all_parties else "",
         )
         for g in groups
     ]
+
+
+def _percent(share: float) -> str:
+    """0.42 as "42%", in the reader's number format."""
+    return f"{formats.number_format(round(share * 100))}%"

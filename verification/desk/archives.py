@@ -11,6 +11,7 @@ import base64
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from verification.desk.base import desk_view
@@ -33,11 +34,11 @@ def download_warc(request, pk: int, snapshot_pk: int):
     snapshot = _snapshot(pk, snapshot_pk)
     warc = snapshot.warc
     if warc is None:
-        raise Http404("This capture has no web archive; capture the page again to make one.")
+        raise Http404(gettext("This capture has no web archive; capture the page again to make one."))
     try:
         handle = warc.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The web archive is missing from storage; the integrity check will flag it.") from None
+        raise Http404(gettext("The web archive is missing from storage; the integrity check will flag it.")) from None
     evidence_writes.record_download(request.user, snapshot.evidence, warc, snapshot.pk)
     response = FileResponse(
         handle,

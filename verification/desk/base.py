@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from verification.workflow.transitions import Refused
 
@@ -26,7 +27,7 @@ def desk_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.has_perm("verification.view_claim"):
-            raise PermissionDenied("The desk is for fact-checkers and editors; ask an admin for a role.")
+            raise PermissionDenied(gettext("The desk is for fact-checkers and editors; ask an admin for a role."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 INK = "#1d1d1d"
 MUTED = "#5c5c5c"
@@ -55,8 +56,8 @@ def bar_chart(
         body.append(_text(left - 8, y + 18, _short(label, 22), "end"))
         body.append(f'<rect x="{left}" y="{y + 4}" width="{bar:.1f}" height="{row_h - 10}" fill="{BAR}" rx="2"/>')
         body.append(_text(left + bar + 6, y + 18, shown))
-    desc = (
-        "; ".join(f"{label}: {labels[i] if labels else value}" for i, (label, value) in enumerate(rows)) or "No data."
+    desc = "; ".join(f"{label}: {labels[i] if labels else value}" for i, (label, value) in enumerate(rows)) or gettext(
+        "No data."
     )
     return _svg(width, height, title, desc, body, chart_id)
 
@@ -86,7 +87,7 @@ def column_chart(rows: list[tuple[str, int]], *, title: str, chart_id: str = "co
             body.append(_text(x + slot / 2, height - bottom - h - 4, str(value), "middle", INK, 'font-size="11"'))
         if i % max(1, n // 7) == 0 or i == n - 1:
             body.append(_text(x + slot / 2, height - bottom + 16, label, "middle", MUTED, 'font-size="11"'))
-    desc = "; ".join(f"{label}: {value}" for label, value in rows) or "No data."
+    desc = "; ".join(f"{label}: {value}" for label, value in rows) or gettext("No data.")
     return _svg(width, height, title, desc, body, chart_id)
 
 
@@ -124,8 +125,16 @@ def interval_chart(rows: list[Interval], *, title: str, chart_id: str = "interva
         )
         body.append(f'<circle cx="{x(row.mean):.1f}" cy="{y:.1f}" r="6" fill="{BAR}"/>')
         body.append(_text(width - right + 8, y + 4, f"{row.mean:.0%} (n={row.count})", "start", INK, 'font-size="11"'))
-    desc = "; ".join(f"{r.label}: {r.mean:.0%}, 90% interval {r.low:.0%}–{r.high:.0%}, {r.count} claims" for r in rows)
-    return _svg(width, height, title, desc or "No track record yet.", body, chart_id)
+    desc = "; ".join(
+        ngettext(
+            "%(label)s: %(mean)s, 90%% interval %(low)s–%(high)s, %(count)d claim",
+            "%(label)s: %(mean)s, 90%% interval %(low)s–%(high)s, %(count)d claims",
+            r.count,
+        )
+        % {"label": r.label, "mean": f"{r.mean:.0%}", "low": f"{r.low:.0%}", "high": f"{r.high:.0%}", "count": r.count}
+        for r in rows
+    )
+    return _svg(width, height, title, desc or gettext("No track record yet."), body, chart_id)
 
 
 def reliability_chart(bins: list[dict], *, title: str, chart_id: str = "reliability") -> SafeString:
@@ -148,33 +157,48 @@ def reliability_chart(bins: list[dict], *, title: str, chart_id: str = "reliabil
     for tick in (0, 0.5, 1):
         body.append(_text(x(tick), size - pad + 16, f"{tick:.0%}", "middle", MUTED, 'font-size="11"'))
         body.append(_text(pad - 6, y(tick) + 4, f"{tick:.0%}", "end", MUTED, 'font-size="11"'))
-    body.append(_text(size / 2, size - 6, "suggested probability", "middle", MUTED, 'font-size="11"'))
+    body.append(_text(size / 2, size - 6, gettext("suggested probability"), "middle", MUTED, 'font-size="11"'))
+    came_true = gettext("came true")
     body.append(
-        _text(12, size / 2, "came true", "middle", MUTED, f'font-size="11" transform="rotate(-90 12 {size / 2})"')
+        _text(12, size / 2, came_true, "middle", MUTED, f'font-size="11" transform="rotate(-90 12 {size / 2})"')
     )
     filled = [b for b in bins if b.get("count")]
     top = max((b["count"] for b in filled), default=1)
     for b in filled:
         r = 3 + 9 * (b["count"] / top) ** 0.5
-        label = f"{b['mean_predicted']:.0%} suggested, {b['observed']:.0%} came true, {b['count']} claims"
+        label = ngettext(
+            "%(suggested)s suggested, %(observed)s came true, %(count)d claim",
+            "%(suggested)s suggested, %(observed)s came true, %(count)d claims",
+            b["count"],
+        ) % {"suggested": f"{b['mean_predicted']:.0%}", "observed": f"{b['observed']:.0%}", "count": b["count"]}
         body.append(
             f'<circle cx="{x(b["mean_predicted"]):.1f}" cy="{y(b["observed"]):.1f}" r="{r:.1f}" fill="{BAR}" '
             f'opacity="0.8"><title>{escape(label)}</title></circle>'
         )
     desc = "; ".join(
-        f"{b['lo']:.0%}–{b['hi']:.0%}: {b['mean_predicted']:.0%} suggested, {b['observed']:.0%} came true "
-        f"({b['count']} claims)"
+        ngettext(
+            "%(low)s–%(high)s: %(suggested)s suggested, %(observed)s came true (%(count)d claim)",
+            "%(low)s–%(high)s: %(suggested)s suggested, %(observed)s came true (%(count)d claims)",
+            b["count"],
+        )
+        % {
+            "low": f"{b['lo']:.0%}",
+            "high": f"{b['hi']:.0%}",
+            "suggested": f"{b['mean_predicted']:.0%}",
+            "observed": f"{b['observed']:.0%}",
+            "count": b["count"],
+        }
         for b in filled
     )
-    return _svg(size, size, title, desc or "No held-out verdicts yet.", body, chart_id)
+    return _svg(size, size, title, desc or gettext("No held-out verdicts yet."), body, chart_id)
 
 
 # --- Attribution chain --------------------------------------------------------
 
 COLUMNS = [
-    ("Said it", ("stated", "released_material", "opinion")),
-    ("Passed it on", ("relayed",)),
-    ("Could not confirm / denied", ("could_not_confirm", "denied")),
+    (gettext_lazy("Said it"), ("stated", "released_material", "opinion")),
+    (gettext_lazy("Passed it on"), ("relayed",)),
+    (gettext_lazy("Could not confirm / denied"), ("could_not_confirm", "denied")),
 ]
 _BOX_W, _GAP, _TOP, _COL_X = 210, 14, 28, (10, 265, 520)
 # Characters a line of the box holds (bold 12 px names, 11 px roles) and the
@@ -228,12 +252,12 @@ def _legend(y: float) -> list[str]:
     small = 'font-size="11"'
     return [
         f'<path d="M10,{y} L38,{y}" stroke="{INK}" stroke-width="1.5" marker-end="url(#arrow)"/>',
-        _text(46, y + 4, "passed it on to (A → B: B relayed A)", "start", MUTED, small),
+        _text(46, y + 4, gettext("passed it on to (A → B: B relayed A)"), "start", MUTED, small),
         f'<rect x="270" y="{y - 6}" width="18" height="12" rx="2" fill="#fff" stroke="{BAR}" stroke-width="2" '
         f'stroke-dasharray="4 3"/>',
-        _text(294, y + 4, "dashed: opinion, or could not confirm", "start", MUTED, small),
+        _text(294, y + 4, gettext("dashed: opinion, or could not confirm"), "start", MUTED, small),
         f'<rect x="525" y="{y - 6}" width="18" height="12" rx="2" fill="#fff" stroke="{WARN}" stroke-width="2"/>',
-        _text(549, y + 4, "red: could not confirm, denied", "start", MUTED, small),
+        _text(549, y + 4, gettext("red: could not confirm, denied"), "start", MUTED, small),
     ]
 
 
@@ -261,15 +285,15 @@ def attribution_chain(attributions: list) -> SafeString:
     )
     desc = "; ".join(
         f"{a.source.name} {a.get_role_display().lower()}"
-        + (f" (passing on {a.relays.source.name})" if a.relays_id and a.relays else "")
+        + (gettext(" (passing on %(name)s)") % {"name": a.relays.source.name} if a.relays_id and a.relays else "")
         for a in attributions
     )
     height = bottom + 26
     return _svg(
         740,
         height,
-        "Attribution chain",
-        desc or "No attributions yet.",
+        gettext("Attribution chain"),
+        desc or gettext("No attributions yet."),
         [marker, *body, *_legend(bottom + 10)],
         "chain",
         css_class="chart chain-diagram",  # hidden on phones, where the list under it reads better

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from verification.credibility.suggestions import suggest_for_claim
@@ -51,9 +52,9 @@ OWN_HARMLESS = {
     ClaimEvent.Kind.CHECKLIST_UNTICKED,
 }
 HISTORY_PAGE = 50
-FROZEN_HELP = (
-    "Published: the text is frozen under the signed-off verdict. Reopen the claim to change what it says, "
-    "or propose a correction for a typo."
+FROZEN_HELP = gettext_lazy(
+    "Published: the text is frozen under the signed-off verdict. Reopen the claim to change "
+    "what it says, or propose a correction for a typo."
 )
 
 
@@ -204,38 +205,44 @@ def own_harmless_version(claim_id: int, version: int, user) -> int | None:
     return None
 
 
+# What each kind of event did, as one sentence a conflict message quotes.
+DESCRIBED = {
+    "created": gettext_lazy("%(who)s created this claim at %(when)s"),
+    "edited": gettext_lazy("%(who)s edited this claim at %(when)s"),
+    "taken": gettext_lazy("%(who)s took this claim at %(when)s"),
+    "released": gettext_lazy("%(who)s released this claim at %(when)s"),
+    "extended": gettext_lazy("%(who)s extended the lease on this claim at %(when)s"),
+    "expired": gettext_lazy("The lease on this claim expired at %(when)s"),
+    "reassigned": gettext_lazy("%(who)s reassigned this claim at %(when)s"),
+    "assessed": gettext_lazy("%(who)s assessed this claim at %(when)s"),
+    "published": gettext_lazy("%(who)s signed off this claim at %(when)s"),
+    "returned": gettext_lazy("%(who)s returned this claim at %(when)s"),
+    "reopened": gettext_lazy("%(who)s reopened this claim at %(when)s"),
+    "escalated": gettext_lazy("%(who)s escalated this claim at %(when)s"),
+    "priority": gettext_lazy("%(who)s changed the priority of this claim at %(when)s"),
+    "evidence": gettext_lazy("%(who)s added evidence to this claim at %(when)s"),
+    "correction_proposed": gettext_lazy("%(who)s proposed a correction to this claim at %(when)s"),
+    "corrected": gettext_lazy("%(who)s corrected the text of this claim at %(when)s"),
+    "correction_rejected": gettext_lazy("%(who)s rejected a correction to this claim at %(when)s"),
+    "correction_withdrawn": gettext_lazy("%(who)s withdrew a correction to this claim at %(when)s"),
+    "commented": gettext_lazy("%(who)s commented on this claim at %(when)s"),
+    "comment_edited": gettext_lazy("%(who)s edited a comment on this claim at %(when)s"),
+    "checklist_ticked": gettext_lazy("%(who)s ticked a checklist item of this claim at %(when)s"),
+    "checklist_unticked": gettext_lazy("%(who)s unticked a checklist item of this claim at %(when)s"),
+    "translated": gettext_lazy("%(who)s translated the verdict of this claim at %(when)s"),
+}
+
+
 def describe(event: ClaimEvent) -> str:
-    who = event.actor.get_username() if event.actor else "the system"
-    what = {
-        "edited": "edited",
-        "taken": "took",
-        "released": "released",
-        "extended": "extended the lease on",
-        "expired": "(lease expired on)",
-        "reassigned": "reassigned",
-        "assessed": "assessed",
-        "published": "signed off",
-        "returned": "returned",
-        "reopened": "reopened",
-        "escalated": "escalated",
-        "priority": "changed the priority of",
-        "evidence": "added evidence to",
-        "correction_proposed": "proposed a correction to",
-        "corrected": "corrected the text of",
-        "correction_rejected": "rejected a correction to",
-        "correction_withdrawn": "withdrew a correction to",
-        "commented": "commented on",
-        "comment_edited": "edited a comment on",
-        "checklist_ticked": "ticked a checklist item of",
-        "checklist_unticked": "unticked a checklist item of",
-    }
-    sentence = f"{who} {what.get(event.kind, event.kind)} this claim at {format_when(event.created_at, 'seconds')}"
+    who = event.actor.get_username() if event.actor else gettext("the system")
+    wording = DESCRIBED.get(event.kind) or gettext("%(who)s changed this claim at %(when)s")
+    sentence = wording % {"who": who, "when": format_when(event.created_at, "seconds")}
     fields = [name for name in (event.changes or {}) if isinstance(event.changes.get(name), dict)]
     if event.kind == "edited" and fields:
         parts = [f"{name}: “{event.changes[name].get('from')}” → “{event.changes[name].get('to')}”" for name in fields]
         sentence += " (" + "; ".join(parts) + ")"
     if event.from_state and event.to_state and event.from_state != event.to_state:
-        sentence += f" — now {State(event.to_state).label.lower()}"
+        sentence += gettext(" — now %(state)s") % {"state": State(event.to_state).label.lower()}
     return sentence + "."
 
 
@@ -299,7 +306,9 @@ def assess(request, pk: int):
             expected_version=version,
         )
 
-    return handle(request, pk, "assess", AssessmentForm, do, "Assessment saved. It now waits for an editor's sign-off.")
+    return handle(
+        request, pk, "assess", AssessmentForm, do, gettext("Assessment saved. It now waits for an editor's sign-off.")
+    )
 
 
 @require_POST
@@ -311,7 +320,7 @@ def sign_off(request, pk: int):
         if still_open:
             messages.warning(request, checklists.warning(still_open))
 
-    return handle(request, pk, "signoff", SignOffForm, do, "Signed off: the verdict is published.")
+    return handle(request, pk, "signoff", SignOffForm, do, gettext("Signed off: the verdict is published."))
 
 
 @require_POST
@@ -320,7 +329,7 @@ def return_for_changes(request, pk: int):
     def do(data, version):
         transitions.return_for_changes(request.user, pk, data["comment"], expected_version=version)
 
-    return handle(request, pk, "return", ReturnForm, do, "Returned to the reviewer with your comment.")
+    return handle(request, pk, "return", ReturnForm, do, gettext("Returned to the reviewer with your comment."))
 
 
 @require_POST
@@ -330,7 +339,12 @@ def reopen(request, pk: int):
         transitions.reopen(request.user, pk, data["reason"], expected_version=version)
 
     return handle(
-        request, pk, "reopen", ReopenForm, do, "Reopened: the claim is back in the queue; its verdict stays public."
+        request,
+        pk,
+        "reopen",
+        ReopenForm,
+        do,
+        gettext("Reopened: the claim is back in the queue; its verdict stays public."),
     )
 
 
@@ -342,11 +356,11 @@ def edit(request, pk: int):
         data = {**data, "language": data["language"].strip() or current["language"]}
         changes = {k: data[k] for k in ("text", "language", "priority") if data[k] != current[k]}
         if not changes:
-            return "Nothing to save: the claim already says that."
+            return gettext("Nothing to save: the claim already says that.")
         edit_claim(request.user, pk, version, changes)  # the version check is inside its UPDATE
         return None
 
-    return handle(request, pk, "edit", ClaimEditForm, do, "Claim saved.")
+    return handle(request, pk, "edit", ClaimEditForm, do, gettext("Claim saved."))
 
 
 @require_POST
@@ -362,7 +376,9 @@ def translate(request, pk: int):
             expected_version=version,
         )
 
-    return handle(request, pk, "translate", TranslationForm, do, "Translation saved: readers in that language see it.")
+    return handle(
+        request, pk, "translate", TranslationForm, do, gettext("Translation saved: readers in that language see it.")
+    )
 
 
 # --- Corrections of a published claim's text (verification.workflow.corrections) ------
@@ -375,7 +391,12 @@ def propose_correction(request, pk: int):
         corrections.propose(request.user, pk, text=data["text"], reason=data["reason"], expected_version=version)
 
     return handle(
-        request, pk, "correct", CorrectionForm, do, "Correction proposed: another editor approves or rejects it."
+        request,
+        pk,
+        "correct",
+        CorrectionForm,
+        do,
+        gettext("Correction proposed: another editor approves or rejects it."),
     )
 
 
@@ -393,7 +414,7 @@ def approve_correction(request, pk: int, cid: int):
         "approve_correction",
         CorrectionApproveForm,
         do,
-        "Correction approved: the public page shows the corrected text and lists the correction.",
+        gettext("Correction approved: the public page shows the corrected text and lists the correction."),
     )
 
 
@@ -405,7 +426,7 @@ def reject_correction(request, pk: int, cid: int):
     def do(data, version):
         corrections.reject(request.user, pk, cid, reason=data["note"], expected_version=version)
 
-    return handle(request, pk, "close_correction", CorrectionCloseForm, do, "Correction rejected.")
+    return handle(request, pk, "close_correction", CorrectionCloseForm, do, gettext("Correction rejected."))
 
 
 @require_POST
@@ -416,4 +437,4 @@ def withdraw_correction(request, pk: int, cid: int):
     def do(data, version):
         corrections.withdraw(request.user, pk, cid, reason=data["note"], expected_version=version)
 
-    return handle(request, pk, "close_correction", CorrectionCloseForm, do, "Correction withdrawn.")
+    return handle(request, pk, "close_correction", CorrectionCloseForm, do, gettext("Correction withdrawn."))

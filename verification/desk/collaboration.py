@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from verification.desk.base import add_validation_errors, desk_view, report_error
@@ -49,8 +50,11 @@ def post_comment(request, pk: int):
             report_error(request, exc)
             status = exc.http_status
         else:
-            told = f" {', '.join('@' + name for name in comment.mentions)} notified." if comment.mentions else ""
-            messages.success(request, f"Comment posted.{told}")
+            posted = gettext("Comment posted.")
+            if comment.mentions:
+                names = ", ".join("@" + name for name in comment.mentions)
+                posted += " " + gettext("%(names)s notified.") % {"names": names}
+            messages.success(request, posted)
             return _to_comment(pk, comment.pk)
     return render_claim(request, pk, {"comment": form}, status=status)
 
@@ -79,7 +83,7 @@ def edit_comment(request, pk: int, cid: int):
     except Refused as exc:
         report_error(request, exc)
         return render_claim(request, pk, status=exc.http_status)
-    messages.success(request, "Comment edited; its earlier text is kept under “edited”.")
+    messages.success(request, gettext("Comment edited; its earlier text is kept under “edited”."))
     return _to_comment(pk, cid)
 
 
@@ -97,7 +101,7 @@ def tick_item(request, pk: int, item_id: int):
     form = TickForm(request.POST)
     errors, status = [], 200
     if not form.is_valid():
-        errors, status = ["Say whether to tick or untick the item."], 400
+        errors, status = [gettext("Say whether to tick or untick the item.")], 400
     else:
         try:
             checklists.tick(request.user, pk, item_id, form.cleaned_data["ticked"])

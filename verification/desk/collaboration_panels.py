@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from verification.desk.base import page_number
 from verification.models import Claim, Comment, CommentRevision
@@ -19,15 +20,15 @@ from verification.models.collaboration import COMMENT_MAX_CHARS
 from verification.workflow import checklists, discussion
 
 COMMENTS_PER_PAGE = 50
-COMMENT_HELP = (
-    "Markdown: **bold**, *italic*, `code`, lists, quotes and links. "
-    "Write @ and a username to notify a colleague. Only the desk sees comments, never readers."
+COMMENT_HELP = gettext_lazy(
+    "Markdown: **bold**, *italic*, `code`, lists, quotes and links. Write @ and a username to "
+    "notify a colleague. Only the desk sees comments, never readers."
 )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=gettext_lazy("Comment"),
         help_text=COMMENT_HELP,
         # No max_length here: the domain says how long the comment is and what the limit is.
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_CHARS}),
@@ -38,8 +39,8 @@ class CommentEditForm(CommentForm):
     """Carries the comment version the author read (a prefix per comment keeps ids unique)."""
 
     body = forms.CharField(
-        label="Corrected comment",
-        help_text="The earlier text stays visible under “edited”.",
+        label=gettext_lazy("Corrected comment"),
+        help_text=gettext_lazy("The earlier text stays visible under “edited”."),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_CHARS}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -50,7 +51,9 @@ def edit_prefix(comment_id: int) -> str:
 
 
 class TickForm(forms.Form):
-    ticked = forms.TypedChoiceField(choices=[("1", "tick"), ("0", "untick")], coerce=lambda value: value == "1")
+    ticked = forms.TypedChoiceField(
+        choices=[("1", "tick"), ("0", "untick")], coerce=lambda value: value == "1", label=gettext_lazy("Ticked")
+    )
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification.desk.base import bounded_count, desk_view
 from verification.desk.charts import bar_chart, column_chart, reliability_chart
@@ -100,7 +101,7 @@ def suggestion_calibration() -> dict | None:
         "fitted_at": row["fitted_at"],
         "verdicts": row["verdicts"],
         "rows": [b for b in held["bins"] if b["count"]],
-        "svg": reliability_chart(held["bins"], title="Suggestions against the verdicts that followed"),
+        "svg": reliability_chart(held["bins"], title=gettext("Suggestions against the verdicts that followed")),
     }
 
 
@@ -133,13 +134,16 @@ def dashboard(request):
         "backlog_svg": bar_chart(
             [(label, n.value) for label, n in states],
             labels=[str(n) for _, n in states],
-            title="Backlog by state",
+            title=gettext("Backlog by state"),
             chart_id="backlog",
         ),
         "throughput": per_day,
         "throughput_total": sum(n for _, n in per_day),
         "throughput_svg": column_chart(
-            per_day, title=f"Verdicts published per day, last {THROUGHPUT_DAYS} days", chart_id="throughput"
+            per_day,
+            title=gettext("Verdicts published per day, last %(throughput_days)s days")
+            % {"throughput_days": THROUGHPUT_DAYS},
+            chart_id="throughput",
         ),
         "median": _duration(median),
         "median_sample": sample,

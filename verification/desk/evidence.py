@@ -17,8 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from sources.credibility.records import INFORMATION_CREDIBILITY
 from verification.desk.base import desk_view, report_error
 from verification.desk.forms import WebURLField
 from verification.evidence import media_review, previews
@@ -30,54 +33,61 @@ from verification.workflow.transitions import Refused
 PANEL = "verification/_evidence_panel.html"
 CREDIBILITY = [
     ("", "—"),
-    (1, "1 Confirmed"),
-    (2, "2 Probably true"),
-    (3, "3 Possibly true"),
-    (4, "4 Doubtful"),
-    (5, "5 Improbable"),
-    (6, "6 Cannot be judged"),
+    *[(grade, format_lazy("{} {}", grade, label)) for grade, label in INFORMATION_CREDIBILITY.items()],
 ]
 
 
 class _Common(forms.Form):
-    title = forms.CharField(max_length=500, required=False)
-    stance = forms.ChoiceField(choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT)
-    credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
-    public_note = forms.CharField(required=False, widget=forms.Textarea)  # its limit is the domain's
+    title = forms.CharField(max_length=500, required=False, label=gettext_lazy("Title"))
+    stance = forms.ChoiceField(
+        choices=Evidence.Stance.choices, initial=Evidence.Stance.CONTEXT, label=gettext_lazy("Stance")
+    )
+    credibility = forms.TypedChoiceField(
+        choices=CREDIBILITY, coerce=int, empty_value=None, required=False, label=gettext_lazy("Credibility")
+    )
+    public_note = forms.CharField(
+        required=False, widget=forms.Textarea, label=gettext_lazy("Public note")
+    )  # its limit is the domain's
 
 
 class PublicNoteForm(forms.Form):
-    public_note = forms.CharField(required=False, widget=forms.Textarea)
+    public_note = forms.CharField(required=False, widget=forms.Textarea, label=gettext_lazy("Public note"))
 
 
 class UrlForm(_Common):
-    url = WebURLField()
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.ARTICLE)
+    url = WebURLField(label=gettext_lazy("Url"))
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.ARTICLE, label=gettext_lazy("Kind"))
 
 
 class FileForm(_Common):
-    file = forms.FileField()
-    kind = forms.ChoiceField(choices=[("", "From the file")] + Evidence.Kind.choices, required=False)
+    file = forms.FileField(label=gettext_lazy("File"))
+    kind = forms.ChoiceField(
+        choices=[("", gettext_lazy("From the file"))] + Evidence.Kind.choices,
+        required=False,
+        label=gettext_lazy("Kind"),
+    )
 
 
 class NoteForm(_Common):
-    notes = forms.CharField(widget=forms.Textarea)
-    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.TESTIMONY)
+    notes = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Notes"))
+    kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.TESTIMONY, label=gettext_lazy("Kind"))
 
 
 class StanceForm(forms.Form):
-    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices, label=gettext_lazy("Stance"))
 
 
 class MediaReviewForm(forms.Form):
-    category = forms.ChoiceField(choices=media_review.Category.choices)
-    rationale = forms.CharField(widget=forms.Textarea)  # its limit is the domain's
-    original_url = WebURLField(required=False)
+    category = forms.ChoiceField(choices=media_review.Category.choices, label=gettext_lazy("Category"))
+    rationale = forms.CharField(widget=forms.Textarea, label=gettext_lazy("Rationale"))  # its limit is the domain's
+    original_url = WebURLField(required=False, label=gettext_lazy("Original url"))
     version = forms.IntegerField(min_value=1)
 
 
 class CredibilityForm(forms.Form):
-    credibility = forms.TypedChoiceField(choices=CREDIBILITY, coerce=int, empty_value=None, required=False)
+    credibility = forms.TypedChoiceField(
+        choices=CREDIBILITY, coerce=int, empty_value=None, required=False, label=gettext_lazy("Credibility")
+    )
 
 
 def _answer(request, claim_id: int, status: int = 200, errors: list[str] | None = None):
@@ -148,7 +158,7 @@ def add_file(request, pk: int):
     def do(data):
         evidence_writes.add_evidence_file(request.user, pk, data["file"], kind=data["kind"] or None, **_common(data))
 
-    return _run(request, pk, FileForm(request.POST, request.FILES), do, "File added, hashed and stored.")
+    return _run(request, pk, FileForm(request.POST, request.FILES), do, gettext("File added, hashed and stored."))
 
 
 @require_POST
@@ -159,7 +169,7 @@ def add_note(request, pk: int):
     def do(data):
         evidence_writes.add_evidence_note(request.user, pk, data["notes"], kind=data["kind"], **_common(data))
 
-    return _run(request, pk, NoteForm(request.POST), do, "Note added as evidence.")
+    return _run(request, pk, NoteForm(request.POST), do, gettext("Note added as evidence."))
 
 
 @require_POST
@@ -170,7 +180,7 @@ def change_stance(request, pk: int):
     def do(data):
         evidence_writes.set_stance(request.user, pk, data["stance"])
 
-    return _run(request, evidence.claim_id, StanceForm(request.POST), do, "Stance changed.")
+    return _run(request, evidence.claim_id, StanceForm(request.POST), do, gettext("Stance changed."))
 
 
 @require_POST
@@ -181,7 +191,7 @@ def change_credibility(request, pk: int):
     def do(data):
         evidence_writes.set_credibility(request.user, pk, data["credibility"])
 
-    return _run(request, evidence.claim_id, CredibilityForm(request.POST), do, "Credibility changed.")
+    return _run(request, evidence.claim_id, CredibilityForm(request.POST), do, gettext("Credibility changed."))
 
 
 @require_POST
@@ -192,7 +202,7 @@ def change_public_note(request, pk: int):
     def do(data):
         evidence_writes.edit_evidence(request.user, pk, {"public_note": data["public_note"]})
 
-    return _run(request, evidence.claim_id, PublicNoteForm(request.POST), do, "Note for readers saved.")
+    return _run(request, evidence.claim_id, PublicNoteForm(request.POST), do, gettext("Note for readers saved."))
 
 
 @require_POST
@@ -211,7 +221,7 @@ def rate_media(request, pk: int):
             expected_version=data["version"],
         )
 
-    return _run(request, evidence.claim_id, MediaReviewForm(request.POST), do, "Media rating saved.")
+    return _run(request, evidence.claim_id, MediaReviewForm(request.POST), do, gettext("Media rating saved."))
 
 
 @require_POST
@@ -223,7 +233,7 @@ def recapture(request, pk: int):
         evidence.claim_id,
         forms.Form(request.POST),
         lambda data: evidence_writes.recapture(request.user, pk),
-        "Capture requested again.",
+        gettext("Capture requested again."),
     )
 
 
@@ -241,7 +251,7 @@ def attach_frame(request, pk: int, index: int):
             "Frame attached as evidence.",
         )
     except Keyframe.DoesNotExist:
-        raise Http404("This evidence has no keyframe with that number.") from None
+        raise Http404(gettext("This evidence has no keyframe with that number.")) from None
 
 
 @require_GET
@@ -263,11 +273,11 @@ def download(request, pk: int):
         snapshot = evidence.snapshots.select_related("stored_file").first()
     stored = snapshot.stored_file if snapshot else evidence.stored_file
     if stored is None:
-        raise Http404("This evidence has no stored file or snapshot to download.")
+        raise Http404(gettext("This evidence has no stored file or snapshot to download."))
     try:
         handle = stored.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The stored file is missing from storage; the integrity check will flag it.") from None
+        raise Http404(gettext("The stored file is missing from storage; the integrity check will flag it.")) from None
     evidence_writes.record_download(request.user, evidence, stored, snapshot.pk if snapshot else None)
     response = FileResponse(
         handle,
@@ -307,12 +317,12 @@ def preview_response(cover: Preview | None, evidence: Evidence, size: str) -> Fi
     """A ready preview as an inline image with the download's guards (nosniff,
     a sandboxing CSP); 404 when there is none. Shared with the public page."""
     if cover is None or cover.status != Preview.Status.READY or cover.content_type not in PREVIEW_TYPES:
-        raise Http404("This evidence has no preview.")
+        raise Http404(gettext("This evidence has no preview."))
     picture = cover.thumbnail if size == "small" else cover.image
     try:
         handle = picture.storage.open(picture.name, "rb")
     except FileNotFoundError:
-        raise Http404("The preview is missing from storage.") from None
+        raise Http404(gettext("The preview is missing from storage.")) from None
     suffix = "-small" if size == "small" else ""
     response = FileResponse(
         handle,

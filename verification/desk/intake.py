@@ -13,10 +13,11 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from sources.models import Source, SourceAlias
+from sources.models import Source, SourceAlias, SourceKind
 from sources.text import normalise_name
 from verification.desk.base import desk_view, report_error
 from verification.intake import batches as intake
@@ -71,10 +72,9 @@ def intake_page(request):
 
 def _too_large(request):
     length = int(request.META.get("CONTENT_LENGTH") or 0)
-    error = (
-        f"The article is about {size_label(length)}, far over what intake reads "
-        f"(at most {size_label(_limit())}). Paste one article at a time."
-    )
+    error = gettext(
+        "The article is about %(length)s, far over what intake reads (at most %(limit)s). Paste one article at a time."
+    ) % {"length": size_label(length), "limit": size_label(_limit())}
     return _page(request, status=413, error=error)
 
 
@@ -86,13 +86,15 @@ def _limit() -> int:
 def _submit(request):
     text, url = request.POST.get("text", ""), request.POST.get("url", "")
     if not request.user.has_perm("verification.add_claim"):
-        raise PermissionDenied("Your role cannot submit articles. Ask an admin for the fact-checker role.")
+        raise PermissionDenied(gettext("Your role cannot submit articles. Ask an admin for the fact-checker role."))
     try:
         batch = intake.submit(request.user, text=text, url=url)
     except IntakeRefused as exc:
         keep = text if len(text) <= _limit() else ""
         return _page(request, status=413 if exc.code == "too_large" else 400, error=str(exc), text=keep, url=url)
-    messages.success(request, f"Intake {batch.pk} is queued: a worker is reading the article.")
+    messages.success(
+        request, gettext("Intake %(batch_pk)s is queued: a worker is reading the article.") % {"batch_pk": batch.pk}
+    )
     return redirect("desk-intake-batch", pk=batch.pk)
 
 
@@ -142,11 +144,22 @@ def _card(proposal: Proposal, can_create: bool) -> dict:
     rows = []
     for i, a in enumerate(proposal.attributions):
         default = str(a["source_id"]) if a.get("source_id") else ("new" if a.get("new_source") else "skip")
-        options = [(str(c["id"]), f"{c['name']} ({c['score']:.0f}% match)") for c in a.get("candidates", [])]
+        options = [
+            (str(c["id"]), gettext("%(name)s (%(score)s%% match)") % {"name": c["name"], "score": f"{c['score']:.0f}"})
+            for c in a.get("candidates", [])
+        ]
         if a.get("new_source"):
-            label = f"New source: {a['name']} ({a.get('kind', 'other').replace('_', ' ')})"
-            options.append(("new", label if can_create else label + " – needs an admin"))
-        options.append(("skip", "Leave this attribution out"))
+            kind = a.get("kind", "other")
+            values = {
+                "name": a["name"],
+                "kind": str(SourceKind(kind).label).lower() if kind in SourceKind.values else kind,
+            }
+            if can_create:
+                label = gettext("New source: %(name)s (%(kind)s)") % values
+            else:
+                label = gettext("New source: %(name)s (%(kind)s) – needs an admin") % values
+            options.append(("new", label))
+        options.append(("skip", gettext("Leave this attribution out")))
         rows.append({"index": i, "a": a, "default": default, "options": options})
     links = [(str(d["claim_id"]), d) for d in proposal.duplicates]
     return {
@@ -165,7 +178,12 @@ def _other_source(typed: str) -> Source:
     source = found.order_by("pk").first()
     if source is None:
         raise ValidationError(
-            {"attributions": [f"No source is called '{typed}'. Check the spelling, or choose from the list."]}
+            {
+                "attributions": [
+                    gettext("No source is called '%(typed)s'. Check the spelling, or choose from the list.")
+                    % {"typed": typed}
+                ]
+            }
         )
     return source
 
@@ -210,9 +228,11 @@ def confirm(request, pk: int):
         report_error(request, exc)
         return redirect(back)
     if link.isdigit():
-        messages.success(request, f"Added to claim {claim.pk}, with this article's sources.")
+        messages.success(
+            request, gettext("Added to claim %(claim_pk)s, with this article's sources.") % {"claim_pk": claim.pk}
+        )
     else:
-        messages.success(request, f"Claim {claim.pk} is in the queue.")
+        messages.success(request, gettext("Claim %(claim_pk)s is in the queue.") % {"claim_pk": claim.pk})
     return redirect(back)
 
 
@@ -225,5 +245,5 @@ def drop(request, pk: int):
     except Refused as exc:
         report_error(request, exc)
     else:
-        messages.success(request, "Dropped: nothing was added to the queue.")
+        messages.success(request, gettext("Dropped: nothing was added to the queue."))
     return redirect(reverse("desk-intake-batch", args=[proposal.batch_id]) + f"#proposal-{pk}")

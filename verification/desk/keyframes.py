@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from verification.desk.base import desk_view
@@ -29,7 +30,7 @@ def _keyframe(pk: int, index: int) -> tuple[Evidence, Keyframe]:
     evidence = get_object_or_404(Evidence, pk=pk)
     keyframe = keyframes.keyframe_of(evidence, index)
     if keyframe is None or keyframe.content_type not in PREVIEW_TYPES:
-        raise Http404("This evidence has no keyframe with that number.")
+        raise Http404(gettext("This evidence has no keyframe with that number."))
     return evidence, keyframe
 
 
@@ -38,7 +39,7 @@ def _picture(keyframe: Keyframe, small: bool, filename: str, attachment: bool) -
     try:
         handle = field.storage.open(field.name, "rb")
     except FileNotFoundError:
-        raise Http404("The keyframe's picture is missing from storage.") from None
+        raise Http404(gettext("The keyframe's picture is missing from storage.")) from None
     response = FileResponse(handle, as_attachment=attachment, filename=filename, content_type=keyframe.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from verification.desk.base import desk_view, report_error
@@ -47,7 +48,11 @@ def extend(request, pk: int):
     # No version check: extending the clock cannot overwrite anyone's work.
     try:
         claim = transitions.extend(request.user, pk)
-        messages.success(request, f"Lease extended until {format_when(claim.lease_expires_at, 'time')}.")
+        messages.success(
+            request,
+            gettext("Lease extended until %(claim_lease_expires_at)s.")
+            % {"claim_lease_expires_at": format_when(claim.lease_expires_at, "time")},
+        )
     except transitions.Refused as exc:
         report_error(request, exc)
     return _after(request, pk)
@@ -58,7 +63,7 @@ def extend(request, pk: int):
 def release(request, pk: int):
     try:
         transitions.release(request.user, pk)
-        messages.success(request, f"Claim {pk} is back in the queue.")
+        messages.success(request, gettext("Claim %(pk)s is back in the queue.") % {"pk": pk})
     except transitions.Refused as exc:
         report_error(request, exc)
         return redirect("desk-claim", pk=pk)
@@ -70,11 +75,11 @@ def release(request, pk: int):
 def assign(request, pk: int):
     user = get_user_model().objects.filter(pk=request.POST.get("assignee") or 0, is_active=True).first()
     if user is None:
-        messages.error(request, "Choose a reviewer to assign the claim to.")
+        messages.error(request, gettext("Choose a reviewer to assign the claim to."))
         return redirect("desk-claim", pk=pk)
     try:
         transitions.reassign(request.user, pk, user)
-        messages.success(request, f"Assigned to {user.get_username()}.")
+        messages.success(request, gettext("Assigned to %(get_username)s.") % {"get_username": user.get_username()})
     except transitions.Refused as exc:
         report_error(request, exc)
     return redirect("desk-claim", pk=pk)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from verification.desk.base import bounded_count, desk_view, page_number, window
@@ -36,6 +37,10 @@ def mark_read(request):
         unread = unread.filter(pk=int(ident))
     count = unread.update(read_at=timezone.now())
     if not ident:
-        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+        messages.success(
+            request,
+            ngettext("Marked %(count)d notification as read.", "Marked %(count)d notifications as read.", count)
+            % {"count": count},
+        )
     target = request.POST.get("next", "")
     return redirect(target if target.startswith("/desk/") else "desk-notifications")

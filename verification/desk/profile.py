@@ -1,11 +1,11 @@
-"""The desk user's profile page (their time zone) and how desk pages show times.
+"""The desk user's profile page (their time zone and language) and how desk pages show times.
 
 Every time on a desk page is shown in the reader's zone with the zone's name
 ("14:37 EET"), through ``format_when`` (templates: the ``when`` filter in
 verification/templatetags/desk.py), so nobody has to guess whose 14:37 it is.
 
-The chosen zone is kept in the session (set at login and when the profile is
-saved), so the pages that poll every few seconds do not read the profile each
+The chosen zone and language are kept in the session (set at login and when the
+profile is saved), so the pages that poll every few seconds do not read the profile each
 time; another browser the user is logged in on picks a change up at its next login.
 """
 
@@ -17,14 +17,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from verification.desk.base import add_validation_errors, desk_view
 from verification.models import DeskProfile
-from verification.models.profile import BAD_ZONE, time_zone_names
+from verification.models.profile import BAD_LANGUAGE, BAD_ZONE, time_zone_names
 
 SESSION_KEY = "claimdesk_time_zone"  # the zone the user chose; '' for the desk's default
+LANGUAGE_SESSION_KEY = "claimdesk_language"  # the language the user chose; '' for automatic
 DESK_PATHS = ("/desk/", "/sources/")  # the pages shown in the reader's zone; the API and admin stay UTC
 STYLES = {
     "datetime": "d M Y H:i T",  # 05 Dec 2026 14:37 EET
@@ -52,10 +54,20 @@ def zone_of_request(request) -> zoneinfo.ZoneInfo:
     return zone_named(chosen)
 
 
+def language_of_request(request) -> str:
+    """The language the logged-in reader chose ('' for automatic): from the
+    session, else (a session older than this feature) the profile, remembered."""
+    chosen = request.session.get(LANGUAGE_SESSION_KEY)
+    if chosen is None:
+        chosen = request.session[LANGUAGE_SESSION_KEY] = DeskProfile.chosen_language(request.user)
+    return chosen if chosen in dict(settings.LANGUAGES) else ""
+
+
 def remember_time_zone(sender, request, user, **kwargs) -> None:
-    """user_logged_in receiver: the session starts out knowing the user's zone."""
+    """user_logged_in receiver: the session starts out knowing the user's zone and language."""
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_KEY] = DeskProfile.chosen_time_zone(user)
+        request.session[LANGUAGE_SESSION_KEY] = DeskProfile.chosen_language(user)
 
 
 def format_when(value, style: str = "datetime", zone=None) -> str:
@@ -75,31 +87,53 @@ def format_when(value, style: str = "datetime", zone=None) -> str:
 class ProfileForm(forms.Form):
     time_zone = forms.ChoiceField(
         required=False,
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         error_messages={"invalid_choice": BAD_ZONE},
-        help_text="Every time on desk pages (leases, the queue's Due, history) is shown in this zone, with its name.",
+        help_text=gettext_lazy(
+            "Every time on desk pages (leases, the queue's Due, history) is shown in this zone, with its name."
+        ),
+    )
+    language = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Language"),
+        error_messages={"invalid_choice": BAD_LANGUAGE},
+        help_text=gettext_lazy(
+            "The language of the desk and the admin. Automatic follows your browser, then the desk's default."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        default = [("", f"The desk's default ({settings.DESK_TIME_ZONE})")]
+        default = [("", gettext("The desk's default (%(zone)s)") % {"zone": settings.DESK_TIME_ZONE})]
         self.fields["time_zone"].choices = default + [(name, name) for name in sorted(time_zone_names())]
+        automatic = [("", gettext("Automatic (your browser's language, else the desk's default)"))]
+        self.fields["language"].choices = automatic + list(settings.LANGUAGES)  # each named in its own language
 
 
 @require_http_methods(["GET", "POST"])
 @desk_view
 def profile(request):
-    form = ProfileForm(request.POST or None, initial={"time_zone": request.session.get(SESSION_KEY, "")})
+    initial = {"time_zone": request.session.get(SESSION_KEY, ""), "language": language_of_request(request)}
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            chosen = DeskProfile.choose_time_zone(request.user, form.cleaned_data["time_zone"]).time_zone
+            chosen = DeskProfile.choose(
+                request.user, time_zone=form.cleaned_data["time_zone"], language=form.cleaned_data["language"]
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            request.session[SESSION_KEY] = chosen
-            zone = zone_named(chosen)
-            now = format_when(timezone.now(), "time", zone)
-            messages.success(request, f"Times on the desk are now shown in {zone.key} (it is {now} there).")
+            request.session[SESSION_KEY] = chosen.time_zone
+            request.session[LANGUAGE_SESSION_KEY] = chosen.language
+            zone = zone_named(chosen.time_zone)
+            # The message is read on the next page, so it is written in the language that page will speak.
+            with translation.override(chosen.language or translation.get_language_from_request(request)):
+                now = format_when(timezone.now(), "time", zone)
+                messages.success(
+                    request,
+                    gettext("Saved. Times on the desk are now shown in %(zone)s (it is %(now)s there).")
+                    % {"zone": zone.key, "now": now},
+                )
             return redirect("desk-profile")
     context = {"form": form, "zone": timezone.get_current_timezone(), "now": timezone.now()}
     return render(request, "verification/profile.html", context, status=400 if form.errors else 200)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from verification.desk.base import bounded_count, desk_view, page_number, report_error, window
@@ -44,7 +45,7 @@ def tab_queryset(user, tab: str):
 
 def _tab_label(user, tab, label):
     if tab == "signoff" and not user.has_perm("verification.signoff_claim"):
-        return "Awaiting sign-off (mine)"
+        return gettext("Awaiting sign-off (mine)")
     return label
 
 
@@ -108,9 +109,13 @@ def take_next(request):
         report_error(request, exc)
         return redirect("desk-queue")
     if claim is None:
-        messages.info(request, "Nothing is waiting in the queue. Well done.")
+        messages.info(request, gettext("Nothing is waiting in the queue. Well done."))
         return redirect("desk-queue")
-    messages.success(request, f"Claim {claim.pk} is yours until {format_when(claim.lease_expires_at, 'time')}.")
+    messages.success(
+        request,
+        gettext("Claim %(claim_pk)s is yours until %(claim_lease_expires_at)s.")
+        % {"claim_pk": claim.pk, "claim_lease_expires_at": format_when(claim.lease_expires_at, "time")},
+    )
     return redirect("desk-claim", pk=claim.pk)
 
 
@@ -127,7 +132,7 @@ def bulk(request):
     """Assign, release or export the selected claims. Each claim goes through
     its own transition, so one refused claim does not stop the others."""
     if not request.user.has_perm("verification.assign_claim"):
-        raise PermissionDenied("Bulk actions are for editors.")
+        raise PermissionDenied(gettext("Bulk actions are for editors."))
     form = BulkForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -146,12 +151,20 @@ def bulk(request):
                 transitions.release(request.user, claim_id)
             done.append(claim_id)
         except transitions.Refused as exc:
-            failed.append(f"claim {claim_id}: {exc}")
-    verb = f"Assigned to {form.cleaned_data['assignee']}" if action == "assign" else "Released"
+            failed.append(gettext("claim %(number)s: %(reason)s") % {"number": claim_id, "reason": exc})
     if done:
-        messages.success(
-            request, f"{verb}: {len(done)} claim{'s' if len(done) != 1 else ''} ({', '.join(map(str, done))})."
-        )
+        values = {"assignee": form.cleaned_data["assignee"], "count": len(done), "ids": ", ".join(map(str, done))}
+        if action == "assign":
+            done_message = ngettext(
+                "Assigned to %(assignee)s: %(count)d claim (%(ids)s).",
+                "Assigned to %(assignee)s: %(count)d claims (%(ids)s).",
+                len(done),
+            )
+        else:
+            done_message = ngettext(
+                "Released: %(count)d claim (%(ids)s).", "Released: %(count)d claims (%(ids)s).", len(done)
+            )
+        messages.success(request, done_message % values)
     for failure in failed:
         messages.error(request, failure)
     return _back(request)

@@ -9,6 +9,7 @@ assessment awaiting sign-off.
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.models import Source
 from verification.desk.forms import PRIORITY_BANDS, QueueFilterForm, reviewers
@@ -21,15 +22,23 @@ EPSILON = 1e-9
 
 class QueueFilters(QueueFilterForm):
     reviewer = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="username", empty_label="Anyone", label="Reviewer"
+        queryset=None,
+        required=False,
+        to_field_name="username",
+        empty_label=gettext_lazy("Anyone"),
+        label=gettext_lazy("Reviewer"),
     )
-    confidence_min = forms.IntegerField(min_value=0, max_value=100, required=False, label="Confidence from (%)")
-    confidence_max = forms.IntegerField(min_value=0, max_value=100, required=False, label="Confidence to (%)")
+    confidence_min = forms.IntegerField(
+        min_value=0, max_value=100, required=False, label=gettext_lazy("Confidence from (%)")
+    )
+    confidence_max = forms.IntegerField(
+        min_value=0, max_value=100, required=False, label=gettext_lazy("Confidence to (%)")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers()
-        self.fields["reviewer"].error_messages["invalid_choice"] = (
+        self.fields["reviewer"].error_messages["invalid_choice"] = gettext(
             "No fact-checker or editor has that user name; pick one from the list."
         )
 
@@ -37,7 +46,10 @@ class QueueFilters(QueueFilterForm):
         data = super().clean()
         low, high = data.get("confidence_min"), data.get("confidence_max")
         if low is not None and high is not None and low > high:
-            self.add_error("confidence_max", f"It is below “Confidence from” ({low} %): give a range from low to high.")
+            self.add_error(
+                "confidence_max",
+                gettext("It is below “Confidence from” (%(low)s %%): give a range from low to high.") % {"low": low},
+            )
         return data
 
 

@@ -3,6 +3,7 @@ how it has been graded, how its stated claims turned out, and those claims."""
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from sources.admiralty import RELIABILITY_MEANING
 from sources.credibility.records import SELECTION_NOTE
@@ -33,7 +34,7 @@ def track_record_rows(source: Source) -> list[Interval]:
     record = getattr(source, "track_record", None)
     if record is None or record.mean is None or record.interval_low is None:
         return []
-    rows = [Interval("All topics", record.mean, record.interval_low, record.interval_high, record.count)]
+    rows = [Interval(gettext("All topics"), record.mean, record.interval_low, record.interval_high, record.count)]
     topics = sorted(
         (record.by_topic or {}).items(), key=lambda item: -(item[1].get("count", 0) if isinstance(item[1], dict) else 0)
     )
@@ -82,7 +83,10 @@ def source_page(request, pk: int):
         "selection_note": SELECTION_NOTE,
         "reliability_meaning": RELIABILITY_MEANING.get(source.reliability, ""),
         "record_svg": interval_chart(
-            rows, title=f"Track record of {source.name}: share of stated claims found true", chart_id="track-record"
+            rows,
+            title=gettext("Track record of %(source_name)s: share of stated claims found true")
+            % {"source_name": source.name},
+            chart_id="track-record",
         )
         if rows
         else None,

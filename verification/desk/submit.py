@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from sources.models import Source
 from verification.desk.base import add_validation_errors, desk_view
@@ -53,7 +54,7 @@ def _add_first_evidence(actor, claim, url: str, note: str) -> None:
 @desk_view
 def new_claim(request):
     if not request.user.has_perm("verification.add_claim"):
-        raise PermissionDenied("Your role cannot submit claims.")
+        raise PermissionDenied(gettext("Your role cannot submit claims."))
     form = ClaimSubmitForm(request.POST or None)
     formset = AttributionFormSet(request.POST or None, prefix="attr")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -77,20 +78,26 @@ def new_claim(request):
         if done is None:
             claim, done = _create_once(request, form, claim_input, token, text_hash)
         if done is not None and done.request_hash == text_hash:
-            messages.info(request, "This form was already sent: here is the claim it made.")
+            messages.info(request, gettext("This form was already sent: here is the claim it made."))
             return redirect("desk-claim", pk=done.response_body["id"])
         if done is not None:  # sent again with its text changed: say so rather than drop the change
             made = done.response_body["id"]
             form.add_error(
                 None,
-                f"This form was already sent and made claim {made} ({reverse('desk-claim', args=[made])}). "
-                f"To submit another claim, open a new form: {reverse('desk-claim-new')}.",
+                gettext(
+                    "This form was already sent and made claim %(made)s (%(value)s). To submit another claim, "
+                    "open a new form: %(value2)s."
+                )
+                % {"made": made, "value": reverse("desk-claim", args=[made]), "value2": reverse("desk-claim-new")},
             )
         elif claim is not None and data["link_to"]:
-            messages.success(request, f"Added to claim {claim.pk}: its sources and where it appeared.")
+            messages.success(
+                request,
+                gettext("Added to claim %(claim_pk)s: its sources and where it appeared.") % {"claim_pk": claim.pk},
+            )
             return redirect("desk-claim", pk=claim.pk)
         elif claim is not None:
-            messages.success(request, f"Claim {claim.pk} is in the queue.")
+            messages.success(request, gettext("Claim %(claim_pk)s is in the queue.") % {"claim_pk": claim.pk})
             return redirect("desk-claim", pk=claim.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "verification/claim_new.html", {"form": form, "formset": formset}, status=status)

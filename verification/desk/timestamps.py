@@ -5,6 +5,7 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from verification.desk.base import desk_view
@@ -20,7 +21,7 @@ def download_token(request, pk: int, timestamp_pk: int):
     the evidence, so not written to the custody log (the log has ``timestamped``)."""
     stamp = get_object_or_404(TrustedTimestamp, pk=timestamp_pk, evidence_id=pk)
     if stamp.status != TrustedTimestamp.Status.STAMPED:
-        raise Http404("This hash has no verified timestamp token.")
+        raise Http404(gettext("This hash has no verified timestamp token."))
     response = HttpResponse(bytes(stamp.token), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="evidence-{pk}-{stamp.sha256[:12]}.tsr"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -21,6 +21,7 @@ from typing import BinaryIO, Protocol
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification.evidence import archives, keyframes, metadata, previews, timestamps
 from verification.evidence import storage as evidence_storage
@@ -396,18 +397,34 @@ def reverify_one(stored: StoredFile) -> bool:
 
 
 def _flag(evidence: Evidence, stored: StoredFile, found: str | None) -> None:
-    what = "is missing from storage" if found is None else f"now hashes to {found}"
-    message = (
-        f"Integrity alarm on claim {evidence.claim_id}: the stored bytes of evidence “{evidence.title}” "
-        f"{what}, not {stored.sha256} as recorded at intake. Restore the file from backup or "
-        f"re-capture it, and check who had access."
-    )
+    values = {"number": evidence.claim_id, "title": evidence.title, "found": found, "recorded": stored.sha256}
+
+    def message():
+        if found is None:
+            return (
+                gettext(
+                    "Integrity alarm on claim %(number)s: the stored bytes of evidence “%(title)s” is missing from "
+                    "storage, not %(recorded)s as recorded at intake. Restore the file from backup or re-capture it, "
+                    "and check who had access."
+                )
+                % values
+            )
+        return (
+            gettext(
+                "Integrity alarm on claim %(number)s: the stored bytes of evidence “%(title)s” now hashes to "
+                "%(found)s, "
+                "not %(recorded)s as recorded at intake. Restore the file from backup or re-capture it, and check who "
+                "had access."
+            )
+            % values
+        )
+
     claim = Claim.objects.select_for_update().get(pk=evidence.claim_id)
     record(
         claim,
         ClaimEvent.Kind.EVIDENCE,
         None,
-        note=message,
+        note=message(),
         changes={
             "evidence_id": evidence.pk,
             "action": "integrity_mismatch",

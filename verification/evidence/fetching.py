@@ -35,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
+from django.utils.translation import gettext
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -229,7 +230,9 @@ def _resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchFailed(
-            f"could not resolve {host} ({exc.strerror}); check the address", transient=exc.errno == socket.EAI_AGAIN
+            gettext("could not resolve %(host)s (%(strerror)s); check the address")
+            % {"host": host, "strerror": exc.strerror},
+            transient=exc.errno == socket.EAI_AGAIN,
         ) from exc
     families = (socket.AF_INET, socket.AF_INET6)
     return list(dict.fromkeys(str(i[4][0]) for i in infos if i[0] in families))
@@ -244,25 +247,28 @@ def check_url(url: str, policy: FetchPolicy = FetchPolicy()) -> list[str]:
     4. Resolve the host; refuse if ANY address is refused by `classify_ip`.
     """
     if any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
-        raise UnsafeURL("refused: the URL contains whitespace, control characters or backslashes")
+        raise UnsafeURL(gettext("refused: the URL contains whitespace, control characters or backslashes"))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in policy.allowed_schemes:
         allowed = ", ".join(sorted(policy.allowed_schemes))
-        raise UnsafeURL(f"refused: scheme {scheme or '(none)'} not allowed; use {allowed}")
+        raise UnsafeURL(
+            gettext("refused: scheme %(value)s not allowed; use %(allowed)s")
+            % {"value": scheme or "(none)", "allowed": allowed}
+        )
     if not parts.hostname:
-        raise UnsafeURL("refused: no host")
+        raise UnsafeURL(gettext("refused: no host"))
     try:
         prepared = requests.PreparedRequest()
         prepared.prepare_url(url, None)  # IDNA-encodes the host, as sending will
         parts = urlsplit(prepared.url)
         port = parts.port or _DEFAULT_PORTS[scheme]
     except (requests.RequestException, ValueError, KeyError) as exc:
-        raise UnsafeURL(f"refused: not a valid URL ({exc})") from exc
+        raise UnsafeURL(gettext("refused: not a valid URL (%(exc)s)") % {"exc": exc}) from exc
     if parts.username or parts.password:
-        raise UnsafeURL("refused: the URL contains credentials; remove the user:password@ part")
+        raise UnsafeURL(gettext("refused: the URL contains credentials; remove the user:password@ part"))
     if policy.allowed_ports is not None and port not in policy.allowed_ports:
-        raise UnsafeURL(f"refused: port {port} not allowed")
+        raise UnsafeURL(gettext("refused: port %(port)s not allowed") % {"port": port})
     addresses = _resolve(parts.hostname, port)
     for ip in addresses:
         if reason := classify_ip(ip, allow_loopback=policy.allow_loopback):
@@ -291,7 +297,7 @@ class _CheckedAdapter(IPFilterAdapter):
         ip = host_params["host"].strip("[]")
         if reason := classify_ip(ip, allow_loopback=self._policy.allow_loopback):
             logger.warning("Refused at connect time (DNS rebinding?): %s, %s", reason, request.url)
-            raise UnsafeURL(ADDRESS_NOT_ALLOWED, detail=f"at connect time: {reason}")
+            raise UnsafeURL(ADDRESS_NOT_ALLOWED, detail=gettext("at connect time: %(reason)s") % {"reason": reason})
         self.last_ip = ip
         return host_params, pool_kwargs
 
@@ -493,7 +499,8 @@ def fetch(
                 if status not in _REDIRECTS or not location:
                     if status >= 400:
                         raise FetchFailed(
-                            f"the server answered {status} {response.reason}",
+                            gettext("the server answered %(status)s %(response_reason)s")
+                            % {"status": status, "response_reason": response.reason},
                             transient=status >= 500 or status in _TRANSIENT_4XX,
                             status_code=status,
                         )
@@ -501,7 +508,9 @@ def fetch(
                     break
                 if len(redirects) >= policy.max_redirects:
                     raise FetchFailed(
-                        f"more than {policy.max_redirects} redirects (the last to {location})", transient=False
+                        gettext("more than %(policy_max_redirects)s redirects (the last to %(location)s)")
+                        % {"policy_max_redirects": policy.max_redirects, "location": location},
+                        transient=False,
                     )
                 location = urljoin(url, location)
                 redirects.append(Redirect(url, status, location))

@@ -41,6 +41,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from PIL import Image
 
 from verification import enqueue
@@ -176,7 +177,7 @@ def _open(stored: StoredFile):
     try:
         return stored.file.storage.open(stored.file.name, "rb")
     except FileNotFoundError:
-        raise Unreadable("the stored file is missing from storage; the integrity check will flag it") from None
+        raise Unreadable(gettext("the stored file is missing from storage; the integrity check will flag it")) from None
 
 
 def _walk(walk: Walk) -> None:
@@ -186,15 +187,18 @@ def _walk(walk: Walk) -> None:
     with _open(stored) as handle:
         with av.open(handle, mode="r") as container:
             if not container.streams.video:
-                raise Unreadable("the file has no video stream")
+                raise Unreadable(gettext("the file has no video stream"))
             stream = container.streams.video[0]
             stream.thread_type = "SLICE"  # one frame in flight: frame threads would each hold one
             stream.codec_context.thread_count = 1
             width, height = stream.codec_context.width, stream.codec_context.height
             if width * height > settings.PREVIEW_MAX_PIXELS:
                 raise Unreadable(
-                    f"its frames are {width}×{height} pixels, over the limit of {settings.PREVIEW_MAX_PIXELS} "
-                    "(CLAIMDESK_PREVIEW_MAX_PIXELS)"
+                    gettext(
+                        "its frames are %(width)s×%(height)s pixels, over the limit of "
+                        "%(settings_preview_max_pixels)s (CLAIMDESK_PREVIEW_MAX_PIXELS)"
+                    )
+                    % {"width": width, "height": height, "settings_preview_max_pixels": settings.PREVIEW_MAX_PIXELS}
                 )
             walk.declared_seconds = declared_seconds(container, stream)
             KeyframeSet.objects.filter(pk=walk.keyframe_set.pk).update(

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from verification.models import Claim, ClaimEvent, CustodyEvent, Evidence, MediaReview
 from verification.status import public_url, rfc3339
@@ -65,13 +66,18 @@ def review_media(
     with transaction.atomic():
         claim_id = Evidence.objects.filter(pk=evidence_id).values_list("claim_id", flat=True).first()
         if claim_id is None:
-            raise Evidence.DoesNotExist(f"Evidence {evidence_id} does not exist.")
+            raise Evidence.DoesNotExist(
+                gettext("Evidence %(evidence_id)s does not exist.") % {"evidence_id": evidence_id}
+            )
         claim = Claim.objects.select_for_update().get(pk=claim_id)
         evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
         if not is_media(evidence):
             raise NotMedia(
-                f"“{evidence.title}” is {evidence.get_kind_display().lower()}, not an image, video or audio: "
-                "MediaReview rates media. Rate the claim's verdict instead, or attach the media itself."
+                gettext(
+                    "“%(evidence_title)s” is %(lower)s, not an image, video or audio: MediaReview rates media. "
+                    "Rate the claim's verdict instead, or attach the media itself."
+                )
+                % {"evidence_title": evidence.title, "lower": evidence.get_kind_display().lower()}
             )
         current = evidence.media_reviews.order_by("-id").first()
         wanted = {"category": category, "rationale": rationale, "original_url": original_url}
@@ -110,13 +116,19 @@ def _checked(category: str, rationale: str, original_url: str) -> tuple[str, str
     errors = {}
     if category not in Category.values:
         choices = ", ".join(Category.values)
-        errors["category"] = [f"'{category}' is not a MediaReview category; use one of {choices}."]
+        errors["category"] = [
+            gettext("'%(category)s' is not a MediaReview category; use one of %(choices)s.")
+            % {"category": category, "choices": choices}
+        ]
     if not rationale:
-        errors["rationale"] = ["Say why: readers see the rationale beside the rating."]
+        errors["rationale"] = [gettext("Say why: readers see the rationale beside the rating.")]
     elif len(rationale) > RATIONALE_MAX_CHARS:
-        errors["rationale"] = [f"At most {RATIONALE_MAX_CHARS} characters; this has {len(rationale)}."]
+        errors["rationale"] = [
+            gettext("At most %(rationale_max_chars)s characters; this has %(count)s.")
+            % {"rationale_max_chars": RATIONALE_MAX_CHARS, "count": len(rationale)}
+        ]
     elif "\x00" in rationale:
-        errors["rationale"] = ["It contains a NUL character; remove it and send it again."]
+        errors["rationale"] = [gettext("It contains a NUL character; remove it and send it again.")]
     if original_url.strip():
         try:
             original_url = check_web_url(original_url.strip())

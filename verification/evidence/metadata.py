@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from PIL import Image
 
 from verification import enqueue
@@ -123,20 +124,29 @@ def extract(stored: StoredFile) -> tuple[list[dict], datetime | None, dict]:
     At most MAX_FIELDS of the file's own fields, then the Content Credentials' rows."""
     kind = previews.kind_of(stored.content_type)
     if kind is None:
-        raise Unreadable(f"Only images, videos and PDFs are read; this file is {stored.content_type or 'unknown'}.")
+        raise Unreadable(
+            gettext("Only images, videos and PDFs are read; this file is %(value)s.")
+            % {"value": stored.content_type or "unknown"}
+        )
     if kind != "video" and stored.size > settings.PREVIEW_MAX_BYTES:
-        raise Unreadable(f"The file is over the limit of {settings.PREVIEW_MAX_BYTES} bytes read for metadata.")
+        raise Unreadable(
+            gettext("The file is over the limit of %(settings_preview_max_bytes)s bytes read for metadata.")
+            % {"settings_preview_max_bytes": settings.PREVIEW_MAX_BYTES}
+        )
     try:
         handle = stored.file.storage.open(stored.file.name, "rb")
     except FileNotFoundError:
-        raise Unreadable("The stored file is missing from storage.") from None
+        raise Unreadable(gettext("The stored file is missing from storage.")) from None
     with handle:
         try:
             fields, created = {"image": _image, "pdf": _pdf, "video": _video}[kind](handle)
         except Unreadable:
             raise
         except (OSError, ValueError, SyntaxError, av.error.FFmpegError, pdfium.PdfiumError) as exc:
-            raise Unreadable(f"Could not read the file's metadata: it looks damaged ({type(exc).__name__}).") from None
+            raise Unreadable(
+                gettext("Could not read the file's metadata: it looks damaged (%(name)s).")
+                % {"name": type(exc).__name__}
+            ) from None
         rows, record = _credentials(handle, stored, kind)
     return fields[:MAX_FIELDS] + rows, created, record
 
@@ -147,7 +157,9 @@ def _credentials(handle, stored: StoredFile, kind: str) -> tuple[list[dict], dic
     if kind == "pdf":
         return [], {}
     if stored.size > settings.PREVIEW_MAX_BYTES:
-        summary = f"not checked: the file is over the limit of {settings.PREVIEW_MAX_BYTES} bytes read for them"
+        summary = gettext("not checked: the file is over the limit of %(limit)s bytes read for them") % {
+            "limit": settings.PREVIEW_MAX_BYTES
+        }
         return [_field(credentials.GROUP, "Status", summary)], {"status": "skipped", "summary": summary}
     handle.seek(0)
     _summary, rows, record = credentials.read(handle, stored.content_type)

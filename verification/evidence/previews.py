@@ -42,6 +42,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageOps, ImageStat, features
 
 from verification import enqueue
@@ -263,13 +264,18 @@ def render(stored: StoredFile) -> Picture:
         raise Unpreviewable(unsupported(stored.content_type))
     if kind != "video" and stored.size > settings.PREVIEW_MAX_BYTES:
         raise Unpreviewable(
-            f"The file is too big to preview ({stored.size} bytes; the limit is {settings.PREVIEW_MAX_BYTES}, "
-            "CLAIMDESK_PREVIEW_MAX_BYTES); download it to see it."
+            gettext(
+                "The file is too big to preview (%(stored_size)s bytes; the limit is "
+                "%(settings_preview_max_bytes)s, CLAIMDESK_PREVIEW_MAX_BYTES); download it to see it."
+            )
+            % {"stored_size": stored.size, "settings_preview_max_bytes": settings.PREVIEW_MAX_BYTES}
         )
     try:
         handle = stored.file.storage.open(stored.file.name, "rb")
     except FileNotFoundError:
-        raise Unpreviewable("The stored file is missing from storage; the integrity check will flag it.") from None
+        raise Unpreviewable(
+            gettext("The stored file is missing from storage; the integrity check will flag it.")
+        ) from None
     with handle:
         return {"image": _image, "pdf": _pdf, "video": _video}[kind](handle)
 
@@ -277,8 +283,12 @@ def render(stored: StoredFile) -> Picture:
 def _check_pixels(width: int, height: int) -> None:
     if width * height > settings.PREVIEW_MAX_PIXELS:
         raise Unpreviewable(
-            f"The picture is too large to preview: {width}×{height} pixels is over the limit of "
-            f"{settings.PREVIEW_MAX_PIXELS} (CLAIMDESK_PREVIEW_MAX_PIXELS); download the file to see it."
+            gettext(
+                "The picture is too large to preview: %(width)s×%(height)s pixels is over the limit of "
+                "%(settings_preview_max_pixels)s (CLAIMDESK_PREVIEW_MAX_PIXELS); download the file to see "
+                "it."
+            )
+            % {"width": width, "height": height, "settings_preview_max_pixels": settings.PREVIEW_MAX_PIXELS}
         )
 
 
@@ -290,8 +300,11 @@ def _image(handle) -> Picture:
         image = Image.open(handle, formats=IMAGE_FORMATS)
     except Image.DecompressionBombError:  # Pillow's own bound, far above ours: the header claims billions
         raise Unpreviewable(
-            f"The picture is too large to preview: it claims more than {settings.PREVIEW_MAX_PIXELS} pixels "
-            "(CLAIMDESK_PREVIEW_MAX_PIXELS); download the file to see it."
+            gettext(
+                "The picture is too large to preview: it claims more than %(settings_preview_max_pixels)s "
+                "pixels (CLAIMDESK_PREVIEW_MAX_PIXELS); download the file to see it."
+            )
+            % {"settings_preview_max_pixels": settings.PREVIEW_MAX_PIXELS}
         ) from None
     _check_pixels(*image.size)
     edge = settings.PREVIEW_MAX_EDGE
@@ -326,11 +339,11 @@ def _pdf(handle) -> Picture:
         document = pdfium.PdfDocument(data)
         try:
             if len(document) == 0:
-                raise Unpreviewable("The PDF has no pages.")
+                raise Unpreviewable(gettext("The PDF has no pages."))
             page = document[0]
             width, height = page.get_size()
             if not (width > 0 and height > 0):
-                raise Unpreviewable("The PDF's first page has no size.")
+                raise Unpreviewable(gettext("The PDF's first page has no size."))
             scale = min(settings.PREVIEW_MAX_EDGE / max(width, height), 4.0)
             bitmap = page.render(scale=scale, may_draw_forms=False, fill_color=(255, 255, 255, 255))
             image = bitmap.to_pil().convert("RGB")  # a copy: the bitmap's memory goes with the document
@@ -344,7 +357,7 @@ def _video(handle) -> Picture:
     if a brighter one comes within a few seconds, turned as the video is shown."""
     with av.open(handle, mode="r") as container:
         if not container.streams.video:
-            raise Unpreviewable("The file has no video stream.")
+            raise Unpreviewable(gettext("The file has no video stream."))
         stream = container.streams.video[0]
         _check_pixels(stream.codec_context.width, stream.codec_context.height)
         target = _target_seconds(container, stream)
@@ -388,7 +401,7 @@ def _pick_frame(container, stream, target: float) -> tuple[Image.Image, float | 
             break
         next_check = (at or next_check) + 1.0
     if best is None:
-        raise Unpreviewable("No frame of the video could be decoded; it may be damaged.")
+        raise Unpreviewable(gettext("No frame of the video could be decoded; it may be damaged."))
     return best
 
 

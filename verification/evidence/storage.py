@@ -21,6 +21,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from sources.errors import Refused
 from verification.evidence.sniffing import SNIFF_BYTES, sniff
@@ -120,7 +121,7 @@ def spool(
                     content_type = _checked_type(digest.head, check_type, declared_type)
             if digest.size == 0 and not allow_empty:
                 raise EvidenceRefused(
-                    "The file is empty (0 bytes); choose the file again.",
+                    gettext("The file is empty (0 bytes); choose the file again."),
                     code="empty_upload",
                     http_status=400,
                     sent_bytes=0,
@@ -148,8 +149,11 @@ def _checked_type(head: bytes, check: bool, declared: str) -> str:
     if check and not type_allowed(content_type):
         said = f" (it was sent as {declared})" if declared and declared != content_type else ""
         raise EvidenceRefused(
-            f"Files of type {content_type} are not accepted; the type was read from the file's bytes{said}. "
-            f"Accepted types (CLAIMDESK_UPLOAD_TYPES): {', '.join(settings.UPLOAD_TYPES)}.",
+            gettext(
+                "Files of type %(content_type)s are not accepted; the type was read from the file's "
+                "bytes%(said)s. Accepted types (CLAIMDESK_UPLOAD_TYPES): %(settings_upload_types)s."
+            )
+            % {"content_type": content_type, "said": said, "settings_upload_types": ", ".join(settings.UPLOAD_TYPES)},
             code="upload_type_not_allowed",
             http_status=415,
             content_type=content_type,

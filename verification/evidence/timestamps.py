@@ -32,6 +32,7 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rfc3161_client import (
     TimeStampRequest,
     TimeStampResponse,
@@ -128,12 +129,21 @@ def _ask(url: str, query: bytes) -> bytes:
         )
     except FetchFailed as failure:
         if failure.transient:
-            raise TimestampRetry(f"The timestamp authority did not answer: {failure.reason}.") from None
-        raise Refused(f"The timestamp authority refused the request: {failure.reason}.") from None
+            raise TimestampRetry(
+                gettext("The timestamp authority did not answer: %(failure_reason)s.")
+                % {"failure_reason": failure.reason}
+            ) from None
+        raise Refused(
+            gettext("The timestamp authority refused the request: %(failure_reason)s.")
+            % {"failure_reason": failure.reason}
+        ) from None
     except FetchError as failure:
-        raise Refused(f"The timestamp authority could not be asked: {failure.reason}.") from None
+        raise Refused(
+            gettext("The timestamp authority could not be asked: %(failure_reason)s.")
+            % {"failure_reason": failure.reason}
+        ) from None
     if answer.body is None:  # over the in-memory limit: cannot happen under MAX_RESPONSE_BYTES, but never read a file
-        raise Refused("The timestamp authority's answer is too large to be a timestamp.")
+        raise Refused(gettext("The timestamp authority's answer is too large to be a timestamp."))
     return answer.body
 
 
@@ -166,16 +176,21 @@ def verify(answer: bytes, query: TimeStampRequest, sha256_hex: str) -> TimeStamp
     try:
         response = decode_timestamp_response(answer)
     except ValueError as error:
-        raise Refused(f"The answer is not a timestamp response ({_short(error)}).") from None
+        raise Refused(
+            gettext("The answer is not a timestamp response (%(error)s).") % {"error": _short(error)}
+        ) from None
     if response.status not in (0, 1):  # granted, granted with modifications
         said = "; ".join(response.status_string) or "no reason given"
-        raise Refused(f"The timestamp authority did not grant a timestamp (status {response.status}: {said}).")
+        raise Refused(
+            gettext("The timestamp authority did not grant a timestamp (status %(response_status)s: %(said)s).")
+            % {"response_status": response.status, "said": said}
+        )
     imprint = response.tst_info.message_imprint
     if imprint.hash_algorithm != SHA256_OID or imprint.message != bytes.fromhex(sha256_hex):
-        raise Refused("The token is for a different hash than the item's SHA-256 (wrong message imprint).")
+        raise Refused(gettext("The token is for a different hash than the item's SHA-256 (wrong message imprint)."))
     roots, intermediates = _trusted_certificates()
     if not roots:
-        raise Refused("CLAIMDESK_TSA_CA_FILE holds no root certificate to verify against.")
+        raise Refused(gettext("CLAIMDESK_TSA_CA_FILE holds no root certificate to verify against."))
     builder = VerifierBuilder.from_request(query)
     for certificate in roots:
         builder = builder.add_root_certificate(certificate)
@@ -185,7 +200,8 @@ def verify(answer: bytes, query: TimeStampRequest, sha256_hex: str) -> TimeStamp
         builder.build().verify(response, bytes.fromhex(sha256_hex))
     except (VerificationError, ValueError) as error:
         raise Refused(
-            f"The token's signature does not verify against CLAIMDESK_TSA_CA_FILE: {_short(error)}."
+            gettext("The token's signature does not verify against CLAIMDESK_TSA_CA_FILE: %(error)s.")
+            % {"error": _short(error)}
         ) from None
     return response
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from sources.models import Source
 from verification import enqueue
@@ -185,7 +186,7 @@ def add_evidence_file(
         kind or Evidence.Kind.DOCUMENT, title or name or "Uploaded file", stance, credibility, public_note
     )
     if not Claim.objects.filter(pk=claim_id).exists():
-        raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
     declared = getattr(uploaded_file, "content_type", "") or ""
     spooled = spool(
         uploaded_file,
@@ -241,12 +242,17 @@ def attach_keyframe(actor, evidence_id: int, index: int) -> Evidence:
     video = Evidence.objects.get(pk=evidence_id)
     keyframe = keyframes.keyframe_of(video, index)
     if keyframe is None:
-        raise Keyframe.DoesNotExist(f"Evidence {evidence_id} has no keyframe {index}.")
+        raise Keyframe.DoesNotExist(
+            gettext("Evidence %(evidence_id)s has no keyframe %(index)s.")
+            % {"evidence_id": evidence_id, "index": index}
+        )
     with keyframe.image.storage.open(keyframe.image.name, "rb") as handle:
         spooled = spool(handle, max_bytes=settings.UPLOAD_MAX_BYTES)
     if spooled.sha256 != keyframe.sha256:
         spooled.path.unlink(missing_ok=True)
-        raise ValidationError({"keyframe": ["The frame's stored picture changed since it was made; extract again."]})
+        raise ValidationError(
+            {"keyframe": [gettext("The frame's stored picture changed since it was made; extract again.")]}
+        )
     name = f"{os.path.splitext(video.title)[0][:80]}-{keyframe.seconds:.1f}s.{keyframe.content_type.split('/')[-1]}"
     stored, created = store(spooled, name)
     title = f"Frame at {keyframe.seconds:.1f} s of “{video.title[:400]}”"
@@ -297,7 +303,7 @@ def add_evidence_note(
     """Evidence with neither URL nor file: a testimony, a phone call, a note."""
     _require(actor, "add_evidence", "add evidence")
     if not (notes or "").strip():
-        raise ValidationError({"notes": ["Write what the evidence is: a note needs text."]})
+        raise ValidationError({"notes": [gettext("Write what the evidence is: a note needs text.")]})
     fields = _validate(kind, title or notes.strip().splitlines()[0][:120], stance, credibility, public_note)
     with transaction.atomic():
         return _attach(
@@ -343,12 +349,21 @@ def clean_edit(evidence: Evidence, changes: dict) -> dict:
         values["provided_by"] = _source_id(values["provided_by"])
         if values["provided_by"] is not None and not Source.objects.filter(pk=values["provided_by"]).exists():
             raise ValidationError(
-                {"provided_by": [f"There is no source {values['provided_by']}; pick one from the list."]}
+                {
+                    "provided_by": [
+                        gettext("There is no source %(value)s; pick one from the list.")
+                        % {"value": values["provided_by"]}
+                    ]
+                }
             )
     _check({field: value for field, value in values.items() if field != "provided_by"})
     if "notes" in values and not values["notes"] and not evidence.url and not evidence.stored_file_id:
         raise ValidationError(
-            {"notes": ["This item has no URL or file: its notes are the evidence. Keep them, or add a new item."]}
+            {
+                "notes": [
+                    gettext("This item has no URL or file: its notes are the evidence. Keep them, or add a new item.")
+                ]
+            }
         )
     return values
 
@@ -418,7 +433,7 @@ def recapture(actor, evidence_id: int) -> Evidence:
     with transaction.atomic():
         evidence = _lock_evidence(evidence_id)
         if not evidence.url:
-            raise ValidationError({"url": ["This evidence has no URL to capture."]})
+            raise ValidationError({"url": [gettext("This evidence has no URL to capture.")]})
         if evidence.capture_status == Evidence.Capture.PENDING:
             return evidence
         evidence.capture_status = Evidence.Capture.PENDING

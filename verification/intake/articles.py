@@ -15,6 +15,7 @@ import codecs
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, fetch
 from verification.intake.extraction import article_sentences, html_to_text
@@ -63,8 +64,11 @@ def check_size(n_bytes: int) -> None:
     limit = settings.INTAKE_MAX_BYTES
     if n_bytes > limit:
         raise IntakeRefused(
-            f"The text is {size_label(n_bytes)}, over the intake limit of {size_label(limit)} "
-            "(CLAIMDESK_INTAKE_MAX_BYTES). Paste one article at a time.",
+            gettext(
+                "The text is %(n_bytes)s, over the intake limit of %(limit)s (CLAIMDESK_INTAKE_MAX_BYTES). "
+                "Paste one article at a time."
+            )
+            % {"n_bytes": size_label(n_bytes), "limit": size_label(limit)},
             code="too_large",
         )
 
@@ -76,12 +80,16 @@ def check_text(text: str) -> str:
     4. in one language, and that language English."""
     text = (text or "").strip()
     if not text:
-        raise IntakeRefused("The text is empty: paste the body of a news article, or give its URL.", code="empty")
+        raise IntakeRefused(
+            gettext("The text is empty: paste the body of a news article, or give its URL."), code="empty"
+        )
     check_size(len(text.encode("utf-8")))
     if not article_sentences(text):
         raise IntakeRefused(
-            "No article sentences found: the text looks like menus, links or headlines only. "
-            "Paste the body of the article (its paragraphs) instead.",
+            gettext(
+                "No article sentences found: the text looks like menus, links or headlines only. Paste the "
+                "body of the article (its paragraphs) instead."
+            ),
             code="not_an_article",
         )
     _check_language(text)
@@ -106,15 +114,22 @@ def _check_language(text: str) -> None:
     other = max((n for n in counts if n != "Latin"), key=counts.get, default=None)
     if latin / letters <= MAX_OTHER_SCRIPT_SHARE:
         raise IntakeRefused(
-            f"The article is written in {other} script; intake reads English news copy only. "
-            "Paste an English version of the article.",
+            gettext(
+                "The article is written in %(other)s script; intake reads English news copy only. Paste an "
+                "English version of the article."
+            )
+            % {"other": other},
             code="unsupported_language",
         )
     if other and (letters - latin) / letters > MAX_OTHER_SCRIPT_SHARE:
         share = round(100 * (letters - latin) / letters)
         raise IntakeRefused(
-            f"The text mixes languages: about {share}% of its letters are in {other} script and the rest in "
-            "Latin. Intake reads one English article at a time: paste the English part only.",
+            gettext(
+                "The text mixes languages: about %(share)s%% of its letters are in %(other)s script and "
+                "the rest in Latin. Intake reads one English article at a time: paste the English part "
+                "only."
+            )
+            % {"share": share, "other": other},
             code="mixed_languages",
         )
     english, foreign = _english_words(text)
@@ -122,13 +137,18 @@ def _check_language(text: str) -> None:
     if foreign / total > MAX_OTHER_SCRIPT_SHARE:
         if english / total < MAX_OTHER_SCRIPT_SHARE:
             raise IntakeRefused(
-                "The article does not look like English; intake reads English news copy only. "
-                "Paste an English version of the article.",
+                gettext(
+                    "The article does not look like English; intake reads English news copy only. Paste an "
+                    "English version of the article."
+                ),
                 code="unsupported_language",
             )
         raise IntakeRefused(
-            f"The text mixes languages: about {round(100 * foreign / total)}% of its words are in paragraphs "
-            "that do not read as English. Paste the English article only.",
+            gettext(
+                "The text mixes languages: about %(value)s%% of its words are in paragraphs that do not "
+                "read as English. Paste the English article only."
+            )
+            % {"value": round(100 * foreign / total)},
             code="mixed_languages",
         )
 
@@ -181,7 +201,11 @@ def read_url(url: str) -> tuple[str, str, str]:
         result = fetch(url, policy)
     except FetchError as exc:
         transient = isinstance(exc, FetchFailed) and exc.transient
-        raise IntakeRefused(f"Could not read {url}: {exc.reason}.", code="fetch_failed", transient=transient) from exc
+        raise IntakeRefused(
+            gettext("Could not read %(url)s: %(reason)s.") % {"url": url, "reason": exc.reason},
+            code="fetch_failed",
+            transient=transient,
+        ) from exc
     try:
         with result.open() as handle:
             body = handle.read()
@@ -190,8 +214,11 @@ def read_url(url: str) -> tuple[str, str, str]:
             result.body_path.unlink(missing_ok=True)
     if not result.content_type.startswith(_TEXT_TYPES):
         raise IntakeRefused(
-            f"{result.final_url} is {result.content_type or 'not text'}, not a web page. "
-            "Give the address of the article's page, or paste its text.",
+            gettext(
+                "%(result_final_url)s is %(value)s, not a web page. Give the address of the article's "
+                "page, or paste its text."
+            )
+            % {"result_final_url": result.final_url, "value": result.content_type or "not text"},
             code="not_an_article",
         )
     text = decode(body, result.headers.get("content-type", ""))

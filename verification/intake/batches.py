@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification import enqueue
 from verification.evidence.fetching import FetchError, FetchFailed, FetchPolicy, check_url
@@ -45,10 +46,12 @@ def submit(actor, *, text: str = "", url: str = "") -> IntakeBatch:
     address now and its page by the worker; 4. the batch is written and its
     task sent after commit."""
     if actor is None or not actor.has_perm("verification.add_claim"):
-        raise PermissionDenied("Your role cannot submit claims, so it cannot submit articles either. Ask an admin.")
+        raise PermissionDenied(
+            gettext("Your role cannot submit claims, so it cannot submit articles either. Ask an admin.")
+        )
     text, url = (text or "").strip(), (url or "").strip()
     if text and url:
-        raise IntakeRefused("Give the article's text or its URL, not both.", code="text_and_url")
+        raise IntakeRefused(gettext("Give the article's text or its URL, not both."), code="text_and_url")
     if url:
         _check_address(url)
     else:
@@ -68,7 +71,11 @@ def _check_address(url: str) -> None:
         check_url(url, FetchPolicy(allow_loopback=settings.ALLOW_LOOPBACK_FETCH))
     except FetchError as exc:
         transient = isinstance(exc, FetchFailed) and exc.transient
-        raise IntakeRefused(f"Cannot read {url}: {exc.reason}.", code="bad_url", transient=transient) from exc
+        raise IntakeRefused(
+            gettext("Cannot read %(url)s: %(reason)s.") % {"url": url, "reason": exc.reason},
+            code="bad_url",
+            transient=transient,
+        ) from exc
 
 
 class IntakeRetry(Exception):
@@ -102,8 +109,11 @@ def run_batch(batch_id: int, retries_left: int = 0) -> None:
         claims = extract_claims(batch.text, max_chars=settings.INTAKE_MAX_BYTES)
         if len(claims) > MAX_PROPOSALS:
             raise IntakeRefused(
-                f"The text holds {len(claims)} checkable sentences, more than one article has "
-                f"(at most {MAX_PROPOSALS}). Submit one article at a time.",
+                gettext(
+                    "The text holds %(count)s checkable sentences, more than one article has (at most "
+                    "%(max_proposals)s). Submit one article at a time."
+                )
+                % {"count": len(claims), "max_proposals": MAX_PROPOSALS},
                 code="too_many_claims",
             )
         _finish(batch_id, _propose(batch, claims))
@@ -128,8 +138,11 @@ def _read_page(batch: IntakeBatch) -> None:
     final_url, title, text = read_url(batch.url)
     if not text.strip():
         raise IntakeRefused(
-            f"{final_url} has no readable text: it may need JavaScript, or be a page of links. "
-            "Paste the article's text instead.",
+            gettext(
+                "%(final_url)s has no readable text: it may need JavaScript, or be a page of links. Paste "
+                "the article's text instead."
+            )
+            % {"final_url": final_url},
             code="not_an_article",
         )
     check_size(len(text.encode("utf-8")))

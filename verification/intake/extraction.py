@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 import trafilatura
+from django.utils.translation import gettext
 from lxml import etree
 
 from sources.text import normalise_name
@@ -88,8 +89,10 @@ def extract_claims(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Propos
     sentences = article_sentences(text)
     if not sentences:
         raise ExtractionError(
-            "No article sentences found: the text looks like menus, markup or headlines "
-            "only. Paste the body of the article instead."
+            gettext(
+                "No article sentences found: the text looks like menus, markup or headlines only. Paste "
+                "the body of the article instead."
+            )
         )
     memory = Memory()
     claims: list[ProposedClaim] = []
@@ -105,14 +108,20 @@ def extract_claims(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Propos
 
 def _validate(text: str, max_chars: int) -> None:
     if not isinstance(text, str):
-        raise ExtractionError(f"Expected the article as text (str), got {type(text).__name__}; decode it first.")
+        raise ExtractionError(
+            gettext("Expected the article as text (str), got %(name)s; decode it first.")
+            % {"name": type(text).__name__}
+        )
     if len(text) > max_chars:
         raise ExtractionError(
-            f"The text is {len(text):,} characters, over the limit of {max_chars:,}. "
-            "Submit one article at a time, or raise max_chars."
+            gettext(
+                "The text is %(count)s characters, over the limit of %(max_chars)s. Submit one article at "
+                "a time, or raise max_chars."
+            )
+            % {"count": format(len(text), ","), "max_chars": format(max_chars, ",")}
         )
     if not text.strip():
-        raise ExtractionError("The text is empty: paste the article body to extract claims.")
+        raise ExtractionError(gettext("The text is empty: paste the article body to extract claims."))
 
 
 # --- A page to text, text to sentences -------------------------------------------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sources.models import Source, SourceEvent, SourceKind
 from verification.models import AttributionRole, Claim, Proposal
@@ -76,7 +77,7 @@ def confirm(
     2. Settle the text, the attributions (creating new sources, if allowed) and the link.
     3. Create the claim, or add to the linked one; record the decision."""
     if actor is None or not actor.has_perm("verification.add_claim"):
-        raise NotAllowed("Your role cannot add claims. Ask an admin for the fact-checker role.")
+        raise NotAllowed(gettext("Your role cannot add claims. Ask an admin for the fact-checker role."))
     with transaction.atomic():
         proposal = _pending(proposal_id, "confirm")
         defaults = proposed_choices(proposal)
@@ -84,7 +85,7 @@ def confirm(
         final_choices = defaults if choices is None else choices
         link_id = proposal.linked_claim_id if link_to is UNSET else link_to
         if not final_text:
-            raise ValidationError({"text": ["A claim needs its statement: the text may not be empty."]})
+            raise ValidationError({"text": [gettext("A claim needs its statement: the text may not be empty.")]})
         attributions = _settle(actor, proposal, final_choices)
         if link_id is not None:
             claim = _add_to_claim(actor, proposal, int(link_id), attributions)
@@ -106,7 +107,7 @@ def confirm(
 def drop(actor, proposal_id: int) -> Proposal:
     """Mark a pending proposal dropped: no claim, no source, no attribution is written."""
     if actor is None or not actor.has_perm("verification.add_claim"):
-        raise NotAllowed("Your role cannot review proposed claims. Ask an admin for the fact-checker role.")
+        raise NotAllowed(gettext("Your role cannot review proposed claims. Ask an admin for the fact-checker role."))
     with transaction.atomic():
         proposal = _pending(proposal_id, "drop")
         _decide(proposal, actor, Proposal.Decision.DROPPED, None)
@@ -116,12 +117,12 @@ def drop(actor, proposal_id: int) -> Proposal:
 def _pending(proposal_id: int, verb: str) -> Proposal:
     proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
     if proposal is None:
-        raise Proposal.DoesNotExist(f"Proposal {proposal_id} does not exist.")
+        raise Proposal.DoesNotExist(gettext("Proposal %(proposal_id)s does not exist.") % {"proposal_id": proposal_id})
     if not proposal.is_pending:
         who = proposal.decided_by.get_username() if proposal.decided_by else "someone"
         raise IllegalMove(
-            f"Proposal {proposal_id} was already {proposal.get_decision_display().lower()} by {who}; "
-            f"there is nothing left to {verb}."
+            gettext("Proposal %(proposal_id)s was already %(lower)s by %(who)s; there is nothing left to %(verb)s.")
+            % {"proposal_id": proposal_id, "lower": proposal.get_decision_display().lower(), "who": who, "verb": verb}
         )
     return proposal
 
@@ -171,11 +172,15 @@ def _new_source(actor, proposal: Proposal, choice: AttributionChoice) -> Source:
     name = " ".join(choice.name.split())[:300]
     if not actor.has_perm("sources.add_source"):
         raise NotAllowed(
-            f"'{name}' matches no source, and creating sources needs an admin. Pick an existing source for it, "
-            "leave that attribution out, or leave this proposal pending for an admin to confirm."
+            gettext(
+                "'%(name)s' matches no source, and creating sources needs an admin. Pick an existing "
+                "source for it, leave that attribution out, or leave this proposal pending for an admin to "
+                "confirm."
+            )
+            % {"name": name}
         )
     if not name:
-        raise ValidationError({"attributions": ["A new source needs a name."]})
+        raise ValidationError({"attributions": [gettext("A new source needs a name.")]})
     kind = choice.kind if choice.kind in SourceKind.values else SourceKind.OTHER
     source, made = Source.objects.get_or_create(
         name=name, country="", merged_into__isnull=True, defaults={"kind": kind}

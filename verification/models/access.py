@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class ApiKey(models.Model):
@@ -18,49 +19,69 @@ class ApiKey(models.Model):
     slow password hash adds nothing but latency on every request."""
 
     class Scope(models.TextChoices):
-        READ = "read", "Read"
-        REVIEW = "review", "Review"
-        ADMIN = "admin", "Admin"
+        READ = "read", gettext_lazy("Read")
+        REVIEW = "review", gettext_lazy("Review")
+        ADMIN = "admin", gettext_lazy("Admin")
 
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, unique=True)
-    digest = models.CharField(max_length=64, unique=True)  # the one lookup on every API request
-    scope = models.CharField(max_length=8, choices=Scope.choices)
+    name = models.CharField(max_length=100, verbose_name=gettext_lazy("name"))
+    prefix = models.CharField(max_length=16, unique=True, verbose_name=gettext_lazy("prefix"))
+    digest = models.CharField(
+        max_length=64, unique=True, verbose_name=gettext_lazy("digest")
+    )  # the one lookup on every API request
+    scope = models.CharField(max_length=8, choices=Scope.choices, verbose_name=gettext_lazy("scope"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="api_keys",
-        help_text="Review and admin keys act as this user, with this user's rights.",
+        help_text=gettext_lazy("Review and admin keys act as this user, with this user's rights."),
+        verbose_name=gettext_lazy("user"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("revoked at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("last used at"))
 
     class Meta:
-        verbose_name = "API key"
+        verbose_name = gettext_lazy("API key")
         constraints = [
             models.CheckConstraint(
                 condition=Q(scope="read") | Q(user__isnull=False), name="apikey_review_admin_need_user"
             )
         ]
+        verbose_name_plural = gettext_lazy("API keys")
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…, {self.scope})"
 
 
 class WebhookEndpoint(models.Model):
-    url = models.URLField(max_length=2000)
-    description = models.CharField(max_length=200, blank=True)
-    secret = models.CharField(max_length=100, help_text="Standard Webhooks secret, whsec_…")
-    event_types = models.JSONField(default=list, blank=True, help_text="Empty means every event type.")
-    active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    url = models.URLField(max_length=2000, verbose_name=gettext_lazy("url"))
+    description = models.CharField(max_length=200, blank=True, verbose_name=gettext_lazy("description"))
+    secret = models.CharField(
+        max_length=100, help_text=gettext_lazy("Standard Webhooks secret, whsec_…"), verbose_name=gettext_lazy("secret")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    event_types = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Empty means every event type."),
+        verbose_name=gettext_lazy("event types"),
+    )
+    active = models.BooleanField(default=True, verbose_name=gettext_lazy("active"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("webhook endpoint")
+        verbose_name_plural = gettext_lazy("webhook endpoints")
 
     def __str__(self):
         return self.url
@@ -69,10 +90,14 @@ class WebhookEndpoint(models.Model):
 class WebhookEvent(models.Model):
     """An outbox row written in the same transaction as the change it reports."""
 
-    id = models.CharField(primary_key=True, max_length=40, editable=False)
-    type = models.CharField(max_length=40)
-    payload = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    id = models.CharField(primary_key=True, max_length=40, editable=False, verbose_name=gettext_lazy("id"))
+    type = models.CharField(max_length=40, verbose_name=gettext_lazy("type"))
+    payload = models.JSONField(verbose_name=gettext_lazy("payload"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("webhook event")
+        verbose_name_plural = gettext_lazy("webhook events")
 
     def save(self, *args, **kwargs):
         if not self.id:
@@ -82,19 +107,27 @@ class WebhookEvent(models.Model):
 
 class WebhookDelivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending"
-        DELIVERED = "delivered"
-        FAILED = "failed"
+        PENDING = "pending", gettext_lazy("Pending")
+        DELIVERED = "delivered", gettext_lazy("Delivered")
+        FAILED = "failed", gettext_lazy("Failed")
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=gettext_lazy("endpoint")
+    )
+    event = models.ForeignKey(
+        WebhookEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name=gettext_lazy("event")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=gettext_lazy("status")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("attempts"))
+    last_status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=gettext_lazy("last status code")
+    )
+    last_error = models.TextField(blank=True, verbose_name=gettext_lazy("last error"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("next attempt at"))
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("delivered at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -102,27 +135,44 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at"], name="delivery_pending_idx", condition=Q(status="pending"))
         ]  # reconciler
+        verbose_name = gettext_lazy("webhook delivery")
+        verbose_name_plural = gettext_lazy("webhook deliveries")
 
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        ASSIGNED = "assigned"
-        RETURNED = "returned"
-        ESCALATED = "escalated"
-        REOPENED = "reopened"
-        PUBLISHED = "published"
-        INTEGRITY = "integrity"
-        MENTION = "mention"  # someone @mentioned the user in a claim's discussion
+        ASSIGNED = "assigned", gettext_lazy("Assigned")
+        RETURNED = "returned", gettext_lazy("Returned")
+        ESCALATED = "escalated", gettext_lazy("Escalated")
+        REOPENED = "reopened", gettext_lazy("Reopened")
+        PUBLISHED = "published", gettext_lazy("Published")
+        INTEGRITY = "integrity", gettext_lazy("Integrity")
+        MENTION = "mention", gettext_lazy("Mention")  # someone @mentioned the user in a claim's discussion
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    claim = models.ForeignKey("verification.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    message = models.TextField()
-    dedup_key = models.CharField(
-        max_length=200, blank=True, help_text="Makes a notification idempotent: one per key and user."
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=gettext_lazy("user"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
+    claim = models.ForeignKey(
+        "verification.Claim",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("claim"),
+    )
+    message = models.TextField(verbose_name=gettext_lazy("message"))
+    dedup_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Makes a notification idempotent: one per key and user."),
+        verbose_name=gettext_lazy("dedup key"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("read at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -132,11 +182,17 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user"], name="notification_unread_idx", condition=Q(read_at__isnull=True))
         ]  # unread count
+        verbose_name = gettext_lazy("notification")
+        verbose_name_plural = gettext_lazy("notifications")
 
 
 class WorkerHeartbeat(models.Model):
-    hostname = models.CharField(max_length=200, unique=True)
-    seen_at = models.DateTimeField()
+    hostname = models.CharField(max_length=200, unique=True, verbose_name=gettext_lazy("hostname"))
+    seen_at = models.DateTimeField(verbose_name=gettext_lazy("seen at"))
+
+    class Meta:
+        verbose_name = gettext_lazy("worker heartbeat")
+        verbose_name_plural = gettext_lazy("worker heartbeats")
 
 
 class BrokerFailure(models.Model):
@@ -146,13 +202,17 @@ class BrokerFailure(models.Model):
     reconciler sends it again. These rows make the outage visible on /healthz
     and the dashboard, and say which work waited."""
 
-    task = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    error = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # "failures in the last hour"
+    task = models.CharField(max_length=200, verbose_name=gettext_lazy("task"))
+    args = models.JSONField(default=list, verbose_name=gettext_lazy("args"))
+    error = models.CharField(max_length=500, verbose_name=gettext_lazy("error"))
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=gettext_lazy("created at")
+    )  # "failures in the last hour"
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = gettext_lazy("broker failure")
+        verbose_name_plural = gettext_lazy("broker failures")
 
     def __str__(self):
         return f"{self.task} at {self.created_at:%Y-%m-%d %H:%M:%S}"
@@ -189,20 +249,33 @@ class IdempotentRequest(models.Model):
 
     MAX_KEY_LENGTH = 200
 
-    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    api_key = models.ForeignKey(
+        ApiKey, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("api key")
     )
-    key = models.CharField(max_length=MAX_KEY_LENGTH)
-    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the request body as canonical JSON.")
-    response_status = models.PositiveSmallIntegerField(default=0)
-    response_body = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("user"),
+    )
+    key = models.CharField(max_length=MAX_KEY_LENGTH, verbose_name=gettext_lazy("key"))
+    request_hash = models.CharField(
+        max_length=64,
+        help_text=gettext_lazy("SHA-256 of the request body as canonical JSON."),
+        verbose_name=gettext_lazy("request hash"),
+    )
+    response_status = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("response status"))
+    response_body = models.JSONField(
+        default=dict, encoder=DjangoJSONEncoder, verbose_name=gettext_lazy("response body")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("created at"))
 
     objects = IdempotentRequestQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "idempotent request"
+        verbose_name = gettext_lazy("idempotent request")
         constraints = [
             # One caller's key names one request; another caller's same key is another request.
             models.UniqueConstraint(
@@ -216,6 +289,7 @@ class IdempotentRequest(models.Model):
                 name="idempotentrequest_one_owner",
             ),
         ]
+        verbose_name_plural = gettext_lazy("idempotent requests")
 
     def __str__(self):
         return f"{self.key} → {self.response_status}"

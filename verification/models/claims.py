@@ -21,7 +21,11 @@ class Verdict(models.TextChoices):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=64, unique=True, verbose_name=_("name"))
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self):
         return self.name
@@ -93,63 +97,99 @@ class Claim(models.Model):
     """
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        IN_REVIEW = "in_review", "In review"
-        AWAITING_SIGNOFF = "awaiting_signoff", "Awaiting sign-off"
-        PUBLISHED = "published", "Published"
-        REOPENED = "reopened", "Reopened"
+        QUEUED = "queued", _("Queued")
+        IN_REVIEW = "in_review", _("In review")
+        AWAITING_SIGNOFF = "awaiting_signoff", _("Awaiting sign-off")
+        PUBLISHED = "published", _("Published")
+        REOPENED = "reopened", _("Reopened")
 
-    text = models.TextField()
+    text = models.TextField(verbose_name=_("text"))
     # ``text`` as the matcher's index reads it (verification.matching.search_form):
     # kept in step by ``save`` and by every ``update(text=...)``.
-    search_text = models.TextField(editable=False, default="")
-    first_made_at = models.DateTimeField(null=True, blank=True, help_text="When the claim was first made.")
-    language = models.CharField(max_length=16, default="en")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    search_text = models.TextField(editable=False, default="", verbose_name=_("search text"))
+    first_made_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the claim was first made."), verbose_name=_("first made at")
+    )
+    language = models.CharField(max_length=16, default="en", verbose_name=_("language"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims", verbose_name=_("tags"))
 
-    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
-    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
-    confidence = models.FloatField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, verbose_name=_("state"))
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True, verbose_name=_("verdict"))
+    confidence = models.FloatField(null=True, blank=True, verbose_name=_("confidence"))
     credibility = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Admiralty information credibility 1–6."
+        null=True, blank=True, help_text=_("Admiralty information credibility 1–6."), verbose_name=_("credibility")
     )
     published_assessment = models.ForeignKey(
-        "Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published assessment"),
     )
     pending_assessment = models.ForeignKey(
-        "Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pending assessment"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    first_published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    first_published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("first published at"))
     published_text = models.TextField(
-        blank=True, help_text="The text as last signed off, with approved corrections: what readers see."
+        blank=True,
+        help_text=_("The text as last signed off, with approved corrections: what readers see."),
+        verbose_name=_("published text"),
     )
     corrected_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an approved correction last changed the published text."
+        null=True,
+        blank=True,
+        help_text=_("When an approved correction last changed the published text."),
+        verbose_name=_("corrected at"),
     )
 
-    priority = models.IntegerField(default=50, help_text="Higher is taken first.")
-    reach = models.PositiveIntegerField(default=0, help_text="Estimated audience of the appearances.")
-    view_count = models.PositiveIntegerField(default=0)
-    due_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True, help_text="Set once per SLA breach.")
+    priority = models.IntegerField(default=50, help_text=_("Higher is taken first."), verbose_name=_("priority"))
+    reach = models.PositiveIntegerField(
+        default=0, help_text=_("Estimated audience of the appearances."), verbose_name=_("reach")
+    )
+    view_count = models.PositiveIntegerField(default=0, verbose_name=_("view count"))
+    due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("due at"))
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set once per SLA breach."), verbose_name=_("escalated at")
+    )
 
     lease_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leased_claims"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leased_claims",
+        verbose_name=_("lease owner"),
     )
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("lease expires at"))
     last_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last reviewer"),
     )
 
     version = models.PositiveIntegerField(
-        default=1, help_text="Bumped on every change; writes carry the version they read."
+        default=1, help_text=_("Bumped on every change; writes carry the version they read."), verbose_name=_("version")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ClaimQuerySet.as_manager()
 
@@ -210,6 +250,8 @@ class Claim(models.Model):
             # desk: the "recently published" tab
             models.Index(fields=["-published_at", "-id"], name="claim_published_idx", condition=Q(state="published")),
         ]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
 
     def __str__(self):
         return self.text[:80]
@@ -251,29 +293,33 @@ class AttributionRole(models.TextChoices):
 
 
 class Attribution(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
-    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="attributions")
-    role = models.CharField(max_length=20, choices=AttributionRole.choices)
-    quote = models.TextField(blank=True)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions", verbose_name=_("claim"))
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.PROTECT, related_name="attributions", verbose_name=_("source")
+    )
+    role = models.CharField(max_length=20, choices=AttributionRole.choices, verbose_name=_("role"))
+    quote = models.TextField(blank=True, verbose_name=_("quote"))
     relays = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="relayed_by",
-        help_text="For a relayed attribution: the attribution it passes on.",
+        help_text=_("For a relayed attribution: the attribution it passes on."),
+        verbose_name=_("relays"),
     )
-    appeared_url = models.URLField(max_length=2000, blank=True)
+    appeared_url = models.URLField(max_length=2000, blank=True, verbose_name=_("appeared url"))
     appeared_in = models.ForeignKey(
         "sources.Source",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The outlet where the statement appeared.",
+        help_text=_("The outlet where the statement appeared."),
+        verbose_name=_("appeared in"),
     )
-    appeared_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    appeared_at = models.DateTimeField(null=True, blank=True, verbose_name=_("appeared at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["id"]
@@ -289,6 +335,8 @@ class Attribution(models.Model):
             # index order, so a source quoted in 100k claims costs what one quoted in ten does
             models.Index(fields=["source", "-claim", "-id"], name="attribution_source_recent_idx"),
         ]
+        verbose_name = _("attribution")
+        verbose_name_plural = _("attributions")
 
     def __str__(self):
         return f"{self.source} {self.get_role_display().lower()}"
@@ -297,17 +345,26 @@ class Attribution(models.Model):
 class Appearance(models.Model):
     """Where the claim was published (an article URL), matched by the status lookup."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
-    url = models.URLField(max_length=2000)
-    normalised_url = models.CharField(max_length=2000, editable=False, db_index=True)  # GET /api/v1/status?url=
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances", verbose_name=_("claim"))
+    url = models.URLField(max_length=2000, verbose_name=_("url"))
+    normalised_url = models.CharField(
+        max_length=2000, editable=False, db_index=True, verbose_name=_("normalised url")
+    )  # GET /api/v1/status?url=
     outlet = models.ForeignKey(
-        "sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="appearances"
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appearances",
+        verbose_name=_("outlet"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    title = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    title = models.CharField(max_length=500, blank=True, verbose_name=_("title"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "normalised_url"], name="appearance_unique_per_claim")]
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
 
     def __str__(self):
         return self.url
@@ -320,13 +377,15 @@ class Appearance(models.Model):
 class Assessment(models.Model):
     """Append-only: one reviewer's verdict, confidence and rationale. Never edited."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assessments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments")
-    verdict = models.CharField(max_length=20, choices=Verdict.choices)
-    confidence = models.FloatField()
-    credibility = models.PositiveSmallIntegerField(null=True, blank=True)
-    rationale = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("claim"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("reviewer")
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, verbose_name=_("verdict"))
+    confidence = models.FloatField(verbose_name=_("confidence"))
+    credibility = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("credibility"))
+    rationale = models.TextField(verbose_name=_("rationale"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -340,51 +399,60 @@ class Assessment(models.Model):
                 condition=Q(verdict__in=[v.value for v in Verdict]), name="assessment_verdict_valid"
             ),
         ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
 
 
 class ClaimEvent(models.Model):
     """Append-only history of every change to a claim: who, when, from, to, why."""
 
     class Kind(models.TextChoices):
-        CREATED = "created"
-        EDITED = "edited"
-        TAKEN = "taken"
-        RELEASED = "released"
-        EXTENDED = "extended"
-        EXPIRED = "expired"
-        REASSIGNED = "reassigned"
-        ASSESSED = "assessed"
-        PUBLISHED = "published"
-        RETURNED = "returned"
-        REOPENED = "reopened"
-        ESCALATED = "escalated"
-        PRIORITY = "priority"
-        EVIDENCE = "evidence"
-        CORRECTION_PROPOSED = "correction_proposed"
-        CORRECTED = "corrected"
-        CORRECTION_REJECTED = "correction_rejected"
-        CORRECTION_WITHDRAWN = "correction_withdrawn"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        TAKEN = "taken", _("Taken")
+        RELEASED = "released", _("Released")
+        EXTENDED = "extended", _("Extended")
+        EXPIRED = "expired", _("Expired")
+        REASSIGNED = "reassigned", _("Reassigned")
+        ASSESSED = "assessed", _("Assessed")
+        PUBLISHED = "published", _("Published")
+        RETURNED = "returned", _("Returned")
+        REOPENED = "reopened", _("Reopened")
+        ESCALATED = "escalated", _("Escalated")
+        PRIORITY = "priority", _("Priority")
+        EVIDENCE = "evidence", _("Evidence")
+        CORRECTION_PROPOSED = "correction_proposed", _("Correction Proposed")
+        CORRECTED = "corrected", _("Corrected")
+        CORRECTION_REJECTED = "correction_rejected", _("Correction Rejected")
+        CORRECTION_WITHDRAWN = "correction_withdrawn", _("Correction Withdrawn")
         # Collaboration (verification.workflow.discussion, .checklists): internal to the desk.
-        COMMENTED = "commented"
-        COMMENT_EDITED = "comment_edited", "Edited a comment"
-        CHECKLIST_TICKED = "checklist_ticked", "Ticked a checklist item"
-        CHECKLIST_UNTICKED = "checklist_unticked", "Unticked a checklist item"
+        COMMENTED = "commented", _("Commented")
+        COMMENT_EDITED = "comment_edited", _("Edited a comment")
+        CHECKLIST_TICKED = "checklist_ticked", _("Ticked a checklist item")
+        CHECKLIST_UNTICKED = "checklist_unticked", _("Unticked a checklist item")
         # A translation of the published verdict for readers (verification.workflow.translations).
-        TRANSLATED = "translated", "Translated the verdict"
+        TRANSLATED = "translated", _("Translated the verdict")
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events", verbose_name=_("claim"))
+    kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    verdict = models.CharField(max_length=20, blank=True)
-    confidence = models.FloatField(null=True, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(help_text="The claim's version after this change.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    from_state = models.CharField(max_length=20, blank=True, verbose_name=_("from state"))
+    to_state = models.CharField(max_length=20, blank=True, verbose_name=_("to state"))
+    verdict = models.CharField(max_length=20, blank=True, verbose_name=_("verdict"))
+    confidence = models.FloatField(null=True, blank=True, verbose_name=_("confidence"))
+    changes = models.JSONField(default=dict, blank=True, verbose_name=_("changes"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    version = models.PositiveIntegerField(
+        help_text=_("The claim's version after this change."), verbose_name=_("version")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -394,6 +462,8 @@ class ClaimEvent(models.Model):
                 fields=["kind", "created_at"], name="claim_event_kind_time_idx"
             ),  # dashboard: verdicts per day
         ]
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")
 
     def __str__(self):
         return f"{self.kind} {self.from_state}→{self.to_state}"

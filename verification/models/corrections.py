@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class Correction(models.Model):
@@ -17,23 +18,43 @@ class Correction(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", gettext_lazy("Pending")
+        APPROVED = "approved", gettext_lazy("Approved")
+        REJECTED = "rejected", gettext_lazy("Rejected")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
-    claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="corrections")
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(default=timezone.now)
-    old_text = models.TextField(help_text="The published text the fix applies to.")
-    new_text = models.TextField()
-    reason = models.TextField(help_text="What the fix corrects; shown to readers once approved.")
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    claim = models.ForeignKey(
+        "verification.Claim", on_delete=models.CASCADE, related_name="corrections", verbose_name=gettext_lazy("claim")
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True, help_text="Why it was rejected or withdrawn; optional on approval.")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("proposed by")
+    )
+    proposed_at = models.DateTimeField(default=timezone.now, verbose_name=gettext_lazy("proposed at"))
+    old_text = models.TextField(
+        help_text=gettext_lazy("The published text the fix applies to."), verbose_name=gettext_lazy("old text")
+    )
+    new_text = models.TextField(verbose_name=gettext_lazy("new text"))
+    reason = models.TextField(
+        help_text=gettext_lazy("What the fix corrects; shown to readers once approved."),
+        verbose_name=gettext_lazy("reason"),
+    )
+    outcome = models.CharField(
+        max_length=16, choices=Outcome.choices, default=Outcome.PENDING, verbose_name=gettext_lazy("outcome")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("decided by"),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("decided at"))
+    decision_note = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("Why it was rejected or withdrawn; optional on approval."),
+        verbose_name=gettext_lazy("decision note"),
+    )
 
     class Meta:
         ordering = ["proposed_at", "id"]
@@ -63,6 +84,8 @@ class Correction(models.Model):
             # public page, desk claim page, API list: one claim's corrections in order
             models.Index(fields=["claim", "proposed_at"], name="correction_claim_time_idx"),
         ]
+        verbose_name = gettext_lazy("correction")
+        verbose_name_plural = gettext_lazy("corrections")
 
     def __str__(self):
         return f"correction {self.pk} of claim {self.claim_id} ({self.outcome})"

@@ -11,6 +11,7 @@ one ``ExternalReviewImport`` run at a time; the review URL is the idempotency ke
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 # The matcher's index form (verification.matching re-exports it). Imported from
 # its definition, so the models do not import the matcher, which imports them.
@@ -22,13 +23,13 @@ class ExternalReviewImport(models.Model):
     refused import (any bad record) writes nothing, this row included."""
 
     class Format(models.TextChoices):
-        JSONLD = "jsonld", "JSON-LD (a ClaimReview, a list of them, or an @graph)"
-        DATAFEED = "datafeed", "schema.org DataFeed"
-        HTML = "html", "HTML page (its application/ld+json scripts)"
+        JSONLD = "jsonld", gettext_lazy("JSON-LD (a ClaimReview, a list of them, or an @graph)")
+        DATAFEED = "datafeed", gettext_lazy("schema.org DataFeed")
+        HTML = "html", gettext_lazy("HTML page (its application/ld+json scripts)")
 
     class Status(models.TextChoices):
-        IMPORTED = "imported", "Imported (something created or updated)"
-        UNCHANGED = "unchanged", "Nothing new (every review already held as given)"
+        IMPORTED = "imported", gettext_lazy("Imported (something created or updated)")
+        UNCHANGED = "unchanged", gettext_lazy("Nothing new (every review already held as given)")
 
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,23 +37,27 @@ class ExternalReviewImport(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty when run by the system (the import_claimreview command without --user).",
+        help_text=gettext_lazy("Empty when run by the system (the import_claimreview command without --user)."),
+        verbose_name=gettext_lazy("imported by"),
     )
-    started_at = models.DateTimeField(auto_now_add=True)
-    source = models.CharField(max_length=2000, help_text="The file name or the URL read.")
-    format = models.CharField(max_length=10, choices=Format.choices)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices)
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("started at"))
+    source = models.CharField(
+        max_length=2000, help_text=gettext_lazy("The file name or the URL read."), verbose_name=gettext_lazy("source")
+    )
+    format = models.CharField(max_length=10, choices=Format.choices, verbose_name=gettext_lazy("format"))
+    created = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("created"))
+    updated = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("updated"))
+    unchanged = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("unchanged"))
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=gettext_lazy("status"))
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        verbose_name = "external review import"
+        verbose_name = gettext_lazy("external review import")
         constraints = [
             models.CheckConstraint(condition=Q(format__in=["jsonld", "datafeed", "html"]), name="extimport_format"),
             models.CheckConstraint(condition=Q(status__in=["imported", "unchanged"]), name="extimport_status"),
         ]
+        verbose_name_plural = gettext_lazy("external review imports")
 
     def __str__(self):
         return f"Import {self.pk} of {self.source} ({self.created} new, {self.updated} updated)"
@@ -92,40 +97,98 @@ class ExternalReview(models.Model):
     (docs/external_reviews.md). ``imported_at``, ``imported_by`` and
     ``import_run`` describe the import that wrote the current version."""
 
-    claim_reviewed = models.TextField(help_text="schema.org claimReviewed: the claim as the reviewer stated it.")
+    claim_reviewed = models.TextField(
+        help_text=gettext_lazy("schema.org claimReviewed: the claim as the reviewer stated it."),
+        verbose_name=gettext_lazy("claim reviewed"),
+    )
     # ``claim_reviewed`` in the matcher's index form (verification.matching.search_form),
     # kept in step by ``save`` and by the bulk paths (ExternalReviewQuerySet).
-    search_text = models.TextField(editable=False, default="")
-    claimant = models.CharField(max_length=500, blank=True, help_text="itemReviewed.author.name.")
-    claim_date = models.DateTimeField(null=True, blank=True, help_text="itemReviewed.datePublished.")
-    publisher_name = models.CharField(max_length=300, blank=True, help_text="author.name: who reviewed it.")
-    publisher_site = models.CharField(max_length=253, blank=True, help_text="Host of author.url, else of url.")
-    url = models.URLField(max_length=2000, unique=True, help_text="The review's address: one row per URL.")
-    title = models.TextField(blank=True, help_text="name, else headline.")
-    review_date = models.DateTimeField(null=True, blank=True, help_text="datePublished of the review.")
-    textual_rating = models.CharField(max_length=300, blank=True, help_text="reviewRating.alternateName.")
-    rating_value = models.FloatField(null=True, blank=True)
-    rating_best = models.FloatField(null=True, blank=True)
-    rating_worst = models.FloatField(null=True, blank=True)
-    language = models.CharField(max_length=35, blank=True, help_text="inLanguage as a BCP 47 tag, e.g. en, uk, pt-BR.")
-    licence = models.CharField(max_length=2000, blank=True, help_text="sdLicense, where the publisher gave one.")
-    raw = models.JSONField(help_text="The record as read.")
-    imported_at = models.DateTimeField()
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    search_text = models.TextField(editable=False, default="", verbose_name=gettext_lazy("search text"))
+    claimant = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=gettext_lazy("itemReviewed.author.name."),
+        verbose_name=gettext_lazy("claimant"),
     )
-    import_run = models.ForeignKey(ExternalReviewImport, on_delete=models.PROTECT, related_name="reviews")
+    claim_date = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("itemReviewed.datePublished."),
+        verbose_name=gettext_lazy("claim date"),
+    )
+    publisher_name = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("author.name: who reviewed it."),
+        verbose_name=gettext_lazy("publisher name"),
+    )
+    publisher_site = models.CharField(
+        max_length=253,
+        blank=True,
+        help_text=gettext_lazy("Host of author.url, else of url."),
+        verbose_name=gettext_lazy("publisher site"),
+    )
+    url = models.URLField(
+        max_length=2000,
+        unique=True,
+        help_text=gettext_lazy("The review's address: one row per URL."),
+        verbose_name=gettext_lazy("url"),
+    )
+    title = models.TextField(
+        blank=True, help_text=gettext_lazy("name, else headline."), verbose_name=gettext_lazy("title")
+    )
+    review_date = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("datePublished of the review."),
+        verbose_name=gettext_lazy("review date"),
+    )
+    textual_rating = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=gettext_lazy("reviewRating.alternateName."),
+        verbose_name=gettext_lazy("textual rating"),
+    )
+    rating_value = models.FloatField(null=True, blank=True, verbose_name=gettext_lazy("rating value"))
+    rating_best = models.FloatField(null=True, blank=True, verbose_name=gettext_lazy("rating best"))
+    rating_worst = models.FloatField(null=True, blank=True, verbose_name=gettext_lazy("rating worst"))
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        help_text=gettext_lazy("inLanguage as a BCP 47 tag, e.g. en, uk, pt-BR."),
+        verbose_name=gettext_lazy("language"),
+    )
+    licence = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text=gettext_lazy("sdLicense, where the publisher gave one."),
+        verbose_name=gettext_lazy("licence"),
+    )
+    raw = models.JSONField(help_text=gettext_lazy("The record as read."), verbose_name=gettext_lazy("raw"))
+    imported_at = models.DateTimeField(verbose_name=gettext_lazy("imported at"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("imported by"),
+    )
+    import_run = models.ForeignKey(
+        ExternalReviewImport, on_delete=models.PROTECT, related_name="reviews", verbose_name=gettext_lazy("import run")
+    )
 
     objects = ExternalReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-review_date", "-id"]
-        verbose_name = "external review"
+        verbose_name = gettext_lazy("external review")
         indexes = [
             # Fact Check Tools search filters by site; lists show the newest reviews first.
             models.Index(fields=["publisher_site"], name="extreview_site_idx"),
             models.Index(fields=["-review_date", "-id"], name="extreview_recent_idx"),
         ]
+        verbose_name_plural = gettext_lazy("external reviews")
 
     def __str__(self):
         rating = f" rated {self.textual_rating}" if self.textual_rating else ""

@@ -9,30 +9,61 @@ verification.workflow.claims.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class IntakeBatch(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a worker"
-        RUNNING = "running", "Reading the article"
-        DONE = "done", "Ready for review"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Waiting for a worker")
+        RUNNING = "running", gettext_lazy("Reading the article")
+        DONE = "done", gettext_lazy("Ready for review")
+        FAILED = "failed", gettext_lazy("Failed")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField(blank=True, help_text="The pasted article, or the text read from the URL.")
-    url = models.URLField(max_length=2000, blank=True, help_text="The article's address, when given as a URL.")
-    final_url = models.URLField(max_length=2000, blank=True, help_text="Where the URL led after redirects.")
-    title = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0, help_text="Proposed claims to match and compare.")
-    error = models.TextField(blank=True, help_text="Why the batch failed, in words the submitter can act on.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("created by"),
+    )
+    text = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("The pasted article, or the text read from the URL."),
+        verbose_name=gettext_lazy("text"),
+    )
+    url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text=gettext_lazy("The article's address, when given as a URL."),
+        verbose_name=gettext_lazy("url"),
+    )
+    final_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text=gettext_lazy("Where the URL led after redirects."),
+        verbose_name=gettext_lazy("final url"),
+    )
+    title = models.CharField(max_length=500, blank=True, verbose_name=gettext_lazy("title"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=gettext_lazy("status")
+    )
+    progress_done = models.PositiveIntegerField(default=0, verbose_name=gettext_lazy("progress done"))
+    progress_total = models.PositiveIntegerField(
+        default=0,
+        help_text=gettext_lazy("Proposed claims to match and compare."),
+        verbose_name=gettext_lazy("progress total"),
+    )
+    error = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("Why the batch failed, in words the submitter can act on."),
+        verbose_name=gettext_lazy("error"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("finished at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "intake batches"
+        verbose_name_plural = gettext_lazy("intake batches")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "running", "done", "failed"]), name="intake_batch_status_valid"
@@ -44,6 +75,7 @@ class IntakeBatch(models.Model):
         ]
         # The intake page lists a person's own batches, newest first.
         indexes = [models.Index(fields=["created_by", "-created_at"], name="intake_batch_owner_idx")]
+        verbose_name = gettext_lazy("intake batch")
 
     def __str__(self):
         return f"Intake {self.pk} ({self.status})"
@@ -65,39 +97,52 @@ class Proposal(models.Model):
     claims as similar as the suggest threshold: claim_id, score, text."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Pending"
-        CONFIRMED = "confirmed", "Confirmed"
-        EDITED = "edited", "Confirmed with edits"
-        DROPPED = "dropped", "Dropped"
+        PENDING = "pending", gettext_lazy("Pending")
+        CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+        EDITED = "edited", gettext_lazy("Confirmed with edits")
+        DROPPED = "dropped", gettext_lazy("Dropped")
 
-    batch = models.ForeignKey(IntakeBatch, on_delete=models.CASCADE, related_name="proposals")
-    position = models.PositiveIntegerField(help_text="Order in the article.")
-    text = models.TextField()
-    is_opinion = models.BooleanField(default=False)
-    checkable_reasons = models.JSONField(default=list, blank=True)
-    attributions = models.JSONField(default=list, blank=True)
-    duplicates = models.JSONField(default=list, blank=True)
+    batch = models.ForeignKey(
+        IntakeBatch, on_delete=models.CASCADE, related_name="proposals", verbose_name=gettext_lazy("batch")
+    )
+    position = models.PositiveIntegerField(
+        help_text=gettext_lazy("Order in the article."), verbose_name=gettext_lazy("position")
+    )
+    text = models.TextField(verbose_name=gettext_lazy("text"))
+    is_opinion = models.BooleanField(default=False, verbose_name=gettext_lazy("is opinion"))
+    checkable_reasons = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("checkable reasons"))
+    attributions = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("attributions"))
+    duplicates = models.JSONField(default=list, blank=True, verbose_name=gettext_lazy("duplicates"))
     linked_claim = models.ForeignKey(
         "Claim",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="An existing claim similar enough to link to instead of creating one.",
+        help_text=gettext_lazy("An existing claim similar enough to link to instead of creating one."),
+        verbose_name=gettext_lazy("linked claim"),
     )
-    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING, verbose_name=gettext_lazy("decision")
+    )
     claim = models.ForeignKey(
         "Claim",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="proposals",
-        help_text="The claim created, or linked to, on confirmation.",
+        help_text=gettext_lazy("The claim created, or linked to, on confirmation."),
+        verbose_name=gettext_lazy("claim"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("decided at"))
 
     class Meta:
         ordering = ["batch", "position"]
@@ -107,6 +152,8 @@ class Proposal(models.Model):
                 condition=Q(decision__in=["pending", "confirmed", "edited", "dropped"]), name="proposal_decision_valid"
             ),
         ]
+        verbose_name = gettext_lazy("proposal")
+        verbose_name_plural = gettext_lazy("proposals")
 
     def __str__(self):
         return self.text[:80]

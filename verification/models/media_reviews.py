@@ -36,14 +36,23 @@ SCHEMA_ORG = {
 class MediaReview(models.Model):
     Category = MediaCategory
 
-    evidence = models.ForeignKey("verification.Evidence", on_delete=models.CASCADE, related_name="media_reviews")
-    category = models.CharField(max_length=32, choices=Category.choices)
-    rationale = models.TextField(help_text="Why: shown to readers beside the rating once the claim is published.")
-    original_url = models.URLField(
-        max_length=2000, blank=True, help_text="Where the media first appeared, when known (originalMediaLink)."
+    evidence = models.ForeignKey(
+        "verification.Evidence", on_delete=models.CASCADE, related_name="media_reviews", verbose_name=_("evidence")
     )
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    category = models.CharField(max_length=32, choices=Category.choices, verbose_name=_("category"))
+    rationale = models.TextField(
+        help_text=_("Why: shown to readers beside the rating once the claim is published."), verbose_name=_("rationale")
+    )
+    original_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text=_("Where the media first appeared, when known (originalMediaLink)."),
+        verbose_name=_("original url"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -53,6 +62,8 @@ class MediaReview(models.Model):
         ]
         # The current rating of an item: its latest row.
         indexes = [models.Index(fields=["evidence", "-id"], name="media_review_latest_idx")]
+        verbose_name = _("media review")
+        verbose_name_plural = _("media reviews")
 
     def __str__(self):
         return f"{self.get_category_display()} for evidence {self.evidence_id}"

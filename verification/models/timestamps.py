@@ -7,30 +7,74 @@ message imprint is the item's SHA-256 is ever stored.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class TrustedTimestamp(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Being requested"
-        STAMPED = "stamped", "Timestamped and verified"
-        REFUSED = "refused", "Refused: the answer did not verify"
-        FAILED = "failed", "Failed: the authority could not be reached"
+        PENDING = "pending", gettext_lazy("Being requested")
+        STAMPED = "stamped", gettext_lazy("Timestamped and verified")
+        REFUSED = "refused", gettext_lazy("Refused: the answer did not verify")
+        FAILED = "failed", gettext_lazy("Failed: the authority could not be reached")
 
-    evidence = models.ForeignKey("verification.Evidence", on_delete=models.CASCADE, related_name="timestamps")
-    sha256 = models.CharField(max_length=64, help_text="The hash timestamped: the item's SHA-256 when asked for.")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    reason = models.TextField(blank=True, help_text="Why there is no token (yet): what failed, in words.")
-    tsa_url = models.CharField(max_length=2000, blank=True, help_text="The authority asked (CLAIMDESK_TSA_URL).")
-    token = models.BinaryField(
-        null=True, blank=True, help_text="The TimeStampResp as the authority sent it (DER, a .tsr file)."
+    evidence = models.ForeignKey(
+        "verification.Evidence",
+        on_delete=models.CASCADE,
+        related_name="timestamps",
+        verbose_name=gettext_lazy("evidence"),
     )
-    gen_time = models.DateTimeField(null=True, blank=True, help_text="The time the authority vouches for.")
-    tsa_name = models.CharField(max_length=500, blank=True, help_text="The signing certificate's subject.")
-    serial_number = models.CharField(max_length=64, blank=True, help_text="The token's serial (decimal).")
-    policy = models.CharField(max_length=200, blank=True, help_text="The authority's policy OID.")
-    attempts = models.PositiveSmallIntegerField(default=0)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    sha256 = models.CharField(
+        max_length=64,
+        help_text=gettext_lazy("The hash timestamped: the item's SHA-256 when asked for."),
+        verbose_name=gettext_lazy("sha256"),
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, verbose_name=gettext_lazy("status")
+    )
+    reason = models.TextField(
+        blank=True,
+        help_text=gettext_lazy("Why there is no token (yet): what failed, in words."),
+        verbose_name=gettext_lazy("reason"),
+    )
+    tsa_url = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text=gettext_lazy("The authority asked (CLAIMDESK_TSA_URL)."),
+        verbose_name=gettext_lazy("tsa url"),
+    )
+    token = models.BinaryField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The TimeStampResp as the authority sent it (DER, a .tsr file)."),
+        verbose_name=gettext_lazy("token"),
+    )
+    gen_time = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The time the authority vouches for."),
+        verbose_name=gettext_lazy("gen time"),
+    )
+    tsa_name = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=gettext_lazy("The signing certificate's subject."),
+        verbose_name=gettext_lazy("tsa name"),
+    )
+    serial_number = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=gettext_lazy("The token's serial (decimal)."),
+        verbose_name=gettext_lazy("serial number"),
+    )
+    policy = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("The authority's policy OID."),
+        verbose_name=gettext_lazy("policy"),
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=gettext_lazy("attempts"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=gettext_lazy("requested at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("finished at"))
 
     class Meta:
         ordering = ["requested_at", "id"]
@@ -46,6 +90,8 @@ class TrustedTimestamp(models.Model):
         indexes = [  # the sweep's re-send of requests no worker finished
             models.Index(fields=["requested_at"], name="timestamp_pending_idx", condition=Q(status="pending"))
         ]
+        verbose_name = gettext_lazy("trusted timestamp")
+        verbose_name_plural = gettext_lazy("trusted timestamps")
 
     def __str__(self):
         return f"timestamp of {self.sha256[:12]} for evidence {self.evidence_id} ({self.status})"

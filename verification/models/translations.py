@@ -10,22 +10,39 @@ page shows the original (saying so) until an editor updates it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class VerdictTranslation(models.Model):
-    claim = models.ForeignKey("verification.Claim", on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(max_length=16, help_text="BCP 47 tag of this translation, e.g. en, uk, ru.")
-    text = models.TextField(help_text="The claim's text in this language.")
-    rationale = models.TextField(help_text="The published rationale in this language.")
+    claim = models.ForeignKey(
+        "verification.Claim", on_delete=models.CASCADE, related_name="translations", verbose_name=gettext_lazy("claim")
+    )
+    language = models.CharField(
+        max_length=16,
+        help_text=gettext_lazy("BCP 47 tag of this translation, e.g. en, uk, ru."),
+        verbose_name=gettext_lazy("language"),
+    )
+    text = models.TextField(
+        help_text=gettext_lazy("The claim's text in this language."), verbose_name=gettext_lazy("text")
+    )
+    rationale = models.TextField(
+        help_text=gettext_lazy("The published rationale in this language."), verbose_name=gettext_lazy("rationale")
+    )
     assessment = models.ForeignKey(
         "verification.Assessment",
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The signed-off assessment whose rationale this translates.",
+        help_text=gettext_lazy("The signed-off assessment whose rationale this translates."),
+        verbose_name=gettext_lazy("assessment"),
     )
-    of_text = models.TextField(help_text="The claim's text as readers saw it when this was translated.")
-    translated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField()
+    of_text = models.TextField(
+        help_text=gettext_lazy("The claim's text as readers saw it when this was translated."),
+        verbose_name=gettext_lazy("of text"),
+    )
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("translated by")
+    )
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"))
 
     class Meta:
         ordering = ["language"]
@@ -33,6 +50,8 @@ class VerdictTranslation(models.Model):
             models.UniqueConstraint(fields=["claim", "language"], name="one_translation_per_language"),
             models.CheckConstraint(condition=~Q(text="") & ~Q(rationale=""), name="translation_not_empty"),
         ]
+        verbose_name = gettext_lazy("verdict translation")
+        verbose_name_plural = gettext_lazy("verdict translations")
 
     def __str__(self):
         return f"claim {self.claim_id} in {self.language}"

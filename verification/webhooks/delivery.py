@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from standardwebhooks import Webhook
 
 from sources.errors import Refused
@@ -308,8 +309,15 @@ def redeliver(delivery_id: int) -> WebhookDelivery:
         delivery = WebhookDelivery.objects.select_related("event").get(id=delivery_id)
         if not requeued:
             raise NotRedeliverable(
-                f"Delivery {delivery_id} is still pending (attempt {delivery.attempts} of "
-                f"{settings.WEBHOOK_MAX_ATTEMPTS}); redeliver it once it has succeeded or failed."
+                gettext(
+                    "Delivery %(delivery_id)s is still pending (attempt %(delivery_attempts)s of "
+                    "%(settings_webhook_max_attempts)s); redeliver it once it has succeeded or failed."
+                )
+                % {
+                    "delivery_id": delivery_id,
+                    "delivery_attempts": delivery.attempts,
+                    "settings_webhook_max_attempts": settings.WEBHOOK_MAX_ATTEMPTS,
+                }
             )
         enqueue.after_commit(enqueue.DELIVER_WEBHOOK, delivery_id)
     return delivery

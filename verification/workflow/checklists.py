@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from verification.models import ChecklistItem, ChecklistTick, Claim, ClaimEvent
 from verification.workflow.errors import Refused, require_permission
@@ -89,10 +90,17 @@ def tick(actor, claim_id: int, item_id: int, ticked: bool = True) -> ChecklistTi
     with transaction.atomic():
         claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
         if claim is None:
-            raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+            raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
         item = items_for(claim).filter(pk=item_id).first()
         if item is None:
-            raise ValidationError({"item": [f"Item {item_id} is not on this claim's checklist (any more): reload."]})
+            raise ValidationError(
+                {
+                    "item": [
+                        gettext("Item %(item_id)s is not on this claim's checklist (any more): reload.")
+                        % {"item_id": item_id}
+                    ]
+                }
+            )
         latest = ChecklistTick.objects.filter(claim=claim, item=item).order_by("-id").first()
         if (latest.ticked if latest else False) == ticked:
             return None
@@ -109,9 +117,14 @@ def open_before_signoff(claim: Claim) -> list[str]:
     still_open = [state.item.text for state in claim_checklist(claim) if state.open_and_required]
     if still_open and settings.CHECKLIST_BLOCKS_SIGNOFF:
         raise ChecklistIncomplete(
-            f"{_count(still_open)} still open: {_quoted(still_open)}. This desk signs off only when every "
-            f"required item is ticked: tick {'it' if len(still_open) == 1 else 'them'} on the claim page "
-            "(or return the claim to its reviewer)."
+            ngettext(
+                "%(count)d required checklist item still open: %(items)s. This desk signs off only when every "
+                "required item is ticked: tick it on the claim page (or return the claim to its reviewer).",
+                "%(count)d required checklist items still open: %(items)s. This desk signs off only when every "
+                "required item is ticked: tick them on the claim page (or return the claim to its reviewer).",
+                len(still_open),
+            )
+            % {"count": len(still_open), "items": _quoted(still_open)}
         )
     return still_open
 
@@ -123,11 +136,11 @@ def open_at_signoff(claim_id: int) -> list[str]:
 
 
 def warning(still_open: list[str]) -> str:
-    return f"Signed off with {_count(still_open)} open: {_quoted(still_open)}."
-
-
-def _count(texts: list[str]) -> str:
-    return f"{len(texts)} required checklist item{'s' if len(texts) != 1 else ''}"
+    return ngettext(
+        "Signed off with %(count)d required checklist item open: %(items)s.",
+        "Signed off with %(count)d required checklist items open: %(items)s.",
+        len(still_open),
+    ) % {"count": len(still_open), "items": _quoted(still_open)}
 
 
 def _quoted(texts: list[str]) -> str:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sources.models import Source
 from verification.language import detect_language, language_tag_error, normalise_tag
@@ -118,17 +119,19 @@ def _text_too_long(text: str) -> str:
     n = len(text.strip())
     if n <= limit:
         return ""
-    return f"A claim is one statement of at most {limit:,} characters; this text has {n:,}. Split it or shorten it."
+    return gettext(
+        "A claim is one statement of at most %(limit)s characters; this text has %(count)s. Split it or shorten it."
+    ) % {"limit": f"{limit:,}", "count": f"{n:,}"}
 
 
 def _validate_claim_input(data: ClaimInput) -> None:
     errors: dict[str, list[str]] = {}
     if not (data.text or "").strip():
-        errors["text"] = ["A claim needs its statement: the text may not be empty."]
+        errors["text"] = [gettext("A claim needs its statement: the text may not be empty.")]
     elif too_long := _text_too_long(data.text):
         errors["text"] = [too_long]
     if not 0 <= data.priority <= 100:
-        errors["priority"] = ["Priority is a number from 0 (low) to 100 (urgent)."]
+        errors["priority"] = [gettext("Priority is a number from 0 (low) to 100 (urgent).")]
     if data.language.strip() and (bad_tag := language_tag_error(data.language.strip())):
         errors["language"] = [bad_tag]
     seen = set()
@@ -217,9 +220,16 @@ def add_to_claim(
     The caller holds the transaction and has checked the actor's right."""
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
-        raise ValidationError({"link_to": [f"Claim {claim_id} does not exist; link to another or create a new claim."]})
+        raise ValidationError(
+            {
+                "link_to": [
+                    gettext("Claim %(claim_id)s does not exist; link to another or create a new claim.")
+                    % {"claim_id": claim_id}
+                ]
+            }
+        )
     if claim.state == Claim.State.PUBLISHED:
-        raise frozen(claim.pk, "attributions and appearances")
+        raise frozen(claim.pk, gettext("attributions and appearances"))
     have = set(claim.attributions.values_list("source_id", "role"))
     added = []
     for item in attributions:
@@ -267,9 +277,9 @@ def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note:
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: ["This field cannot be edited here."] for name in sorted(unknown)})
+        raise ValidationError({name: [gettext("This field cannot be edited here.")] for name in sorted(unknown)})
     if "text" in changes and not (changes["text"] or "").strip():
-        raise ValidationError({"text": ["A claim needs its statement: the text may not be empty."]})
+        raise ValidationError({"text": [gettext("A claim needs its statement: the text may not be empty.")]})
     if "text" in changes and (too_long := _text_too_long(changes["text"])):
         raise ValidationError({"text": [too_long]})
     if "language" in changes:
@@ -281,7 +291,7 @@ def edit_claim(actor, claim_id: int, expected_version: int, changes: dict, note:
         before = Claim.objects.select_for_update().filter(pk=claim_id).values("state", "version", *EDITABLE_FIELDS)
         before = before.first()
         if before is None:
-            raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+            raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
         if before["version"] != expected_version:
             raise stale_version(Claim.objects.get(pk=claim_id), expected_version)
         diff = {k: v for k, v in changes.items() if before[k] != v}
@@ -323,7 +333,7 @@ def edit_related(actor, claim_id: int, what: str, write: Callable[[], dict], not
     with transaction.atomic():
         claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
         if claim is None:
-            raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+            raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
         if claim.state == Claim.State.PUBLISHED:
             raise frozen(claim_id, what)
         summary = write()

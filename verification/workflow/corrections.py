@@ -22,6 +22,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification.models import Claim, ClaimEvent, Correction
 from verification.status import rfc3339, status_fields
@@ -59,14 +60,20 @@ def propose(actor, claim_id: int, *, text: str, reason: str, expected_version: i
             raise stale_version(claim, expected_version)
         if claim.state != Claim.State.PUBLISHED:
             raise IllegalMove(
-                f"Only a published claim takes corrections; this one is {claim.get_state_display().lower()}. "
-                "Edit its text while it is under review; the next sign-off publishes it."
+                gettext(
+                    "Only a published claim takes corrections; this one is %(lower)s. Edit its text while it "
+                    "is under review; the next sign-off publishes it."
+                )
+                % {"lower": claim.get_state_display().lower()}
             )
         _validate(claim.public_text, text, reason)
         if pending:
             raise CorrectionPending(
-                f"Correction {pending.pk} by {pending.proposed_by.get_username()} is still waiting for a decision. "
-                "Approve or reject it (or ask its author to withdraw it) before proposing another."
+                gettext(
+                    "Correction %(pending_pk)s by %(get_username)s is still waiting for a decision. Approve or "
+                    "reject it (or ask its author to withdraw it) before proposing another."
+                )
+                % {"pending_pk": pending.pk, "get_username": pending.proposed_by.get_username()}
             )
         correction = Correction.objects.create(
             claim=claim, proposed_by=actor, old_text=claim.public_text, new_text=text, reason=reason
@@ -84,15 +91,15 @@ def propose(actor, claim_id: int, *, text: str, reason: str, expected_version: i
 def _validate(old: str, new: str, reason: str) -> None:
     errors = {}
     if not new:
-        errors["text"] = ["Give the corrected text of the claim."]
+        errors["text"] = [gettext("Give the corrected text of the claim.")]
     elif new == old:
-        errors["text"] = ["That is the published text already: fix the typo in it, then send it."]
+        errors["text"] = [gettext("That is the published text already: fix the typo in it, then send it.")]
     elif _DIGITS.findall(new) != _DIGITS.findall(old):
         errors["text"] = [
             "A correction may not change numbers or dates: that changes what is claimed. Reopen the claim instead."
         ]
     if not reason:
-        errors["reason"] = ["Say what the correction fixes; readers see it on the public page."]
+        errors["reason"] = [gettext("Say what the correction fixes; readers see it on the public page.")]
     if errors:
         raise ValidationError(errors)
 
@@ -108,16 +115,21 @@ def approve(actor, claim_id: int, correction_id: int, *, expected_version: int |
             return correction
         _check_pending(claim, correction, expected_version)
         if correction.proposed_by_id == actor.pk:
-            raise NotAllowed("You proposed this correction; another editor must approve it.")
+            raise NotAllowed(gettext("You proposed this correction; another editor must approve it."))
         if claim.state != Claim.State.PUBLISHED:
             raise IllegalMove(
-                f"The claim is {claim.get_state_display().lower()} now, so its text is edited in review and "
-                "published by the next sign-off. Reject this correction."
+                gettext(
+                    "The claim is %(lower)s now, so its text is edited in review and published by the next "
+                    "sign-off. Reject this correction."
+                )
+                % {"lower": claim.get_state_display().lower()}
             )
         if claim.public_text != correction.old_text:
             raise PublishedTextChanged(
-                "The published text changed since this correction was proposed. "
-                "Reject it, and propose the fix again on the current text."
+                gettext(
+                    "The published text changed since this correction was proposed. Reject it, and propose the "
+                    "fix again on the current text."
+                )
             )
         now = timezone.now()
         _decide(correction, Outcome.APPROVED, actor, now, note)
@@ -173,7 +185,7 @@ _CLOSE_EVENTS = {
 def _close(actor, claim_id, correction_id, outcome, reason, expected_version) -> Correction:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"note": ["Say why, so the proposer knows what to do next."]})
+        raise ValidationError({"note": [gettext("Say why, so the proposer knows what to do next.")]})
     with transaction.atomic():
         claim, correction = _lock_both(claim_id, correction_id)
         if correction.outcome == outcome:
@@ -181,9 +193,9 @@ def _close(actor, claim_id, correction_id, outcome, reason, expected_version) ->
         _check_pending(claim, correction, expected_version)
         own = correction.proposed_by_id == actor.pk
         if outcome == Outcome.REJECTED and own:
-            raise NotAllowed("You proposed this correction: withdraw it instead of rejecting it.")
+            raise NotAllowed(gettext("You proposed this correction: withdraw it instead of rejecting it."))
         if outcome == Outcome.WITHDRAWN and not own:
-            raise NotAllowed("Only the editor who proposed a correction can withdraw it; reject it instead.")
+            raise NotAllowed(gettext("Only the editor who proposed a correction can withdraw it; reject it instead."))
         _decide(correction, outcome, actor, timezone.now(), reason)
         record(claim, _CLOSE_EVENTS[outcome], actor, note=reason, changes={"correction_id": correction.pk})
         return correction
@@ -192,7 +204,7 @@ def _close(actor, claim_id, correction_id, outcome, reason, expected_version) ->
 def _lock(claim_id: int) -> Claim:
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
-        raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
     return claim
 
 
@@ -202,14 +214,20 @@ def _lock_both(claim_id: int, correction_id: int) -> tuple[Claim, Correction]:
         Correction.objects.select_for_update().select_related("proposed_by").filter(pk=correction_id, claim=claim)
     ).first()
     if correction is None:
-        raise Correction.DoesNotExist(f"Claim {claim_id} has no correction {correction_id}.")
+        raise Correction.DoesNotExist(
+            gettext("Claim %(claim_id)s has no correction %(correction_id)s.")
+            % {"claim_id": claim_id, "correction_id": correction_id}
+        )
     return claim, correction
 
 
 def _check_pending(claim: Claim, correction: Correction, expected_version: int | None) -> None:
     if correction.outcome != Outcome.PENDING:
         who = correction.decided_by.get_username() if correction.decided_by_id else "someone"
-        raise CorrectionDecided(f"Correction {correction.pk} was already {correction.outcome} by {who}; nothing to do.")
+        raise CorrectionDecided(
+            gettext("Correction %(correction_pk)s was already %(correction_outcome)s by %(who)s; nothing to do.")
+            % {"correction_pk": correction.pk, "correction_outcome": correction.outcome, "who": who}
+        )
     if expected_version is not None and claim.version != expected_version:
         raise stale_version(claim, expected_version)
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from verification import enqueue
 from verification.models import (
@@ -101,23 +102,50 @@ def escalate(claim_id: int, now: datetime | None = None) -> bool:
             note=f"Overdue since {due}",
             changes={"due_at": due, "priority": {"from": before, "to": claim.priority}},
         )
-        message = _escalation_message(claim, now)
+
+        def message():
+            return _escalation_message(claim, now)
+
         notify(editors(), Notification.Kind.ESCALATED, claim, message, dedup_key=f"escalated:{claim.pk}:{due}")
         # At most once: sent after commit by this, the only transaction that
         # saw escalated_at empty for this breach.
+        desk = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/desk/"
         notify_editors_by_email(
-            f"[{settings.ORGANISATION_NAME}] Overdue: claim {claim.pk}",
-            f'{message}\n\n"{claim.text[:300]}"\n\nOpen the desk: {settings.PUBLIC_BASE_URL.rstrip("/")}/desk/\n',
+            lambda: f"[{settings.ORGANISATION_NAME}] " + gettext("Overdue: claim %(number)s") % {"number": claim.pk},
+            lambda: (
+                f'{message()}\n\n"{claim.text[:300]}"\n\n' + gettext("Open the desk: %(url)s") % {"url": desk} + "\n"
+            ),
         )
     return True
 
 
 def _escalation_message(claim: Claim, now: datetime) -> str:
     late = max(1, int((now - claim.due_at).total_seconds() // 60))
-    holder = f", held by {claim.lease_owner.get_username()}" if claim.lease_owner_id else ""
+    values = {
+        "number": claim.pk,
+        "late": late,
+        "state": claim.get_state_display().lower(),
+        "priority": claim.priority,
+        "holder": claim.lease_owner.get_username() if claim.lease_owner_id else "",
+    }
+    if values["holder"]:
+        return (
+            ngettext(
+                "Claim %(number)s is %(late)d minute past its due time (%(state)s, held by %(holder)s); "
+                "priority raised to %(priority)s.",
+                "Claim %(number)s is %(late)d minutes past its due time (%(state)s, held by %(holder)s); "
+                "priority raised to %(priority)s.",
+                late,
+            )
+            % values
+        )
     return (
-        f"Claim {claim.pk} is {late} min past its due time ({claim.get_state_display().lower()}{holder}); "
-        f"priority raised to {claim.priority}."
+        ngettext(
+            "Claim %(number)s is %(late)d minute past its due time (%(state)s); priority raised to %(priority)s.",
+            "Claim %(number)s is %(late)d minutes past its due time (%(state)s); priority raised to %(priority)s.",
+            late,
+        )
+        % values
     )
 
 

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -175,19 +176,22 @@ def edit_comment(actor, comment_id: int, body: str, *, expected_version: int) ->
     body = _valid_body(body)
     claim_id = Comment.objects.filter(pk=comment_id).values_list("claim_id", flat=True).first()
     if claim_id is None:
-        raise Comment.DoesNotExist(f"Comment {comment_id} does not exist.")
+        raise Comment.DoesNotExist(gettext("Comment %(comment_id)s does not exist.") % {"comment_id": comment_id})
     with transaction.atomic():
         claim = _lock(claim_id)  # the claim first, as every write does: one lock order, no deadlock
         comment = Comment.objects.select_for_update().get(pk=comment_id)
         if comment.author_id != actor.pk:
-            raise NotAllowed("Only its author can edit a comment; reply with a comment of your own instead.")
+            raise NotAllowed(gettext("Only its author can edit a comment; reply with a comment of your own instead."))
         if body == comment.body:
             return comment  # the same text: a resent form, or nothing edited
         if comment.version != expected_version:
             when = f" at {comment.edited_at:%H:%M:%S} UTC" if comment.edited_at else ""
             raise CommentChanged(
-                f"This comment was edited elsewhere{when} (it is at revision {comment.version}, you had "
-                f"{expected_version}). Your text is kept: check the current one, then save again."
+                gettext(
+                    "This comment was edited elsewhere%(when)s (it is at revision %(comment_version)s, you had "
+                    "%(expected_version)s). Your text is kept: check the current one, then save again."
+                )
+                % {"when": when, "comment_version": comment.version, "expected_version": expected_version}
             )
         _check_window(comment)
         mentioned = _mentionable(body, actor)
@@ -217,20 +221,30 @@ def _check_window(comment: Comment) -> None:
     if timezone.now() > closes:
         minutes = settings.COMMENT_EDIT_WINDOW_SECONDS // 60
         raise CommentEditClosed(
-            f"A comment can be edited for {minutes} minutes after it is posted; this one could be edited "
-            f"until {closes:%H:%M} UTC. Post a new comment that corrects it."
+            gettext(
+                "A comment can be edited for %(minutes)s minutes after it is posted; this one could be "
+                "edited until %(closes)s UTC. Post a new comment that corrects it."
+            )
+            % {"minutes": minutes, "closes": format(closes, "%H:%M")}
         )
 
 
 def _valid_body(body) -> str:
     body = (body or "").strip()
     if "\x00" in body:
-        raise ValidationError({"body": ["The comment contains a NUL character; remove it and send it again."]})
+        raise ValidationError({"body": [gettext("The comment contains a NUL character; remove it and send it again.")]})
     if not body:
-        raise ValidationError({"body": ["Write something: the comment is empty."]})
+        raise ValidationError({"body": [gettext("Write something: the comment is empty.")]})
     if len(body) > COMMENT_MAX_CHARS:
         raise ValidationError(
-            {"body": [f"A comment is at most {COMMENT_MAX_CHARS} characters; this one has {len(body)}. Shorten it."]}
+            {
+                "body": [
+                    gettext(
+                        "A comment is at most %(comment_max_chars)s characters; this one has %(count)s. Shorten it."
+                    )
+                    % {"comment_max_chars": COMMENT_MAX_CHARS, "count": len(body)}
+                ]
+            }
         )
     return body
 
@@ -238,7 +252,7 @@ def _valid_body(body) -> str:
 def _lock(claim_id: int) -> Claim:
     claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
     if claim is None:
-        raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+        raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
     return claim
 
 
@@ -265,6 +279,9 @@ def _notify(actor, claim: Claim, comment: Comment, mentioned: list) -> None:
         mentioned,
         Notification.Kind.MENTION,
         claim,
-        f"{actor.get_username()} mentioned you on claim {claim.pk}: “{excerpt}”",
+        lambda: (
+            gettext("%(actor)s mentioned you on claim %(number)s: “%(excerpt)s”")
+            % {"actor": actor.get_username(), "number": claim.pk, "excerpt": excerpt}
+        ),
         dedup_key=f"mention-comment-{comment.pk}",
     )

@@ -5,6 +5,8 @@ Every refusal is a ``sources.errors.Refused``; views and the API map them to res
 clients and the message is written for people.
 """
 
+from django.utils.translation import gettext, gettext_lazy
+
 from sources.errors import NotAllowed, Refused
 from sources.roles import require_permission
 from verification.models import Claim
@@ -32,20 +34,30 @@ class NotPublished(Refused):
 
 # How a StaleVersion message says what happened: "<who> <did> at <when>".
 _DID = {
-    "taken": "took it",
-    "expired": "returned it to the queue when the lease expired",
-    "priority": "re-prioritised it",
-    "evidence": "added or changed its evidence",
-    "edited": "edited it",
-    "correction_proposed": "proposed a correction to it",
-    "corrected": "approved a correction to it",
-    "correction_rejected": "rejected a correction to it",
-    "correction_withdrawn": "withdrew a correction to it",
-    "commented": "commented on it",
-    "comment_edited": "edited a comment on it",
-    "checklist_ticked": "ticked a checklist item of it",
-    "checklist_unticked": "unticked a checklist item of it",
-    "translated": "translated its verdict",
+    "changed": gettext_lazy("changed it"),
+    "created": gettext_lazy("created it"),
+    "taken": gettext_lazy("took it"),
+    "released": gettext_lazy("released it"),
+    "extended": gettext_lazy("extended it"),
+    "reassigned": gettext_lazy("reassigned it"),
+    "assessed": gettext_lazy("assessed it"),
+    "published": gettext_lazy("published it"),
+    "returned": gettext_lazy("returned it"),
+    "reopened": gettext_lazy("reopened it"),
+    "escalated": gettext_lazy("escalated it"),
+    "expired": gettext_lazy("returned it to the queue when the lease expired"),
+    "priority": gettext_lazy("re-prioritised it"),
+    "evidence": gettext_lazy("added or changed its evidence"),
+    "edited": gettext_lazy("edited it"),
+    "correction_proposed": gettext_lazy("proposed a correction to it"),
+    "corrected": gettext_lazy("approved a correction to it"),
+    "correction_rejected": gettext_lazy("rejected a correction to it"),
+    "correction_withdrawn": gettext_lazy("withdrew a correction to it"),
+    "commented": gettext_lazy("commented on it"),
+    "comment_edited": gettext_lazy("edited a comment on it"),
+    "checklist_ticked": gettext_lazy("ticked a checklist item of it"),
+    "checklist_unticked": gettext_lazy("unticked a checklist item of it"),
+    "translated": gettext_lazy("translated its verdict"),
 }
 
 
@@ -62,18 +74,31 @@ class StaleVersion(Refused):
         self.current_version = current_version
         self.changed_by = changed_by
         self.change = change
-        did = _DID.get(change, f"{change} it")
-        at = f" at {when}" if when else ""
-        super().__init__(
-            f"Claim {claim_id} is at version {current_version}, not {expected}: {changed_by} {did}{at}. "
-            "Reload the claim and apply your change again."
-        )
+        values = {
+            "number": claim_id,
+            "current": current_version,
+            "expected": expected,
+            "who": changed_by,
+            "did": _DID.get(change, change),
+            "when": when,
+        }
+        if when:
+            message = gettext(
+                "Claim %(number)s is at version %(current)s, not %(expected)s: %(who)s %(did)s at %(when)s. "
+                "Reload the claim and apply your change again."
+            )
+        else:
+            message = gettext(
+                "Claim %(number)s is at version %(current)s, not %(expected)s: %(who)s %(did)s. "
+                "Reload the claim and apply your change again."
+            )
+        super().__init__(message % values)
 
 
 def stale_version(claim: Claim, expected: int) -> StaleVersion:
     """The StaleVersion for ``claim``, naming its last change and who made it."""
     last = claim.events.select_related("actor").order_by("-id").first()
     if last is None:
-        return StaleVersion(claim.pk, expected, claim.version, "someone", "changed")
-    who = last.actor.get_username() if last.actor else "the system"
+        return StaleVersion(claim.pk, expected, claim.version, gettext("someone"), "changed")
+    who = last.actor.get_username() if last.actor else gettext("the system")
     return StaleVersion(claim.pk, expected, claim.version, who, last.kind, last.created_at.isoformat())

@@ -1,21 +1,48 @@
 """In-app notifications (and e-mail for escalations). Idempotent by dedup key,
-so a task that runs twice never notifies twice."""
+so a task that runs twice never notifies twice.
+
+A message is written in each recipient's language (their DeskProfile, else the
+desk's LANGUAGE_CODE): callers pass a function that words it, called once per
+language under ``translation.override``, since the row stores the words."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sources.roles import EDITORS
-from verification.models import Notification
+from verification.models import DeskProfile, Notification
+
+Wording = str | Callable[[], str]
 
 
-def notify(users, kind: str, claim, message: str, dedup_key: str = "") -> int:
+def languages_of(users) -> dict[int, str]:
+    """{user id: the language their notifications are written in}: one query."""
+    chosen = dict(DeskProfile.objects.filter(user__in=users).exclude(language="").values_list("user_id", "language"))
+    return {u.pk: chosen.get(u.pk) or settings.LANGUAGE_CODE for u in users}
+
+
+def worded(message: Wording, language: str, cache: dict) -> str:
+    """``message`` in ``language``; a plain string is taken as it is."""
+    if isinstance(message, str):
+        return message
+    if language not in cache:
+        with translation.override(language):
+            cache[language] = str(message())
+    return cache[language]
+
+
+def notify(users, kind: str, claim, message: Wording, dedup_key: str = "") -> int:
+    users = [u for u in users if u is not None]
+    languages, cache = languages_of(users), {}
     rows = [
-        Notification(user=u, kind=kind, claim=claim, message=message, dedup_key=dedup_key)
+        Notification(
+            user=u, kind=kind, claim=claim, message=worded(message, languages[u.pk], cache), dedup_key=dedup_key
+        )
         for u in users
-        if u is not None
     ]
     if not rows:
         return 0
@@ -27,11 +54,21 @@ def editors():
     return get_user_model().objects.filter(groups__name=EDITORS, is_active=True).distinct()
 
 
-def notify_editors_by_email(subject: str, body: str) -> None:
-    """Sent after commit: an e-mail must not go out for a change that rolled back."""
-    recipients = [e.email for e in editors() if e.email]
+def notify_editors_by_email(subject: Wording, body: Wording) -> None:
+    """Sent after commit: an e-mail must not go out for a change that rolled
+    back. Each editor's in their own language."""
+    recipients = [e for e in editors() if e.email]
     if recipients:
-        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+        languages, subjects, bodies = languages_of(recipients), {}, {}
+        messages = [
+            (
+                worded(subject, languages[e.pk], subjects),
+                worded(body, languages[e.pk], bodies),
+                settings.DEFAULT_FROM_EMAIL,
+                [e.email],
+            )
+            for e in recipients
+        ]
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
 
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification import enqueue
 from verification.models import Assessment, Claim, ClaimEvent, Notification, Verdict
@@ -52,7 +53,7 @@ def _lock(claim_id: int) -> Claim:
     try:
         return Claim.objects.select_for_update().get(pk=claim_id)
     except Claim.DoesNotExist:
-        raise IllegalMove(f"Claim {claim_id} does not exist.") from None
+        raise IllegalMove(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id}) from None
 
 
 def _check(claim: Claim, to_state: str, expected_version: int | None) -> None:
@@ -60,7 +61,8 @@ def _check(claim: Claim, to_state: str, expected_version: int | None) -> None:
         raise stale_version(claim, expected_version)
     if to_state != claim.state and to_state not in ALLOWED_MOVES[claim.state]:
         raise IllegalMove(
-            f"A claim that is {claim.get_state_display().lower()} cannot move to {State(to_state).label.lower()}."
+            gettext("A claim that is %(lower)s cannot move to %(lower2)s.")
+            % {"lower": claim.get_state_display().lower(), "lower2": State(to_state).label.lower()}
         )
 
 
@@ -193,7 +195,8 @@ def release(actor, claim_id: int, expected_version: int | None = None, note: str
         _check(claim, back_to, expected_version)
         if claim.state != State.IN_REVIEW:
             raise IllegalMove(
-                f"Only a claim in review can be released; this one is {claim.get_state_display().lower()}."
+                gettext("Only a claim in review can be released; this one is %(lower)s.")
+                % {"lower": claim.get_state_display().lower()}
             )
         if claim.lease_owner_id != actor.pk:
             _require(actor, "assign_claim", "release another reviewer's claim")
@@ -208,7 +211,7 @@ def extend(actor, claim_id: int, expected_version: int | None = None) -> Claim:
         claim = _lock(claim_id)
         _check(claim, claim.state, expected_version)
         if claim.state != State.IN_REVIEW or claim.lease_owner_id != actor.pk:
-            raise NotAllowed("Only the reviewer holding this claim can extend its lease.")
+            raise NotAllowed(gettext("Only the reviewer holding this claim can extend its lease."))
         claim.lease_expires_at = _lease_until()
         record(
             claim,
@@ -245,12 +248,17 @@ def reassign(actor, claim_id: int, to_user, expected_version: int | None = None,
     """An editor hands a queued or in-review claim to a named reviewer."""
     _require(actor, "assign_claim", "reassign claims")
     if not to_user.has_perm("verification.review_claim"):
-        raise NotAllowed(f"{to_user.get_username()} is not a reviewer and cannot hold claims.")
+        raise NotAllowed(
+            gettext("%(get_username)s is not a reviewer and cannot hold claims.")
+            % {"get_username": to_user.get_username()}
+        )
     with transaction.atomic():
         claim = _lock(claim_id)
         _check(claim, State.IN_REVIEW, expected_version)
         if claim.state not in (*TAKEABLE, State.IN_REVIEW):
-            raise IllegalMove(f"A claim that is {claim.get_state_display().lower()} cannot be assigned.")
+            raise IllegalMove(
+                gettext("A claim that is %(lower)s cannot be assigned.") % {"lower": claim.get_state_display().lower()}
+            )
         if claim.lease_owner_id == to_user.pk:
             return claim
         previous = claim.lease_owner_id
@@ -264,7 +272,15 @@ def reassign(actor, claim_id: int, to_user, expected_version: int | None = None,
             note=note,
             changes={"from_owner_id": previous, "to_owner_id": to_user.pk},
         )
-        notify([to_user], Notification.Kind.ASSIGNED, claim, f"{actor.get_username()} assigned you claim {claim.pk}.")
+        notify(
+            [to_user],
+            Notification.Kind.ASSIGNED,
+            claim,
+            lambda: (
+                gettext("%(actor)s assigned you claim %(number)s.")
+                % {"actor": actor.get_username(), "number": claim.pk}
+            ),
+        )
         return claim
 
 
@@ -288,7 +304,7 @@ def assess(
         claim = _lock(claim_id)
         _check(claim, State.AWAITING_SIGNOFF, expected_version)
         if claim.state != State.IN_REVIEW or claim.lease_owner_id != actor.pk:
-            raise NotAllowed("Take the claim from the queue before assessing it; it is not leased to you.")
+            raise NotAllowed(gettext("Take the claim from the queue before assessing it; it is not leased to you."))
         assessment = Assessment.objects.create(
             claim=claim,
             reviewer=actor,
@@ -317,13 +333,16 @@ def _validate_assessment(verdict, confidence, rationale, credibility) -> None:
 
     errors = {}
     if verdict not in Verdict.values:
-        errors["verdict"] = [f"'{verdict}' is not a verdict; use one of {', '.join(Verdict.values)}."]
+        errors["verdict"] = [
+            gettext("'%(verdict)s' is not a verdict; use one of %(verdict_values)s.")
+            % {"verdict": verdict, "verdict_values": ", ".join(Verdict.values)}
+        ]
     if not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
-        errors["confidence"] = ["Confidence must be a number from 0 to 1."]
+        errors["confidence"] = [gettext("Confidence must be a number from 0 to 1.")]
     if not (rationale or "").strip():
-        errors["rationale"] = ["Explain the verdict: the rationale is what readers see."]
+        errors["rationale"] = [gettext("Explain the verdict: the rationale is what readers see.")]
     if credibility is not None and credibility not in range(1, 7):
-        errors["credibility"] = ["Information credibility is a grade from 1 to 6."]
+        errors["credibility"] = [gettext("Information credibility is a grade from 1 to 6.")]
     if errors:
         raise ValidationError(errors)
 
@@ -336,11 +355,12 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
         _check(claim, State.PUBLISHED, expected_version)
         if claim.state != State.AWAITING_SIGNOFF:
             raise IllegalMove(
-                f"Only an assessed claim can be signed off; this one is {claim.get_state_display().lower()}."
+                gettext("Only an assessed claim can be signed off; this one is %(lower)s.")
+                % {"lower": claim.get_state_display().lower()}
             )
         assessment = claim.pending_assessment
         if assessment.reviewer_id == actor.pk:
-            raise NotAllowed("You assessed this claim; another editor must sign it off.")
+            raise NotAllowed(gettext("You assessed this claim; another editor must sign it off."))
         # Required checklist items still open: recorded below, or refused (CLAIMDESK_CHECKLIST_BLOCKS_SIGNOFF).
         open_items = checklists.open_before_signoff(claim)
         now = timezone.now()
@@ -378,7 +398,10 @@ def sign_off(actor, claim_id: int, expected_version: int | None = None, note: st
             [assessment.reviewer],
             Notification.Kind.PUBLISHED,
             claim,
-            f"{actor.get_username()} published your verdict on claim {claim.pk}.",
+            lambda: (
+                gettext("%(actor)s published your verdict on claim %(number)s.")
+                % {"actor": actor.get_username(), "number": claim.pk}
+            ),
         )
         enqueue.after_commit(enqueue.RECOMPUTE_TRACK_RECORDS_FOR_CLAIM, claim.pk)
         # Delayed, so the track records above are fresh and a burst of sign-offs costs one refit.
@@ -392,17 +415,18 @@ def return_for_changes(actor, claim_id: int, comment: str, expected_version: int
     if not (comment or "").strip():
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"comment": ["Say what the reviewer should change."]})
+        raise ValidationError({"comment": [gettext("Say what the reviewer should change.")]})
     with transaction.atomic():
         claim = _lock(claim_id)
         _check(claim, State.IN_REVIEW, expected_version)
         if claim.state != State.AWAITING_SIGNOFF:
             raise IllegalMove(
-                f"Only an assessed claim can be returned; this one is {claim.get_state_display().lower()}."
+                gettext("Only an assessed claim can be returned; this one is %(lower)s.")
+                % {"lower": claim.get_state_display().lower()}
             )
         reviewer = claim.pending_assessment.reviewer
         if reviewer.pk == actor.pk:
-            raise NotAllowed("You assessed this claim; another editor must review it.")
+            raise NotAllowed(gettext("You assessed this claim; another editor must review it."))
         claim.pending_assessment = None
         claim.lease_owner = reviewer
         claim.lease_expires_at = _lease_until()
@@ -411,7 +435,10 @@ def return_for_changes(actor, claim_id: int, comment: str, expected_version: int
             [reviewer],
             Notification.Kind.RETURNED,
             claim,
-            f"{actor.get_username()} returned claim {claim.pk}: {comment}",
+            lambda: (
+                gettext("%(actor)s returned claim %(number)s: %(comment)s")
+                % {"actor": actor.get_username(), "number": claim.pk, "comment": comment}
+            ),
         )
         return claim
 
@@ -438,7 +465,8 @@ def reopen(actor, claim_id: int, reason: str, expected_version: int | None = Non
             # The graph allows in_review → reopened (a released correction);
             # reopening itself only ever starts from a published verdict.
             raise IllegalMove(
-                f"Only a published claim can be reopened; this one is {claim.get_state_display().lower()}."
+                gettext("Only a published claim can be reopened; this one is %(lower)s.")
+                % {"lower": claim.get_state_display().lower()}
             )
         # A new review is a new deadline: the old due time passed long ago.
         claim.due_at = default_due_at(claim.priority)
@@ -456,7 +484,7 @@ def reopen(actor, claim_id: int, reason: str, expected_version: int | None = Non
             [claim.last_reviewer],
             Notification.Kind.REOPENED,
             claim,
-            f"Claim {claim.pk} was reopened: {reason}",
+            lambda: gettext("Claim %(number)s was reopened: %(reason)s") % {"number": claim.pk, "reason": reason},
             dedup_key=dedup_key,
         )
         return claim

@@ -12,6 +12,7 @@ visit, and webhooks announce verdicts, not their translations.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verification.language import language_tag_error, normalise_tag
 from verification.models import Claim, ClaimEvent, VerdictTranslation
@@ -31,14 +32,24 @@ def translate(actor, claim_id: int, *, language: str, text: str, rationale: str,
     with transaction.atomic():
         claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
         if claim is None:
-            raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+            raise Claim.DoesNotExist(gettext("Claim %(claim_id)s does not exist.") % {"claim_id": claim_id})
         if claim.published_assessment_id is None:
             raise NotPublished(
-                f"Claim {claim_id} has no published verdict yet: translations are of what readers see, "
-                "so add one after the sign-off."
+                gettext(
+                    "Claim %(claim_id)s has no published verdict yet: translations are of what readers see, so "
+                    "add one after the sign-off."
+                )
+                % {"claim_id": claim_id}
             )
         if normalise_tag(claim.language) == language:
-            raise ValidationError({"language": [f"The claim is already in “{language}”: choose another language."]})
+            raise ValidationError(
+                {
+                    "language": [
+                        gettext("The claim is already in “%(language)s”: choose another language.")
+                        % {"language": language}
+                    ]
+                }
+            )
         existing = VerdictTranslation.objects.filter(claim=claim, language=language).first()
         current = {"text": text, "rationale": rationale, "assessment_id": claim.published_assessment_id}
         if existing and all(getattr(existing, k) == v for k, v in current.items()) and existing.is_current(claim):
@@ -69,13 +80,19 @@ def _checked(language: str, text: str, rationale: str) -> tuple[str, str, str]:
     errors = {}
     if bad := language_tag_error(language):
         errors["language"] = [bad]
-    for name, value, what in (("text", text, "the claim's text"), ("rationale", rationale, "the rationale")):
+    for name, value, what in (
+        ("text", text, gettext("the claim's text")),
+        ("rationale", rationale, gettext("the rationale")),
+    ):
         if not value:
-            errors[name] = [f"Write {what} in the translation's language: it is empty."]
+            errors[name] = [gettext("Write %(what)s in the translation's language: it is empty.") % {"what": what}]
         elif len(value) > MAX_CHARS:
-            errors[name] = [f"At most {MAX_CHARS} characters; this has {len(value)}."]
+            errors[name] = [
+                gettext("At most %(max_chars)s characters; this has %(count)s.")
+                % {"max_chars": MAX_CHARS, "count": len(value)}
+            ]
         elif "\x00" in value:
-            errors[name] = ["It contains a NUL character; remove it and send it again."]
+            errors[name] = [gettext("It contains a NUL character; remove it and send it again.")]
     if errors:
         raise ValidationError(errors)
     return normalise_tag(language), text, rationale
